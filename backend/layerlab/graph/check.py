@@ -1,0 +1,157 @@
+"""`check`: everything the editor shows while a person draws, as one typed report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from layerlab.graph.analysis import (
+    Analysis,
+    NodeResult,
+    analyze,
+    batch_size_of,
+    training_memory,
+    walk,
+)
+from layerlab.graph.document import GraphDocument, load_document
+from layerlab.graph.errors import GraphError, GraphIssue
+from layerlab.graph.limits import Limits
+from layerlab.ops import TensorSpec
+
+
+class NodeReport(BaseModel):
+    id: str = Field(description="Node id; inside blocks, the dotted path (layer1.0.conv1)")
+    type: str
+    inputs: dict[str, TensorSpec] = Field(description="Input spec by port name")
+    outputs: dict[str, TensorSpec] = Field(description="Output spec by port name")
+    params: int = Field(description="Parameters, block insides included")
+    flops: int = Field(description="Forward FLOPs for one sample")
+
+
+class EdgeReport(BaseModel):
+    source: str
+    source_port: str
+    target: str
+    target_port: str
+    spec: TensorSpec | None = Field(description="What the edge carries; null where unknown")
+
+
+class NetworkReport(BaseModel):
+    name: str
+    inputs: list[str]
+    outputs: list[str]
+    params: int
+    flops: int
+
+
+class Totals(BaseModel):
+    params: int = Field(description="Parameters of the whole document")
+    flops: int = Field(description="Forward FLOPs for one sample")
+    memory_bytes: int = Field(description="Estimated training memory at batch_size (Adam, float32)")
+    batch_size: int
+    nodes: int = Field(description="Nodes once blocks are expanded")
+
+
+class CheckResult(BaseModel):
+    ok: bool
+    errors: list[GraphIssue]
+    warnings: list[GraphIssue]
+    nodes: list[NodeReport] = Field(
+        description="Top-level nodes whose shapes are known, in document order"
+    )
+    inner: list[NodeReport] = Field(description="Nodes inside block instances, by dotted path")
+    edges: list[EdgeReport]
+    networks: list[NetworkReport]
+    totals: Totals
+
+
+def _report(node: NodeResult) -> NodeReport:
+    return NodeReport(
+        id=node.path,
+        type=node.type,
+        inputs=node.inputs,
+        outputs=node.outputs,
+        params=node.params,
+        flops=node.flops,
+    )
+
+
+def summarize(analysis: Analysis) -> CheckResult:
+    doc = analysis.document
+    batch = batch_size_of(doc)
+    result = analysis.result
+    top = result.nodes if result else {}
+    ordered = [top[n.id] for n in doc.nodes if n.id in top]
+    inner = [n for node in ordered for copy in node.copies for n in walk(copy)]
+    edges = []
+    if analysis.top is not None:
+        for node_id in analysis.top.nodes:
+            for port, wire in analysis.top.wires_in.get(node_id, {}).items():
+                source = top.get(wire.source)
+                edges.append(
+                    EdgeReport(
+                        source=wire.source,
+                        source_port=wire.source_port,
+                        target=node_id,
+                        target_port=port,
+                        spec=source.outputs.get(wire.source_port) if source else None,
+                    )
+                )
+    networks = [
+        NetworkReport(
+            name=net.name,
+            inputs=net.inputs,
+            outputs=net.outputs,
+            params=sum(top[n].params for n in net.nodes if n in top),
+            flops=sum(top[n].flops for n in net.nodes if n in top),
+        )
+        for net in analysis.networks
+    ]
+    totals = Totals(
+        params=sum(n.params for n in ordered),
+        flops=sum(n.flops for n in ordered),
+        memory_bytes=training_memory(result, batch) if result else 0,
+        batch_size=batch,
+        nodes=len(ordered) + len(inner),
+    )
+    return CheckResult(
+        ok=analysis.ok,
+        errors=analysis.errors,
+        warnings=analysis.warnings,
+        nodes=[_report(n) for n in ordered],
+        inner=[_report(n) for n in inner],
+        edges=edges,
+        networks=networks,
+        totals=totals,
+    )
+
+
+def check(source: Any, limits: Limits | None = None, batch_size: int | None = None) -> CheckResult:
+    """Check a document (JSON text, path, dict or GraphDocument): shapes, parameters,
+    FLOPs, memory and every error, located. Never raises for a bad document."""
+    try:
+        doc = load_document(source, limits)
+    except GraphError as exc:
+        return CheckResult(
+            ok=False,
+            errors=exc.issues,
+            warnings=[],
+            nodes=[],
+            inner=[],
+            edges=[],
+            networks=[],
+            totals=Totals(params=0, flops=0, memory_bytes=0, batch_size=batch_size or 32, nodes=0),
+        )
+    if batch_size is not None:
+        doc = doc.model_copy(update={"training": {**doc.training, "batch_size": batch_size}})
+    return summarize(analyze(doc, limits))
+
+
+def analyze_or_raise(source: Any, limits: Limits | None = None) -> Analysis:
+    """The analysis of a document that must be valid (to build or export it)."""
+    doc = source if isinstance(source, GraphDocument) else load_document(source, limits)
+    analysis = analyze(doc, limits)
+    if not analysis.ok:
+        raise GraphError(analysis.errors)
+    return analysis

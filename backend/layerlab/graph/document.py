@@ -1,0 +1,256 @@
+"""The graph document (format `layerlab.graph`, version 1) and its safe parsing.
+
+A document holds nodes and edges (one or several networks, told apart by each node's
+`network`), reusable `blocks` (subgraphs whose `Input`/`Output` nodes are their ports,
+instantiated as nodes of their own type with a `repeat` count), and a `training`
+section. Parsing never executes anything and refuses NaN/Infinity, deep nesting and
+oversized input before pydantic sees it.
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import torch
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from layerlab.graph.errors import Code, GraphError, GraphIssue
+from layerlab.graph.limits import Limits
+
+FORMAT = "layerlab.graph"
+VERSION = 1
+
+Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+TypeName = Annotated[str, Field(min_length=1, max_length=64)]
+PortName = Annotated[str, Field(min_length=1, max_length=64)]
+
+# Names a node id cannot take: Python keywords (the id is a variable in exported code),
+# attributes of torch modules (the id is a submodule name), and the exporter's own names.
+RESERVED_IDS = frozenset(
+    set(keyword.kwlist)
+    | set(keyword.softkwlist)
+    | {n for n in dir(torch.fx.GraphModule) if not n.startswith("__")}
+    | {"self", "torch", "nn", "math", "batch_size"}
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Position(_Model):
+    x: float = 0.0
+    y: float = 0.0
+
+
+class NodeDoc(_Model):
+    id: Identifier
+    type: TypeName
+    params: dict[str, Any] = Field(default_factory=dict)
+    repeat: int = Field(
+        default=1, ge=1, description="Copies of a block, chained; only for block types"
+    )
+    network: Identifier | None = Field(
+        default=None, description="Which network the node belongs to"
+    )
+    label: str | None = Field(default=None, max_length=200)
+    position: Position | None = None
+
+
+class EdgeDoc(_Model):
+    source: Identifier
+    target: Identifier
+    source_port: PortName | None = None
+    target_port: PortName | None = None
+
+
+class BlockDoc(_Model):
+    """A reusable subgraph. Its `Input` nodes are its input ports and its `Output` nodes
+    its output ports (by id, in order). Inner parameter values written "$name" take the
+    instance's value of block parameter `name` (default from `params`)."""
+
+    name: Identifier
+    description: str = Field(default="", max_length=5_000)
+    params: dict[Identifier, Any] = Field(default_factory=dict)
+    nodes: list[NodeDoc]
+    edges: list[EdgeDoc] = Field(default_factory=list)
+
+
+class GraphDocument(_Model):
+    format: Literal["layerlab.graph"] = "layerlab.graph"
+    version: Literal[1] = 1
+    name: str = Field(default="Untitled", max_length=200)
+    description: str = Field(default="", max_length=10_000)
+    nodes: list[NodeDoc] = Field(default_factory=list)
+    edges: list[EdgeDoc] = Field(default_factory=list)
+    blocks: list[BlockDoc] = Field(default_factory=list)
+    training: dict[str, Any] = Field(default_factory=dict)
+
+
+# Upgrades from older format versions, each to the next one: {old_version: function}.
+# Version 1 is the first published format, so there is nothing to upgrade yet; an old
+# document is upgraded here on load, never rejected.
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not valid JSON; send null for a missing number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:40]} is out of range")
+    return value
+
+
+def _json_depth(value: Any) -> int:
+    """Nesting depth of parsed JSON, iteratively (no recursion limit to hit)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def parse_json(text: str | bytes, limits: Limits | None = None) -> Any:
+    """JSON text -> Python values, refusing what a graph document never needs."""
+    limits = limits or Limits()
+    if len(text) > limits.max_document_bytes:
+        raise GraphError(
+            [
+                _invalid(
+                    f"document is {len(text):,} bytes; the limit is {limits.max_document_bytes:,}",
+                    Code.LIMIT_EXCEEDED,
+                )
+            ]
+        )
+    try:
+        value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+    except RecursionError:
+        raise GraphError(
+            [_invalid(f"JSON nests deeper than {limits.max_json_depth} levels")]
+        ) from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise GraphError([_invalid(f"not valid JSON: {exc}")]) from None
+    return value
+
+
+def _invalid(
+    message: str, code: Code = Code.INVALID_DOCUMENT, field: str | None = None
+) -> GraphIssue:
+    return GraphIssue(code=code, message=message, field=field)
+
+
+def _location(loc: tuple[int | str, ...], raw: Any) -> tuple[str | None, str | None, str]:
+    """(node_id, block, dotted field path) for a pydantic error location in a document."""
+    node_id = block = None
+    container: Any = raw
+    for i, part in enumerate(loc):
+        if isinstance(container, dict) and isinstance(part, str):
+            container = container.get(part)
+        elif isinstance(container, list) and isinstance(part, int) and part < len(container):
+            container = container[part]
+            parent = loc[i - 1] if i else None
+            if (
+                isinstance(container, dict)
+                and parent == "nodes"
+                and isinstance(container.get("id"), str)
+            ):
+                node_id = container["id"]
+            if (
+                isinstance(container, dict)
+                and parent == "blocks"
+                and isinstance(container.get("name"), str)
+            ):
+                block = container["name"]
+        else:
+            break
+    return node_id, block, ".".join(str(p) for p in loc)
+
+
+def load_document(
+    source: str | bytes | Path | dict[str, Any] | GraphDocument, limits: Limits | None = None
+) -> GraphDocument:
+    """A document from JSON text, a path, a dict or a document; raises GraphError with
+    every problem found, each located (node id, block, field path)."""
+    limits = limits or Limits()
+    if isinstance(source, GraphDocument):
+        return source
+    if isinstance(source, Path):
+        raw: Any = parse_json(source.read_bytes(), limits)
+    elif isinstance(source, str | bytes):
+        raw = parse_json(source, limits)
+    else:
+        raw = source
+    if _json_depth(raw) > limits.max_json_depth:
+        raise GraphError([_invalid(f"JSON nests deeper than {limits.max_json_depth} levels")])
+    if not isinstance(raw, dict):
+        raise GraphError([_invalid(f"a graph document is a JSON object, not {type(raw).__name__}")])
+    raw = _upgrade(raw)
+    try:
+        return GraphDocument.model_validate(raw)
+    except ValidationError as exc:
+        issues = []
+        for err in exc.errors(include_url=False)[:50]:
+            node_id, block, path = _location(tuple(err["loc"]), raw)
+            issues.append(
+                GraphIssue(
+                    code=Code.INVALID_DOCUMENT,
+                    message=f"{path}: {err['msg']}" if path else err["msg"],
+                    node_id=node_id,
+                    block=block,
+                    field=path or None,
+                )
+            )
+        raise GraphError(issues) from None
+
+
+def _upgrade(raw: dict[str, Any]) -> dict[str, Any]:
+    version = raw.get("version", VERSION)
+    if raw.get("format", FORMAT) != FORMAT:
+        raise GraphError(
+            [_invalid(f"format is {raw.get('format')!r}; expected {FORMAT!r}", field="format")]
+        )
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise GraphError(
+            [_invalid(f"version must be an integer, got {version!r}", field="version")]
+        )
+    if version > VERSION:
+        raise GraphError(
+            [
+                _invalid(
+                    f"version {version} is newer than this LayerLab understands ({VERSION}); upgrade LayerLab",
+                    Code.UNSUPPORTED_VERSION,
+                    field="version",
+                )
+            ]
+        )
+    while version < VERSION:
+        if version not in UPGRADES:
+            raise GraphError(
+                [
+                    _invalid(
+                        f"version {version} is not a known format version",
+                        Code.UNSUPPORTED_VERSION,
+                        field="version",
+                    )
+                ]
+            )
+        raw = UPGRADES[version](raw)
+        version = raw["version"]
+    return raw
+
+
+def document_json(doc: GraphDocument) -> str:
+    """Canonical JSON text of a document (defaults omitted, stable key order)."""
+    body = doc.model_dump(mode="json", exclude_defaults=True)
+    return json.dumps({"format": FORMAT, "version": VERSION, **body}, indent=2) + "\n"

@@ -1,0 +1,297 @@
+"""Structural validation: resolve types and ports, wire edges, order the nodes.
+
+Works on one *body* at a time: the document's top level or one block definition.
+Every problem becomes a located `GraphIssue`; only root causes are reported (a node
+downstream of a broken one is left alone, not flagged again).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from layerlab.graph.document import RESERVED_IDS, BlockDoc, EdgeDoc, NodeDoc
+from layerlab.graph.errors import Code, GraphIssue
+from layerlab.ops import REGISTRY, Op, Port
+
+Kind = Op[Any] | BlockDoc
+"""What a node's `type` names: a registered op, or a block of the document."""
+
+DEFAULT_NETWORK = "main"
+
+
+def input_ports(kind: Kind) -> tuple[Port, ...]:
+    if isinstance(kind, BlockDoc):
+        return tuple(
+            Port(n.id, f"block input {n.id}", dtype="any") for n in kind.nodes if n.type == "Input"
+        )
+    return kind.inputs
+
+
+def output_ports(kind: Kind) -> tuple[Port, ...]:
+    if isinstance(kind, BlockDoc):
+        return tuple(
+            Port(n.id, f"block output {n.id}", dtype="any")
+            for n in kind.nodes
+            if n.type == "Output"
+        )
+    return kind.outputs
+
+
+def is_source(kind: Kind) -> bool:
+    """A node that produces data with nothing connected (Input, a Noise source)."""
+    return bool(output_ports(kind)) and all(p.optional for p in input_ports(kind))
+
+
+@dataclass(frozen=True)
+class Wire:
+    source: str
+    source_port: str
+    target: str
+    target_port: str
+
+
+@dataclass
+class Body:
+    """One graph body, wired: the nodes whose type resolved, each input port's wire,
+    and a topological order of the nodes that are not in a cycle."""
+
+    block: str | None
+    nodes: dict[str, NodeDoc]
+    kinds: dict[str, Kind] = field(default_factory=dict)
+    wires_in: dict[str, dict[str, Wire]] = field(default_factory=dict)
+    wires_out: dict[str, list[Wire]] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+    broken: set[str] = field(default_factory=set)
+    """Nodes with a root-cause error of their own: shape inference skips them and
+    everything downstream."""
+
+    def network_of(self, node_id: str) -> str:
+        return self.nodes[node_id].network or DEFAULT_NETWORK
+
+
+class _Issues:
+    def __init__(self, block: str | None, sink: list[GraphIssue]):
+        self.block = block
+        self.sink = sink
+
+    def add(
+        self, code: Code, message: str, node_id: str | None = None, **where: str | None
+    ) -> None:
+        self.sink.append(
+            GraphIssue(code=code, message=message, node_id=node_id, block=self.block, **where)
+        )
+
+
+def resolve_kind(type_name: str, blocks: dict[str, BlockDoc]) -> Kind | None:
+    if type_name in REGISTRY:
+        return REGISTRY[type_name]
+    return blocks.get(type_name)
+
+
+def _unknown_type_message(type_name: str, blocks: dict[str, BlockDoc]) -> str:
+    known = [*REGISTRY, *blocks]
+    close = difflib.get_close_matches(type_name, known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown node type {type_name[:64]!r}{hint}"
+
+
+def wire_body(
+    nodes: list[NodeDoc],
+    edges: list[EdgeDoc],
+    blocks: dict[str, BlockDoc],
+    issues: list[GraphIssue],
+    block: str | None = None,
+) -> Body:
+    """Validate one body's structure and wire it. Problems go to `issues`."""
+    report = _Issues(block, issues)
+    body = Body(block=block, nodes={})
+    for node in nodes:
+        if node.id in body.nodes:
+            report.add(Code.DUPLICATE_ID, f"node id {node.id!r} is used more than once", node.id)
+            continue
+        body.nodes[node.id] = node
+        if node.id in RESERVED_IDS:
+            report.add(
+                Code.BAD_ID, f"node id {node.id!r} is a reserved name; choose another", node.id
+            )
+            body.broken.add(node.id)
+        kind = resolve_kind(node.type, blocks)
+        if kind is None:
+            report.add(
+                Code.UNKNOWN_TYPE, _unknown_type_message(node.type, blocks), node.id, field="type"
+            )
+            body.broken.add(node.id)
+            continue
+        if node.repeat > 1 and not isinstance(kind, BlockDoc):
+            report.add(
+                Code.BAD_PARAM,
+                f"repeat applies to blocks; {node.type} is a layer",
+                node.id,
+                field="repeat",
+            )
+        body.kinds[node.id] = kind
+        body.wires_in[node.id] = {}
+        body.wires_out[node.id] = []
+
+    _wire_edges(body, edges, report)
+    _check_inputs(body, report)
+    _order(body, report)
+    return body
+
+
+def _wire_edges(body: Body, edges: list[EdgeDoc], report: _Issues) -> None:
+    # Edges naming their target port first, so port-less edges fill what is left.
+    for edge in sorted(edges, key=lambda e: e.target_port is None):
+        missing = [end for end in (edge.source, edge.target) if end not in body.nodes]
+        if missing:
+            known = edge.target if edge.source in missing else edge.source
+            report.add(
+                Code.DANGLING_EDGE,
+                f"edge {edge.source} -> {edge.target} names no node {missing[0]!r}",
+                known if known in body.nodes else None,
+            )
+            continue
+        if edge.source not in body.kinds or edge.target not in body.kinds:
+            continue  # the unknown type is the root cause
+        if (
+            body.nodes[edge.source].network != body.nodes[edge.target].network
+            and body.block is None
+        ):
+            report.add(
+                Code.CROSS_NETWORK_EDGE,
+                f"edge {edge.source} -> {edge.target} joins networks "
+                f"{body.network_of(edge.source)!r} and {body.network_of(edge.target)!r}",
+                edge.target,
+            )
+            continue
+        source_port = _source_port(body, edge, report)
+        target_port = _target_port(body, edge, report)
+        if source_port is None or target_port is None:
+            body.broken.add(edge.target)
+            continue
+        wire = Wire(edge.source, source_port, edge.target, target_port)
+        body.wires_in[edge.target][target_port] = wire
+        body.wires_out[edge.source].append(wire)
+
+
+def _source_port(body: Body, edge: EdgeDoc, report: _Issues) -> str | None:
+    ports = output_ports(body.kinds[edge.source])
+    if not ports:
+        report.add(Code.UNKNOWN_PORT, f"{body.nodes[edge.source].type} has no outputs", edge.source)
+        return None
+    if edge.source_port is None:
+        return ports[0].name
+    if edge.source_port not in {p.name for p in ports}:
+        names = ", ".join(p.name for p in ports)
+        report.add(
+            Code.UNKNOWN_PORT,
+            f"no output port {edge.source_port!r} (has: {names})",
+            edge.source,
+            port=edge.source_port[:64],
+        )
+        return None
+    return edge.source_port
+
+
+def _target_port(body: Body, edge: EdgeDoc, report: _Issues) -> str | None:
+    node = body.nodes[edge.target]
+    ports = input_ports(body.kinds[edge.target])
+    taken = body.wires_in[edge.target]
+    if not ports:
+        report.add(
+            Code.EXTRA_INPUT,
+            f"{node.type} takes no inputs, but {edge.source} connects to it",
+            edge.target,
+        )
+        return None
+    if edge.target_port is None:
+        free = [p.name for p in ports if p.name not in taken]
+        if not free:
+            report.add(
+                Code.EXTRA_INPUT,
+                f"every input of {edge.target} is already connected; {edge.source} is one too many",
+                edge.target,
+            )
+            return None
+        return free[0]
+    if edge.target_port not in {p.name for p in ports}:
+        names = ", ".join(p.name for p in ports)
+        report.add(
+            Code.UNKNOWN_PORT,
+            f"no input port {edge.target_port!r} (has: {names})",
+            edge.target,
+            port=edge.target_port[:64],
+        )
+        return None
+    if edge.target_port in taken:
+        report.add(
+            Code.EXTRA_INPUT,
+            f"input {edge.target_port!r} is connected twice "
+            f"(from {taken[edge.target_port].source} and {edge.source})",
+            edge.target,
+            port=edge.target_port,
+        )
+        return None
+    return edge.target_port
+
+
+def _check_inputs(body: Body, report: _Issues) -> None:
+    for node_id, kind in body.kinds.items():
+        if node_id in body.broken:
+            continue
+        required = [p.name for p in input_ports(kind) if not p.optional]
+        connected = body.wires_in[node_id]
+        missing = [p for p in required if p not in connected]
+        if not missing:
+            continue
+        body.broken.add(node_id)
+        if not connected:
+            report.add(
+                Code.UNREACHABLE,
+                f"nothing feeds {node_id}: connect its input"
+                + ("s " + ", ".join(missing) if len(missing) > 1 else ""),
+                node_id,
+                port=missing[0],
+            )
+        else:
+            for port in missing:
+                report.add(
+                    Code.MISSING_INPUT,
+                    f"input {port!r} of {node_id} is not connected",
+                    node_id,
+                    port=port,
+                )
+
+
+def _order(body: Body, report: _Issues) -> None:
+    """Kahn's algorithm; whatever is left over sits on a cycle or behind one."""
+    pending = {n: len(body.wires_in[n]) for n in body.kinds}
+    ready = deque(n for n in body.kinds if pending[n] == 0)
+    while ready:
+        node_id = ready.popleft()
+        body.order.append(node_id)
+        for wire in body.wires_out[node_id]:
+            pending[wire.target] -= 1
+            if pending[wire.target] == 0:
+                ready.append(wire.target)
+    stuck = [n for n in body.kinds if n not in set(body.order)]
+    if not stuck:
+        return
+    cycle = _find_cycle(body, set(stuck))
+    report.add(Code.CYCLE, "cycle: " + " -> ".join([*cycle, cycle[0]]), cycle[0])
+    body.broken.update(cycle)
+
+
+def _find_cycle(body: Body, stuck: set[str]) -> list[str]:
+    """One cycle among the stuck nodes: walk backwards until a node repeats."""
+    node = next(iter(stuck))
+    seen: dict[str, int] = {}
+    path: list[str] = []
+    while node not in seen:
+        seen[node] = len(path)
+        path.append(node)
+        node = next(w.source for w in body.wires_in[node].values() if w.source in stuck)
+    return list(reversed(path[seen[node] :]))

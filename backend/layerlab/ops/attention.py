@@ -1,0 +1,266 @@
+"""Attention and the Transformer's pieces, over (T, E) sequences, batch first."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from layerlab.ops import torch_modules as tm
+from layerlab.ops.base import (
+    ModuleCall,
+    Op,
+    OpParams,
+    Port,
+    ShapeError,
+    TensorSpec,
+    need_rank,
+    spec,
+)
+
+
+def attention_flops(queries: int, keys: int, embed: int, kdim: int, vdim: int) -> int:
+    """Multi-head attention of `queries` positions over `keys` positions: the four
+    projections plus the score and weighted-sum products (heads split `embed`)."""
+    projections = 2 * embed * (queries * embed + keys * kdim + keys * vdim + queries * embed)
+    return projections + 2 * 2 * queries * keys * embed
+
+
+def _check_heads(embed: int, heads: int, port: str = "x") -> None:
+    if embed % heads:
+        raise ShapeError(
+            f"embedding size {embed} is not divisible by {heads} heads",
+            port=port,
+            field="num_heads",
+        )
+
+
+class MultiheadAttentionParams(OpParams):
+    num_heads: int = Field(
+        default=4, ge=1, le=256, description="Parallel heads; must divide the embedding size"
+    )
+    dropout: float = Field(
+        default=0.0, ge=0.0, lt=1.0, description="Dropout on the attention weights"
+    )
+    bias: bool = Field(default=True, description="Learn biases in the projections")
+    causal: bool = Field(
+        default=False, description="Each position attends only to itself and earlier ones"
+    )
+
+
+class MultiheadAttention(Op[MultiheadAttentionParams]):
+    name = "MultiheadAttention"
+    category = "Attention"
+    summary = "Scaled dot-product attention in parallel heads: self-attention, or cross-attention via key/value."
+    Params = MultiheadAttentionParams
+    inputs = (
+        Port("query", "sequence (T, E) that asks"),
+        Port(
+            "key", "sequence (S, K) attended to; the query itself when unconnected", optional=True
+        ),
+        Port("value", "sequence (S, V) averaged; the key when unconnected", optional=True),
+    )
+    key_params = ("num_heads", "causal")
+    example = {"query": spec(5, 8)}
+
+    def _dims(
+        self, p: MultiheadAttentionParams, x: dict[str, TensorSpec]
+    ) -> tuple[int, int, int, int, int]:
+        """(T, S, E, kdim, vdim) after checking every input's shape."""
+        query = x["query"]
+        key = x.get("key", query)
+        value = x.get("value", key)
+        for port, t in (("query", query), ("key", key), ("value", value)):
+            need_rank(t, (2,), "sequence (T, E)", port=port)
+        if value.shape[0] != key.shape[0]:
+            raise ShapeError(
+                f"value has {value.shape[0]} positions but key has {key.shape[0]}", port="value"
+            )
+        embed = query.shape[1]
+        _check_heads(embed, p.num_heads, "query")
+        if p.causal and key.shape[0] != query.shape[0]:
+            raise ShapeError(
+                "causal attention needs as many key positions as query positions", field="causal"
+            )
+        return query.shape[0], key.shape[0], embed, key.shape[1], value.shape[1]
+
+    def infer(self, p: MultiheadAttentionParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
+        length, _, embed, _, _ = self._dims(p, x)
+        return {"y": spec(length, embed)}
+
+    def module(self, p: MultiheadAttentionParams, x: dict[str, TensorSpec]) -> ModuleCall:
+        _, _, embed, kdim, vdim = self._dims(p, x)
+        kwargs = {"embed_dim": embed, **p.model_dump()}
+        if kdim != embed or vdim != embed:
+            kwargs |= {"kdim": kdim, "vdim": vdim}
+        return ModuleCall(tm.Attention, kwargs)
+
+    def flops(
+        self, p: MultiheadAttentionParams, x: dict[str, TensorSpec], y: dict[str, TensorSpec]
+    ) -> int:
+        return attention_flops(*self._dims(p, x))
+
+
+class PositionalEncodingParams(OpParams):
+    kind: Literal["sinusoidal", "learned"] = Field(
+        default="sinusoidal",
+        description="Fixed sinusoids (the original Transformer) or a learned table (GPT, ViT)",
+    )
+    max_len: int = Field(
+        default=512, ge=1, le=100_000, description="Longest sequence the table covers"
+    )
+    dropout: float = Field(
+        default=0.0, ge=0.0, lt=1.0, description="Dropout after adding positions"
+    )
+
+
+class PositionalEncoding(Op[PositionalEncodingParams]):
+    name = "PositionalEncoding"
+    category = "Attention"
+    summary = "Add each position's code to a (T, E) sequence, so attention knows order."
+    Params = PositionalEncodingParams
+    key_params = ("kind",)
+    example = {"x": spec(6, 8)}
+
+    def infer(self, p: PositionalEncodingParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
+        need_rank(x["x"], (2,), "sequence (T, E)")
+        if x["x"].shape[0] > p.max_len:
+            raise ShapeError(
+                f"sequence of {x['x'].shape[0]} exceeds max_len {p.max_len}", field="max_len"
+            )
+        return {"y": x["x"]}
+
+    def module(self, p: PositionalEncodingParams, x: dict[str, TensorSpec]) -> ModuleCall:
+        return ModuleCall(tm.PositionalEncoding, {"d_model": x["x"].shape[1], **p.model_dump()})
+
+
+class TransformerLayerParams(OpParams):
+    nhead: int = Field(
+        default=4, ge=1, le=256, description="Attention heads; must divide the embedding size"
+    )
+    dim_feedforward: int = Field(
+        default=256, ge=1, le=1_000_000, description="Hidden width of the feed-forward block"
+    )
+    dropout: float = Field(
+        default=0.1, ge=0.0, lt=1.0, description="Dropout in attention and feed-forward"
+    )
+    activation: Literal["relu", "gelu"] = Field(
+        default="relu", description="Feed-forward activation"
+    )
+    norm_first: bool = Field(
+        default=False, description="Pre-norm (LayerNorm before each block) instead of post-norm"
+    )
+    layer_norm_eps: float = Field(default=1e-5, gt=0.0, le=1.0, description="LayerNorm's epsilon")
+    bias: bool = Field(default=True, description="Learn biases in linear layers and norms")
+
+
+class EncoderLayerParams(TransformerLayerParams):
+    causal: bool = Field(
+        default=False, description="Mask the future (decoder-only models such as GPT)"
+    )
+
+
+class DecoderLayerParams(TransformerLayerParams):
+    causal: bool = Field(
+        default=True, description="Mask the future in self-attention (teacher forcing)"
+    )
+
+
+class TransformerEncoderLayer(Op[EncoderLayerParams]):
+    name = "TransformerEncoderLayer"
+    category = "Attention"
+    summary = "Self-attention then feed-forward, each with a residual connection and LayerNorm."
+    Params = EncoderLayerParams
+    key_params = ("nhead", "dim_feedforward")
+    example = {"x": spec(5, 8)}
+
+    def infer(self, p: EncoderLayerParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
+        need_rank(x["x"], (2,), "sequence (T, E)")
+        _check_heads(x["x"].shape[1], p.nhead)
+        return {"y": x["x"]}
+
+    def module(self, p: EncoderLayerParams, x: dict[str, TensorSpec]) -> ModuleCall:
+        return ModuleCall(tm.EncoderLayer, {"d_model": x["x"].shape[1], **p.model_dump()})
+
+    def flops(
+        self, p: EncoderLayerParams, x: dict[str, TensorSpec], y: dict[str, TensorSpec]
+    ) -> int:
+        length, embed = x["x"].shape
+        feed_forward = 2 * 2 * length * embed * p.dim_feedforward
+        return attention_flops(length, length, embed, embed, embed) + feed_forward
+
+
+class TransformerDecoderLayer(Op[DecoderLayerParams]):
+    name = "TransformerDecoderLayer"
+    category = "Attention"
+    summary = "Masked self-attention, cross-attention to the encoder's memory, then feed-forward."
+    Params = DecoderLayerParams
+    inputs = (
+        Port("x", "target sequence (T, E)"),
+        Port("memory", "encoder output (S, E)"),
+    )
+    key_params = ("nhead", "dim_feedforward")
+    example = {"x": spec(5, 8), "memory": spec(7, 8)}
+
+    def infer(self, p: DecoderLayerParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
+        need_rank(x["x"], (2,), "sequence (T, E)")
+        need_rank(x["memory"], (2,), "sequence (S, E)", port="memory")
+        if x["memory"].shape[1] != x["x"].shape[1]:
+            raise ShapeError(
+                f"shape mismatch: memory {x['memory']} must have the embedding size of x {x['x']}",
+                port="memory",
+            )
+        _check_heads(x["x"].shape[1], p.nhead)
+        return {"y": x["x"]}
+
+    def module(self, p: DecoderLayerParams, x: dict[str, TensorSpec]) -> ModuleCall:
+        return ModuleCall(tm.DecoderLayer, {"d_model": x["x"].shape[1], **p.model_dump()})
+
+    def flops(
+        self, p: DecoderLayerParams, x: dict[str, TensorSpec], y: dict[str, TensorSpec]
+    ) -> int:
+        length, embed = x["x"].shape
+        memory = x["memory"].shape[0]
+        feed_forward = 2 * 2 * length * embed * p.dim_feedforward
+        self_attention = attention_flops(length, length, embed, embed, embed)
+        return self_attention + attention_flops(length, memory, embed, embed, embed) + feed_forward
+
+
+class PatchEmbeddingParams(OpParams):
+    patch_size: int = Field(
+        default=4, ge=1, le=1024, description="Side of the square patches the image is cut into"
+    )
+    embed_dim: int = Field(
+        default=64, ge=1, le=65_536, description="Length of each patch's embedding"
+    )
+    class_token: bool = Field(
+        default=True, description="Prepend a learned [class] token whose output classifies"
+    )
+
+
+class PatchEmbedding(Op[PatchEmbeddingParams]):
+    name = "PatchEmbedding"
+    category = "Attention"
+    summary = "ViT: cut a (C, H, W) image into patches and embed each: (N (+1), E)."
+    Params = PatchEmbeddingParams
+    key_params = ("patch_size", "embed_dim")
+    example = {"x": spec(3, 8, 8)}
+
+    def infer(self, p: PatchEmbeddingParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
+        need_rank(x["x"], (3,), "(C, H, W)")
+        _, h, w = x["x"].shape
+        if h % p.patch_size or w % p.patch_size:
+            raise ShapeError(
+                f"image {h}x{w} is not divisible into {p.patch_size}-pixel patches",
+                field="patch_size",
+            )
+        patches = (h // p.patch_size) * (w // p.patch_size)
+        return {"y": spec(patches + int(p.class_token), p.embed_dim)}
+
+    def module(self, p: PatchEmbeddingParams, x: dict[str, TensorSpec]) -> ModuleCall:
+        return ModuleCall(tm.PatchEmbedding, {"in_channels": x["x"].shape[0], **p.model_dump()})
+
+    def flops(
+        self, p: PatchEmbeddingParams, x: dict[str, TensorSpec], y: dict[str, TensorSpec]
+    ) -> int:
+        return 2 * x["x"].numel * p.embed_dim  # each pixel enters exactly one patch

@@ -1,0 +1,218 @@
+"""The one declaration a node type needs.
+
+A node type is a subclass of `Op` in one `ops/*.py` module. Defining the class
+registers it; from it come parameter validation (`Params`, a pydantic model),
+shape inference (`infer`), FLOPs (`flops`), the torch module (`module`, which is
+also what the Python exporter prints), the palette entry and the inspector form
+(`schema()`), and the reference page `docs/ops.md`.
+
+Shapes exclude the batch dimension throughout.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Generic, Literal, TypeVar
+
+import torch
+from pydantic import BaseModel, ConfigDict
+from torch import nn
+
+DType = Literal["float32", "int64"]
+TORCH_DTYPES: dict[str, torch.dtype] = {"float32": torch.float32, "int64": torch.int64}
+
+
+class TensorSpec(BaseModel):
+    """What flows along an edge: a shape without the batch dimension, and a dtype."""
+
+    model_config = ConfigDict(frozen=True)
+
+    shape: tuple[int, ...]
+    dtype: DType = "float32"
+
+    @property
+    def numel(self) -> int:
+        return math.prod(self.shape)
+
+    def __str__(self) -> str:
+        dims = ", ".join(str(d) for d in self.shape)
+        suffix = "" if self.dtype == "float32" else f" {self.dtype}"
+        return f"({dims}){suffix}"
+
+
+def spec(*shape: int, dtype: DType = "float32") -> TensorSpec:
+    """Shorthand for declarations and tests: spec(3, 32, 32)."""
+    return TensorSpec(shape=tuple(shape), dtype=dtype)
+
+
+@dataclass(frozen=True)
+class Port:
+    """A named input or output of a node type."""
+
+    name: str
+    description: str
+    optional: bool = False
+    dtype: DType | Literal["any"] = "float32"
+
+
+class OpParams(BaseModel):
+    """Base of every op's parameter model: unknown fields are errors, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ShapeError(ValueError):
+    """An input the node cannot accept; `port` and `field` say where, when known."""
+
+    def __init__(self, message: str, *, port: str | None = None, field: str | None = None):
+        super().__init__(message)
+        self.port = port
+        self.field = field
+
+
+@dataclass(frozen=True)
+class ModuleCall:
+    """A torch module constructor with its keyword arguments.
+
+    The same value builds the module for training (`build`) and prints the
+    constructor in exported source (`source`), so the two can never disagree.
+    """
+
+    cls: type[nn.Module]
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+    def build(self) -> nn.Module:
+        return self.cls(**self.kwargs)
+
+    def source(self) -> str:
+        """`nn.Conv2d(in_channels=1, out_channels=6, kernel_size=5)`: keyword arguments
+        equal to the constructor's own defaults are left out, for readability."""
+        module = self.cls.__module__
+        prefix = "nn." if module.startswith("torch.nn") else ""
+        defaults = {
+            name: p.default
+            for name, p in inspect.signature(self.cls.__init__).parameters.items()
+            if p.default is not inspect.Parameter.empty
+        }
+        args = ", ".join(
+            f"{key}={value!r}"
+            for key, value in self.kwargs.items()
+            if key not in defaults
+            or defaults[key] != value
+            or type(defaults[key]) is not type(value)
+        )
+        return f"{prefix}{self.cls.__name__}({args})"
+
+
+P = TypeVar("P", bound=OpParams)
+
+REGISTRY: dict[str, Op[Any]] = {}
+"""Every node type by its type id, in declaration order (the palette's order)."""
+
+
+class Op(Generic[P]):
+    """Base class of node types. Subclasses set the class attributes and override
+    `infer` and `module` (and `flops` where the type multiplies)."""
+
+    name: ClassVar[str]
+    category: ClassVar[str]
+    summary: ClassVar[str]
+    """One line for the palette and the docs."""
+    Params: ClassVar[type[OpParams]] = OpParams
+    inputs: ClassVar[tuple[Port, ...]] = (Port("x", "input tensor"),)
+    outputs: ClassVar[tuple[Port, ...]] = (Port("y", "output tensor"),)
+    key_params: ClassVar[tuple[str, ...]] = ()
+    """Parameters worth showing on the node's face in the editor."""
+    example: ClassVar[dict[str, TensorSpec]]
+    """Inputs that the default parameters accept: used by the registry-wide tests and docs."""
+    example_params: ClassVar[dict[str, Any]] = {}
+    """Parameters to use with `example` when the defaults need something (e.g. Input's shape)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__:
+            if cls.name in REGISTRY:
+                raise RuntimeError(f"node type {cls.name!r} declared twice")
+            REGISTRY[cls.name] = cls()
+
+    # -- what every type provides --------------------------------------------------
+
+    def infer(self, p: P, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
+        """Output specs by port name, from connected input specs by port name."""
+        raise NotImplementedError
+
+    def module(self, p: P, x: dict[str, TensorSpec]) -> ModuleCall:
+        """The torch module that computes this node, its inputs in port order."""
+        raise NotImplementedError
+
+    def flops(self, p: P, x: dict[str, TensorSpec], y: dict[str, TensorSpec]) -> int:
+        """Forward FLOPs of one sample, counted as torch's FlopCounterMode does
+        (2 per multiply-add of matmuls, convolutions and attention; elementwise is free)."""
+        return 0
+
+    # -- derived ------------------------------------------------------------------
+
+    def parse_params(self, raw: Mapping[str, Any]) -> P:
+        return self.Params.model_validate(dict(raw))  # type: ignore[return-value]
+
+    def param_count(self, p: P, x: dict[str, TensorSpec]) -> int:
+        """Parameters, counted by building the module on the meta device: no memory is
+        allocated however large the layer is."""
+        with torch.device("meta"):
+            built = self.module(p, x).build()
+        return sum(t.numel() for t in built.parameters())
+
+    def schema(self) -> dict[str, Any]:
+        """The palette entry: type id, category, help, ports and the params' JSON Schema."""
+
+        def port(p: Port) -> dict[str, Any]:
+            return {
+                "name": p.name,
+                "description": p.description,
+                "optional": p.optional,
+                "dtype": p.dtype,
+            }
+
+        return {
+            "type": self.name,
+            "category": self.category,
+            "summary": self.summary,
+            "inputs": [port(p) for p in self.inputs],
+            "outputs": [port(p) for p in self.outputs],
+            "key_params": list(self.key_params),
+            "params_schema": self.Params.model_json_schema(),
+        }
+
+    def input_port(self, name: str | None) -> Port | None:
+        return _find_port(self.inputs, name)
+
+    def output_port(self, name: str | None) -> Port | None:
+        return _find_port(self.outputs, name)
+
+
+def _find_port(ports: tuple[Port, ...], name: str | None) -> Port | None:
+    """A port by name; no name means the only port (or the first output)."""
+    if name is None:
+        return ports[0] if len(ports) >= 1 else None
+    return next((p for p in ports if p.name == name), None)
+
+
+# -- small shape helpers shared by the families -------------------------------------
+
+
+def need_rank(x: TensorSpec, ranks: tuple[int, ...], what: str, port: str = "x") -> None:
+    if len(x.shape) not in ranks:
+        want = " or ".join(str(r) for r in ranks)
+        raise ShapeError(f"expects a rank-{want} input {what} (batch excluded), got {x}", port=port)
+
+
+def pair(value: int | tuple[int, int]) -> tuple[int, int]:
+    return (value, value) if isinstance(value, int) else (value[0], value[1])
+
+
+def conv_out(size: int, kernel: int, stride: int, padding: int, dilation: int) -> int:
+    """torch's output length of a convolution or pooling along one axis."""
+    return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1

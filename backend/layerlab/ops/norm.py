@@ -1,0 +1,95 @@
+"""Normalisation: keep activations well scaled so deep networks train."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from torch import nn
+
+from layerlab.ops.base import ModuleCall, Op, OpParams, ShapeError, TensorSpec, need_rank, spec
+
+
+class BatchNormParams(OpParams):
+    eps: float = Field(
+        default=1e-5, gt=0.0, le=1.0, description="Added to the variance for stability"
+    )
+    momentum: float = Field(
+        default=0.1, gt=0.0, le=1.0, description="Weight of each batch in the running statistics"
+    )
+    affine: bool = Field(default=True, description="Learn a scale and shift per channel")
+
+
+class _BatchNorm(Op[BatchNormParams]):
+    category = "Normalisation"
+    Params = BatchNormParams
+    ranks: tuple[int, ...]
+    layout: str
+    torch_class: type[nn.Module]
+
+    def infer(self, p: BatchNormParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
+        need_rank(x["x"], self.ranks, self.layout)
+        return {"y": x["x"]}
+
+    def module(self, p: BatchNormParams, x: dict[str, TensorSpec]) -> ModuleCall:
+        return ModuleCall(self.torch_class, {"num_features": x["x"].shape[0], **p.model_dump()})
+
+
+class BatchNorm1d(_BatchNorm):
+    name = "BatchNorm1d"
+    summary = "Normalise each feature over the batch: (F) features or (C, L) sequences."
+    ranks = (1, 2)
+    layout = "(F) or (C, L)"
+    torch_class = nn.BatchNorm1d
+    example = {"x": spec(6)}
+
+
+class BatchNorm2d(_BatchNorm):
+    name = "BatchNorm2d"
+    summary = "Normalise each channel of (C, H, W) images over the batch and the pixels."
+    ranks = (3,)
+    layout = "(C, H, W)"
+    torch_class = nn.BatchNorm2d
+    example = {"x": spec(3, 4, 4)}
+
+
+class LayerNormParams(OpParams):
+    dims: int = Field(
+        default=1,
+        ge=1,
+        le=5,
+        description="How many trailing axes to normalise over (normalized_shape inferred)",
+    )
+    eps: float = Field(
+        default=1e-5, gt=0.0, le=1.0, description="Added to the variance for stability"
+    )
+    elementwise_affine: bool = Field(
+        default=True, description="Learn a scale and shift per element"
+    )
+
+
+class LayerNorm(Op[LayerNormParams]):
+    name = "LayerNorm"
+    category = "Normalisation"
+    summary = "Normalise each sample over its last axes: the Transformer's normalisation."
+    Params = LayerNormParams
+    example = {"x": spec(5, 8)}
+
+    def _normalized_shape(self, p: LayerNormParams, x: TensorSpec) -> tuple[int, ...]:
+        if p.dims > len(x.shape):
+            raise ShapeError(
+                f"dims={p.dims} exceeds the input's rank {len(x.shape)} ({x})", field="dims"
+            )
+        return x.shape[-p.dims :]
+
+    def infer(self, p: LayerNormParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
+        self._normalized_shape(p, x["x"])
+        return {"y": x["x"]}
+
+    def module(self, p: LayerNormParams, x: dict[str, TensorSpec]) -> ModuleCall:
+        return ModuleCall(
+            nn.LayerNorm,
+            {
+                "normalized_shape": self._normalized_shape(p, x["x"]),
+                "eps": p.eps,
+                "elementwise_affine": p.elementwise_affine,
+            },
+        )

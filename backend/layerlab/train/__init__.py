@@ -1,0 +1,1 @@
+"""Training: datasets, task recipes, the fit loop, telemetry and checkpoints."""

@@ -75,7 +75,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 load_weights(model, args.weights)
             save_weights(model, out)
         else:
-            export_onnx(analysis, out, network=args.network)
+            export_onnx(analysis, out, network=args.network, weights=args.weights)
     except (OnnxExportError, WeightsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -129,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except FileNotFoundError as exc:
         print(f"error: {exc.filename}: no such file", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a folder where a file should be, no permission, a full disk
+        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 2
 
 

@@ -411,8 +411,12 @@ def _infer_node(
     try:
         p = kind.parse_params(raw)
     except ValidationError as exc:
+        reported: set[str | None] = set()
         for err in exc.errors(include_url=False):
             name = str(err["loc"][0]) if err["loc"] else None
+            if name in reported:
+                continue  # a union type (3 or [3, 5]) fails once per branch; one is enough
+            reported.add(name)
             fail(
                 Code.BAD_PARAM,
                 f"{node.type}.{name}: {err['msg']}" if name else err["msg"],

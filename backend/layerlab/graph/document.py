@@ -31,12 +31,21 @@ PortName = Annotated[str, Field(min_length=1, max_length=64)]
 
 # Names a node id cannot take: Python keywords (the id is a variable in exported code),
 # attributes of torch modules (the id is a submodule name), and the exporter's own names.
+# Attributes set in __init__ (`training`, `meta`, `_modules`) are not in dir() of the
+# class, so they come from an instance.
 RESERVED_IDS = frozenset(
     set(keyword.kwlist)
     | set(keyword.softkwlist)
-    | {n for n in dir(torch.fx.GraphModule) if not n.startswith("__")}
+    | set(dir(torch.fx.GraphModule))
+    | set(vars(torch.fx.GraphModule(torch.nn.Module(), torch.fx.Graph())))
     | {"self", "torch", "nn", "math", "batch_size"}
 )
+
+
+def is_reserved_id(name: str) -> bool:
+    """Whether a node id is unusable. Names starting with two underscores are also out:
+    Python mangles `self.__x` inside the exported class, so its weights would not load."""
+    return name in RESERVED_IDS or name.startswith("__")
 
 
 class _Model(BaseModel):
@@ -110,15 +119,40 @@ def _finite_float(text: str) -> float:
 
 
 def _json_depth(value: Any) -> int:
-    """Nesting depth of parsed JSON, iteratively (no recursion limit to hit)."""
+    """Nesting depth of parsed JSON, iteratively (no recursion limit to hit). Only
+    containers are stacked: a 10^5-node document has far more leaves than containers."""
+    if not isinstance(value, dict | list):
+        return 0
     deepest, stack = 0, [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, depth)
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children)
+        deepest = max(deepest, depth)
+        for child in item.values() if isinstance(item, dict) else item:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
     return deepest
+
+
+def _check_counts(raw: dict[str, Any], limits: Limits) -> None:
+    """Refuse too many nodes or edges before pydantic builds one model per item (seconds
+    for 10^5 nodes); `analyze` counts again for documents built in Python."""
+    blocks = raw.get("blocks")
+    bodies = [raw]
+    if isinstance(blocks, list):
+        bodies += [b for b in blocks if isinstance(b, dict)]
+    issues = []
+    for what, limit in (("nodes", limits.max_nodes), ("edges", limits.max_edges)):
+        count = sum(len(b[what]) for b in bodies if isinstance(b.get(what), list))
+        if count > limit:
+            issues.append(
+                _invalid(
+                    f"the document has {count:,} {what}; the limit is {limit:,}",
+                    Code.LIMIT_EXCEEDED,
+                    field=what,
+                )
+            )
+    if issues:
+        raise GraphError(issues)
 
 
 def parse_json(text: str | bytes, limits: Limits | None = None) -> Any:
@@ -150,6 +184,10 @@ def _invalid(
     return GraphIssue(code=code, message=message, field=field)
 
 
+_ECHO_LIMIT = 256
+"""Longest id an error repeats back: a 100 KB id is itself the error, not a location."""
+
+
 def _location(loc: tuple[int | str, ...], raw: Any) -> tuple[str | None, str | None, str]:
     """(node_id, block, dotted field path) for a pydantic error location in a document."""
     node_id = block = None
@@ -164,6 +202,7 @@ def _location(loc: tuple[int | str, ...], raw: Any) -> tuple[str | None, str | N
                 isinstance(container, dict)
                 and parent == "nodes"
                 and isinstance(container.get("id"), str)
+                and len(container["id"]) <= _ECHO_LIMIT
             ):
                 node_id = container["id"]
             if (
@@ -191,10 +230,11 @@ def load_document(
         raw = parse_json(source, limits)
     else:
         raw = source
-    if _json_depth(raw) > limits.max_json_depth:
-        raise GraphError([_invalid(f"JSON nests deeper than {limits.max_json_depth} levels")])
     if not isinstance(raw, dict):
         raise GraphError([_invalid(f"a graph document is a JSON object, not {type(raw).__name__}")])
+    _check_counts(raw, limits)
+    if _json_depth(raw) > limits.max_json_depth:
+        raise GraphError([_invalid(f"JSON nests deeper than {limits.max_json_depth} levels")])
     raw = _upgrade(raw)
     try:
         return GraphDocument.model_validate(raw)

@@ -8,7 +8,8 @@ from pathlib import Path
 import torch
 
 from layerlab.graph.analysis import Analysis
-from layerlab.graph.compile import compile_network, example_inputs
+from layerlab.graph.compile import Networks, compile_analysis, example_inputs
+from layerlab.graph.weights import load_weights
 
 log = logging.getLogger(__name__)
 
@@ -17,8 +18,17 @@ class OnnxExportError(RuntimeError):
     """The graph (or this machine) cannot be exported to ONNX; the message says why."""
 
 
-def export_onnx(analysis: Analysis, path: str | Path, network: str | None = None) -> Path:
-    """Write one network of the document as an ONNX file with a dynamic batch axis."""
+def export_onnx(
+    analysis: Analysis,
+    path: str | Path,
+    network: str | None = None,
+    weights: str | Path | None = None,
+) -> Path:
+    """Write one network of the document as an ONNX file with a dynamic batch axis.
+
+    `weights` is a safetensors file of the whole document (as `save_weights` writes it
+    for `layerlab.build`); without it the network is freshly initialised. Raises
+    WeightsError when the file does not fit the document."""
     nets = {n.name: n for n in analysis.networks}
     if network is None:
         if len(nets) > 1:
@@ -40,7 +50,11 @@ def export_onnx(analysis: Analysis, path: str | Path, network: str | None = None
         raise OnnxExportError(
             "ONNX export needs the onnx and onnxscript packages: pip install 'layerlab[onnx]'"
         ) from None
-    model = compile_network(analysis, net).eval()
+    # Build the whole document so that a weights file of every network loads as saved.
+    built = compile_analysis(analysis)
+    if weights is not None:
+        load_weights(built, weights)
+    model = (built[net.name] if isinstance(built, Networks) else built).eval()
     args = example_inputs(analysis, net, batch=2)
     batch = torch.export.Dim("batch", min=1)
     dynamic = {name: {0: batch} for name in net.inputs}

@@ -32,7 +32,10 @@ class _Exporter:
         self.analysis = analysis
         self.classes: list[str] = []
         self.class_by_text: dict[str, str] = {}
-        self.class_names: set[str] = set()
+        # Names the copied LayerLab modules (and their imports) bind at module level: a
+        # network or block class of the same name would shadow them (a document named
+        # "Add" would construct itself forever).
+        self.class_names: set[str] = set(vars(torch_modules))
         self.custom: set[str] = set()
 
     def unique_class(self, wanted: str) -> str:
@@ -167,7 +170,7 @@ class _Exporter:
         for helper in needed:
             parts.append(inspect.getsource(getattr(torch_modules, helper)))
         parts.extend(sources)
-        return "\n\n".join(p.rstrip() for p in parts)
+        return "\n\n\n".join(p.rstrip() for p in parts)  # PEP 8: two blank lines
 
 
 def _is_op(kind: Op[Any] | BlockDoc, name: str) -> bool:

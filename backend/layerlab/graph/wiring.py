@@ -12,7 +12,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from layerlab.graph.document import RESERVED_IDS, BlockDoc, EdgeDoc, NodeDoc
+from layerlab.graph.document import BlockDoc, EdgeDoc, NodeDoc, is_reserved_id
 from layerlab.graph.errors import Code, GraphIssue
 from layerlab.ops import REGISTRY, Op, Port
 
@@ -76,13 +76,16 @@ class _Issues:
     def __init__(self, block: str | None, sink: list[GraphIssue]):
         self.block = block
         self.sink = sink
+        self.seen: set[GraphIssue] = set()
 
     def add(
         self, code: Code, message: str, node_id: str | None = None, **where: str | None
     ) -> None:
-        self.sink.append(
-            GraphIssue(code=code, message=message, node_id=node_id, block=self.block, **where)
-        )
+        issue = GraphIssue(code=code, message=message, node_id=node_id, block=self.block, **where)
+        # The same edge written 10,000 times is one problem, not 10,000.
+        if issue not in self.seen:
+            self.seen.add(issue)
+            self.sink.append(issue)
 
 
 def resolve_kind(type_name: str, blocks: dict[str, BlockDoc]) -> Kind | None:
@@ -113,7 +116,7 @@ def wire_body(
             report.add(Code.DUPLICATE_ID, f"node id {node.id!r} is used more than once", node.id)
             continue
         body.nodes[node.id] = node
-        if node.id in RESERVED_IDS:
+        if is_reserved_id(node.id):
             report.add(
                 Code.BAD_ID, f"node id {node.id!r} is a reserved name; choose another", node.id
             )
@@ -123,6 +126,10 @@ def wire_body(
             report.add(
                 Code.UNKNOWN_TYPE, _unknown_type_message(node.type, blocks), node.id, field="type"
             )
+            body.broken.add(node.id)
+            continue
+        if isinstance(kind, BlockDoc) and not (input_ports(kind) and output_ports(kind)):
+            # A block without ports cannot be wired; its own bad_block error is the cause.
             body.broken.add(node.id)
             continue
         if node.repeat > 1 and not isinstance(kind, BlockDoc):
@@ -153,9 +160,12 @@ def _wire_edges(body: Body, edges: list[EdgeDoc], report: _Issues) -> None:
                 f"edge {edge.source} -> {edge.target} names no node {missing[0]!r}",
                 known if known in body.nodes else None,
             )
+            if edge.target in body.nodes:
+                body.broken.add(edge.target)  # not "unreachable" as well
             continue
         if edge.source not in body.kinds or edge.target not in body.kinds:
-            continue  # the unknown type is the root cause
+            body.broken.add(edge.target)  # the unknown type is the root cause
+            continue
         if (
             body.nodes[edge.source].network != body.nodes[edge.target].network
             and body.block is None
@@ -166,6 +176,7 @@ def _wire_edges(body: Body, edges: list[EdgeDoc], report: _Issues) -> None:
                 f"{body.network_of(edge.source)!r} and {body.network_of(edge.target)!r}",
                 edge.target,
             )
+            body.broken.add(edge.target)
             continue
         source_port = _source_port(body, edge, report)
         target_port = _target_port(body, edge, report)
@@ -267,7 +278,8 @@ def _check_inputs(body: Body, report: _Issues) -> None:
 
 
 def _order(body: Body, report: _Issues) -> None:
-    """Kahn's algorithm; whatever is left over sits on a cycle or behind one."""
+    """Kahn's algorithm; whatever is left over sits on a cycle or behind one. Each
+    cycle is reported once; nodes merely downstream of a cycle are not reported."""
     pending = {n: len(body.wires_in[n]) for n in body.kinds}
     ready = deque(n for n in body.kinds if pending[n] == 0)
     while ready:
@@ -277,17 +289,22 @@ def _order(body: Body, report: _Issues) -> None:
             pending[wire.target] -= 1
             if pending[wire.target] == 0:
                 ready.append(wire.target)
-    stuck = [n for n in body.kinds if n not in set(body.order)]
-    if not stuck:
-        return
-    cycle = _find_cycle(body, set(stuck))
-    report.add(Code.CYCLE, "cycle: " + " -> ".join([*cycle, cycle[0]]), cycle[0])
-    body.broken.update(cycle)
+    ordered = set(body.order)
+    stuck = [n for n in body.kinds if n not in ordered]  # document order, for stable reports
+    remaining = set(stuck)
+    for start in stuck:
+        if start not in remaining:
+            continue
+        cycle = _find_cycle(body, start, remaining)
+        report.add(Code.CYCLE, "cycle: " + " -> ".join([*cycle, cycle[0]]), cycle[0])
+        body.broken.update(cycle)
+        _drop_downstream(body, cycle, remaining)
 
 
-def _find_cycle(body: Body, stuck: set[str]) -> list[str]:
-    """One cycle among the stuck nodes: walk backwards until a node repeats."""
-    node = next(iter(stuck))
+def _find_cycle(body: Body, start: str, stuck: set[str]) -> list[str]:
+    """A cycle among the stuck nodes, walking backwards from `start` until a node
+    repeats: every stuck node has a stuck predecessor, so the walk always closes."""
+    node = start
     seen: dict[str, int] = {}
     path: list[str] = []
     while node not in seen:
@@ -295,3 +312,14 @@ def _find_cycle(body: Body, stuck: set[str]) -> list[str]:
         path.append(node)
         node = next(w.source for w in body.wires_in[node].values() if w.source in stuck)
     return list(reversed(path[seen[node] :]))
+
+
+def _drop_downstream(body: Body, cycle: list[str], stuck: set[str]) -> None:
+    """Remove a reported cycle and everything it feeds from `stuck`."""
+    queue = deque(cycle)
+    stuck.difference_update(cycle)
+    while queue:
+        for wire in body.wires_out[queue.popleft()]:
+            if wire.target in stuck:
+                stuck.discard(wire.target)
+                queue.append(wire.target)

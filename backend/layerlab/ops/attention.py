@@ -26,12 +26,13 @@ def attention_flops(queries: int, keys: int, embed: int, kdim: int, vdim: int) -
     return projections + 2 * 2 * queries * keys * embed
 
 
-def _check_heads(embed: int, heads: int, port: str = "x") -> None:
+def _check_heads(embed: int, heads: int, port: str = "x", field: str = "nhead") -> None:
+    """`field` is the heads parameter's name: `num_heads` (attention) or `nhead` (layers)."""
     if embed % heads:
         raise ShapeError(
             f"embedding size {embed} is not divisible by {heads} heads",
             port=port,
-            field="num_heads",
+            field=field,
         )
 
 
@@ -74,10 +75,11 @@ class MultiheadAttention(Op[MultiheadAttentionParams]):
             need_rank(t, (2,), "sequence (T, E)", port=port)
         if value.shape[0] != key.shape[0]:
             raise ShapeError(
-                f"value has {value.shape[0]} positions but key has {key.shape[0]}", port="value"
+                f"value {value} has {value.shape[0]} positions but key {key} has {key.shape[0]}",
+                port="value",
             )
         embed = query.shape[1]
-        _check_heads(embed, p.num_heads, "query")
+        _check_heads(embed, p.num_heads, "query", field="num_heads")
         if p.causal and key.shape[0] != query.shape[0]:
             raise ShapeError(
                 "causal attention needs as many key positions as query positions", field="causal"

@@ -157,6 +157,49 @@ class Reshape(Op[ReshapeParams]):
         return ModuleCall(tm.Reshape, {"shape": self._shape(p, x["x"])})
 
 
+class SelectParams(OpParams):
+    dim: int = Field(
+        default=0, ge=-5, le=4, description="Axis to pick from (batch excluded; 0 = first)"
+    )
+    index: int = Field(
+        default=0,
+        ge=-1_000_000,
+        le=1_000_000,
+        description="Position to keep; negative counts from the end",
+    )
+
+
+class Select(Op[SelectParams]):
+    name = "Select"
+    category = "Structure"
+    summary = (
+        "Keep one position along an axis and drop the axis, e.g. ViT's class token (N, E) -> (E)."
+    )
+    Params = SelectParams
+    inputs = (Port("x", "input tensor", dtype="any"),)
+    outputs = (Port("y", "the selected slice", dtype="any"),)
+    key_params = ("dim", "index")
+    example = {"x": spec(3, 4)}
+
+    def _where(self, p: SelectParams, x: TensorSpec) -> tuple[int, int]:
+        axis = _axis(p.dim, len(x.shape), "dim")
+        size = x.shape[axis]
+        if not -size <= p.index < size:
+            raise ShapeError(
+                f"index {p.index} is out of range for axis {p.dim} of {x}", field="index"
+            )
+        return axis, p.index % size
+
+    def infer(self, p: SelectParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
+        axis, _ = self._where(p, x["x"])
+        s = x["x"].shape
+        return {"y": TensorSpec(shape=(*s[:axis], *s[axis + 1 :]), dtype=x["x"].dtype)}
+
+    def module(self, p: SelectParams, x: dict[str, TensorSpec]) -> ModuleCall:
+        axis, index = self._where(p, x["x"])
+        return ModuleCall(tm.Select, {"dim": axis + 1, "index": index})
+
+
 class AddParams(OpParams):
     pass
 

@@ -25,6 +25,18 @@ class Reshape(nn.Module):
         return x.reshape(x.shape[0], *self.shape)
 
 
+class Select(nn.Module):
+    """Pick one position along `dim`, dropping that axis (ViT's class token: x[:, 0])."""
+
+    def __init__(self, dim: int, index: int):
+        super().__init__()
+        self.dim = dim
+        self.index = index
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.select(self.dim, self.index)
+
+
 class Add(nn.Module):
     """Elementwise sum of two tensors of the same shape (a residual connection)."""
 

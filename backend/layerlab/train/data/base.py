@@ -83,13 +83,13 @@ class LoadContext:
     allow_download: bool = False
 
 
-O = TypeVar("O", bound=DatasetOptions)
+OptionsT = TypeVar("OptionsT", bound=DatasetOptions)
 
 DATASETS: dict[str, DatasetSource[Any]] = {}
 """Every dataset by name, in declaration order."""
 
 
-class DatasetSource(Generic[O]):
+class DatasetSource(Generic[OptionsT]):
     name: ClassVar[str]
     summary: ClassVar[str]
     kind: ClassVar[Kind]
@@ -102,10 +102,10 @@ class DatasetSource(Generic[O]):
                 raise RuntimeError(f"dataset {cls.name!r} declared twice")
             DATASETS[cls.name] = cls()
 
-    def load(self, options: O, ctx: LoadContext) -> LoadedDataset:
+    def load(self, options: OptionsT, ctx: LoadContext) -> LoadedDataset:
         raise NotImplementedError
 
-    def parse_options(self, raw: dict[str, Any]) -> O:
+    def parse_options(self, raw: dict[str, Any]) -> OptionsT:
         return self.Options.model_validate(raw)  # type: ignore[return-value]
 
     def schema(self) -> dict[str, Any]:

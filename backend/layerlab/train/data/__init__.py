@@ -1,0 +1,41 @@
+"""Datasets for training: one `DatasetSource` per set, looked up by name.
+
+Call `load_dataset(name, options, ctx)`; it returns whole tensors (`Split`) for the
+train and validation parts and a `DatasetInfo` describing them. Importing this package
+imports every dataset module, and defining a `DatasetSource` subclass registers it.
+"""
+
+from layerlab.train.data import points, regression  # noqa: F401  (imported for their registrations)
+from layerlab.train.data.base import (
+    DATASETS,
+    DataError,
+    DatasetInfo,
+    DatasetOptions,
+    DatasetSource,
+    LoadContext,
+    LoadedDataset,
+    Split,
+    split,
+)
+from layerlab.train.data.registry import (
+    MissingDataError,
+    describe_datasets,
+    get_source,
+    load_dataset,
+)
+
+__all__ = [
+    "DATASETS",
+    "DataError",
+    "DatasetInfo",
+    "DatasetOptions",
+    "DatasetSource",
+    "LoadContext",
+    "LoadedDataset",
+    "MissingDataError",
+    "Split",
+    "describe_datasets",
+    "get_source",
+    "load_dataset",
+    "split",
+]

@@ -12,6 +12,17 @@ from layerlab.graph.document import load_document
 from layerlab.graph.errors import GraphError
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (a batch size of 0 means nothing)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not positive")
+    return value
+
+
 def _print_check(result: CheckResult) -> None:
     rows = [("node", "type", "output", "params")]
     for node in result.nodes:
@@ -91,6 +102,35 @@ def cmd_presets(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+
+    import uvicorn
+
+    from layerlab.server.app import create_app
+    from layerlab.server.settings import Settings, with_token
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env(
+        host=args.host,
+        port=args.port,
+        database_url=args.db,
+        data_dir=args.data_dir,
+        local_workers=args.workers,
+    )
+    settings = with_token(settings)
+    if settings.auth_required:
+        print("auth is on: send 'Authorization: Bearer <token>' (LAYERLAB_TOKEN) to /api")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        server_header=False,
+    )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="layerlab", description="Design, check, train and export neural networks."
@@ -101,7 +141,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("graph", help="path to a graph JSON document")
     p.add_argument("--json", action="store_true", help="print the full report as JSON")
     p.add_argument(
-        "--batch-size", type=int, default=None, help="batch size for the memory estimate"
+        "--batch-size", type=positive_int, default=None, help="batch size for the memory estimate"
     )
     p.set_defaults(func=cmd_check)
 
@@ -120,6 +160,22 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("presets", help="list the preset graphs")
     p.set_defaults(func=cmd_presets)
+
+    p = sub.add_parser("serve", help="run the web server (REST API and the built frontend)")
+    p.add_argument(
+        "--host", help="address to listen on (default 127.0.0.1; auth is on beyond loopback)"
+    )
+    p.add_argument("--port", type=int, help="port (default 8000; 0 picks a free one)")
+    p.add_argument("--db", help="database URL (default: SQLite file in the data dir)")
+    p.add_argument(
+        "--data-dir", type=Path, help="folder for the database, checkpoints, data (default ./data)"
+    )
+    p.add_argument("--workers", type=int, help="local worker processes to start (default 1)")
+    p.set_defaults(func=cmd_serve)
+
+    from layerlab.train.command import add_train_command
+
+    add_train_command(sub)
     return root
 
 

@@ -225,6 +225,9 @@ def python_source(analysis: Analysis) -> str:
         "Shapes in comments are (B, ...): the batch first.",
         '"""',
         "",
+        # The copied modules' annotations name typing's Any, which the file does not
+        # import: left unevaluated, they cost nothing and need nothing.
+        *(["from __future__ import annotations", ""] if custom else []),
         *(["import math", ""] if "math." in custom else []),
         "import torch",
         "from torch import nn",

@@ -292,10 +292,13 @@ def _order(body: Body, report: _Issues) -> None:
     ordered = set(body.order)
     stuck = [n for n in body.kinds if n not in ordered]  # document order, for stable reports
     remaining = set(stuck)
+    rank = {n: i for i, n in enumerate(stuck)}
     for start in stuck:
         if start not in remaining:
             continue
         cycle = _find_cycle(body, start, remaining)
+        first = cycle.index(min(cycle, key=rank.__getitem__))
+        cycle = cycle[first:] + cycle[:first]  # start where the document does
         report.add(Code.CYCLE, "cycle: " + " -> ".join([*cycle, cycle[0]]), cycle[0])
         body.broken.update(cycle)
         _drop_downstream(body, cycle, remaining)

@@ -59,9 +59,10 @@ class Port:
 
 
 class OpParams(BaseModel):
-    """Base of every op's parameter model: unknown fields are errors, values are frozen."""
+    """Base of every op's parameter model: unknown fields are errors, values are frozen,
+    and types are strict (`true` is not the number 1, "3" is not 3)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class ShapeError(ValueError):

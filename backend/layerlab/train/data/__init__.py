@@ -5,7 +5,18 @@ train and validation parts and a `DatasetInfo` describing them. Importing this p
 imports every dataset module, and defining a `DatasetSource` subclass registers it.
 """
 
-from layerlab.train.data import points, regression  # noqa: F401  (imported for their registrations)
+from layerlab.train.data import (  # noqa: F401  (imported for their registrations)
+    cifar,
+    digits,
+    image_zip,
+    mnist,
+    points,
+    recurrent,
+    regression,
+    seq2seq,
+    tabular,
+    text,
+)
 from layerlab.train.data.base import (
     DATASETS,
     DataError,

@@ -32,8 +32,12 @@ class DatasetOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    val_fraction: float = Field(default=0.2, ge=0.0, lt=1.0, description="Share of samples held out for validation")
-    seed: int = Field(default=0, ge=0, description="Seed of the generator and of the train/validation split")
+    val_fraction: float = Field(
+        default=0.2, ge=0.0, lt=1.0, description="Share of samples held out for validation"
+    )
+    seed: int = Field(
+        default=0, ge=0, description="Seed of the generator and of the train/validation split"
+    )
 
 
 class DatasetInfo(BaseModel):
@@ -44,12 +48,20 @@ class DatasetInfo(BaseModel):
     input_shape: list[int] = Field(description="One sample's shape, batch excluded")
     input_dtype: Literal["float32", "int64"] = "float32"
     target: Target
-    target_shape: list[int] = Field(default_factory=list, description="One target's shape ([] for a class id)")
-    num_classes: int | None = Field(default=None, description="Classes, or the vocabulary size for token targets")
-    classes: list[str] | None = Field(default=None, description="Class names or vocabulary, in id order")
+    target_shape: list[int] = Field(
+        default_factory=list, description="One target's shape ([] for a class id)"
+    )
+    num_classes: int | None = Field(
+        default=None, description="Classes, or the vocabulary size for token targets"
+    )
+    classes: list[str] | None = Field(
+        default=None, description="Class names or vocabulary, in id order"
+    )
     train_size: int = 0
     val_size: int = 0
-    notes: list[str] = Field(default_factory=list, description="Substitutions and splits, said out loud")
+    notes: list[str] = Field(
+        default_factory=list, description="Substitutions and splits, said out loud"
+    )
 
 
 @dataclass

@@ -61,14 +61,22 @@ def fetch(remote: RemoteFile, folder: Path) -> Path:
             continue
         log.info("downloaded %s from %s", remote.name, url)
         return destination
-    raise MissingDataError(f"could not download {remote.name}: " + "; ".join(failures))
+    raise MissingDataError(
+        f"could not download {remote.name}: " + "; ".join(failures),
+        summary=f"could not download {remote.name}",
+    )
 
 
 def _download_verified(url: str, destination: Path, md5: str | None) -> None:
-    handle, temporary_name = tempfile.mkstemp(prefix=f".{destination.name}.", dir=destination.parent)
+    handle, temporary_name = tempfile.mkstemp(
+        prefix=f".{destination.name}.", dir=destination.parent
+    )
     temporary = Path(temporary_name)
     try:
-        with os.fdopen(handle, "wb") as sink, urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as source:
+        with (
+            os.fdopen(handle, "wb") as sink,
+            urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as source,
+        ):
             shutil.copyfileobj(source, sink, CHUNK_BYTES)
         if md5 is not None:
             actual = md5_of(temporary)

@@ -33,8 +33,14 @@ class MissingDataError(DataError):
     """The files of a real data set are absent and could not be downloaded.
 
     Kept apart from other `DataError`s so that `load_dataset(..., allow_substitute=True)`
-    substitutes only for absent files, never for a corrupt one.
+    substitutes only for absent files, never for a corrupt one. `summary` is the short
+    statement ("MNIST not found in /data/mnist") that a substitution note quotes; the
+    full message adds what to do about it.
     """
+
+    def __init__(self, message: str, *, summary: str | None = None) -> None:
+        super().__init__(message)
+        self.summary = summary or message
 
 
 class SubstitutableSource:
@@ -44,7 +50,7 @@ class SubstitutableSource:
     """One line for the palette, e.g. "scikit-learn digits upsampled to 28x28"."""
 
     def load_substitute(self, options: Any, ctx: LoadContext, reason: str) -> LoadedDataset:
-        """Load the stand-in; `reason` (why the real set is missing) goes into info.notes."""
+        """Load the stand-in; `reason` (why the real set is missing) opens its note."""
         raise NotImplementedError
 
 
@@ -92,8 +98,16 @@ def load_dataset(
         if not (allow_substitute and isinstance(source, SubstitutableSource)):
             raise
         log.warning("dataset %s: %s; substituting %s", name, missing, source.substitute_summary)
-        loaded = source.load_substitute(parsed, ctx, reason=str(missing))
+        loaded = source.load_substitute(parsed, ctx, reason=missing.summary)
     check_consistent(loaded)
+    info = loaded.info
+    log.info(
+        "dataset %s: %d train, %d validation; %s",
+        name,
+        info.train_size,
+        info.val_size,
+        "; ".join(info.notes),
+    )
     return loaded
 
 

@@ -1,0 +1,212 @@
+"""Character-level corpora: any UTF-8 text file becomes next-character windows.
+
+The vocabulary is the sorted set of the corpus's characters (info.classes, id order).
+x (N, T) holds windows of T character ids and y (N, T) the same windows shifted one
+character on, so y[:, t] is the character after x[:, t]. The corpus is split by
+position, not at random: the first (1 - val_fraction) of the text trains, the rest
+validates, so no validation character ever sits inside a training window.
+Overlapping windows would number one per character (a 1 MB text: a million windows,
+half a gigabyte at T = 64), so `max_windows` caps them, spread evenly over each part.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import urlparse
+
+import numpy as np
+import torch
+from pydantic import Field
+
+from layerlab.train.data.base import (
+    DataError,
+    DatasetInfo,
+    DatasetOptions,
+    DatasetSource,
+    LoadContext,
+    LoadedDataset,
+    Split,
+)
+from layerlab.train.data.download import RemoteFile, fetch
+from layerlab.train.data.files import dataset_folder, resolve_path
+from layerlab.train.data.official import OFFICIAL_FILES
+from layerlab.train.data.registry import MissingDataError
+
+MAX_TEXT_BYTES = 64 * 1024 * 1024  # a character corpus larger than this wants a tokenizer
+DOWNLOAD_FOLDER = "text"
+
+
+class CorpusOptions(DatasetOptions):
+    val_fraction: float = Field(
+        default=0.1, ge=0.0, lt=1.0, description="Share of the text, at its end, held out"
+    )
+    block_size: int = Field(
+        default=64, ge=1, le=4096, description="Characters per window (time steps)"
+    )
+    max_windows: int = Field(
+        default=20_000, ge=2, le=10_000_000, description="Most windows, both parts together"
+    )
+
+
+class TextOptions(CorpusOptions):
+    path: str | None = Field(
+        default=None, description="A UTF-8 text file (relative paths: inside the data dir)"
+    )
+    url: str | None = Field(
+        default=None, description="An http(s) URL to download the text from, if no path"
+    )
+    md5: str | None = Field(
+        default=None, description="Expected md5 of the downloaded file (optional)"
+    )
+
+
+class TinyShakespeareOptions(CorpusOptions):
+    path: str | None = Field(
+        default=None, description="Folder with input.txt (default: <data dir>/tinyshakespeare)"
+    )
+
+
+def read_text(path: Path) -> str:
+    """The file's text, strictly UTF-8 (a leading byte-order mark is dropped)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise DataError(
+                f"{path.name}: {size:,} bytes is over the {MAX_TEXT_BYTES:,}-byte limit for a corpus"
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"{path.name}: cannot be read: {exc}") from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"{path.name}: not UTF-8 text: byte {exc.start:,} ({raw[exc.start]:#04x}) cannot be decoded"
+        ) from None
+
+
+def encode_characters(text: str) -> tuple[list[str], torch.Tensor]:
+    """The sorted vocabulary and the text as int64 ids (len(text),), without a Python loop."""
+    code_points = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    vocabulary = np.unique(code_points)  # sorted
+    ids = np.searchsorted(vocabulary, code_points).astype(np.int64)
+    return [chr(int(c)) for c in vocabulary], torch.from_numpy(ids)
+
+
+def windows(ids: torch.Tensor, block_size: int, cap: int) -> Split:
+    """Up to `cap` windows x (N, T) and next-character targets y (N, T), evenly spaced."""
+    starts = ids.shape[0] - block_size  # each window needs T + 1 characters
+    if starts <= 0:
+        empty = torch.empty(0, block_size, dtype=torch.int64)
+        return Split(empty, empty.clone())
+    stride = math.ceil(starts / cap)
+    chunks = ids.unfold(0, block_size + 1, stride)  # (ceil(starts / stride), T + 1), a view
+    return Split(chunks[:, :-1].clone(), chunks[:, 1:].clone())
+
+
+def load_corpus(name: str, path: Path, options: CorpusOptions, notes: list[str]) -> LoadedDataset:
+    text = read_text(path)
+    block = options.block_size
+    vocabulary, ids = encode_characters(text)
+    boundary = int(len(text) * (1 - options.val_fraction))
+    train_ids, val_ids = ids[:boundary], ids[boundary:]
+    if train_ids.shape[0] <= block:
+        raise DataError(
+            f"{path.name}: {len(text):,} characters leave {train_ids.shape[0]:,} for training, "
+            f"too few for windows of block_size {block}"
+        )
+    if options.val_fraction > 0 and val_ids.shape[0] <= block:
+        raise DataError(
+            f"{path.name}: the validation part ({val_ids.shape[0]:,} characters) is too short for "
+            f"block_size {block}; lower block_size or raise val_fraction"
+        )
+    train_cap = max(1, round(options.max_windows * (1 - options.val_fraction)))
+    val_cap = max(1, options.max_windows - train_cap)
+    train, val = windows(train_ids, block, train_cap), windows(val_ids, block, val_cap)
+    info = DatasetInfo(
+        name=name,
+        kind="text",
+        input_shape=[block],
+        input_dtype="int64",
+        target="sequence",
+        target_shape=[block],
+        num_classes=len(vocabulary),
+        classes=vocabulary,
+        train_size=len(train),
+        val_size=len(val),
+        notes=[
+            *notes,
+            f"{path.name}: {len(text):,} characters, {len(vocabulary)} distinct; the first "
+            f"{boundary:,} train, the rest validates (split by position, not shuffled)",
+            f"{len(train):,} + {len(val):,} windows of {block} characters (capped at {options.max_windows:,})",
+        ],
+    )
+    return LoadedDataset(info=info, train=train, val=val)
+
+
+class TextCorpus(DatasetSource[TextOptions]):
+    name = "text"
+    summary = "Any UTF-8 text file as a character-level language-modelling corpus"
+    kind = "text"
+    Options: ClassVar[type[DatasetOptions]] = TextOptions
+
+    def load(self, options: TextOptions, ctx: LoadContext) -> LoadedDataset:
+        if options.path:
+            path = resolve_path(options.path, ctx)
+            if not path.is_file():
+                raise MissingDataError(f"text file not found: {path}", summary=f"{path} not found")
+            return load_corpus(self.name, path, options, notes=[])
+        if options.url:
+            return load_corpus(
+                self.name, self._downloaded(options, ctx), options, [f"text from {options.url}"]
+            )
+        raise DataError(f"dataset {self.name!r}: option 'path' or option 'url' is required")
+
+    @staticmethod
+    def _downloaded(options: TextOptions, ctx: LoadContext) -> Path:
+        assert options.url is not None
+        parsed = urlparse(options.url)
+        if parsed.scheme not in ("http", "https"):
+            raise DataError(
+                f"dataset 'text': option 'url' must be http or https, not {parsed.scheme!r}"
+            )
+        # One file per URL: a short hash of it, then its own file name for people to read.
+        label = Path(parsed.path).name or "download.txt"
+        digest = hashlib.sha256(options.url.encode()).hexdigest()[:12]
+        remote = RemoteFile(name=f"{digest}-{label}", md5=options.md5, urls=(options.url,))
+        folder = ctx.data_dir / DOWNLOAD_FOLDER
+        if (folder / remote.name).is_file() or ctx.allow_download:
+            return fetch(remote, folder)
+        raise MissingDataError(
+            f"{options.url} is not downloaded and downloads are off: allow downloads, or save it "
+            f"as {folder / remote.name}, or set the `path` option to a copy",
+            summary=f"{options.url} not downloaded",
+        )
+
+
+class TinyShakespeare(DatasetSource[TinyShakespeareOptions]):
+    name = "tiny_shakespeare"
+    summary = (
+        "1.1 MB of Shakespeare's plays, the usual character-level corpus (Karpathy's char-rnn)"
+    )
+    kind = "text"
+    Options: ClassVar[type[DatasetOptions]] = TinyShakespeareOptions
+    remote: ClassVar[RemoteFile] = OFFICIAL_FILES["tiny_shakespeare"][0]
+
+    def load(self, options: TinyShakespeareOptions, ctx: LoadContext) -> LoadedDataset:
+        folder = dataset_folder(options.path, ctx, "tinyshakespeare")
+        path = folder / self.remote.name
+        if not path.is_file() and ctx.allow_download and options.path is None:
+            path = fetch(self.remote, folder)
+        if not path.is_file():
+            raise MissingDataError(
+                f"tiny Shakespeare not found: put input.txt in {folder}, set the `path` option to "
+                "a folder holding it, or allow downloads",
+                summary=f"tiny Shakespeare not found in {folder}",
+            )
+        return load_corpus(
+            self.name, path, options, notes=["tiny Shakespeare (Karpathy's char-rnn corpus)"]
+        )

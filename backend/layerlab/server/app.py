@@ -1,0 +1,98 @@
+"""`create_app(settings)`: the FastAPI application.
+
+Middleware, outermost first: Host check, Origin check, (CORS for configured
+origins), bearer token, body limit. Routes live under /api, one module per
+resource; the built frontend, when present, is served at /. The database is
+opened and migrated when the app starts (lifespan), and closed when it stops.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio.to_thread
+from anyio import CapacityLimiter
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+import layerlab
+from layerlab.server import errors
+from layerlab.server.body_limit import BodyLimitMiddleware
+from layerlab.server.guards import API_PREFIX, HostGuard, OriginGuard, TokenGuard
+from layerlab.server.openapi import build_openapi
+from layerlab.server.routes import check, datasets, export, graphs, health, ops, presets
+from layerlab.server.routes.frontend import frontend_router
+from layerlab.server.settings import Settings, with_token
+from layerlab.store.db import Database
+from layerlab.store.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+ROUTERS = [health, ops, datasets, presets, graphs, check, export]
+
+
+def _open_database(settings: Settings) -> Database:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    database = Database(settings.db_url)
+    revision = upgrade(database.engine)
+    log.info("database %s at revision %s", database.backend, revision)
+    return database
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = with_token(settings or Settings.from_env())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.cpu_limiter = CapacityLimiter(settings.cpu_slots)
+        app.state.database = await anyio.to_thread.run_sync(_open_database, settings)
+        try:
+            yield
+        finally:
+            app.state.database.close()
+
+    app = FastAPI(
+        title="LayerLab",
+        version=layerlab.__version__,
+        description="Design neural networks as graphs, check them, export them, train them.",
+        lifespan=lifespan,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+        responses=errors.COMMON_RESPONSES,
+        separate_input_output_schemas=False,
+    )
+    app.state.settings = settings
+    errors.install(app)
+    for module in ROUTERS:
+        app.include_router(module.router, prefix=API_PREFIX)
+    if (settings.frontend_dist / "index.html").is_file():
+        app.include_router(frontend_router(settings.frontend_dist))
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = build_openapi(app, settings.auth_required)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+    # add_middleware wraps: the last added runs first.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.auth_required:
+        assert settings.token is not None
+        app.add_middleware(TokenGuard, token=settings.token.get_secret_value())
+    if settings.allowed_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.allowed_origins,
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match"],
+            expose_headers=["ETag", "Location", "Content-Disposition"],
+        )
+    app.add_middleware(OriginGuard, allowed=settings.allowed_origins)
+    app.add_middleware(HostGuard, bound_host=settings.host, allowed=settings.allowed_hosts)
+    return app

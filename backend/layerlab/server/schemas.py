@@ -1,0 +1,122 @@
+"""The API's request and response models (what OpenAPI documents, and what the
+browser's TypeScript types are generated from). Store rows and core objects are
+mapped to these in the routes; none of them is sent as it is."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from layerlab.graph.document import GraphDocument
+from layerlab.store.graphs import GRAPH_ID_PATTERN
+from layerlab.store.runs import RUN_ID_PATTERN
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+    version: str
+    database: str = Field(description="sqlite or postgresql")
+    auth: bool = Field(description="Whether REST routes need the bearer token")
+
+
+# -- node types and datasets --------------------------------------------------------
+
+
+class PortSchema(BaseModel):
+    name: str
+    description: str
+    optional: bool
+    dtype: str = Field(description="float32, int64 or any")
+
+
+class OpSchema(BaseModel):
+    """One node type: the palette entry and the inspector form."""
+
+    type: str = Field(description="Type id, a torch class name: Conv2d, Linear, ...")
+    category: str
+    summary: str
+    inputs: list[PortSchema]
+    outputs: list[PortSchema]
+    key_params: list[str] = Field(description="Parameters shown on the node itself")
+    params_schema: dict[str, Any] = Field(description="JSON Schema of the parameters")
+
+
+class DatasetSchema(BaseModel):
+    name: str
+    summary: str
+    kind: str = Field(description="points, image, sequence, text or tabular")
+    options_schema: dict[str, Any] = Field(description="JSON Schema of the dataset's options")
+
+
+# -- presets --------------------------------------------------------------------------
+
+
+class PresetSummary(BaseModel):
+    name: str = Field(description="File stem, the preset's id: lenet5_mnist")
+    title: str
+
+
+class Preset(PresetSummary):
+    document: GraphDocument
+
+
+# -- graphs ---------------------------------------------------------------------------
+
+
+class GraphSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str = Field(pattern=GRAPH_ID_PATTERN)
+    name: str
+    version: int = Field(description="Newest version; send it as If-Match to save on top of it")
+    created_at: datetime
+    updated_at: datetime
+
+
+class GraphList(BaseModel):
+    items: list[GraphSummary]
+    total: int
+
+
+class GraphRecord(GraphSummary):
+    document: GraphDocument = Field(description="The newest version's document")
+
+
+class VersionSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    version: int
+    name: str
+    created_at: datetime
+
+
+class VersionRecord(VersionSummary):
+    graph_id: str
+    document: GraphDocument
+
+
+# -- export ---------------------------------------------------------------------------
+
+ExportFormat = Literal["python", "safetensors", "onnx"]
+
+
+class ExportRequest(BaseModel):
+    """What to export. Send `document`; `run_id` (a run's trained weights) is
+    reserved for when runs exist and is refused until then."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: ExportFormat = Field(
+        description="python: PyTorch source (text); safetensors: weights of a fresh "
+        "initialisation; onnx: the network as ONNX (one network per file)"
+    )
+    document: GraphDocument | None = Field(default=None, description="The graph to export")
+    run_id: str | None = Field(
+        default=None, pattern=RUN_ID_PATTERN, description="Reserved: a run's weights"
+    )
+    seed: int = Field(default=0, ge=0, le=2**63 - 1, description="Seed of the initialisation")
+    network: str | None = Field(
+        default=None, max_length=64, description="Which network, for ONNX of a multi-network graph"
+    )

@@ -1,0 +1,153 @@
+"""The server's settings: one object, read from LAYERLAB_* environment variables and
+command-line flags.
+
+Auth is on when the server listens beyond loopback or when a token is given; with
+auth on and no token, one is generated at start (and logged). Every REST route then
+wants `Authorization: Bearer TOKEN`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from layerlab.graph.limits import Limits
+from layerlab.presets import PRESETS_DIR
+from layerlab.server.run_settings import RunSettings
+from layerlab.store.db import normalize_url, sqlite_url
+
+log = logging.getLogger(__name__)
+
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _split(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    host: str = Field(default="127.0.0.1", description="Address to listen on")
+    port: int = Field(default=8000, ge=0, le=65535)
+    data_dir: Path = Field(default=Path("data"), description="Database file, checkpoints, datasets")
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; empty means a SQLite file in data_dir. "
+        "PostgreSQL: postgresql+psycopg://user:password@host/db",
+    )
+    checkpoint_dir: Path | None = Field(
+        default=None, description="Where runs keep checkpoints; default data_dir/checkpoints"
+    )
+    token: SecretStr | None = Field(
+        default=None, description="Bearer token for every REST route (LAYERLAB_TOKEN)"
+    )
+    worker_token: SecretStr | None = Field(
+        default=None,
+        description="Token workers present (LAYERLAB_WORKER_TOKEN); generated when not given",
+    )
+    runs: RunSettings = Field(
+        default_factory=RunSettings, description="Leases, heartbeats, retries, viewer streams"
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names accepted besides the bound host and localhost; '*' accepts any",
+    )
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description="Browser origins allowed besides the server's own (e.g. a dev server)",
+    )
+    max_body_bytes: int = Field(default=8 * 2**20, ge=1024, description="Request body limit")
+    max_active_runs_per_client: int = Field(default=2, ge=1)
+    max_queued_runs_per_client: int = Field(default=20, ge=1)
+    limits: Limits = Field(default_factory=Limits, description="What a graph document may ask for")
+    max_export_params: int = Field(
+        default=100_000_000,
+        ge=1,
+        description="Largest model the server initialises for a weights or ONNX export",
+    )
+    cpu_slots: int = Field(
+        default=2, ge=1, description="Checks and exports computed at once (CPU-bound, off the loop)"
+    )
+    local_workers: int = Field(
+        default=1, ge=0, description="Worker processes `layerlab serve` starts beside the server"
+    )
+    frontend_dist: Path = Field(
+        default=Path("frontend/dist"), description="Built frontend, served at / when present"
+    )
+    presets_dir: Path = Field(default=PRESETS_DIR, description="Folder of preset documents")
+
+    @property
+    def auth_required(self) -> bool:
+        return self.token is not None or not is_loopback(self.host)
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return normalize_url(self.database_url)
+        return sqlite_url(self.data_dir / "layerlab.db")
+
+    @property
+    def checkpoints(self) -> Path:
+        return self.checkpoint_dir or self.data_dir / "checkpoints"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from LAYERLAB_* variables, then `overrides` (flags) where not None."""
+        env = dict(os.environ if env is None else env)
+        values: dict[str, Any] = {}
+        plain = {
+            "LAYERLAB_HOST": "host",
+            "LAYERLAB_PORT": "port",
+            "LAYERLAB_DATA_DIR": "data_dir",
+            "LAYERLAB_DATABASE_URL": "database_url",
+            "LAYERLAB_CHECKPOINT_DIR": "checkpoint_dir",
+            "LAYERLAB_TOKEN": "token",
+            "LAYERLAB_WORKER_TOKEN": "worker_token",
+            "LAYERLAB_MAX_BODY_BYTES": "max_body_bytes",
+            "LAYERLAB_MAX_ACTIVE_RUNS_PER_CLIENT": "max_active_runs_per_client",
+            "LAYERLAB_MAX_QUEUED_RUNS_PER_CLIENT": "max_queued_runs_per_client",
+            "LAYERLAB_FRONTEND_DIST": "frontend_dist",
+            "LAYERLAB_PRESETS_DIR": "presets_dir",
+            "LAYERLAB_WORKERS": "local_workers",
+        }
+        for var, field in plain.items():
+            if env.get(var):
+                values[field] = env[var]
+        for var, field in (
+            ("LAYERLAB_ALLOWED_HOSTS", "allowed_hosts"),
+            ("LAYERLAB_ALLOWED_ORIGINS", "allowed_origins"),
+        ):
+            if env.get(var):
+                values[field] = _split(env[var])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls.model_validate(values)
+
+
+def with_token(settings: Settings) -> Settings:
+    """The settings with a token when auth is on and none was given: a fresh random
+    one, logged once so that the person starting the server can use it."""
+    if not settings.auth_required or settings.token is not None:
+        return settings
+    token = secrets.token_urlsafe(24)
+    log.warning(
+        "auth is on (listening on %s) and LAYERLAB_TOKEN is not set; this session's token: %s",
+        settings.host,
+        token,
+    )
+    return settings.model_copy(update={"token": SecretStr(token)})

@@ -1,0 +1,113 @@
+"""Runs, workers and checkpoints: the rows the run system builds on.
+
+Only creation and lookup live here; leasing, heartbeats and retries belong to the
+run system (`worker/` and its routes), which reads and writes these same tables.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from layerlab.store.tables import NAME_LENGTH, Checkpoint, Run, Worker
+from layerlab.store.types import clean_text, utcnow
+
+RUN_ID_PATTERN = r"^r_[0-9a-f]{12}$"
+WORKER_ID_PATTERN = r"^w_[0-9a-f]{12}$"
+
+
+class RunNotFound(LookupError):
+    def __init__(self, run_id: str):
+        super().__init__(f"no run {run_id}")
+        self.run_id = run_id
+
+
+class NewRun(BaseModel):
+    """What a run starts from: a document snapshot and its training configuration."""
+
+    model_config = ConfigDict(frozen=True)
+
+    document: dict[str, Any]
+    config: dict[str, Any]
+    client_id: str = Field(max_length=64)
+    graph_id: str | None = None
+    graph_version: int | None = None
+    max_attempts: int = Field(default=3, ge=1)
+
+
+def new_run_id() -> str:
+    return "r_" + secrets.token_hex(6)
+
+
+def new_worker_id() -> str:
+    return "w_" + secrets.token_hex(6)
+
+
+def create_run(session: Session, new: NewRun) -> Run:
+    """A queued run, attempt 0, no lease."""
+    run = Run(
+        id=new_run_id(),
+        graph_id=new.graph_id,
+        graph_version=new.graph_version,
+        document=new.document,
+        config=new.config,
+        status="queued",
+        attempt=0,
+        max_attempts=new.max_attempts,
+        fencing_token=0,
+        last_seq=0,
+        client_id=clean_text(new.client_id, 64),
+        created_at=utcnow(),
+    )
+    session.add(run)
+    session.commit()
+    return run
+
+
+def get_run(session: Session, run_id: str) -> Run:
+    run = session.get(Run, run_id)
+    if run is None:
+        raise RunNotFound(run_id)
+    return run
+
+
+def register_worker(
+    session: Session, name: str, device: str, memory_bytes: int | None = None
+) -> Worker:
+    now = utcnow()
+    worker = Worker(
+        id=new_worker_id(),
+        name=clean_text(name, NAME_LENGTH),
+        device=clean_text(device, NAME_LENGTH),
+        memory_bytes=memory_bytes,
+        registered_at=now,
+        last_heartbeat_at=now,
+    )
+    session.add(worker)
+    session.commit()
+    return worker
+
+
+def add_checkpoint(session: Session, run_id: str, attempt: int, step: int, path: str) -> Checkpoint:
+    """Record a checkpoint the worker has finished writing (renamed into place)."""
+    checkpoint = Checkpoint(
+        run_id=run_id, attempt=attempt, step=step, path=path, created_at=utcnow()
+    )
+    session.add(checkpoint)
+    session.commit()
+    return checkpoint
+
+
+def latest_checkpoint(session: Session, run_id: str) -> Checkpoint | None:
+    """The checkpoint to resume from: the highest step, the newest at that step."""
+    query = (
+        select(Checkpoint)
+        .where(Checkpoint.run_id == run_id)
+        .order_by(Checkpoint.step.desc(), Checkpoint.id.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()

@@ -1,0 +1,301 @@
+"""Who may talk to the server: token on every route, Host and Origin checks, body limit.
+
+The auth test walks `app.routes`, so a route added later without a sample request
+here fails the test instead of going unchecked.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.routing import APIRoute, APIWebSocketRoute, iter_route_contexts
+from starlette.routing import Route
+
+from layerlab.server.settings import Settings, with_token
+from tests.server.conftest import (
+    TEST_BODY_LIMIT,
+    LiveServer,
+    lenet,
+    live_server,
+    make_settings,
+)
+
+
+@dataclass
+class Sample:
+    """A request that succeeds with the right token; `setup` makes what it needs
+    (a fresh graph) and returns the path parameters."""
+
+    expect: int
+    kwargs: Callable[[dict[str, str]], dict[str, Any]] = lambda _params: {}
+
+
+def _graph(client: httpx.Client) -> dict[str, str]:
+    created = client.post("/api/graphs", json=lenet()).json()
+    return {"graph_id": created["id"], "version": "1", "name": "lenet5_mnist"}
+
+
+JSON_DOC: Callable[[dict[str, str]], dict[str, Any]] = lambda _p: {"json": lenet()}  # noqa: E731
+
+SAMPLES: dict[tuple[str, str], Sample] = {
+    ("GET", "/api/health"): Sample(200),
+    ("GET", "/api/ops"): Sample(200),
+    ("GET", "/api/datasets"): Sample(200),
+    ("GET", "/api/presets"): Sample(200),
+    ("GET", "/api/presets/{name}"): Sample(200),
+    ("GET", "/api/graphs"): Sample(200),
+    ("POST", "/api/graphs"): Sample(201, JSON_DOC),
+    ("GET", "/api/graphs/{graph_id}"): Sample(200),
+    ("PUT", "/api/graphs/{graph_id}"): Sample(
+        200, lambda p: {"json": lenet(), "headers": {"If-Match": p["version"]}}
+    ),
+    ("DELETE", "/api/graphs/{graph_id}"): Sample(204),
+    ("GET", "/api/graphs/{graph_id}/versions"): Sample(200),
+    ("GET", "/api/graphs/{graph_id}/versions/{version}"): Sample(200),
+    ("POST", "/api/check"): Sample(200, JSON_DOC),
+    ("POST", "/api/export"): Sample(
+        200, lambda _p: {"json": {"format": "python", "document": lenet()}}
+    ),
+    ("GET", "/api/openapi.json"): Sample(200),
+    ("HEAD", "/api/openapi.json"): Sample(200),
+    ("GET", "/api/docs"): Sample(200),
+    ("HEAD", "/api/docs"): Sample(200),
+}
+
+# Websocket routes authenticate with their first message; their own tests check that.
+# A websocket route not named here fails `test_every_route_needs_the_token`.
+WEBSOCKETS_TESTED_ELSEWHERE: set[str] = set()
+
+
+def _endpoints(server: LiveServer) -> list[tuple[str, str]]:
+    """(method, path) of every route, those of included routers too."""
+    endpoints = []
+    for context in iter_route_contexts(server.app.routes):
+        route, path = context.original_route, context.path
+        assert path is not None, f"route without a path: {route!r}"
+        if isinstance(route, APIWebSocketRoute):
+            assert path in WEBSOCKETS_TESTED_ELSEWHERE, (
+                f"websocket {path}: add a test that it refuses a missing or wrong token"
+            )
+            continue
+        assert isinstance(route, APIRoute | Route), f"unexpected route type {route!r}"
+        assert path.startswith("/api/"), f"{path} is outside /api, where the token is not checked"
+        for method in sorted(context.methods or ()):
+            endpoints.append((method, path))
+    return endpoints
+
+
+def test_every_route_needs_the_token(auth_server: LiveServer) -> None:
+    endpoints = _endpoints(auth_server)
+    assert len(endpoints) == len(SAMPLES), sorted(set(SAMPLES) - set(endpoints))
+    with auth_server.client() as good, auth_server.client(token="") as anonymous:
+        anonymous.headers.pop("Authorization", None)
+        wrong_tokens = [
+            auth_server.client(token=secrets.token_urlsafe(16)),
+            auth_server.client(token=(auth_server.token or "") + "x"),
+            httpx.Client(
+                base_url=auth_server.url, headers={"Authorization": auth_server.token or ""}
+            ),
+            httpx.Client(
+                base_url=auth_server.url, headers={"Authorization": f"Basic {auth_server.token}"}
+            ),
+        ]
+        for method, path in endpoints:
+            sample = SAMPLES.get((method, path))
+            assert sample is not None, f"{method} {path}: add a sample request to SAMPLES"
+            params = _graph(good)
+            url = path.format(**params)
+            kwargs = sample.kwargs(params)
+            for refused_client in [anonymous, *wrong_tokens]:
+                refused = refused_client.request(method, url, **kwargs)
+                assert refused.status_code == 401, (method, path, refused.status_code)
+                assert refused.headers["www-authenticate"] == "Bearer"
+                if method != "HEAD":
+                    assert refused.json()["code"] == "unauthorized"
+            # Nothing a refused request asked for happened.
+            assert good.get(f"/api/graphs/{params['graph_id']}").json()["version"] == 1
+            in_query = anonymous.request(
+                method,
+                url,
+                params={"token": auth_server.token, "access_token": auth_server.token},
+                **kwargs,
+            )
+            assert in_query.status_code == 401, (method, path)
+            accepted = good.request(method, url, **kwargs)
+            assert accepted.status_code == sample.expect, (method, path, accepted.text[:300])
+        for client in wrong_tokens:
+            client.close()
+
+
+def test_auth_is_on_beyond_loopback_with_a_generated_token(tmp_path: Path) -> None:
+    # Listens on loopback in fact; the settings say 0.0.0.0, which is what turns auth on.
+    settings = make_settings(tmp_path, host="0.0.0.0")
+    assert settings.auth_required and settings.token is None
+    assert with_token(settings).token is not None
+    with live_server(settings) as live:
+        assert live.token is not None and len(live.token) >= 20
+        with live.client(token="") as anonymous:
+            anonymous.headers.pop("Authorization", None)
+            assert anonymous.get("/api/health").status_code == 401
+        with live.client() as client:
+            assert client.get("/api/health").json()["auth"] is True
+
+
+def test_loopback_without_a_token_is_open() -> None:
+    settings = Settings()
+    assert settings.host == "127.0.0.1" and not settings.auth_required
+    assert Settings(host="::1").auth_required is False
+    assert Settings(token="abc").auth_required is True
+    assert Settings.from_env({"LAYERLAB_TOKEN": "abc"}).auth_required is True
+
+
+@pytest.mark.parametrize(
+    ("host", "accepted"),
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("LOCALHOST.", True),
+        ("[::1]", True),
+        ("evil.example", False),
+        ("127.0.0.1.evil.example", False),
+        ("localhost.evil.example", False),
+        ("", False),
+    ],
+)
+def test_foreign_host_is_refused(sqlite_server: LiveServer, host: str, accepted: bool) -> None:
+    port = sqlite_server.url.rsplit(":", 1)[1]
+    with sqlite_server.client() as client:
+        response = client.get("/api/health", headers={"Host": f"{host}:{port}" if host else ""})
+        graphs = client.post("/api/graphs", json=lenet(), headers={"Host": f"{host}:{port}"})
+    if accepted:
+        assert response.status_code == 200
+        assert graphs.status_code == 201
+    else:
+        assert response.status_code == 400 and response.json()["code"] == "bad_host"
+        assert graphs.status_code == 400
+
+
+def test_configured_host_names_are_accepted(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, allowed_hosts=["api", "lab.example"])
+    with live_server(settings) as live, live.client() as client:
+        assert client.get("/api/health", headers={"Host": "api:8000"}).status_code == 200
+        assert client.get("/api/health", headers={"Host": "lab.example"}).status_code == 200
+        assert client.get("/api/health", headers={"Host": "evil.example"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "origin", ["http://evil.example", "null", "http://127.0.0.1:1", "https://127.0.0.1", "file://"]
+)
+def test_foreign_origin_is_refused(sqlite_server: LiveServer, origin: str) -> None:
+    with sqlite_server.client(headers={"Origin": origin}) as client:
+        before = client.get("/api/graphs", headers={"Origin": sqlite_server.url}).json()["total"]
+        post = client.post("/api/graphs", json=lenet())
+        get = client.get("/api/graphs")
+        assert post.status_code == 403 and post.json()["code"] == "bad_origin"
+        assert get.status_code == 403
+        assert (
+            client.get("/api/graphs", headers={"Origin": sqlite_server.url}).json()["total"]
+            == before
+        )
+
+
+def test_own_and_configured_origins_pass(tmp_path: Path) -> None:
+    dev = "http://localhost:5173"
+    settings = make_settings(tmp_path, allowed_origins=[dev])
+    with live_server(settings) as live, live.client() as client:
+        assert client.get("/api/health", headers={"Origin": live.url}).status_code == 200
+        own = client.post("/api/graphs", json=lenet(), headers={"Origin": live.url})
+        assert own.status_code == 201
+        from_dev = client.post("/api/graphs", json=lenet(), headers={"Origin": dev})
+        assert from_dev.status_code == 201
+        assert from_dev.headers["access-control-allow-origin"] == dev
+        preflight = client.options(
+            "/api/graphs", headers={"Origin": dev, "Access-Control-Request-Method": "PUT"}
+        )
+        assert preflight.status_code == 200
+        evil = client.get("/api/health", headers={"Origin": "http://evil.example"})
+        assert evil.status_code == 403
+
+
+# -- body limit ---------------------------------------------------------------------------
+
+
+def _chunks(total: int, size: int = 64 * 1024) -> Iterator[bytes]:
+    sent = 0
+    while sent < total:
+        chunk = b" " * min(size, total - sent)
+        sent += len(chunk)
+        yield chunk
+
+
+@pytest.mark.parametrize("path", ["/api/check", "/api/graphs", "/api/export", "/api/health"])
+def test_body_over_the_limit_with_content_length(sqlite_server: LiveServer, path: str) -> None:
+    with sqlite_server.client() as client:
+        response = client.post(
+            path, content=b" " * (TEST_BODY_LIMIT + 1), headers={"Content-Type": "application/json"}
+        )
+    assert response.status_code == 413
+    assert response.json()["code"] == "body_too_large"
+
+
+@pytest.mark.parametrize("path", ["/api/check", "/api/graphs", "/api/export"])
+def test_chunked_body_over_the_limit(sqlite_server: LiveServer, path: str) -> None:
+    with sqlite_server.client() as client:
+        response = client.post(
+            path, content=_chunks(TEST_BODY_LIMIT * 2), headers={"Content-Type": "application/json"}
+        )
+    assert "content-length" not in response.request.headers
+    assert response.request.headers["transfer-encoding"] == "chunked"
+    assert response.status_code == 413
+    assert response.json()["code"] == "body_too_large"
+
+
+def test_body_at_the_limit_is_read(sqlite_server: LiveServer) -> None:
+    document = json.dumps(lenet()).encode()
+    padded = document + b" " * (TEST_BODY_LIMIT - len(document))
+    with sqlite_server.client() as client:
+        exact = client.post(
+            "/api/check", content=padded, headers={"Content-Type": "application/json"}
+        )
+        chunked = client.post("/api/check", content=iter([document, padded[len(document) :]]))
+    # Under the body limit, so the document's own size limit answers (a located 422).
+    assert exact.status_code == 422 and exact.json()["code"] == "limit_exceeded"
+    assert chunked.status_code == 422 and chunked.json()["code"] == "limit_exceeded"
+
+
+def test_the_server_answers_after_refusals(sqlite_server: LiveServer) -> None:
+    with sqlite_server.client() as client:
+        for _ in range(3):
+            client.post("/api/check", content=_chunks(TEST_BODY_LIMIT * 2))
+        assert client.get("/api/health").status_code == 200
+
+
+# -- frontend -----------------------------------------------------------------------------
+
+
+def test_frontend_is_served_with_spa_fallback(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<html>LayerLab</html>")
+    (dist / "assets" / "app.js").write_text("console.log('app')")
+    (tmp_path / "secret.txt").write_text("SECRET")
+    settings = make_settings(tmp_path, frontend_dist=dist, token="t0ken-for-the-api")
+    with live_server(settings) as live, httpx.Client(base_url=live.url) as browser:
+        assert browser.get("/").text == "<html>LayerLab</html>"
+        assert browser.get("/runs/r_0123456789ab").text == "<html>LayerLab</html>"
+        assert browser.get("/assets/app.js").text == "console.log('app')"
+        for escape in ("/../secret.txt", "/%2e%2e/secret.txt", "/assets/..%2f..%2fsecret.txt"):
+            assert "SECRET" not in browser.get(escape).text
+        # The API is not public, and never falls back to the page.
+        api = browser.get("/api/graphs")
+        assert api.status_code == 401
+        with live.client() as client:
+            missing = client.get("/api/no-such-route")
+            assert missing.status_code == 404 and missing.json()["code"] == "not_found"

@@ -15,7 +15,8 @@ from typing import Any
 
 from torch import nn
 
-from layerlab.graph.check import CheckResult, analyze_or_raise, check
+from layerlab.graph.check import CheckResult, analyze_or_raise
+from layerlab.graph.check import check as check_document
 from layerlab.graph.compile import compile_analysis
 from layerlab.graph.document import GraphDocument, load_document
 from layerlab.graph.errors import GraphError, GraphIssue
@@ -28,9 +29,21 @@ def load_graph(
     source: str | bytes | Path | dict[str, Any] | GraphDocument, limits: Limits | None = None
 ) -> GraphDocument:
     """Parse a document from a path, JSON text or a dict; raises GraphError."""
-    if isinstance(source, str) and not source.lstrip().startswith("{"):
-        source = Path(source)
-    return load_document(source, limits)
+    return load_document(_as_source(source), limits)
+
+
+def _as_source(source: Any) -> Any:
+    """A string is JSON text when it starts like JSON (an object, array or string),
+    and a file path otherwise."""
+    if isinstance(source, str) and source.lstrip()[:1] not in ("{", "[", '"'):
+        return Path(source)
+    return source
+
+
+def check(source: Any, limits: Limits | None = None, batch_size: int | None = None) -> CheckResult:
+    """Shapes, parameters, FLOPs, memory and every located error of a document (a path,
+    JSON text, a dict or a GraphDocument). Never raises for a bad document."""
+    return check_document(_as_source(source), limits, batch_size)
 
 
 def build(source: Any, limits: Limits | None = None) -> nn.Module:

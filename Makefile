@@ -13,7 +13,15 @@ STAMP  := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint typecheck test-slow bench docs clean
+# The browser app: `npm ci` again only when the lock file changes, a build only when a
+# source file is newer than the last one.
+NPM            ?= npm
+FRONTEND_STAMP := frontend/node_modules/.installed
+FRONTEND_SRC   := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html \
+                  frontend/vite.config.ts frontend/tsconfig.json frontend/package.json
+
+.PHONY: setup run test lint typecheck test-slow bench docs clean frontend frontend-check \
+        browser-deps bench-editor dev types
 
 setup: $(STAMP)
 
@@ -24,15 +32,47 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-run: setup
+run: setup frontend
 	$(BIN)/layerlab serve --host $(HOST) --port $(PORT)
+
+$(FRONTEND_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && $(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $(FRONTEND_STAMP)
+
+frontend/dist/index.html: $(FRONTEND_STAMP) $(FRONTEND_SRC)
+	cd frontend && $(NPM) run build
+
+frontend: frontend/dist/index.html
+
+# Vite's dev server (hot reload) on :5173, proxying /api to a server started here.
+dev: setup $(FRONTEND_STAMP)
+	$(BIN)/layerlab serve --host $(HOST) --port $(PORT) & server=$$!; \
+	trap "kill $$server" EXIT INT TERM; \
+	cd frontend && LAYERLAB_API=http://$(HOST):$(PORT) $(NPM) run dev
+
+# The browser's TypeScript types, regenerated from the server's OpenAPI schema.
+types: setup $(FRONTEND_STAMP)
+	cd frontend && LAYERLAB_PYTHON=$(abspath $(BIN))/python $(NPM) run types
+
+# Lint, type check, unit tests, and the generated API types checked against the server.
+frontend-check: setup $(FRONTEND_STAMP)
+	cd frontend && $(NPM) run lint && npx tsc --noEmit && $(NPM) test
+	cd frontend && LAYERLAB_PYTHON=$(abspath $(BIN))/python $(NPM) run types:check
+
+# The editor in Chromium: open/render time, drag and pan frame rates, check latency.
+bench-editor: setup frontend browser-deps
+	$(BIN)/python bench/editor.py
+
+# Playwright (Python) drives Debian's Chromium in tests/e2e.
+browser-deps: setup
+	$(BIN)/python -c "import playwright" 2>/dev/null || $(BIN)/python -m pip install --quiet playwright
 
 lint: setup
 	$(BIN)/ruff check backend tests bench
 	$(BIN)/ruff format --check backend tests bench
 	$(BIN)/mypy
 
-test: lint
+test: lint frontend-check frontend browser-deps
 	$(BIN)/python -m layerlab.ops.docs --check docs/ops.md
 	$(BIN)/pytest -q -m "not slow" -p no:cacheprovider
 
@@ -46,4 +86,4 @@ docs: setup
 	$(BIN)/python -m layerlab.ops.docs > docs/ops.md
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache frontend/node_modules frontend/dist

@@ -1,0 +1,4136 @@
+// Generated from the server's OpenAPI schema by `npm run types`; do not edit.
+// `make test` fails when this file drifts from backend/layerlab/server.
+
+export interface paths {
+    "/api/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Shapes, parameters, FLOPs, memory and every error of a document, per node
+         * @description A document that parses is answered with 200 and a CheckResult, its errors (if any) located by node; one that does not parse gets 422.
+         */
+        post: operations["check_document_api_check_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every dataset and its options */
+        get: operations["list_datasets_api_datasets_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A document as PyTorch source, safetensors weights or ONNX
+         * @description The document must check without errors (422 with the errors otherwise). Weights are a fresh initialisation from `seed`; a run's trained weights will come with `run_id`.
+         */
+        post: operations["export_document_api_export_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/graphs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Saved graphs, the most recently saved first */
+        get: operations["list_graphs_api_graphs_get"];
+        put?: never;
+        /** Save a new graph (version 1) */
+        post: operations["create_graph_api_graphs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/graphs/{graph_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A graph's newest version */
+        get: operations["get_graph_api_graphs__graph_id__get"];
+        /** Save a new version on top of the one named by If-Match */
+        put: operations["update_graph_api_graphs__graph_id__put"];
+        post?: never;
+        /** Delete a graph and its versions (If-Match optional: only if still at that version) */
+        delete: operations["delete_graph_api_graphs__graph_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/graphs/{graph_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A graph's versions, newest first */
+        get: operations["list_versions_api_graphs__graph_id__versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/graphs/{graph_id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of a graph, with its document */
+        get: operations["get_version_api_graphs__graph_id__versions__version__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The server is up and its database answers */
+        get: operations["health_api_health_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every node type: palette entry, ports and the JSON Schema of its parameters */
+        get: operations["list_ops_api_ops_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/presets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The preset graphs */
+        get: operations["get_presets_api_presets_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/presets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One preset graph's document */
+        get: operations["get_preset_api_presets__name__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runs, the newest first */
+        get: operations["list_runs_api_runs_get"];
+        put?: never;
+        /**
+         * Queue a run of a document (or of a saved graph's version)
+         * @description The document is checked first: check errors are answered with 422 and every issue located by node; so are an invalid training config or dataset, and a memory estimate larger than the largest connected worker's memory.
+         */
+        post: operations["create_api_runs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One run */
+        get: operations["get_one_api_runs__run_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete a run, its events and checkpoints (an active run is stopped first) */
+        delete: operations["delete_api_runs__run_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{run_id}/checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The run's latest weights, as safetensors */
+        get: operations["checkpoint_api_runs__run_id__checkpoint_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{run_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run's stored events after `since`, in seq order, a page at a time */
+        get: operations["events_api_runs__run_id__events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{run_id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a run (within a step); a queued run starts paused */
+        post: operations["pause_api_runs__run_id__pause_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{run_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused run */
+        post: operations["resume_api_runs__run_id__resume_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{run_id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop a run: it ends as `stopped`, its last checkpoint kept
+         * @description A queued run stops at once; a running one within a step, after a final checkpoint (its status changes when the worker reports it).
+         */
+        post: operations["stop_api_runs__run_id__stop_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/worker/runs/{run_id}/checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The run's latest checkpoint pack, to resume it (the lease holder only) */
+        get: operations["download_checkpoint_api_worker_runs__run_id__checkpoint_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/worker/runs/{run_id}/checkpoints/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload a checkpoint pack (the lease holder only) */
+        put: operations["upload_checkpoint_api_worker_runs__run_id__checkpoints__name__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Connected workers */
+        get: operations["list_workers_api_workers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** ActivationsEvent */
+        ActivationsEvent: {
+            /**
+             * Epoch
+             * @description Current epoch, from 0
+             */
+            epoch?: number | null;
+            /**
+             * Layers
+             * @description Statistics of each layer's output, by node id
+             */
+            layers: {
+                [key: string]: components["schemas"]["ActivationStats"];
+            };
+            /**
+             * Run
+             * @description Run id
+             */
+            run: string;
+            /**
+             * Seq
+             * @description Per-run sequence number, from 1, without gaps
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run started (resumes continue the clock)
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "activations";
+        };
+        /** ActivationStats */
+        ActivationStats: {
+            /**
+             * Dead Fraction
+             * @description ReLU-like: share of units zero for every sample of the batch
+             */
+            dead_fraction?: number | null;
+            histogram: components["schemas"]["Histogram"];
+            /** Mean */
+            mean: number | null;
+            /**
+             * Nonfinite
+             * @description Some statistic was NaN or infinite
+             * @default false
+             */
+            nonfinite?: boolean;
+            /**
+             * Saturated Fraction
+             * @description Sigmoid/Tanh: share of outputs in the flat tails
+             */
+            saturated_fraction?: number | null;
+            /** Std */
+            std: number | null;
+            /**
+             * Zero Fraction
+             * @description ReLU-like: share of outputs exactly zero
+             */
+            zero_fraction?: number | null;
+        };
+        /** AttentionView */
+        AttentionView: {
+            /** Key Labels */
+            key_labels?: string[] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "attention";
+            /**
+             * Node
+             * @description Node id of the attention layer
+             */
+            node: string;
+            /** Query Labels */
+            query_labels?: string[] | null;
+            /**
+             * Weights
+             * @description [query][key] weights of one example, averaged over heads
+             */
+            weights: (number | null)[][];
+        };
+        /**
+         * BlockDoc
+         * @description A reusable subgraph. Its `Input` nodes are its input ports and its `Output` nodes
+         *     its output ports (by id, in order). Inner parameter values written "$name" take the
+         *     instance's value of block parameter `name` (default from `params`).
+         */
+        BlockDoc: {
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /** Edges */
+            edges?: components["schemas"]["EdgeDoc"][];
+            /** Name */
+            name: string;
+            /** Nodes */
+            nodes: components["schemas"]["NodeDoc"][];
+            /** Params */
+            params?: {
+                [key: string]: unknown;
+            };
+        };
+        /** CheckpointEvent */
+        CheckpointEvent: {
+            /**
+             * Epoch
+             * @description Current epoch, from 0
+             */
+            epoch?: number | null;
+            /**
+             * Name
+             * @description Checkpoint directory name, e.g. step-00000120
+             */
+            name: string;
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "interval" | "epoch" | "stop" | "final";
+            /**
+             * Run
+             * @description Run id
+             */
+            run: string;
+            /**
+             * Seq
+             * @description Per-run sequence number, from 1, without gaps
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run started (resumes continue the clock)
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "checkpoint";
+        };
+        /** CheckpointStored */
+        CheckpointStored: {
+            /** Name */
+            name: string;
+            /** Run */
+            run: string;
+            /** Step */
+            step: number;
+        };
+        /** CheckResult */
+        CheckResult: {
+            /** Edges */
+            edges: components["schemas"]["EdgeReport"][];
+            /** Errors */
+            errors: components["schemas"]["GraphIssue"][];
+            /**
+             * Inner
+             * @description Nodes inside block instances, by dotted path
+             */
+            inner: components["schemas"]["NodeReport"][];
+            /** Networks */
+            networks: components["schemas"]["NetworkReport"][];
+            /**
+             * Nodes
+             * @description Top-level nodes whose shapes are known, in document order
+             */
+            nodes: components["schemas"]["NodeReport"][];
+            /** Ok */
+            ok: boolean;
+            totals: components["schemas"]["Totals"];
+            /** Warnings */
+            warnings: components["schemas"]["GraphIssue"][];
+        };
+        /**
+         * Code
+         * @enum {string}
+         */
+        Code: "invalid_document" | "unsupported_version" | "unknown_type" | "bad_id" | "bad_param" | "bad_block" | "duplicate_id" | "dangling_edge" | "unknown_port" | "missing_input" | "extra_input" | "cross_network_edge" | "cycle" | "no_input" | "no_output" | "unreachable" | "unused" | "shape_mismatch" | "limit_exceeded";
+        /** ConfusionView */
+        ConfusionView: {
+            /** Classes */
+            classes: string[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "confusion_matrix";
+            /**
+             * Matrix
+             * @description matrix[true][predicted] counts on the validation set
+             */
+            matrix: number[][];
+        };
+        /**
+         * CreateRun
+         * @description A run of a document: send `document`, or `graph_id` (and `graph_version`, else
+         *     the newest) of a saved graph. `config` overrides fields of the document's
+         *     training section (`{"epochs": 3, "lr": 0.01}`).
+         */
+        CreateRun: {
+            /**
+             * Config
+             * @description Overrides of TrainingConfig fields
+             */
+            config?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The graph to train
+             * @default null
+             */
+            document?: components["schemas"]["GraphDocument"] | null;
+            /**
+             * Graph Id
+             * @default null
+             */
+            graph_id?: string | null;
+            /**
+             * Graph Version
+             * @default null
+             */
+            graph_version?: number | null;
+        };
+        /** CurveView */
+        CurveView: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "curve";
+            /**
+             * Points
+             * @description Some validation points: x, target
+             */
+            points: [
+                number | null,
+                number | null
+            ][];
+            /** Predicted */
+            predicted: (number | null)[];
+            /** X */
+            x: (number | null)[];
+        };
+        /** DatasetSchema */
+        DatasetSchema: {
+            /**
+             * Kind
+             * @description points, image, sequence, text or tabular
+             */
+            kind: string;
+            /** Name */
+            name: string;
+            /**
+             * Options Schema
+             * @description JSON Schema of the dataset's options
+             */
+            options_schema: {
+                [key: string]: unknown;
+            };
+            /** Summary */
+            summary: string;
+        };
+        /** DecisionBoundaryView */
+        DecisionBoundaryView: {
+            /**
+             * Confidence
+             * @description [row][column] probability of that class
+             */
+            confidence: (number | null)[][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "decision_boundary";
+            /**
+             * Points
+             * @description Some validation points: x, y, class
+             */
+            points: [
+                number | null,
+                number | null,
+                number
+            ][];
+            /**
+             * Predicted
+             * @description [row][column] class id; row 0 is y_range[0]
+             */
+            predicted: number[][];
+            /** Resolution */
+            resolution: number;
+            /** X Range */
+            x_range: [
+                number | null,
+                number | null
+            ];
+            /** Y Range */
+            y_range: [
+                number | null,
+                number | null
+            ];
+        };
+        /**
+         * EarlyStopping
+         * @description Stop when a validation metric has not improved for `patience` epochs.
+         */
+        EarlyStopping: {
+            /**
+             * Metric
+             * @description Metric to watch, as emitted: val/loss, val/acc, ...
+             * @default val/loss
+             */
+            metric?: string;
+            /**
+             * Min Delta
+             * @description Smallest change that counts as an improvement
+             * @default 0
+             */
+            min_delta?: number;
+            /**
+             * Mode
+             * @description min for losses, max for accuracies; auto guesses from the name
+             * @default auto
+             * @enum {string}
+             */
+            mode?: "auto" | "min" | "max";
+            /**
+             * Patience
+             * @description Epochs without improvement before stopping
+             * @default 5
+             */
+            patience?: number;
+        };
+        /** EdgeDoc */
+        EdgeDoc: {
+            /** Source */
+            source: string;
+            /** Source Port */
+            source_port?: string | null;
+            /** Target */
+            target: string;
+            /** Target Port */
+            target_port?: string | null;
+        };
+        /** EdgeReport */
+        EdgeReport: {
+            /** Source */
+            source: string;
+            /** Source Port */
+            source_port: string;
+            /** @description What the edge carries; null where unknown */
+            spec: components["schemas"]["TensorSpec"] | null;
+            /** Target */
+            target: string;
+            /** Target Port */
+            target_port: string;
+        };
+        /** ErrorBody */
+        ErrorBody: {
+            /**
+             * Code
+             * @description What went wrong, for programs: not_found, invalid_document, version_conflict, unauthorized, body_too_large, ...
+             */
+            code: string;
+            /**
+             * Current Version
+             * @description On version_conflict: the graph's newest version
+             */
+            current_version?: number | null;
+            /**
+             * Field
+             * @description The request part at fault: body.nodes.0.params, query.limit
+             */
+            field?: string | null;
+            /**
+             * Issues
+             * @description Every problem found in a graph document, located
+             */
+            issues?: components["schemas"]["GraphIssue"][];
+            /**
+             * Message
+             * @description What went wrong, for people
+             */
+            message: string;
+        };
+        /** EventPage */
+        EventPage: {
+            /** Events */
+            events: (components["schemas"]["MetricsEvent"] | components["schemas"]["GradNormsEvent"] | components["schemas"]["ActivationsEvent"] | components["schemas"]["WeightsEvent"] | components["schemas"]["SamplesEvent"] | components["schemas"]["HealthEvent"] | components["schemas"]["StatusEvent"] | components["schemas"]["CheckpointEvent"] | components["schemas"]["LogEvent"])[];
+            /**
+             * More
+             * @description More events matched than `limit`
+             */
+            more: boolean;
+            /**
+             * Next Since
+             * @description Pass as `since` to read on
+             */
+            next_since: number;
+        };
+        /**
+         * ExportRequest
+         * @description What to export. Send `document`; `run_id` (a run's trained weights) is
+         *     reserved for when runs exist and is refused until then.
+         */
+        ExportRequest: {
+            /**
+             * @description The graph to export
+             * @default null
+             */
+            document?: components["schemas"]["GraphDocument"] | null;
+            /**
+             * Format
+             * @description python: PyTorch source (text); safetensors: weights of a fresh initialisation; onnx: the network as ONNX (one network per file)
+             * @enum {string}
+             */
+            format: "python" | "safetensors" | "onnx";
+            /**
+             * Network
+             * @description Which network, for ONNX of a multi-network graph
+             * @default null
+             */
+            network?: string | null;
+            /**
+             * Run Id
+             * @description Reserved: a run's weights
+             * @default null
+             */
+            run_id?: string | null;
+            /**
+             * Seed
+             * @description Seed of the initialisation
+             * @default 0
+             */
+            seed?: number;
+        };
+        /** GradNormsEvent */
+        GradNormsEvent: {
+            /**
+             * Epoch
+             * @description Current epoch, from 0
+             */
+            epoch?: number | null;
+            /** Nonfinite */
+            nonfinite?: string[];
+            /**
+             * Run
+             * @description Run id
+             */
+            run: string;
+            /**
+             * Seq
+             * @description Per-run sequence number, from 1, without gaps
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run started (resumes continue the clock)
+             */
+            time: number;
+            /**
+             * Total
+             * @description L2 norm of all gradients together
+             */
+            total: number | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "grad_norms";
+            /**
+             * Values
+             * @description L2 norm of each layer's gradient, by node id
+             */
+            values: {
+                [key: string]: number | null;
+            };
+        };
+        /** GraphDocument */
+        GraphDocument: {
+            /** Blocks */
+            blocks?: components["schemas"]["BlockDoc"][];
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /** Edges */
+            edges?: components["schemas"]["EdgeDoc"][];
+            /**
+             * Format
+             * @default layerlab.graph
+             * @constant
+             */
+            format?: "layerlab.graph";
+            /**
+             * Name
+             * @default Untitled
+             */
+            name?: string;
+            /** Nodes */
+            nodes?: components["schemas"]["NodeDoc"][];
+            /** Training */
+            training?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Version
+             * @default 1
+             * @constant
+             */
+            version?: 1;
+        };
+        /**
+         * GraphIssue
+         * @description One error or warning. `node_id` is the node as the document names it (inside a
+         *     block definition when `block` is set); `path` is where it sits once blocks are
+         *     expanded (`layer1.0.conv1`); `port` and `field` narrow it down when known.
+         */
+        GraphIssue: {
+            /** Block */
+            block?: string | null;
+            code: components["schemas"]["Code"];
+            /** Field */
+            field?: string | null;
+            /** Message */
+            message: string;
+            /** Node Id */
+            node_id?: string | null;
+            /** Path */
+            path?: string | null;
+            /** Port */
+            port?: string | null;
+        };
+        /** GraphList */
+        GraphList: {
+            /** Items */
+            items: components["schemas"]["GraphSummary"][];
+            /** Total */
+            total: number;
+        };
+        /** GraphRecord */
+        GraphRecord: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** @description The newest version's document */
+            document: components["schemas"]["GraphDocument"];
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Newest version; send it as If-Match to save on top of it
+             */
+            version: number;
+        };
+        /** GraphSummary */
+        GraphSummary: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Newest version; send it as If-Match to save on top of it
+             */
+            version: number;
+        };
+        /** Health */
+        Health: {
+            /**
+             * Auth
+             * @description Whether REST routes need the bearer token
+             */
+            auth: boolean;
+            /**
+             * Database
+             * @description sqlite or postgresql
+             */
+            database: string;
+            /**
+             * Status
+             * @default ok
+             * @constant
+             */
+            status?: "ok";
+            /** Version */
+            version: string;
+        };
+        /** HealthEvent */
+        HealthEvent: {
+            /**
+             * Active
+             * @description False when a reported problem has cleared
+             * @default true
+             */
+            active?: boolean;
+            /**
+             * Diagnosis
+             * @enum {string}
+             */
+            diagnosis: "vanishing_gradients" | "exploding_gradients" | "dead_relu" | "saturated" | "overfitting" | "divergence";
+            /**
+             * Epoch
+             * @description Current epoch, from 0
+             */
+            epoch?: number | null;
+            /** Message */
+            message: string;
+            /**
+             * Node
+             * @description The layer concerned (node id), or null for the whole network
+             */
+            node: string | null;
+            /**
+             * Run
+             * @description Run id
+             */
+            run: string;
+            /**
+             * Seq
+             * @description Per-run sequence number, from 1, without gaps
+             */
+            seq: number;
+            /**
+             * Severity
+             * @default warning
+             * @enum {string}
+             */
+            severity?: "warning" | "error";
+            /**
+             * Step
+             * @description Optimizer steps taken so far
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run started (resumes continue the clock)
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "health";
+            /**
+             * Value
+             * @description The measurement behind the diagnosis
+             */
+            value?: number | null;
+        };
+        /** Histogram */
+        Histogram: {
+            /**
+             * Counts
+             * @description 32 bin counts over a sample of the values
+             */
+            counts: number[];
+            /**
+             * High
+             * @description Right edge of the last bin
+             */
+            high: number | null;
+            /**
+             * Low
+             * @description Left edge of the first bin
+             */
+            low: number | null;
+        };
+        /**
+         * ImageData
+         * @description A small image: base64 of uint8 pixels, row-major (height, width, channels).
+         */
+        ImageData: {
+            /**
+             * Channels
+             * @enum {integer}
+             */
+            channels: 1 | 3;
+            /** Data */
+            data: string;
+            /** Height */
+            height: number;
+            /** Width */
+            width: number;
+        };
+        /** ImageGridView */
+        ImageGridView: {
+            /** Images */
+            images: components["schemas"]["ImageData"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "image_grid";
+            /** Title */
+            title: string;
+        };
+        /** LogEvent */
+        LogEvent: {
+            /**
+             * Epoch
+             * @description Current epoch, from 0
+             */
+            epoch?: number | null;
+            /**
+             * Level
+             * @default info
+             * @enum {string}
+             */
+            level?: "info" | "warning" | "error";
+            /** Message */
+            message: string;
+            /**
+             * Run
+             * @description Run id
+             */
+            run: string;
+            /**
+             * Seq
+             * @description Per-run sequence number, from 1, without gaps
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run started (resumes continue the clock)
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "log";
+        };
+        /** MetricsEvent */
+        MetricsEvent: {
+            /**
+             * Epoch
+             * @description Current epoch, from 0
+             */
+            epoch?: number | null;
+            /**
+             * Nonfinite
+             * @description Keys whose value was NaN or infinite
+             */
+            nonfinite?: string[];
+            /**
+             * Run
+             * @description Run id
+             */
+            run: string;
+            /**
+             * Seq
+             * @description Per-run sequence number, from 1, without gaps
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run started (resumes continue the clock)
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "metrics";
+            /**
+             * Values
+             * @description train/loss, val/acc, lr, samples_per_s, ...
+             */
+            values: {
+                [key: string]: number | null;
+            };
+        };
+        /** NetworkReport */
+        NetworkReport: {
+            /** Flops */
+            flops: number;
+            /** Inputs */
+            inputs: string[];
+            /** Name */
+            name: string;
+            /** Outputs */
+            outputs: string[];
+            /** Params */
+            params: number;
+        };
+        /** NodeDoc */
+        NodeDoc: {
+            /** Id */
+            id: string;
+            /** Label */
+            label?: string | null;
+            /**
+             * Network
+             * @description Which network the node belongs to
+             */
+            network?: string | null;
+            /** Params */
+            params?: {
+                [key: string]: unknown;
+            };
+            position?: components["schemas"]["Position"] | null;
+            /**
+             * Repeat
+             * @description Copies of a block, chained; only for block types
+             * @default 1
+             */
+            repeat?: number;
+            /** Type */
+            type: string;
+        };
+        /** NodeReport */
+        NodeReport: {
+            /**
+             * Flops
+             * @description Forward FLOPs for one sample
+             */
+            flops: number;
+            /**
+             * Id
+             * @description Node id; inside blocks, the dotted path (layer1.0.conv1)
+             */
+            id: string;
+            /**
+             * Inputs
+             * @description Input spec by port name
+             */
+            inputs: {
+                [key: string]: components["schemas"]["TensorSpec"];
+            };
+            /**
+             * Outputs
+             * @description Output spec by port name
+             */
+            outputs: {
+                [key: string]: components["schemas"]["TensorSpec"];
+            };
+            /**
+             * Params
+             * @description Parameters, block insides included
+             */
+            params: number;
+            /** Type */
+            type: string;
+        };
+        /**
+         * OpSchema
+         * @description One node type: the palette entry and the inspector form.
+         */
+        OpSchema: {
+            /** Category */
+            category: string;
+            /** Inputs */
+            inputs: components["schemas"]["PortSchema"][];
+            /**
+             * Key Params
+             * @description Parameters shown on the node itself
+             */
+            key_params: string[];
+            /** Outputs */
+            outputs: components["schemas"]["PortSchema"][];
+            /**
+             * Params Schema
+             * @description JSON Schema of the parameters
+             */
+            params_schema: {
+                [key: string]: unknown;
+            };
+            /** Summary */
+            summary: string;
+            /**
+             * Type
+             * @description Type id, a torch class name: Conv2d, Linear, ...
+             */
+            type: string;
+        };
+        /** PointsView */
+        PointsView: {
+            /** Generated */
+            generated: [
+                number | null,
+                number | null
+            ][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "points";
+            /** Real */
+            real: [
+                number | null,
+                number | null
+            ][];
+        };
+        /** PortSchema */
+        PortSchema: {
+            /** Description */
+            description: string;
+            /**
+             * Dtype
+             * @description float32, int64 or any
+             */
+            dtype: string;
+            /** Name */
+            name: string;
+            /** Optional */
+            optional: boolean;
+        };
+        /** Position */
+        Position: {
+            /**
+             * X
+             * @default 0
+             */
+            x?: number;
+            /**
+             * Y
+             * @default 0
+             */
+            y?: number;
+        };
+        /** Prediction */
+        Prediction: {
+            /** Confidence */
+            confidence?: number | null;
+            /** Correct */
+            correct?: boolean | null;
+            image?: components["schemas"]["ImageData"] | null;
+            /**
+             * Input
+             * @description Small non-image inputs, flattened
+             */
+            input?: (number | null)[] | null;
+            /** Predicted */
+            predicted: string;
+            /** Target */
+            target: string;
+        };
+        /** PredictionsView */
+        PredictionsView: {
+            /** Items */
+            items: components["schemas"]["Prediction"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "predictions";
+        };
+        /** Preset */
+        Preset: {
+            document: components["schemas"]["GraphDocument"];
+            /**
+             * Name
+             * @description File stem, the preset's id: lenet5_mnist
+             */
+            name: string;
+            /** Title */
+            title: string;
+        };
+        /** PresetSummary */
+        PresetSummary: {
+            /**
+             * Name
+             * @description File stem, the preset's id: lenet5_mnist
+             */
+            name: string;
+            /** Title */
+            title: string;
+        };
+        /** ReconstructionsView */
+        ReconstructionsView: {
+            /** Inputs */
+            inputs: components["schemas"]["ImageData"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "reconstructions";
+            /**
+             * Originals
+             * @description Clean images when the inputs were corrupted
+             */
+            originals?: components["schemas"]["ImageData"][] | null;
+            /** Outputs */
+            outputs: components["schemas"]["ImageData"][];
+        };
+        /** RunDetail */
+        RunDetail: {
+            /**
+             * Attempt
+             * @description Leases granted so far (1 on the first worker)
+             */
+            attempt: number;
+            /** @description The training configuration, overrides applied */
+            config: components["schemas"]["TrainingConfig"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** @description The snapshot that trains */
+            document: components["schemas"]["GraphDocument"];
+            /** Failure Reason */
+            failure_reason: string | null;
+            /**
+             * Failures
+             * @description Workers lost while training it
+             */
+            failures: number;
+            /** Finished At */
+            finished_at: string | null;
+            /** Graph Id */
+            graph_id: string | null;
+            /** Graph Version */
+            graph_version: number | null;
+            /** Id */
+            id: string;
+            /**
+             * Last Seq
+             * @description Seq of its newest stored event
+             */
+            last_seq: number;
+            /** Max Attempts */
+            max_attempts: number;
+            /**
+             * Memory Bytes
+             * @description Estimated training memory
+             */
+            memory_bytes: number | null;
+            /**
+             * Name
+             * @description The document's name
+             */
+            name: string;
+            /**
+             * Requested
+             * @description What a person asked for that the run has not done yet, or still holds
+             */
+            requested: ("pause" | "stop") | null;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "paused" | "finished" | "stopped" | "failed" | "diverged";
+            /**
+             * Worker
+             * @description The worker holding it now
+             */
+            worker: string | null;
+        };
+        /** RunList */
+        RunList: {
+            /** Items */
+            items: components["schemas"]["RunRecord"][];
+            /** Total */
+            total: number;
+        };
+        /** RunRecord */
+        RunRecord: {
+            /**
+             * Attempt
+             * @description Leases granted so far (1 on the first worker)
+             */
+            attempt: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Failure Reason */
+            failure_reason: string | null;
+            /**
+             * Failures
+             * @description Workers lost while training it
+             */
+            failures: number;
+            /** Finished At */
+            finished_at: string | null;
+            /** Graph Id */
+            graph_id: string | null;
+            /** Graph Version */
+            graph_version: number | null;
+            /** Id */
+            id: string;
+            /**
+             * Last Seq
+             * @description Seq of its newest stored event
+             */
+            last_seq: number;
+            /** Max Attempts */
+            max_attempts: number;
+            /**
+             * Memory Bytes
+             * @description Estimated training memory
+             */
+            memory_bytes: number | null;
+            /**
+             * Name
+             * @description The document's name
+             */
+            name: string;
+            /**
+             * Requested
+             * @description What a person asked for that the run has not done yet, or still holds
+             */
+            requested: ("pause" | "stop") | null;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "paused" | "finished" | "stopped" | "failed" | "diverged";
+            /**
+             * Worker
+             * @description The worker holding it now
+             */
+            worker: string | null;
+        };
+        /** SamplesEvent */
+        SamplesEvent: {
+            /**
+             * Epoch
+             * @description Current epoch, from 0
+             */
+            epoch?: number | null;
+            /**
+             * Run
+             * @description Run id
+             */
+            run: string;
+            /**
+             * Seq
+             * @description Per-run sequence number, from 1, without gaps
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run started (resumes continue the clock)
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "samples";
+            /** Views */
+            views: (components["schemas"]["PredictionsView"] | components["schemas"]["ConfusionView"] | components["schemas"]["DecisionBoundaryView"] | components["schemas"]["CurveView"] | components["schemas"]["ImageGridView"] | components["schemas"]["ReconstructionsView"] | components["schemas"]["VectorReconstructionsView"] | components["schemas"]["PointsView"] | components["schemas"]["SequencesView"] | components["schemas"]["TextView"] | components["schemas"]["AttentionView"])[];
+        };
+        /** SequencePrediction */
+        SequencePrediction: {
+            /** Correct */
+            correct: boolean;
+            /** Predicted */
+            predicted: string;
+            /** Source */
+            source: string;
+            /** Target */
+            target: string;
+        };
+        /** SequencesView */
+        SequencesView: {
+            /** Items */
+            items: components["schemas"]["SequencePrediction"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "sequences";
+        };
+        /** StatusEvent */
+        StatusEvent: {
+            /**
+             * Epoch
+             * @description Current epoch, from 0
+             */
+            epoch?: number | null;
+            /**
+             * Message
+             * @default
+             */
+            message?: string;
+            /**
+             * Run
+             * @description Run id
+             */
+            run: string;
+            /**
+             * Seq
+             * @description Per-run sequence number, from 1, without gaps
+             */
+            seq: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "paused" | "finished" | "stopped" | "failed" | "diverged";
+            /**
+             * Step
+             * @description Optimizer steps taken so far
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run started (resumes continue the clock)
+             */
+            time: number;
+            /**
+             * Total Steps
+             * @description Steps the run will take if it is not stopped early
+             */
+            total_steps?: number | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "status";
+        };
+        /**
+         * TelemetryConfig
+         * @description How often each kind of telemetry is measured. Every rate is bounded twice: by
+         *     these periods and by `max_events_per_s`, so a fast loop cannot flood a viewer.
+         */
+        TelemetryConfig: {
+            /**
+             * Activations Every
+             * @description Steps between activation statistics (hooks on that step only)
+             * @default 200
+             */
+            activations_every?: number;
+            /**
+             * Enabled
+             * @description Off: only status, checkpoints, divergence and epoch metrics
+             * @default true
+             */
+            enabled?: boolean;
+            /**
+             * Grad Norms Every
+             * @description Steps between per-layer gradient norms (one fused call)
+             * @default 25
+             */
+            grad_norms_every?: number;
+            /**
+             * Health
+             * @description Diagnose vanishing/exploding gradients, dead units, saturation, overfitting
+             * @default true
+             */
+            health?: boolean;
+            /**
+             * Max Events Per S
+             * @description Cap on sampled events per second; status and health always pass
+             * @default 20
+             */
+            max_events_per_s?: number;
+            /**
+             * Samples Every Epochs
+             * @description Epochs between task samples (predictions, grids, text)
+             * @default 1
+             */
+            samples_every_epochs?: number;
+            /**
+             * Scalars Every
+             * @description Steps between train/loss, lr and throughput events
+             * @default 10
+             */
+            scalars_every?: number;
+            /**
+             * Weights Every
+             * @description Steps between weight norms and update/weight ratios
+             * @default 100
+             */
+            weights_every?: number;
+        };
+        /**
+         * TensorSpec
+         * @description What flows along an edge: a shape without the batch dimension, and a dtype.
+         */
+        TensorSpec: {
+            /**
+             * Dtype
+             * @default float32
+             * @enum {string}
+             */
+            dtype?: "float32" | "int64";
+            /** Shape */
+            shape: number[];
+        };
+        /** TextView */
+        TextView: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "text";
+            /** Prompt */
+            prompt: string;
+            /** Text */
+            text: string;
+        };
+        /** Totals */
+        Totals: {
+            /** Batch Size */
+            batch_size: number;
+            /**
+             * Flops
+             * @description Forward FLOPs for one sample
+             */
+            flops: number;
+            /**
+             * Memory Bytes
+             * @description Estimated training memory at batch_size (Adam, float32)
+             */
+            memory_bytes: number;
+            /**
+             * Nodes
+             * @description Nodes once blocks are expanded
+             */
+            nodes: number;
+            /**
+             * Params
+             * @description Parameters of the whole document
+             */
+            params: number;
+        };
+        /**
+         * TrainingConfig
+         * @description Everything a run needs besides the graph and the data files.
+         */
+        TrainingConfig: {
+            /**
+             * Augment
+             * @description Random image augmentation per batch, on the device
+             * @default none
+             * @enum {string}
+             */
+            augment?: "none" | "flip" | "crop" | "crop_flip";
+            /**
+             * Batch Size
+             * @description Samples per step
+             * @default 32
+             */
+            batch_size?: number;
+            /**
+             * Betas
+             * @description Adam/AdamW moment decay rates; GANs like (0.5, 0.999)
+             * @default [
+             *       0.9,
+             *       0.999
+             *     ]
+             */
+            betas?: [
+                number,
+                number
+            ];
+            /**
+             * Checkpoint At Epoch End
+             * @description Checkpoint after each epoch's validation
+             * @default true
+             */
+            checkpoint_at_epoch_end?: boolean;
+            /**
+             * Checkpoint Every Steps
+             * @description Also checkpoint every this many steps
+             */
+            checkpoint_every_steps?: number | null;
+            /**
+             * Clip Grad Norm
+             * @description Rescale gradients whose total norm exceeds this
+             */
+            clip_grad_norm?: number | null;
+            /**
+             * Clip Grad Value
+             * @description Clamp every gradient element to [-v, v]
+             */
+            clip_grad_value?: number | null;
+            /**
+             * Compile
+             * @description torch.compile the forward; slower on small CPU models
+             * @default false
+             */
+            compile?: boolean;
+            /**
+             * Dataset
+             * @description Dataset name from the registry; none when the caller passes data
+             */
+            dataset?: string | null;
+            /**
+             * Dataset Options
+             * @description The dataset's own options (size, noise, path, normalize, ...)
+             */
+            dataset_options?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Device
+             * @description auto picks CUDA, then Apple MPS, then the CPU
+             * @default auto
+             */
+            device?: string;
+            /**
+             * Discriminator Steps
+             * @description GAN: discriminator updates per generator update
+             * @default 1
+             */
+            discriminator_steps?: number;
+            /** @description Stop when a validation metric stops improving */
+            early_stopping?: components["schemas"]["EarlyStopping"] | null;
+            /**
+             * Epochs
+             * @description Passes over the training set
+             * @default 10
+             */
+            epochs?: number;
+            /**
+             * Gan Loss
+             * @description GAN generator loss; non-saturating learns from the start
+             * @default non_saturating
+             * @enum {string}
+             */
+            gan_loss?: "non_saturating" | "minimax";
+            /**
+             * Keep Checkpoints
+             * @description Older checkpoints are deleted
+             * @default 3
+             */
+            keep_checkpoints?: number;
+            /**
+             * Kl Weight
+             * @description VAE: weight of the KL term (beta)
+             * @default 1
+             */
+            kl_weight?: number;
+            /**
+             * Label Smoothing
+             * @description Cross-entropy label smoothing, a mild regulariser
+             * @default 0
+             */
+            label_smoothing?: number;
+            /**
+             * Loss
+             * @description auto: the task's usual loss (cross-entropy, MSE, ...)
+             * @default auto
+             * @enum {string}
+             */
+            loss?: "auto" | "cross_entropy" | "mse" | "l1" | "smooth_l1" | "bce";
+            /**
+             * Lr
+             * @description Peak learning rate
+             * @default 0.001
+             */
+            lr?: number;
+            /**
+             * Max Steps
+             * @description Stop after this many steps, whatever the epochs
+             */
+            max_steps?: number | null;
+            /**
+             * Min Lr Ratio
+             * @description cosine and one-cycle: the final lr as a share of lr
+             * @default 0
+             */
+            min_lr_ratio?: number;
+            /**
+             * Momentum
+             * @description SGD and RMSprop momentum
+             * @default 0.9
+             */
+            momentum?: number;
+            /**
+             * Nesterov
+             * @description Nesterov momentum for SGD
+             * @default false
+             */
+            nesterov?: boolean;
+            /**
+             * Noise Std
+             * @description Denoising autoencoder: input noise when the graph has no Noise node
+             * @default 0.3
+             */
+            noise_std?: number;
+            /**
+             * Optimizer
+             * @description Adam is forgiving; SGD with momentum generalises well with a schedule
+             * @default adam
+             * @enum {string}
+             */
+            optimizer?: "sgd" | "adam" | "adamw" | "rmsprop";
+            /**
+             * Precision
+             * @description bf16/fp16 autocast on CUDA; ignored elsewhere
+             * @default off
+             * @enum {string}
+             */
+            precision?: "off" | "bf16" | "fp16";
+            /**
+             * Sample Length
+             * @description Language model: characters generated per text sample
+             * @default 200
+             */
+            sample_length?: number;
+            /**
+             * Schedule
+             * @description Learning-rate shape over the run
+             * @default constant
+             * @enum {string}
+             */
+            schedule?: "constant" | "step" | "cosine" | "one_cycle";
+            /**
+             * Seed
+             * @description Seeds initialisation, data order, dropout and noise
+             * @default 0
+             */
+            seed?: number;
+            /**
+             * Step Epochs
+             * @description step schedule: multiply lr by step_gamma every this many epochs
+             * @default 10
+             */
+            step_epochs?: number;
+            /**
+             * Step Gamma
+             * @description step schedule: the factor
+             * @default 0.1
+             */
+            step_gamma?: number;
+            /**
+             * Task
+             * @description The recipe: loss, metrics and samples
+             * @default classification
+             * @enum {string}
+             */
+            task?: "classification" | "regression" | "many_to_one" | "seq2seq" | "language_model" | "autoencoder" | "denoising_autoencoder" | "vae" | "gan";
+            /** @description Telemetry rates */
+            telemetry?: components["schemas"]["TelemetryConfig"];
+            /**
+             * Temperature
+             * @description Language model: sampling temperature
+             * @default 0.8
+             */
+            temperature?: number;
+            /**
+             * Top K
+             * @description k of the top-k accuracy reported for classification
+             * @default 5
+             */
+            top_k?: number;
+            /**
+             * Val Split
+             * @description Share held out for validation; overrides the dataset's val_fraction
+             */
+            val_split?: number | null;
+            /**
+             * Warmup Steps
+             * @description Linear warm-up from 0 to lr over these steps, before the schedule
+             * @default 0
+             */
+            warmup_steps?: number;
+            /**
+             * Weight Decay
+             * @description L2 penalty (decoupled for AdamW)
+             * @default 0
+             */
+            weight_decay?: number;
+        };
+        /** VectorReconstructionsView */
+        VectorReconstructionsView: {
+            /** Inputs */
+            inputs: (number | null)[][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "vector_reconstructions";
+            /** Outputs */
+            outputs: (number | null)[][];
+        };
+        /** VersionRecord */
+        VersionRecord: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            document: components["schemas"]["GraphDocument"];
+            /** Graph Id */
+            graph_id: string;
+            /** Name */
+            name: string;
+            /** Version */
+            version: number;
+        };
+        /** VersionSummary */
+        VersionSummary: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Name */
+            name: string;
+            /** Version */
+            version: number;
+        };
+        /** WeightsEvent */
+        WeightsEvent: {
+            /**
+             * Epoch
+             * @description Current epoch, from 0
+             */
+            epoch?: number | null;
+            /** Layers */
+            layers: {
+                [key: string]: components["schemas"]["WeightStats"];
+            };
+            /**
+             * Run
+             * @description Run id
+             */
+            run: string;
+            /**
+             * Seq
+             * @description Per-run sequence number, from 1, without gaps
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run started (resumes continue the clock)
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "weights";
+        };
+        /** WeightStats */
+        WeightStats: {
+            /**
+             * Nonfinite
+             * @default false
+             */
+            nonfinite?: boolean;
+            /**
+             * Norm
+             * @description L2 norm of the layer's parameters
+             */
+            norm: number | null;
+            /**
+             * Update Ratio
+             * @description ||w_after - w_before|| / ||w_before|| over one step
+             */
+            update_ratio?: number | null;
+        };
+        /** WorkerRecord */
+        WorkerRecord: {
+            /**
+             * Busy
+             * @description Training a run (else idle and waiting for one)
+             */
+            busy: boolean;
+            /** Device */
+            device: string;
+            /** Id */
+            id: string;
+            /** Memory Bytes */
+            memory_bytes: number | null;
+            /** Name */
+            name: string;
+            /**
+             * Runs
+             * @description Runs it holds
+             */
+            runs: string[];
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    check_document_api_check_post: {
+        parameters: {
+            query?: {
+                /** @description Batch size of the memory estimate */
+                batch_size?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GraphDocument"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckResult"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_datasets_api_datasets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetSchema"][];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_document_api_export_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportRequest"];
+            };
+        };
+        responses: {
+            /** @description The file (Content-Disposition names it) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                    "text/x-python": string;
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_graphs_api_graphs_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphList"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_graph_api_graphs_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GraphDocument"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphRecord"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_graph_api_graphs__graph_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description g_ + 12 hex digits */
+                graph_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphRecord"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such graph (or version) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_graph_api_graphs__graph_id__put: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version this change is based on: "3" (an ETag from GET) or 3 */
+                "If-Match": string;
+            };
+            path: {
+                /** @description g_ + 12 hex digits */
+                graph_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GraphDocument"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphRecord"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such graph (or version) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The graph has a newer version than If-Match; see current_version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_graph_api_graphs__graph_id__delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version this change is based on: "3" (an ETag from GET) or 3 */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description g_ + 12 hex digits */
+                graph_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such graph (or version) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The graph has a newer version than If-Match; see current_version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_versions_api_graphs__graph_id__versions_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description g_ + 12 hex digits */
+                graph_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionSummary"][];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such graph (or version) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_version_api_graphs__graph_id__versions__version__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description g_ + 12 hex digits */
+                graph_id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionRecord"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such graph (or version) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    health_api_health_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_ops_api_ops_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpSchema"][];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_presets_api_presets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresetSummary"][];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_preset_api_presets__name__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A name from GET /presets */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preset"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No preset of that name */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_runs_api_runs_get: {
+        parameters: {
+            query?: {
+                graph_id?: string | null;
+                limit?: number;
+                offset?: number;
+                status?: ("queued" | "running" | "paused" | "finished" | "stopped" | "failed" | "diverged") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunList"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_api_runs_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRun"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDetail"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such saved graph (or version) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many queued runs for this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_one_api_runs__run_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description r_ + 12 hex digits */
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDetail"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such run */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_api_runs__run_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description r_ + 12 hex digits */
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such run */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    checkpoint_api_runs__run_id__checkpoint_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description r_ + 12 hex digits */
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The model's weights (safetensors), loadable with load_weights */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such run, or no checkpoint yet */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    events_api_runs__run_id__events_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                since?: number;
+                /** @description Comma-separated event types, e.g. metrics,status */
+                types?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description r_ + 12 hex digits */
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such run */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    pause_api_runs__run_id__pause_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description r_ + 12 hex digits */
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunRecord"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such run */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The run has ended (or is stopping) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    resume_api_runs__run_id__resume_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description r_ + 12 hex digits */
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunRecord"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such run */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The run has ended (or is stopping) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stop_api_runs__run_id__stop_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description r_ + 12 hex digits */
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunRecord"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such run */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The run has ended (or is stopping) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    download_checkpoint_api_worker_runs__run_id__checkpoint_get: {
+        parameters: {
+            query?: never;
+            header: {
+                authorization?: string;
+                "X-LayerLab-Fencing": number;
+                "X-LayerLab-Worker": string;
+                "X-LayerLab-Worker-Key": string;
+            };
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong worker token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown worker, or a wrong worker key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such run (or no checkpoint of it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description This worker does not hold the run's lease now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    upload_checkpoint_api_worker_runs__run_id__checkpoints__name__put: {
+        parameters: {
+            query?: never;
+            header: {
+                authorization?: string;
+                "X-LayerLab-Fencing": number;
+                "X-LayerLab-Worker": string;
+                "X-LayerLab-Worker-Key": string;
+            };
+            path: {
+                name: string;
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointStored"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong worker token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown worker, or a wrong worker key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such run (or no checkpoint of it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description This worker does not hold the run's lease now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Checkpoint too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_workers_api_workers_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerRecord"][];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+}

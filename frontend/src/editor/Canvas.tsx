@@ -1,0 +1,177 @@
+// The canvas: React Flow over the store's nodes and edges. Drop a palette item to add a
+// node; double-click the empty canvas to search and add one there.
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type FinalConnectionState,
+  type IsValidConnection,
+  type OnConnect,
+  type OnConnectEnd,
+} from '@xyflow/react';
+import { useCallback, useEffect, useRef, useState, type DragEvent, type MouseEvent } from 'react';
+import type { LayerEdge, LayerNode } from '../model/canvas';
+import {
+  addNode,
+  connect,
+  connectionVerdict,
+  notify,
+  onEdgesChange,
+  onNodesChange,
+  useEditor,
+} from '../store/editor';
+import { useTheme } from '../theme';
+import { ConnectionLine } from './ConnectionLine';
+import { LayerNodeComponent } from './LayerNode';
+import { NetworkGroups } from './NetworkGroups';
+import { QuickAdd } from './QuickAdd';
+import { ShapeEdgeComponent } from './ShapeEdge';
+
+export const DRAG_TYPE = 'application/layerlab-type';
+
+// Module scope, so React Flow never sees new component types.
+const nodeTypes = { layer: LayerNodeComponent };
+const edgeTypes = { shape: ShapeEdgeComponent };
+const fitOptions = { padding: 0.15, maxZoom: 1.25 };
+
+const isValidConnection: IsValidConnection<LayerEdge> = (c) =>
+  connectionVerdict({
+    source: c.source,
+    sourcePort: c.sourceHandle ?? '',
+    target: c.target,
+    targetPort: c.targetHandle ?? '',
+  }).ok;
+
+const onConnect: OnConnect = (c) => {
+  connect({ source: c.source, sourcePort: c.sourceHandle ?? '', target: c.target, targetPort: c.targetHandle ?? '' });
+};
+
+const onConnectEnd: OnConnectEnd = (_event, state: FinalConnectionState) => {
+  if (state.isValid !== false || !state.fromNode || !state.toNode || !state.fromHandle || !state.toHandle) return;
+  if (state.fromHandle.type === state.toHandle.type) return;
+  const out = state.fromHandle.type === 'source';
+  const verdict = connectionVerdict({
+    source: out ? state.fromNode.id : state.toNode.id,
+    sourcePort: (out ? state.fromHandle.id : state.toHandle.id) ?? '',
+    target: out ? state.toNode.id : state.fromNode.id,
+    targetPort: (out ? state.toHandle.id : state.fromHandle.id) ?? '',
+  });
+  if (!verdict.ok) notify(`Not connected: ${verdict.reason}`, 'error');
+};
+
+const READABLE_ZOOM = 0.6;
+// Big graphs render only what is in view (measured: bench/editor.py).
+const VIRTUALIZE_ABOVE = 200;
+
+/** Fit the graph; a graph too big to read when fitted is shown from its top (its inputs). */
+function fitReadable(rf: ReturnType<typeof useReactFlow<LayerNode, LayerEdge>>) {
+  const nodes = rf.getNodes();
+  if (!nodes.length) return;
+  const box = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
+  const bounds = rf.getNodesBounds(nodes);
+  if (!box) return void rf.fitView(fitOptions);
+  const fitted = Math.min(box.width / (bounds.width * 1.15), box.height / (bounds.height * 1.15), fitOptions.maxZoom);
+  if (fitted >= READABLE_ZOOM) return void rf.fitView(fitOptions);
+  const zoom = READABLE_ZOOM;
+  const x = box.width / 2 - (bounds.x + bounds.width / 2) * zoom;
+  void rf.setViewport({ x: bounds.width * zoom < box.width ? x : 40 - bounds.x * zoom, y: 40 - bounds.y * zoom, zoom });
+}
+
+interface QuickAddAt {
+  screen: { x: number; y: number };
+  flow: { x: number; y: number };
+}
+
+export function Canvas() {
+  const nodes = useEditor((s) => s.nodes);
+  const edges = useEditor((s) => s.edges);
+  const fitRequest = useEditor((s) => s.fitRequest);
+  const rf = useReactFlow<LayerNode, LayerEdge>();
+  const wrapper = useRef<HTMLDivElement>(null);
+  const [quickAdd, setQuickAdd] = useState<QuickAddAt | null>(null);
+  const { theme } = useTheme();
+
+  useEffect(() => {
+    if (!fitRequest) return;
+    // After React Flow has measured the new nodes.
+    const frame = requestAnimationFrame(() => fitReadable(rf));
+    return () => cancelAnimationFrame(frame);
+  }, [fitRequest, rf]);
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (e.dataTransfer.types.includes(DRAG_TYPE)) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'move';
+    }
+  }, []);
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const type = e.dataTransfer.getData(DRAG_TYPE);
+      if (!type) return;
+      e.preventDefault();
+      const at = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      addNode(type, { x: Math.round(at.x - 110), y: Math.round(at.y - 20) });
+    },
+    [rf],
+  );
+
+  const onDoubleClick = useCallback(
+    (e: MouseEvent) => {
+      const target = e.target as HTMLElement;
+      if (!target.classList.contains('react-flow__pane')) return;
+      const box = wrapper.current?.getBoundingClientRect();
+      setQuickAdd({
+        screen: { x: e.clientX - (box?.left ?? 0), y: e.clientY - (box?.top ?? 0) },
+        flow: rf.screenToFlowPosition({ x: e.clientX, y: e.clientY }),
+      });
+    },
+    [rf],
+  );
+
+  return (
+    <div className="canvas" data-testid="canvas" ref={wrapper} onDoubleClick={onDoubleClick}>
+      <ReactFlow<LayerNode, LayerEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        connectionLineComponent={ConnectionLine}
+        onDrop={onDrop}
+        onDragOver={onDragOver}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Meta', 'Control']}
+        zoomOnDoubleClick={false}
+        minZoom={0.05}
+        maxZoom={2.5}
+        colorMode={theme}
+        fitViewOptions={fitOptions}
+        proOptions={{ hideAttribution: true }}
+        onlyRenderVisibleElements={nodes.length > VIRTUALIZE_ABOVE}
+      >
+        <NetworkGroups />
+        <Background gap={24} size={1} />
+        <MiniMap pannable zoomable ariaLabel="Overview of the graph" />
+        <Controls fitViewOptions={fitOptions} />
+      </ReactFlow>
+      {quickAdd && (
+        <QuickAdd
+          at={quickAdd.screen}
+          onPick={(type) => {
+            addNode(type, { x: Math.round(quickAdd.flow.x - 110), y: Math.round(quickAdd.flow.y - 20) });
+            setQuickAdd(null);
+          }}
+          onClose={() => setQuickAdd(null)}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,184 @@
+// The inspector: the selected node's parameters (a form from its type's JSON Schema), the
+// selection's actions, or, with nothing selected, the document and its training settings.
+import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { BlockDoc } from '../api/types';
+import type { ViewIssue } from '../model/checkView';
+import { formatCount, formatFlops, formatSpec } from '../model/format';
+import { formFields, type FieldSpec, type JsonSchema } from '../model/schemaForm';
+import {
+  copySelection,
+  deleteSelected,
+  duplicateSelection,
+  editDocument,
+  makeBlockFromSelection,
+  openScope,
+  sealEdit,
+  setNodeFields,
+  setParam,
+  useEditor,
+} from '../store/editor';
+import { ParamField } from './ParamField';
+import { TrainingPanel } from './TrainingPanel';
+
+const NO_ISSUES: ViewIssue[] = [];
+
+export function Inspector() {
+  const selected = useEditor(useShallow((s) => s.nodes.filter((n) => n.selected).map((n) => n.id)));
+  const opened = useEditor((s) => s.fitRequest);
+  return (
+    <aside className="inspector" data-testid="inspector" aria-label="Inspector">
+      {selected.length === 0 && <TrainingPanel key={opened} />}
+      {selected.length === 1 && <NodeInspector id={selected[0] as string} />}
+      {selected.length > 1 && <SelectionPanel count={selected.length} />}
+    </aside>
+  );
+}
+
+function SelectionPanel({ count }: { count: number }) {
+  const scope = useEditor((s) => s.scope);
+  return (
+    <section className="panel">
+      <h2>{count} nodes selected</h2>
+      <div className="button-column">
+        <button onClick={() => makeBlockFromSelection()} disabled={scope !== null} data-testid="make-block" title="Ctrl+G">
+          Make block
+        </button>
+        <button onClick={() => duplicateSelection()} title="Ctrl+D">
+          Duplicate
+        </button>
+        <button onClick={() => copySelection()} title="Ctrl+C">
+          Copy
+        </button>
+        <button className="danger" onClick={() => deleteSelected()} title="Delete">
+          Delete
+        </button>
+      </div>
+      <p className="muted">A block turns the selection into a reusable part with a repeat count; its inputs and outputs are the wires that cross the selection's border.</p>
+    </section>
+  );
+}
+
+/** A block parameter's form field, typed by its default value. */
+function blockParamField(name: string, value: unknown): FieldSpec {
+  const type = typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value === 'boolean' ? 'boolean' : 'string';
+  const schema: JsonSchema = { type, default: value };
+  return {
+    name,
+    title: name,
+    description: `Block parameter; inner values "$${name}" take it`,
+    kind: Array.isArray(value) ? 'text' : (type as FieldSpec['kind']),
+    schema: Array.isArray(value) ? { type: 'array', default: value } : schema,
+    defaultValue: value,
+    hasDefault: true,
+    nullable: false,
+    options: [],
+    bounds: '',
+    accepts: Array.isArray(value) ? 'a list' : type,
+  };
+}
+
+function NodeInspector({ id }: { id: string }) {
+  const node = useEditor((s) => s.nodes.find((n) => n.id === id));
+  const op = useEditor((s) => (node ? s.opIndex.get(node.data.type) : undefined));
+  const blocks = useEditor((s) => s.history.present.blocks);
+  const scope = useEditor((s) => s.scope);
+  const report = useEditor((s) => s.view.reports.get(id));
+  const issues = useEditor((s) => s.view.issues.get(id)) ?? NO_ISSUES;
+  const block: BlockDoc | undefined = node && !op ? (blocks ?? []).find((b) => b.name === node.data.type) : undefined;
+  const fields = useMemo(() => (op ? formFields(op.params_schema) : []), [op]);
+  if (!node) return null;
+  const d = node.data;
+
+  return (
+    <section className="panel" data-testid={`inspector-${id}`}>
+      <h2>
+        {d.type} <span className="muted">{id}</span>
+      </h2>
+      <p className="summary">{op?.summary ?? block?.description ?? (block ? 'A block of this document' : 'Unknown node type')}</p>
+
+      {issues.length > 0 && (
+        <ul className="issue-list">
+          {issues.map((i, k) => (
+            <li key={k} className={i.level}>
+              {i.port && <strong>{i.port}: </strong>}
+              {i.message}
+              {i.hint && (
+                <button className="fix" data-testid={`fix-${id}`} onClick={() => editDocument(i.hint!.fix.apply)}>
+                  {i.hint.fix.label}
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+
+      {report && (
+        <dl className="report" data-testid="node-report">
+          {Object.entries(report.inputs).map(([p, spec]) => (
+            <div key={`in-${p}`}>
+              <dt>in {p}</dt>
+              <dd>{formatSpec(spec)}</dd>
+            </div>
+          ))}
+          {Object.entries(report.outputs).map(([p, spec]) => (
+            <div key={`out-${p}`}>
+              <dt>out {p}</dt>
+              <dd>{formatSpec(spec)}</dd>
+            </div>
+          ))}
+          <div>
+            <dt>parameters</dt>
+            <dd data-testid="node-params">{formatCount(report.params)}</dd>
+          </div>
+          <div>
+            <dt>compute</dt>
+            <dd>{formatFlops(report.flops)}</dd>
+          </div>
+        </dl>
+      )}
+
+      {block && (
+        <>
+          <ParamField
+            field={{ ...blockParamField('repeat', 1), description: 'Chained copies of the block', minimum: 1, bounds: '≥ 1', schema: { type: 'integer', minimum: 1, default: 1 }, kind: 'integer' }}
+            value={d.repeat === 1 ? undefined : d.repeat}
+            onChange={(v) => setNodeFields(id, { repeat: typeof v === 'number' && v >= 1 ? v : 1 })}
+          />
+          {Object.entries(block.params ?? {}).map(([name, def]) => (
+            <ParamField key={name} field={blockParamField(name, def)} value={d.params[name]} onChange={(v) => setParam(id, name, v)} />
+          ))}
+          <button onClick={() => openScope(block.name)} data-testid="open-block">
+            Open block {block.name} ▸
+          </button>
+        </>
+      )}
+
+      {fields.map((f) => (
+        <ParamField
+          key={`${id}:${f.name}`}
+          field={f}
+          value={d.params[f.name]}
+          allowBlockParam={scope !== null}
+          serverError={issues.find((i) => i.field === f.name && i.level === 'error')?.message ?? null}
+          onChange={(v) => setParam(id, f.name, v)}
+        />
+      ))}
+
+      <details className="node-extra">
+        <summary>Label{scope === null ? ' and network' : ''}</summary>
+        <label className="field">
+          <span className="field-label">label</span>
+          <input data-testid="node-label" value={d.label ?? ''} placeholder={id} onChange={(e) => setNodeFields(id, { label: e.target.value || null })} onBlur={sealEdit} />
+        </label>
+        {scope === null && (
+          <label className="field">
+            <span className="field-label">network</span>
+            <input data-testid="node-network" value={d.network ?? ''} placeholder="main" onChange={(e) => setNodeFields(id, { network: e.target.value.trim() || null })} onBlur={sealEdit} />
+            <span className="field-help">Nodes of one network are trained together; a GAN has two.</span>
+          </label>
+        )}
+      </details>
+    </section>
+  );
+}

@@ -1,0 +1,127 @@
+// The one node component: everything it shows comes from its data (type, params) and the
+// store's check view (shapes, parameter count, issues), read through selectors.
+import { Handle, Position, useStore, type NodeProps } from '@xyflow/react';
+import { memo, useMemo } from 'react';
+import type { LayerNode } from '../model/canvas';
+import { formatCompact, formatCount, formatKeyParams, formatSpec } from '../model/format';
+import { portsResolver, type PortSchema } from '../model/ops';
+import { openScope, useEditor } from '../store/editor';
+
+const NO_ISSUES: never[] = [];
+
+/** Below this zoom the text is unreadable anyway: nodes draw their head only (big graphs pan faster). */
+export const DETAIL_ZOOM = 0.45;
+export const zoomedOut = (s: { transform: [number, number, number] }) => s.transform[2] < DETAIL_ZOOM;
+
+function portStyle(index: number, count: number) {
+  return { left: `${((index + 1) / (count + 1)) * 100}%` };
+}
+
+function Ports({ id, ports, kind, bad }: { id: string; ports: PortSchema[]; kind: 'target' | 'source'; bad: Set<string> }) {
+  const position = kind === 'target' ? Position.Top : Position.Bottom;
+  const many = ports.length > 1;
+  return (
+    <>
+      {ports.map((p, i) => (
+        <Handle
+          key={p.name}
+          id={p.name}
+          type={kind}
+          position={position}
+          style={portStyle(i, ports.length)}
+          className={`port dtype-${p.dtype}${bad.has(p.name) ? ' port-error' : ''}`}
+          data-testid={`port-${kind === 'target' ? 'in' : 'out'}-${id}-${p.name}`}
+          title={`${p.name}${p.optional ? ' (optional)' : ''}: ${p.description} · ${p.dtype}`}
+        >
+          {many && <span className={`port-name port-name-${kind}`}>{p.name}</span>}
+        </Handle>
+      ))}
+    </>
+  );
+}
+
+function LayerNodeView({ id, data, selected }: NodeProps<LayerNode>) {
+  const opIndex = useEditor((s) => s.opIndex);
+  const blocks = useEditor((s) => s.history.present.blocks);
+  const far = useStore(zoomedOut);
+  const report = useEditor((s) => s.view.reports.get(id));
+  const issues = useEditor((s) => s.view.issues.get(id)) ?? NO_ISSUES;
+  const op = opIndex.get(data.type);
+  const isBlock = !op && (blocks ?? []).some((b) => b.name === data.type);
+  const ports = useMemo(() => portsResolver(opIndex, blocks ?? [])(data.type), [opIndex, blocks, data.type]);
+
+  const inBlock = useEditor((s) => s.scope !== null);
+  const defaults = useMemo(() => {
+    const out: Record<string, unknown> = {};
+    // A block's Input takes its shape from the instance, not from the default.
+    if (inBlock && data.type === 'Input') return out;
+    for (const [k, v] of Object.entries(op?.params_schema.properties ?? {})) out[k] = v.default;
+    return out;
+  }, [op, inBlock, data.type]);
+  const summary = op
+    ? formatKeyParams(op.key_params, data.params, defaults)
+    : Object.entries(data.params)
+        .map(([k, v]) => `${k} ${String(v)}`)
+        .join(' · ');
+
+  const errors = issues.filter((i) => i.level === 'error');
+  const warnings = issues.filter((i) => i.level === 'warning');
+  const badPorts = useMemo(() => new Set(errors.map((i) => i.port).filter((p): p is string => !!p)), [errors]);
+  const outputs = report ? Object.entries(report.outputs) : [];
+  const shapeText = outputs.length
+    ? outputs.map(([port, spec]) => (outputs.length > 1 ? `${port} ${formatSpec(spec)}` : formatSpec(spec))).join(' · ')
+    : report && Object.values(report.inputs)[0]
+      ? `← ${formatSpec(Object.values(report.inputs)[0])}`
+      : '';
+  const first = errors[0] ?? warnings[0];
+
+  const status = errors.length ? 'has-error' : warnings.length ? 'has-warning' : '';
+  return (
+    <div
+      className={`layer-node ${status}${selected ? ' selected' : ''}${isBlock ? ' block-node' : ''}`}
+      data-testid={`node-${id}`}
+      data-type={data.type}
+      data-status={errors.length ? 'error' : warnings.length ? 'warning' : 'ok'}
+      onDoubleClick={isBlock ? () => openScope(data.type) : undefined}
+    >
+      <Ports id={id} ports={ports.inputs} kind="target" bad={badPorts} />
+      <div className="node-head">
+        <span className="node-type">{data.type}</span>
+        {data.repeat > 1 && (
+          <span className="node-repeat" data-testid={`repeat-${id}`} title={`${data.repeat} chained copies`}>
+            ×{data.repeat}
+          </span>
+        )}
+        <span className="node-id" title={data.label ? id : undefined}>
+          {data.label ?? id}
+        </span>
+      </div>
+      {!far && summary && <div className="node-params">{summary}</div>}
+      {!far && <div className="node-foot">
+        <span className="node-shape" data-testid={`shape-${id}`}>
+          {shapeText}
+        </span>
+        {report && report.params > 0 && (
+          <span className="node-count" data-testid={`params-${id}`} title={`${formatCount(report.params)} parameters`}>
+            {formatCompact(report.params)} params
+          </span>
+        )}
+      </div>}
+      {!far && first && (
+        <div className={`node-issue ${first.level}`} data-testid={`node-issue-${id}`} title={first.message}>
+          {first.port ? `${first.port}: ` : ''}
+          {first.message}
+          {issues.length > 1 ? ` (+${issues.length - 1})` : ''}
+        </div>
+      )}
+      {!far && isBlock && (
+        <button className="node-open nodrag" data-testid={`open-block-${id}`} onClick={() => openScope(data.type)}>
+          Open block ▸
+        </button>
+      )}
+      <Ports id={id} ports={ports.outputs} kind="source" bad={badPorts} />
+    </div>
+  );
+}
+
+export const LayerNodeComponent = memo(LayerNodeView);

@@ -1,0 +1,98 @@
+// With nothing selected, the inspector shows the document: its name and description, and
+// its `training` section as a form (dataset, task, optimizer, schedule, epochs, ...).
+import { useMemo, useState } from 'react';
+import { applyDataset } from '../model/fixes';
+import { formFields } from '../model/schemaForm';
+import { editDocument, sealEdit, useEditor } from '../store/editor';
+import { ParamField } from './ParamField';
+import { useTrainingSchema } from './trainingSchema';
+
+export function TrainingPanel() {
+  const name = useEditor((s) => s.history.present.name ?? 'Untitled');
+  const description = useEditor((s) => s.history.present.description ?? '');
+  const training = useEditor((s) => s.history.present.training) ?? {};
+  const datasets = useEditor((s) => s.datasets);
+  const [schema, provisional] = useTrainingSchema();
+  const fields = useMemo(
+    () => formFields(schema).filter((f) => f.name !== 'dataset' && f.name !== 'dataset_options'),
+    [schema],
+  );
+  // The fields the document sets come first; the set is fixed while the panel is open, so
+  // a field does not jump away while someone types into it.
+  const [shownFirst] = useState(() => new Set(Object.keys(training)));
+  const datasetName = typeof training.dataset === 'string' ? training.dataset : '';
+  const dataset = datasets.find((d) => d.name === datasetName);
+
+  const setTraining = (field: string, value: unknown) =>
+    editDocument((doc) => {
+      const next: Record<string, unknown> = { ...(doc.training ?? {}) };
+      if (value === undefined) delete next[field];
+      else next[field] = value;
+      return { ...doc, training: next };
+    }, `training:${field}`);
+
+  return (
+    <>
+      <section className="panel">
+        <h2>Document</h2>
+        <label className="field">
+          <span className="field-label">name</span>
+          <input data-testid="doc-name-field" value={name} onChange={(e) => editDocument((d) => ({ ...d, name: e.target.value }), 'doc:name')}
+        onBlur={sealEdit} />
+        </label>
+        <label className="field">
+          <span className="field-label">description</span>
+          <textarea rows={2} value={description} onChange={(e) => editDocument((d) => ({ ...d, description: e.target.value }), 'doc:description')} onBlur={sealEdit} />
+        </label>
+      </section>
+      <section className="panel" data-testid="training">
+        <h2>Training</h2>
+        <label className="field">
+          <span className="field-label">dataset</span>
+          <select
+            data-testid="training-dataset"
+            value={datasetName}
+            onChange={(e) => {
+              const picked = datasets.find((d) => d.name === e.target.value);
+              if (picked) editDocument((d) => applyDataset(d, picked));
+              else setTraining('dataset', undefined);
+            }}
+          >
+            <option value="">(none)</option>
+            {datasetName && !dataset && <option value={datasetName}>{datasetName} (unknown here)</option>}
+            {datasets.map((d) => (
+              <option key={d.name} value={d.name}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+          {dataset && (
+            <span className="field-help" data-testid="dataset-facts">
+              {(dataset as { summary?: string }).summary}
+              {dataset.input_shape ? ` · samples ${dataset.input_shape.join('×')}` : ''}
+              {dataset.num_classes ? ` · ${dataset.num_classes} classes` : ''}
+            </span>
+          )}
+        </label>
+        {provisional && (
+          <p className="provisional" data-testid="training-provisional">
+            Minimal form: the server does not publish its training settings schema yet, so only the common fields are offered.
+          </p>
+        )}
+        {fields
+          .filter((f) => shownFirst.has(f.name))
+          .map((f) => (
+            <ParamField key={f.name} field={f} value={training[f.name]} testId={`training-${f.name}`} onChange={(v) => setTraining(f.name, v)} />
+          ))}
+        <details className="more-settings" data-testid="training-more">
+          <summary>More settings (defaults)</summary>
+          {fields
+            .filter((f) => !shownFirst.has(f.name))
+            .map((f) => (
+              <ParamField key={f.name} field={f} value={training[f.name]} testId={`training-${f.name}`} onChange={(v) => setTraining(f.name, v)} />
+            ))}
+        </details>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,138 @@
+// Hints the editor adds to the server's report where the fix is obvious, each with the
+// fix itself as a pure document edit: Flatten before a Linear fed an image, a head whose
+// size does not match the dataset's classes, an Input that does not match the dataset.
+import type { CheckResult, GraphDocument, NodeDoc } from '../api/types';
+import { freshId } from './ids';
+
+/** What the hints need to know of a dataset (GET /api/datasets). */
+export interface DatasetFacts {
+  name: string;
+  input_shape?: number[] | null;
+  input_dtype?: string | null;
+  num_classes?: number | null;
+}
+
+export interface Fix {
+  label: string;
+  apply: (doc: GraphDocument) => GraphDocument;
+}
+
+export interface Hint {
+  key: string;
+  nodeId: string;
+  port: string | null;
+  message: string;
+  fix: Fix;
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
+
+function setParam(doc: GraphDocument, id: string, name: string, value: unknown): GraphDocument {
+  return {
+    ...doc,
+    nodes: (doc.nodes ?? []).map((n) => (n.id === id ? { ...n, params: { ...(n.params ?? {}), [name]: value } } : n)),
+  };
+}
+
+/** Put a new node of `type` on the edge source -> target (top level). */
+export function insertBetween(doc: GraphDocument, source: string, target: string, type: string): GraphDocument {
+  const nodes = doc.nodes ?? [];
+  const id = freshId(type, new Set(nodes.map((n) => n.id)));
+  const s = nodes.find((n) => n.id === source);
+  const t = nodes.find((n) => n.id === target);
+  const node: NodeDoc = { id, type, ...(t?.network ? { network: t.network } : {}) };
+  if (s?.position && t?.position) {
+    node.position = { x: Math.round(((s.position.x ?? 0) + (t.position.x ?? 0)) / 2), y: Math.round(((s.position.y ?? 0) + (t.position.y ?? 0)) / 2) };
+  }
+  const at = nodes.findIndex((n) => n.id === target);
+  const nextNodes = [...nodes];
+  nextNodes.splice(at < 0 ? nextNodes.length : at, 0, node);
+  const edges = (doc.edges ?? []).flatMap((e) =>
+    e.source === source && e.target === target
+      ? [
+          { source, target: id, ...(e.source_port ? { source_port: e.source_port } : {}) },
+          { source: id, target, ...(e.target_port ? { target_port: e.target_port } : {}) },
+        ]
+      : [e],
+  );
+  return { ...doc, nodes: nextNodes, edges };
+}
+
+/** Choosing a dataset: record it, and give the (first) Input its sample shape. */
+export function applyDataset(doc: GraphDocument, dataset: DatasetFacts): GraphDocument {
+  const next = { ...doc, training: { ...(doc.training ?? {}), dataset: dataset.name } };
+  const input = (doc.nodes ?? []).find((n) => n.type === 'Input');
+  if (!input || !dataset.input_shape) return next;
+  let out = setParam(next, input.id, 'shape', dataset.input_shape);
+  if (dataset.input_dtype && dataset.input_dtype !== 'float32') out = setParam(out, input.id, 'dtype', dataset.input_dtype);
+  return out;
+}
+
+/** The Linear that produces what an Output receives, looking back through shape-keeping nodes. */
+function headOf(doc: GraphDocument, output: NodeDoc): NodeDoc | null {
+  const byId = new Map((doc.nodes ?? []).map((n) => [n.id, n]));
+  let current = output.id;
+  for (let step = 0; step < 4; step += 1) {
+    const feeds = (doc.edges ?? []).filter((e) => e.target === current);
+    if (feeds.length !== 1) return null;
+    const source = byId.get((feeds[0] as { source: string }).source);
+    if (!source) return null;
+    if (source.type === 'Linear') return source;
+    current = source.id;
+  }
+  return null;
+}
+
+export function hints(doc: GraphDocument, check: CheckResult | null, dataset: DatasetFacts | null): Hint[] {
+  const out: Hint[] = [];
+  const nodes = doc.nodes ?? [];
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  for (const edge of check?.edges ?? []) {
+    const target = byId.get(edge.target);
+    const shape = edge.spec?.shape;
+    if (target?.type === 'Linear' && shape && shape.length >= 3) {
+      out.push({
+        key: `flatten:${edge.source}->${edge.target}`,
+        nodeId: edge.target,
+        port: edge.target_port,
+        message: `${edge.target} receives a ${shape.join('×')} image, but Linear only mixes the last axis`,
+        fix: { label: `Insert Flatten before ${edge.target}`, apply: (d) => insertBetween(d, edge.source, edge.target, 'Flatten') },
+      });
+    }
+  }
+  if (!dataset) return out;
+  const training = (doc.training ?? {}) as Record<string, unknown>;
+  const input = nodes.find((n) => n.type === 'Input');
+  const shape = (input?.params as Record<string, unknown> | undefined)?.shape;
+  if (input && dataset.input_shape && Array.isArray(shape) && !sameShape(shape as number[], dataset.input_shape)) {
+    const want = dataset.input_shape;
+    out.push({
+      key: `input-shape:${input.id}`,
+      nodeId: input.id,
+      port: null,
+      message: `${input.id} takes ${(shape as number[]).join('×')}, but ${dataset.name} samples are ${want.join('×')}`,
+      fix: { label: `Set ${input.id} shape to ${want.join('×')}`, apply: (d) => setParam(d, input.id, 'shape', want) },
+    });
+  }
+  const classes = dataset.num_classes;
+  const task = training.task ?? 'classification';
+  if (classes && task === 'classification') {
+    for (const output of nodes.filter((n) => n.type === 'Output' && (n.network ?? null) === (input?.network ?? null))) {
+      const head = headOf(doc, output);
+      if (!head) continue;
+      const report = check?.nodes.find((n) => n.id === head.id);
+      const size = report?.outputs.y?.shape.at(-1) ?? (head.params as Record<string, unknown> | undefined)?.out_features;
+      if (typeof size === 'number' && size !== classes) {
+        out.push({
+          key: `head:${head.id}`,
+          nodeId: head.id,
+          port: null,
+          message: `${head.id} gives ${size} outputs, but ${dataset.name} has ${classes} classes`,
+          fix: { label: `Set ${head.id} out_features to ${classes}`, apply: (d) => setParam(d, head.id, 'out_features', classes) },
+        });
+      }
+    }
+  }
+  return out;
+}

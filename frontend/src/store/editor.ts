@@ -1,0 +1,407 @@
+// The editor's one store. The canvas (React Flow nodes and edges) is the live state; every
+// finished edit is committed as a document snapshot into the undo history, whose present
+// is THE document: what is checked, saved, drafted and exported.
+import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from '@xyflow/react';
+import { create } from 'zustand';
+import type { CheckResult, GraphDocument } from '../api/types';
+import { makeBlock } from '../model/blocks';
+import { edgeKey, type LayerEdge, type LayerNode, type Scope } from '../model/canvas';
+import { checkView, EMPTY_VIEW, type CheckView } from '../model/checkView';
+import { copyFragment, isFragment, pasteFragment, type Fragment } from '../model/clipboard';
+import { checkConnection, type Connection } from '../model/connect';
+import { canvasToDoc, docToCanvas, emptyDocument } from '../model/convert';
+import { hints, type DatasetFacts } from '../model/fixes';
+import { canRedo, canUndo, initHistory, record, redo, seal, undo, type History } from '../model/history';
+import { freshBlockName, freshId } from '../model/ids';
+import { layoutPositions } from '../model/layout';
+import { indexOps, portsResolver, type OpIndex, type OpSchema, type PortsOf } from '../model/ops';
+import { reconcileEdges, reconcileNodes } from './reconcile';
+
+export type CheckStatus = 'idle' | 'checking' | 'done' | 'offline';
+
+export interface Notice {
+  id: number;
+  kind: 'info' | 'error';
+  text: string;
+}
+
+export interface EditorState {
+  ops: OpSchema[];
+  opIndex: OpIndex;
+  datasets: DatasetFacts[];
+  history: History<GraphDocument>;
+  scope: Scope;
+  nodes: LayerNode[];
+  edges: LayerEdge[];
+  /** Bumped on every change of the document (the checker and the draft listen). */
+  revision: number;
+  /** Bumped when the view should fit the graph (a document was opened, a scope changed). */
+  fitRequest: number;
+  check: CheckResult | null;
+  /** The revision the check result belongs to (equal to `revision` when it is current). */
+  checkedRevision: number;
+  checkStatus: CheckStatus;
+  /** Nodes were placed by estimated sizes; lay them out again once React Flow has measured them. */
+  pendingLayout: boolean;
+  view: CheckView;
+  notice: Notice | null;
+}
+
+const CLIPBOARD_KEY = 'layerlab.clipboard';
+let noticeId = 0;
+
+export const useEditor = create<EditorState>(() => ({
+  ops: [],
+  opIndex: new Map(),
+  datasets: [],
+  history: initHistory(emptyDocument()),
+  scope: null,
+  nodes: [],
+  edges: [],
+  revision: 0,
+  fitRequest: 0,
+  check: null,
+  checkedRevision: -1,
+  checkStatus: 'idle',
+  pendingLayout: false,
+  view: EMPTY_VIEW,
+  notice: null,
+}));
+
+const get = useEditor.getState;
+const set = useEditor.setState;
+
+export const currentDoc = (): GraphDocument => get().history.present;
+
+export function portsOf(doc: GraphDocument = currentDoc()): PortsOf {
+  return portsResolver(get().opIndex, doc.blocks ?? []);
+}
+
+export function notify(text: string, kind: Notice['kind'] = 'info') {
+  noticeId += 1;
+  set({ notice: { id: noticeId, kind, text } });
+}
+
+function activeDataset(doc: GraphDocument): DatasetFacts | null {
+  const name = (doc.training as Record<string, unknown> | undefined)?.dataset;
+  return get().datasets.find((d) => d.name === name) ?? null;
+}
+
+/** Recompute what the canvas shows of the check report (after a check or a scope change). */
+export function refreshView() {
+  const { check, scope } = get();
+  const doc = currentDoc();
+  set({ view: checkView(check, doc, scope, hints(doc, check, activeDataset(doc))) });
+}
+
+function placeUnplaced(nodes: LayerNode[], edges: LayerEdge[], unplaced: string[]): LayerNode[] {
+  if (!unplaced.length) return nodes;
+  const missing = new Set(unplaced);
+  const positions = layoutPositions(
+    nodes.map((n) => ({ id: n.id, width: n.measured?.width, height: n.measured?.height })),
+    edges,
+  );
+  const all = missing.size === nodes.length;
+  return nodes.map((n) => (all || missing.has(n.id) ? { ...n, position: positions.get(n.id) ?? n.position } : n));
+}
+
+/** Show `doc` at `scope` on the canvas, keeping what is unchanged. Returns whether nodes were laid out. */
+function showDocument(doc: GraphDocument, scope: Scope): boolean {
+  const canvas = docToCanvas(doc, scope, portsOf(doc));
+  const nodes = placeUnplaced(canvas.nodes, canvas.edges, canvas.unplaced);
+  const { nodes: before, edges: edgesBefore } = get();
+  set({ nodes: reconcileNodes(before, nodes), edges: reconcileEdges(edgesBefore, canvas.edges) });
+  return canvas.unplaced.length > 0;
+}
+
+function documentChanged(history: History<GraphDocument>) {
+  set({ history, revision: get().revision + 1 });
+  refreshView();
+}
+
+/** Commit the canvas as it stands as one undo step (`key` merges repeated edits of one field). */
+export function commitCanvas(key?: string) {
+  const { nodes, edges, scope, history } = get();
+  const doc = canvasToDoc(history.present, scope, nodes, edges, portsOf(history.present));
+  documentChanged(record(history, doc, { key }));
+}
+
+/** Commit a whole new document (a fix, a pasted fragment, a new block) as one undo step. */
+export function commitDocument(doc: GraphDocument, key?: string) {
+  const { scope } = get();
+  const laidOut = showDocument(doc, scope);
+  // Positions given by layout belong in the document too.
+  const settled = laidOut ? canvasToDoc(doc, scope, get().nodes, get().edges, portsOf(doc)) : doc;
+  documentChanged(record(get().history, settled, { key }));
+}
+
+/** Open a document: a new history, the top level, the view fitted. */
+export function openDocument(doc: GraphDocument) {
+  set({ scope: null, nodes: [], edges: [], check: null });
+  const laidOut = showDocument(doc, null);
+  const settled = laidOut ? canvasToDoc(doc, null, get().nodes, get().edges, portsOf(doc)) : doc;
+  set({ history: initHistory(settled), revision: get().revision + 1, fitRequest: get().fitRequest + 1, pendingLayout: laidOut });
+  refreshView();
+}
+
+export function setCatalog(ops: OpSchema[], datasets?: DatasetFacts[]) {
+  set({ ops, opIndex: indexOps(ops), ...(datasets ? { datasets } : {}) });
+  // Ports depend on the op declarations: re-derive the canvas once they are known.
+  showDocument(currentDoc(), get().scope);
+  refreshView();
+}
+
+export function setDatasets(datasets: DatasetFacts[]) {
+  set({ datasets });
+  refreshView();
+}
+
+// --- canvas events -------------------------------------------------------------------
+
+export function onNodesChange(changes: NodeChange<LayerNode>[]) {
+  const nodes = applyNodeChanges(changes, get().nodes);
+  set({ nodes });
+  const removed = changes.some((c) => c.type === 'remove');
+  const moved = changes.some((c) => c.type === 'position' && c.dragging === false);
+  if (removed) {
+    const ids = new Set(nodes.map((n) => n.id));
+    set({ edges: get().edges.filter((e) => ids.has(e.source) && ids.has(e.target)) });
+  }
+  if (removed || moved) commitCanvas();
+  else if (get().pendingLayout && changes.some((c) => c.type === 'dimensions')) settleLayout();
+}
+
+export function onEdgesChange(changes: EdgeChange<LayerEdge>[]) {
+  set({ edges: applyEdgeChanges(changes, get().edges) });
+  if (changes.some((c) => c.type === 'remove')) commitCanvas();
+}
+
+export function connectionVerdict(c: Connection) {
+  const { nodes, edges } = get();
+  return checkConnection(
+    {
+      nodes: nodes.map((n) => ({ id: n.id, type: n.data.type, network: n.data.network })),
+      edges: edges.map((e) => ({
+        source: e.source,
+        sourcePort: e.sourceHandle ?? '',
+        target: e.target,
+        targetPort: e.targetHandle ?? '',
+      })),
+    },
+    c,
+    portsOf(),
+  );
+}
+
+export function connect(c: Connection): boolean {
+  const verdict = connectionVerdict(c);
+  if (!verdict.ok) {
+    notify(`Not connected: ${verdict.reason}`, 'error');
+    return false;
+  }
+  const edge: LayerEdge = {
+    id: edgeKey(c.source, c.sourcePort, c.target, c.targetPort),
+    type: 'shape',
+    source: c.source,
+    target: c.target,
+    sourceHandle: c.sourcePort,
+    targetHandle: c.targetPort,
+  };
+  set({ edges: [...get().edges, edge] });
+  commitCanvas();
+  return true;
+}
+
+// --- editing ---------------------------------------------------------------------------
+
+export function addNode(type: string, position: { x: number; y: number }): string {
+  const { nodes } = get();
+  const id = freshId(type, new Set(nodes.map((n) => n.id)));
+  const node: LayerNode = {
+    id,
+    type: 'layer',
+    position,
+    selected: true,
+    data: { type, params: {}, repeat: 1, network: null, label: null },
+  };
+  set({ nodes: [...nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node] });
+  commitCanvas();
+  return id;
+}
+
+function updateNode(id: string, update: (n: LayerNode) => LayerNode) {
+  set({ nodes: get().nodes.map((n) => (n.id === id ? update(n) : n)) });
+}
+
+/** Set (or, with undefined, clear back to the default) one parameter of a node. */
+export function setParam(id: string, name: string, value: unknown) {
+  updateNode(id, (n) => {
+    const params = { ...n.data.params };
+    if (value === undefined) delete params[name];
+    else params[name] = value;
+    return { ...n, data: { ...n.data, params } };
+  });
+  commitCanvas(`param:${id}:${name}`);
+}
+
+export function setNodeFields(id: string, fields: Partial<Pick<LayerNode['data'], 'repeat' | 'label' | 'network'>>) {
+  updateNode(id, (n) => ({ ...n, data: { ...n.data, ...fields } }));
+  commitCanvas(`node:${id}:${Object.keys(fields).join(',')}`);
+}
+
+/** A field lost focus: its next edit is a new undo step. */
+export function sealEdit() {
+  const { history } = get();
+  const sealed = seal(history);
+  if (sealed !== history) set({ history: sealed });
+}
+
+export function selectOnly(ids: readonly string[]) {
+  const chosen = new Set(ids);
+  set({
+    nodes: get().nodes.map((n) => (Boolean(n.selected) === chosen.has(n.id) ? n : { ...n, selected: chosen.has(n.id) })),
+    edges: get().edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
+  });
+}
+
+export const selectedIds = () => get().nodes.filter((n) => n.selected).map((n) => n.id);
+
+export function selectAll() {
+  selectOnly(get().nodes.map((n) => n.id));
+}
+
+export function deleteSelected() {
+  const { nodes, edges } = get();
+  const gone = new Set(nodes.filter((n) => n.selected).map((n) => n.id));
+  const keptEdges = edges.filter((e) => !e.selected && !gone.has(e.source) && !gone.has(e.target));
+  if (!gone.size && keptEdges.length === edges.length) return;
+  set({ nodes: nodes.filter((n) => !gone.has(n.id)), edges: keptEdges });
+  commitCanvas();
+}
+
+export function undoEdit() {
+  const { history, scope } = get();
+  if (!canUndo(history)) return;
+  const next = undo(history);
+  showDocument(next.present, scopeExists(next.present, scope) ? scope : null);
+  documentChanged(next);
+}
+
+export function redoEdit() {
+  const { history, scope } = get();
+  if (!canRedo(history)) return;
+  const next = redo(history);
+  showDocument(next.present, scopeExists(next.present, scope) ? scope : null);
+  documentChanged(next);
+}
+
+const scopeExists = (doc: GraphDocument, scope: Scope) =>
+  scope === null || (doc.blocks ?? []).some((b) => b.name === scope);
+
+// --- clipboard -------------------------------------------------------------------------
+
+export function copySelection(): Fragment | null {
+  const ids = selectedIds();
+  if (!ids.length) return null;
+  const fragment = copyFragment(currentDoc(), get().scope, ids);
+  // localStorage reaches every tab and document of this browser.
+  localStorage.setItem(CLIPBOARD_KEY, JSON.stringify(fragment));
+  notify(`Copied ${ids.length} node${ids.length > 1 ? 's' : ''}`);
+  return fragment;
+}
+
+export function pasteClipboard(offset = { x: 40, y: 40 }) {
+  let fragment: unknown;
+  try {
+    fragment = JSON.parse(localStorage.getItem(CLIPBOARD_KEY) ?? 'null');
+  } catch {
+    fragment = null;
+  }
+  if (!isFragment(fragment)) {
+    notify('Nothing to paste: copy some nodes first');
+    return;
+  }
+  pasteInto(fragment, offset);
+}
+
+function pasteInto(fragment: Fragment, offset: { x: number; y: number }) {
+  const { doc, ids } = pasteFragment(currentDoc(), get().scope, fragment, offset, new Set(get().opIndex.keys()));
+  commitDocument(doc);
+  selectOnly(ids);
+}
+
+export function duplicateSelection() {
+  const ids = selectedIds();
+  if (!ids.length) return;
+  pasteInto(copyFragment(currentDoc(), get().scope, ids), { x: 40, y: 40 });
+}
+
+// --- blocks, scope, layout ---------------------------------------------------------------
+
+export function makeBlockFromSelection(): boolean {
+  if (get().scope !== null) {
+    notify('Make blocks from the document level; close this block first', 'error');
+    return false;
+  }
+  const doc = currentDoc();
+  const taken = new Set([...get().opIndex.keys(), ...(doc.blocks ?? []).map((b) => b.name)]);
+  const result = makeBlock(doc, selectedIds(), freshBlockName(taken), portsOf(doc));
+  if (!result.ok) {
+    notify(`Cannot make a block: ${result.reason}`, 'error');
+    return false;
+  }
+  commitDocument(result.doc);
+  selectOnly([result.instanceId]);
+  return true;
+}
+
+export function openScope(scope: Scope) {
+  const doc = currentDoc();
+  if (!scopeExists(doc, scope)) return;
+  set({ scope, nodes: [], edges: [] });
+  const laidOut = showDocument(doc, scope);
+  if (laidOut) {
+    // A block drawn without positions gets them now, without an undo step of its own.
+    const settled = canvasToDoc(doc, scope, get().nodes, get().edges, portsOf(doc));
+    set({ history: { ...get().history, present: settled }, pendingLayout: true });
+  }
+  set({ fitRequest: get().fitRequest + 1 });
+  refreshView();
+}
+
+/** The first layout of a document without positions used estimated node sizes; now that
+ * every node is measured, lay it out again (part of opening it: no undo step). */
+export function settleLayout() {
+  const { nodes, edges, scope, history } = get();
+  if (!get().pendingLayout || nodes.some((n) => !n.measured?.height)) return;
+  const positions = layoutPositions(
+    nodes.map((n) => ({ id: n.id, width: n.measured?.width, height: n.measured?.height })),
+    edges,
+  );
+  const placed = nodes.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position }));
+  const doc = canvasToDoc(history.present, scope, placed, edges, portsOf(history.present));
+  set({ nodes: placed, history: { ...history, present: doc }, pendingLayout: false, fitRequest: get().fitRequest + 1 });
+}
+
+export function autoLayout() {
+  const { nodes, edges } = get();
+  const positions = layoutPositions(
+    nodes.map((n) => ({ id: n.id, width: n.measured?.width, height: n.measured?.height })),
+    edges,
+  );
+  set({ nodes: nodes.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position })), fitRequest: get().fitRequest + 1 });
+  commitCanvas();
+}
+
+// --- document-level edits -------------------------------------------------------------------
+
+export function editDocument(update: (doc: GraphDocument) => GraphDocument, key?: string) {
+  commitDocument(update(currentDoc()), key);
+}
+
+export function setCheck(check: CheckResult | null, checkStatus: CheckStatus, checkedRevision: number) {
+  set({ check, checkStatus, checkedRevision });
+  refreshView();
+}
+
+export const setCheckStatus = (checkStatus: CheckStatus) => set({ checkStatus });

@@ -1,0 +1,291 @@
+// The editor's life with the server: loading the catalog, the debounced live check (with
+// reconnection when the server restarts), the local draft, opening and saving documents.
+import { create } from 'zustand';
+import { api, ApiError, OfflineError } from '../api/client';
+import type { CheckResult, GraphDocument, GraphSummary, PresetSummary } from '../api/types';
+import { emptyDocument } from '../model/convert';
+import type { DatasetFacts } from '../model/fixes';
+import { loadDraft, saveDraft } from './draft';
+import { currentDoc, notify, openDocument, setCatalog, setCheck, setCheckStatus, setDatasets, useEditor } from './editor';
+
+export type SaveState = 'new' | 'saved' | 'dirty' | 'saving' | 'conflict';
+
+export interface SessionState {
+  graphId: string | null;
+  version: number | null;
+  /** The document as last saved or opened, to tell unsaved changes. */
+  savedJson: string | null;
+  dirty: boolean;
+  saving: boolean;
+  conflict: { currentVersion: number | null } | null;
+  online: boolean;
+  presets: PresetSummary[];
+  graphs: GraphSummary[];
+}
+
+export const useSession = create<SessionState>(() => ({
+  graphId: null,
+  version: null,
+  savedJson: null,
+  dirty: false,
+  saving: false,
+  conflict: null,
+  online: true,
+  presets: [],
+  graphs: [],
+}));
+
+export const CHECK_DELAY_MS = 150;
+const DRAFT_DELAY_MS = 300;
+
+const getS = useSession.getState;
+const setS = useSession.setState;
+const docJson = (doc: GraphDocument) => JSON.stringify(doc);
+
+export function saveState(s: Pick<SessionState, 'graphId' | 'dirty' | 'saving' | 'conflict'>): SaveState {
+  if (s.conflict) return 'conflict';
+  if (s.saving) return 'saving';
+  if (s.dirty) return 'dirty';
+  return s.graphId ? 'saved' : 'new';
+}
+
+// --- the live check ------------------------------------------------------------------------
+
+let checkTimer: ReturnType<typeof setTimeout> | undefined;
+let checkSeq = 0;
+let inflight: AbortController | null = null;
+let retryDelay = 500;
+
+function emptyResult(errors: CheckResult['errors']): CheckResult {
+  return {
+    ok: false,
+    errors,
+    warnings: [],
+    nodes: [],
+    inner: [],
+    edges: [],
+    networks: [],
+    totals: { params: 0, flops: 0, memory_bytes: 0, batch_size: 32, nodes: 0 },
+  };
+}
+
+export function scheduleCheck(delay = CHECK_DELAY_MS) {
+  clearTimeout(checkTimer);
+  checkTimer = setTimeout(() => void runCheck(), delay);
+}
+
+async function runCheck() {
+  checkSeq += 1;
+  const seq = checkSeq;
+  inflight?.abort();
+  inflight = new AbortController();
+  setCheckStatus('checking');
+  const revision = useEditor.getState().revision;
+  try {
+    const result = await api.check(currentDoc(), null, inflight.signal);
+    if (seq !== checkSeq) return;
+    wentOnline();
+    setCheck(result, 'done', revision);
+  } catch (err) {
+    if (seq !== checkSeq || (err instanceof DOMException && err.name === 'AbortError')) return;
+    if (err instanceof OfflineError) {
+      wentOffline();
+      scheduleCheck(retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 4000);
+    } else if (err instanceof ApiError) {
+      // A document that does not parse: its issues are the report.
+      wentOnline();
+      const issues = err.body?.issues?.length
+        ? err.body.issues
+        : [{ code: 'invalid_document' as const, message: err.message }];
+      setCheck(emptyResult(issues), 'done', revision);
+    } else {
+      setCheckStatus('done');
+      notify(`Check failed: ${String(err)}`, 'error');
+    }
+  }
+}
+
+function wentOffline() {
+  if (getS().online) setS({ online: false });
+  setCheckStatus('offline');
+}
+
+function wentOnline() {
+  retryDelay = 500;
+  if (!getS().online) {
+    setS({ online: true });
+    notify('Reconnected to the server');
+    if (!useEditor.getState().ops.length) void loadCatalog();
+  }
+}
+
+// --- catalog -----------------------------------------------------------------------------------
+
+export async function loadCatalog() {
+  try {
+    const [ops, presets] = await Promise.all([api.ops(), api.presets()]);
+    setCatalog(ops);
+    setS({ presets });
+    // Datasets come from a heavier module on the server; the editor works without them.
+    api.datasets().then(
+      (datasets) => setDatasets(datasets as DatasetFacts[]),
+      () => undefined,
+    );
+    void refreshGraphs();
+  } catch (err) {
+    if (err instanceof OfflineError) {
+      wentOffline();
+      setTimeout(() => void loadCatalog(), 1000);
+    } else notify(`Could not load node types: ${String(err)}`, 'error');
+  }
+}
+
+export async function refreshGraphs() {
+  try {
+    setS({ graphs: (await api.graphs()).items });
+  } catch {
+    /* the list is a convenience; opening by id still works */
+  }
+}
+
+// --- documents ---------------------------------------------------------------------------------
+
+function adopt(doc: GraphDocument, graphId: string | null, version: number | null, saved: boolean) {
+  openDocument(doc);
+  const json = docJson(currentDoc());
+  setS({ graphId, version, savedJson: saved ? json : null, dirty: false, conflict: null });
+  flushDraft();
+  setRoute(graphId);
+}
+
+function setRoute(graphId: string | null) {
+  const hash = graphId ? `#/graphs/${graphId}` : '#/';
+  if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
+}
+
+export function newDocument() {
+  adopt(emptyDocument(), null, null, false);
+}
+
+export async function openPreset(name: string) {
+  try {
+    const preset = await api.preset(name);
+    adopt(preset.document, null, null, false);
+    notify(`Opened preset ${preset.title}`);
+  } catch (err) {
+    notify(`Could not open preset ${name}: ${String(err)}`, 'error');
+  }
+}
+
+export async function openGraph(id: string) {
+  try {
+    const record = await api.graph(id);
+    adopt(record.document, record.id, record.version, true);
+  } catch (err) {
+    notify(`Could not open graph ${id}: ${err instanceof Error ? err.message : String(err)}`, 'error');
+  }
+}
+
+export function importDocument(text: string, filename: string) {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    notify(`${filename} is not JSON`, 'error');
+    return;
+  }
+  if (!value || typeof value !== 'object' || (value as { format?: unknown }).format !== 'layerlab.graph') {
+    notify(`${filename} is not a LayerLab graph (format "layerlab.graph")`, 'error');
+    return;
+  }
+  adopt(value as GraphDocument, null, null, false);
+  notify(`Imported ${filename}`);
+}
+
+export async function save(): Promise<boolean> {
+  const { graphId, version } = getS();
+  const doc = currentDoc();
+  setS({ saving: true });
+  try {
+    const record = graphId && version !== null ? await api.updateGraph(graphId, version, doc) : await api.createGraph(doc);
+    setS({ graphId: record.id, version: record.version, savedJson: docJson(doc), conflict: null });
+    setS({ dirty: docJson(currentDoc()) !== getS().savedJson });
+    flushDraft();
+    setRoute(record.id);
+    notify(`Saved ${record.name} (version ${record.version})`);
+    void refreshGraphs();
+    return true;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 409) {
+      setS({ conflict: { currentVersion: err.body?.current_version ?? null } });
+      notify('Not saved: this graph was saved elsewhere meanwhile. Your version is kept here.', 'error');
+    } else {
+      notify(`Not saved: ${err instanceof Error ? err.message : String(err)}`, 'error');
+    }
+    return false;
+  } finally {
+    setS({ saving: false });
+  }
+}
+
+/** After a conflict: save mine over theirs, open theirs, or keep mine as a new graph. */
+export async function resolveConflict(choice: 'overwrite' | 'theirs' | 'copy') {
+  const { graphId, conflict } = getS();
+  if (!conflict || !graphId) return;
+  if (choice === 'theirs') {
+    await openGraph(graphId);
+  } else if (choice === 'overwrite') {
+    setS({ version: conflict.currentVersion, conflict: null });
+    await save();
+  } else {
+    setS({ graphId: null, version: null, conflict: null });
+    useEditor.setState({
+      history: { ...useEditor.getState().history, present: { ...currentDoc(), name: `${currentDoc().name ?? 'Untitled'} (copy)` } },
+    });
+    await save();
+  }
+}
+
+// --- wiring: check, dirty flag and draft follow every document change ---------------------------
+
+let draftTimer: ReturnType<typeof setTimeout> | undefined;
+
+export function startSession() {
+  useEditor.subscribe((state, previous) => {
+    if (state.revision === previous.revision) return;
+    scheduleCheck();
+    setS({ dirty: docJson(state.history.present) !== getS().savedJson });
+    clearTimeout(draftTimer);
+    draftTimer = setTimeout(flushDraft, DRAFT_DELAY_MS);
+  });
+  window.addEventListener('online', () => scheduleCheck(0));
+  // A reload right after typing must not lose the last keystrokes.
+  window.addEventListener('pagehide', flushDraft);
+}
+
+function flushDraft() {
+  clearTimeout(draftTimer);
+  const { graphId, version, savedJson } = getS();
+  saveDraft({ doc: currentDoc(), graphId, version, savedJson });
+}
+
+/** First load: the local draft if there is one (unsaved work survives a reload), else the
+ * graph named in the address, else an empty document. */
+export async function restore() {
+  const draft = loadDraft();
+  const wanted = /^#\/graphs\/([A-Za-z0-9_]+)/.exec(window.location.hash)?.[1] ?? null;
+  if (draft && (wanted === null || wanted === draft.graphId)) {
+    openDocument(draft.doc);
+    setS({
+      graphId: draft.graphId,
+      version: draft.version,
+      savedJson: draft.savedJson,
+      dirty: docJson(currentDoc()) !== draft.savedJson,
+    });
+    setRoute(draft.graphId);
+    return;
+  }
+  if (wanted) await openGraph(wanted);
+  else newDocument();
+}

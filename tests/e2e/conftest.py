@@ -1,0 +1,109 @@
+"""Browser tests: a real `layerlab serve` on a free loopback port with a temporary data
+dir and the built frontend at /, driven by Playwright in Debian's Chromium.
+
+Without Chromium (or the Playwright package, or a built frontend) these tests skip and
+say why, unless LAYERLAB_REQUIRE_BROWSER=1, which turns the skip into a failure (CI).
+Failures leave a screenshot in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from tests.e2e.server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DIST, Server
+
+__all__ = ["Console", "Server", "open_page"]
+
+REQUIRE = os.environ.get("LAYERLAB_REQUIRE_BROWSER") == "1"
+VIEWPORT = {"width": 1600, "height": 1050}
+
+
+def unavailable(reason: str) -> None:
+    if REQUIRE:
+        pytest.fail(f"{reason} (LAYERLAB_REQUIRE_BROWSER=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed (pip install playwright)")
+    if not CHROMIUM.exists():
+        unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    if not (DIST / "index.html").is_file():
+        unavailable("the frontend is not built (make frontend)")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    srv = Server(tmp_path_factory.mktemp("server"))
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@dataclass
+class Console:
+    """Console errors of a page; a test names the ones it expects (a 409 on purpose)."""
+
+    errors: list[str] = field(default_factory=list)
+    allowed: list[re.Pattern[str]] = field(default_factory=list)
+
+    def allow(self, pattern: str) -> None:
+        self.allowed.append(re.compile(pattern))
+
+    def unexpected(self) -> list[str]:
+        return [e for e in self.errors if not any(p.search(e) for p in self.allowed)]
+
+
+@pytest.fixture
+def console() -> Console:
+    return Console()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    setattr(item, f"report_{report.when}", report)
+
+
+def open_page(browser: Any, base_url: str, console: Console) -> tuple[Any, Any]:
+    context = browser.new_context(viewport=VIEWPORT, base_url=base_url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and console.errors.append(m.text))
+    page.on("pageerror", lambda e: console.errors.append(f"pageerror: {e}"))
+    return context, page
+
+
+@pytest.fixture
+def page(
+    browser: Any, server: Server, console: Console, request: pytest.FixtureRequest
+) -> Iterator[Any]:
+    """A fresh browser context (empty local storage) on the editor, node types loaded."""
+    from playwright.sync_api import expect
+
+    context, page = open_page(browser, server.url, console)
+    page.goto("/")
+    expect(page.get_by_test_id("palette-item-Conv2d")).to_be_visible()
+    yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+    if report is not None and report.passed:
+        assert console.unexpected() == [], "the page logged errors"

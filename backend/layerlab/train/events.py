@@ -1,0 +1,319 @@
+"""The event envelope: everything a run reports, one JSON object each.
+
+The same model travels through the database, the websocket and `layerlab train
+--json-events`. The envelope is flat (DESIGN.md "Events"): `seq`, `run`, `type`, `step`,
+`epoch`, `time` (seconds since the run started, resumed runs included), then the typed
+payload of that type. Payloads are JSON-safe: a non-finite number becomes null and its
+key is listed in `nonfinite`, so no NaN or Infinity literal is ever written.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
+
+RunStatus = Literal["queued", "running", "paused", "finished", "stopped", "failed", "diverged"]
+Diagnosis = Literal[
+    "vanishing_gradients",
+    "exploding_gradients",
+    "dead_relu",
+    "saturated",
+    "overfitting",
+    "divergence",
+]
+
+HISTOGRAM_BINS = 32
+
+
+def _finite(value: Any) -> Any:
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+Num = Annotated[float | None, BeforeValidator(_finite)]
+"""A number in an event: NaN and infinities become null when the event is built."""
+
+
+def finite_or_none(value: float) -> float | None:
+    """A float for JSON: None for NaN and +-Infinity (the caller records the flag)."""
+    return value if math.isfinite(value) else None
+
+
+def clean_values(values: Mapping[str, float]) -> tuple[dict[str, float | None], list[str]]:
+    """(JSON-safe values, keys whose value was not finite)."""
+    out: dict[str, float | None] = {}
+    flagged: list[str] = []
+    for key, value in values.items():
+        out[key] = finite_or_none(float(value))
+        if out[key] is None:
+            flagged.append(key)
+    return out, flagged
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="null")
+
+
+class _Envelope(_Model):
+    seq: int = Field(description="Per-run sequence number, from 1, without gaps")
+    run: str = Field(description="Run id")
+    step: int = Field(description="Optimizer steps taken so far")
+    epoch: int | None = Field(default=None, description="Current epoch, from 0")
+    time: float = Field(description="Seconds since the run started (resumes continue the clock)")
+
+
+# -- payload pieces ----------------------------------------------------------------------
+
+
+class Histogram(_Model):
+    low: Num = Field(description="Left edge of the first bin")
+    high: Num = Field(description="Right edge of the last bin")
+    counts: list[int] = Field(
+        description=f"{HISTOGRAM_BINS} bin counts over a sample of the values"
+    )
+
+
+class ActivationStats(_Model):
+    mean: Num
+    std: Num
+    zero_fraction: Num = Field(default=None, description="ReLU-like: share of outputs exactly zero")
+    dead_fraction: Num = Field(
+        default=None, description="ReLU-like: share of units zero for every sample of the batch"
+    )
+    saturated_fraction: Num = Field(
+        default=None, description="Sigmoid/Tanh: share of outputs in the flat tails"
+    )
+    histogram: Histogram
+    nonfinite: bool = Field(default=False, description="Some statistic was NaN or infinite")
+
+
+class WeightStats(_Model):
+    norm: Num = Field(description="L2 norm of the layer's parameters")
+    update_ratio: Num = Field(
+        default=None, description="||w_after - w_before|| / ||w_before|| over one step"
+    )
+    nonfinite: bool = False
+
+
+class ImageData(_Model):
+    """A small image: base64 of uint8 pixels, row-major (height, width, channels)."""
+
+    width: int
+    height: int
+    channels: Literal[1, 3]
+    data: str
+
+
+class Prediction(_Model):
+    image: ImageData | None = None
+    input: list[Num] | None = Field(default=None, description="Small non-image inputs, flattened")
+    target: str
+    predicted: str
+    confidence: Num = None
+    correct: bool | None = None
+
+
+class PredictionsView(_Model):
+    kind: Literal["predictions"] = "predictions"
+    items: list[Prediction]
+
+
+class ConfusionView(_Model):
+    kind: Literal["confusion_matrix"] = "confusion_matrix"
+    classes: list[str]
+    matrix: list[list[int]] = Field(
+        description="matrix[true][predicted] counts on the validation set"
+    )
+
+
+class DecisionBoundaryView(_Model):
+    kind: Literal["decision_boundary"] = "decision_boundary"
+    x_range: tuple[Num, Num]
+    y_range: tuple[Num, Num]
+    resolution: int
+    predicted: list[list[int]] = Field(description="[row][column] class id; row 0 is y_range[0]")
+    confidence: list[list[Num]] = Field(description="[row][column] probability of that class")
+    points: list[tuple[Num, Num, int]] = Field(description="Some validation points: x, y, class")
+
+
+class CurveView(_Model):
+    kind: Literal["curve"] = "curve"
+    x: list[Num]
+    predicted: list[Num]
+    points: list[tuple[Num, Num]] = Field(description="Some validation points: x, target")
+
+
+class ImageGridView(_Model):
+    kind: Literal["image_grid"] = "image_grid"
+    title: str
+    images: list[ImageData]
+
+
+class ReconstructionsView(_Model):
+    kind: Literal["reconstructions"] = "reconstructions"
+    inputs: list[ImageData]
+    outputs: list[ImageData]
+    originals: list[ImageData] | None = Field(
+        default=None, description="Clean images when the inputs were corrupted"
+    )
+
+
+class VectorReconstructionsView(_Model):
+    kind: Literal["vector_reconstructions"] = "vector_reconstructions"
+    inputs: list[list[Num]]
+    outputs: list[list[Num]]
+
+
+class PointsView(_Model):
+    kind: Literal["points"] = "points"
+    real: list[tuple[Num, Num]]
+    generated: list[tuple[Num, Num]]
+
+
+class SequencePrediction(_Model):
+    source: str
+    target: str
+    predicted: str
+    correct: bool
+
+
+class SequencesView(_Model):
+    kind: Literal["sequences"] = "sequences"
+    items: list[SequencePrediction]
+
+
+class TextView(_Model):
+    kind: Literal["text"] = "text"
+    prompt: str
+    text: str
+
+
+class AttentionView(_Model):
+    kind: Literal["attention"] = "attention"
+    node: str = Field(description="Node id of the attention layer")
+    weights: list[list[Num]] = Field(
+        description="[query][key] weights of one example, averaged over heads"
+    )
+    query_labels: list[str] | None = None
+    key_labels: list[str] | None = None
+
+
+SampleView = Annotated[
+    PredictionsView
+    | ConfusionView
+    | DecisionBoundaryView
+    | CurveView
+    | ImageGridView
+    | ReconstructionsView
+    | VectorReconstructionsView
+    | PointsView
+    | SequencesView
+    | TextView
+    | AttentionView,
+    Field(discriminator="kind"),
+]
+
+
+# -- the events ------------------------------------------------------------------------
+
+
+class MetricsEvent(_Envelope):
+    type: Literal["metrics"] = "metrics"
+    values: dict[str, Num] = Field(description="train/loss, val/acc, lr, samples_per_s, ...")
+    nonfinite: list[str] = Field(
+        default_factory=list, description="Keys whose value was NaN or infinite"
+    )
+
+
+class GradNormsEvent(_Envelope):
+    type: Literal["grad_norms"] = "grad_norms"
+    values: dict[str, Num] = Field(description="L2 norm of each layer's gradient, by node id")
+    total: Num = Field(description="L2 norm of all gradients together")
+    nonfinite: list[str] = Field(default_factory=list)
+
+
+class ActivationsEvent(_Envelope):
+    type: Literal["activations"] = "activations"
+    layers: dict[str, ActivationStats] = Field(
+        description="Statistics of each layer's output, by node id"
+    )
+
+
+class WeightsEvent(_Envelope):
+    type: Literal["weights"] = "weights"
+    layers: dict[str, WeightStats]
+
+
+class SamplesEvent(_Envelope):
+    type: Literal["samples"] = "samples"
+    views: list[SampleView]
+
+
+class HealthEvent(_Envelope):
+    type: Literal["health"] = "health"
+    diagnosis: Diagnosis
+    node: str | None = Field(
+        description="The layer concerned (node id), or null for the whole network"
+    )
+    severity: Literal["warning", "error"] = "warning"
+    active: bool = Field(default=True, description="False when a reported problem has cleared")
+    message: str
+    value: Num = Field(default=None, description="The measurement behind the diagnosis")
+
+
+class StatusEvent(_Envelope):
+    type: Literal["status"] = "status"
+    status: RunStatus
+    message: str = ""
+    total_steps: int | None = Field(
+        default=None, description="Steps the run will take if it is not stopped early"
+    )
+
+
+class CheckpointEvent(_Envelope):
+    type: Literal["checkpoint"] = "checkpoint"
+    name: str = Field(description="Checkpoint directory name, e.g. step-00000120")
+    reason: Literal["interval", "epoch", "stop", "final"]
+
+
+class LogEvent(_Envelope):
+    type: Literal["log"] = "log"
+    level: Literal["info", "warning", "error"] = "info"
+    message: str
+
+
+Event = Annotated[
+    MetricsEvent
+    | GradNormsEvent
+    | ActivationsEvent
+    | WeightsEvent
+    | SamplesEvent
+    | HealthEvent
+    | StatusEvent
+    | CheckpointEvent
+    | LogEvent,
+    Field(discriminator="type"),
+]
+EventType = Literal[
+    "metrics",
+    "grad_norms",
+    "activations",
+    "weights",
+    "samples",
+    "health",
+    "status",
+    "checkpoint",
+    "log",
+]
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+
+
+def parse_event(text: str | bytes) -> Event:
+    """One event from its JSON text (what a viewer or a test reads back)."""
+    return EVENT_ADAPTER.validate_json(text)
+
+
+def event_json(event: Event) -> str:
+    return event.model_dump_json()

@@ -1,0 +1,140 @@
+"""The fit loop: one function to read top to bottom, as nanoGPT's train.py.
+
+Per step: take the next batch of a seeded permutation (whole tensors on the device,
+indexed, no per-sample loop), set the learning rate, let the task compute one or more
+losses (`Phase`s: a GAN has two), and for each: backward, read the loss on the host
+(the step's one sync, which catches divergence before the update is applied),
+measure, clip and step. Per epoch: validate, report samples and health, maybe stop
+early, checkpoint. Everything a person sees goes out as events (`run.py` holds that
+plumbing); hooks and a `Control` let the caller watch and steer without editing this.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import torch
+
+from layerlab.train.augment import augment
+from layerlab.train.config import TrainingConfig
+from layerlab.train.control import StopRequested
+from layerlab.train.data.base import LoadedDataset
+from layerlab.train.model import Trainee
+from layerlab.train.optim import lr_at, set_lr
+from layerlab.train.run import (
+    FitResult,
+    Run,
+    RunOptions,
+    clip_gradients,
+    epoch_order,
+    pick_device,
+)
+from layerlab.train.watch import Diverged
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Diverged", "FitResult", "RunOptions", "fit", "pick_device"]
+
+
+def fit(
+    trainee: Trainee, data: LoadedDataset, config: TrainingConfig, options: RunOptions | None = None
+) -> FitResult:
+    """Train `trainee` on `data` as `config` says; returns how the run ended."""
+    options = options or RunOptions()
+    run = Run(trainee, data, config, options)  # device, task, optimizers; resumed if asked
+    p, task, telemetry, precision = run.progress, run.task, run.telemetry, run.precision
+    hooks, state = options.hooks, run.state
+    stop_message = ""
+    run.started()
+    try:
+        for hook in hooks:
+            hook.on_start(state)
+        while p.epoch < config.epochs and p.step < run.total_steps:
+            order = epoch_order(len(run.train), config.seed, p.epoch, run.device)
+            trainee.train()
+            while p.batch < run.steps_per_epoch and p.step < run.total_steps:
+                options.control.checkpoint(on_pause=run.paused, on_resume=run.resumed)
+                index = order[p.batch * run.batch_size : (p.batch + 1) * run.batch_size]
+                x, y = run.train.x[index], run.train.y[index]
+                if run.augmenting:
+                    x = augment(x, config.augment)
+                lr = lr_at(p.step, run.total_steps, run.steps_per_epoch, config)
+                for optimizer in run.optimizers.values():
+                    set_lr(optimizer, lr)
+
+                telemetry.begin_step(p.step)
+                measuring = telemetry.scalars_due(p.step + 1)
+                losses: list[torch.Tensor] = []
+                step_metrics: dict[str, torch.Tensor] = {}
+                for phase in precision.forward_under_autocast(task.training_step(x, y)):
+                    optimizer = run.optimizers[phase.optimizer]
+                    optimizer.zero_grad(set_to_none=True)
+                    precision.backward(phase.loss)
+                    run.watch.check_phase(phase.loss, p.step + 1)  # CPU: before the update
+                    precision.unscale(optimizer)
+                    telemetry.after_backward(phase.optimizer)
+                    clip_gradients(run.params[phase.optimizer], config)
+                    telemetry.before_update(phase.optimizer)
+                    precision.step(optimizer)
+                    telemetry.after_update(phase.optimizer)
+                    losses.append(phase.loss.detach())
+                    if phase.metrics is not None and measuring:
+                        step_metrics.update(phase.metrics())
+
+                p.step += 1
+                p.batch += 1
+                # The step's one sync (one step late on an accelerator): the loss on the host.
+                step_loss = losses[0] if len(losses) == 1 else torch.stack(losses).sum()
+                run.count_losses(run.watch.step_done(p.step, step_loss))
+                telemetry.record(step_metrics)
+                telemetry.end_step(p.step, p.epoch, lr, run.batch_size)
+                state.step, state.batch = p.step, p.batch
+                for hook in hooks:
+                    hook.on_batch_end(state)
+                if run.interval_checkpoint_due():
+                    run.save("interval")
+
+            # The epoch (or the run's last step) is done.
+            run.count_losses(run.watch.flush())
+            stop_message = run.end_epoch()  # validation, metrics, samples, health
+            for hook in hooks:
+                hook.on_validation_end(state, state.val_metrics)
+            run.next_epoch()
+            if config.checkpoint_at_epoch_end:
+                run.save("epoch")
+            for hook in hooks:
+                hook.on_epoch_end(state)
+            if stop_message:
+                break
+            telemetry.reset_clock()
+
+        if run.saved_at != p.step:
+            run.save("final")
+        run.status("finished", stop_message)
+        return run.result("finished", stop_message)
+
+    except StopRequested as stop:
+        try:
+            run.save("stop")  # reads the last loss, which may turn out not finite
+        except Diverged as diverged:
+            return diverged_result(run, diverged)
+        run.status("stopped", str(stop))
+        return run.result("stopped", str(stop))
+    except Diverged as diverged:
+        return diverged_result(run, diverged)
+    except Exception as error:
+        log.exception("run %s failed at step %d", options.run_id, p.step)
+        for hook in hooks:
+            hook.on_exception(state, error)
+        message = f"{type(error).__name__}: {error}"
+        run.status("failed", message)
+        return run.result("failed", message, error)
+
+
+def diverged_result(run: Run, diverged: Diverged) -> FitResult:
+    """Stop as `diverged`, naming the step and the checkpoint that stays the latest."""
+    kept = f"the last finite checkpoint is {run.checkpoint.name}" if run.checkpoint else ""
+    message = f"{diverged}; {kept or 'no checkpoint was written'}"
+    run.report_health("divergence", None, True, message, None)
+    run.status("diverged", message)
+    return run.result("diverged", message)

@@ -1,0 +1,372 @@
+"""A run's plumbing, so the fit loop can stay a loop: setup and resumption, events,
+checkpoints, and the work at the end of each epoch (validation, samples, health,
+early stopping).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from layerlab.train.checkpoint import (
+    Progress,
+    latest_checkpoint,
+    load_checkpoint,
+    new_meta,
+    save_checkpoint,
+)
+from layerlab.train.config import ConfigError, EarlyStopping, TrainingConfig
+from layerlab.train.control import Control
+from layerlab.train.data.base import LoadedDataset
+from layerlab.train.events import (
+    CheckpointEvent,
+    Diagnosis,
+    HealthEvent,
+    LogEvent,
+    MetricsEvent,
+    RunStatus,
+    SampleView,
+    StatusEvent,
+    clean_values,
+)
+from layerlab.train.health import HealthMonitor
+from layerlab.train.hooks import Hooks, LoopState
+from layerlab.train.model import Trainee
+from layerlab.train.optim import build_optimizer
+from layerlab.train.precision import MixedPrecision
+from layerlab.train.stream import EventSink, EventStream
+from layerlab.train.tasks import Evaluation, Task, TaskError, evaluate, make_task
+from layerlab.train.telemetry import Telemetry
+from layerlab.train.views import is_image
+from layerlab.train.watch import LossWatch
+
+log = logging.getLogger(__name__)
+
+EVAL_BATCH = 256
+"""Smallest validation batch: evaluation keeps no activations, so it batches wider."""
+
+
+@dataclass
+class RunOptions:
+    """How a run talks to the world; the config says how it trains."""
+
+    run_id: str = "run"
+    sink: EventSink | None = None
+    """Receives every event (the worker's uploader, the CLI's printer, a list)."""
+    control: Control = field(default_factory=Control)
+    hooks: Sequence[Hooks] = ()
+    checkpoint_dir: Path | None = None
+    resume: bool = False
+    """Continue from checkpoint_dir's latest checkpoint, when it has one."""
+    first_seq: int | None = None
+    """Sequence number of the first event; by default 1, or the checkpoint's next."""
+
+
+@dataclass
+class FitResult:
+    status: RunStatus
+    message: str
+    step: int
+    epoch: int
+    metrics: dict[str, float | None]
+    """The last epoch's metrics: val/... and train/epoch_loss."""
+    checkpoint: Path | None
+    """The newest checkpoint written, or resumed from."""
+    elapsed: float
+    next_seq: int
+    error: BaseException | None = None
+
+
+class Run:
+    def __init__(
+        self, trainee: Trainee, data: LoadedDataset, config: TrainingConfig, options: RunOptions
+    ):
+        self.trainee, self.data, self.config, self.options = trainee, data, config, options
+        self.device = pick_device(config.device)
+        trainee.to(self.device)
+        self.train, self.val = data.train.to(self.device), data.val.to(self.device)
+        self.task: Task = make_task(trainee, data, config)
+        self.params = {name: self.task.parameters(name) for name in self.task.optimizers}
+        self.optimizers = {name: build_optimizer(p, config) for name, p in self.params.items()}
+        self.precision = MixedPrecision(config.precision, self.device)
+        self.augmenting = config.augment != "none" and is_image(data.info.input_shape)
+
+        if len(self.train) == 0:
+            raise TaskError(f"dataset {data.info.name!r} has no training samples")
+        self.batch_size = min(config.batch_size, len(self.train))
+        self.steps_per_epoch = (
+            len(self.train) // self.batch_size
+        )  # a last partial batch is left out
+        self.total_steps = self.steps_per_epoch * config.epochs
+        if config.max_steps is not None:
+            self.total_steps = min(self.total_steps, config.max_steps)
+
+        # Resume from the latest checkpoint, or start from the seed.
+        self.health = HealthMonitor(trainee.layers, emit=self.report_health)
+        self.progress = Progress(step=0, epoch=0, batch=0)
+        self.checkpoint = (
+            latest_checkpoint(options.checkpoint_dir)
+            if options.resume and options.checkpoint_dir
+            else None
+        )
+        if self.checkpoint is not None:
+            meta = load_checkpoint(
+                self.checkpoint, trainee.module, self.optimizers, self.precision.scaler
+            )
+            self.progress = meta.progress
+            self.health.restore(meta.health)
+        else:
+            torch.manual_seed(config.seed)  # dropout, noise and augmentation draw from here
+        self.saved_at = self.progress.step if self.checkpoint is not None else -1
+
+        self.stream = EventStream(
+            options.run_id,
+            options.sink,
+            next_seq=options.first_seq or self.progress.next_seq,
+            elapsed=self.progress.elapsed,
+            max_events_per_s=config.telemetry.max_events_per_s,
+        )
+        self.telemetry = Telemetry(
+            self.stream,
+            config.telemetry,
+            trainee.layers,
+            self.params,
+            self.health,
+            self.device,
+            activations=not config.compile,  # hooks on a compiled module force recompiles
+        )
+        if config.compile:
+            trainee.compile()
+        self.state = LoopState(
+            trainee,
+            config,
+            self.total_steps,
+            self.steps_per_epoch,
+            self.progress.step,
+            self.progress.epoch,
+            self.progress.batch,
+        )
+        self.last_metrics: dict[str, float] = {}
+        self.watch = LossWatch(self.device)
+
+    def count_losses(self, known: list[tuple[int, float]]) -> None:
+        """Step losses now on the host: into the epoch's mean, the charts and hooks."""
+        for _, loss in known:
+            self.progress.epoch_loss_sum += loss
+            self.progress.epoch_loss_steps += 1
+            self.telemetry.record_loss(loss)
+            self.state.loss = loss
+
+    # -- events ------------------------------------------------------------------------
+
+    def status(self, value: RunStatus, message: str = "") -> None:
+        p = self.progress
+        self.stream.emit(
+            StatusEvent,
+            p.step,
+            p.epoch,
+            status=value,
+            message=message,
+            total_steps=self.total_steps,
+        )
+
+    def started(self) -> None:
+        where = ""
+        if self.checkpoint is not None:
+            where = f"resumed from {self.checkpoint.name} at step {self.progress.step}"
+        self.status("running", where)
+        for note in [self.precision.note, *self.data.info.notes]:
+            if note:
+                self.stream.emit(
+                    LogEvent, self.progress.step, self.progress.epoch, level="info", message=note
+                )
+
+    def paused(self) -> None:
+        self.status("paused")
+
+    def resumed(self) -> None:
+        self.status("running", "resumed")
+        self.telemetry.reset_clock()
+
+    def report_health(
+        self,
+        diagnosis: Diagnosis,
+        node: str | None,
+        active: bool,
+        message: str,
+        value: float | None,
+    ) -> None:
+        self.stream.emit(
+            HealthEvent,
+            self.progress.step,
+            self.progress.epoch,
+            diagnosis=diagnosis,
+            node=node,
+            severity="error" if diagnosis == "divergence" else "warning",
+            active=active,
+            message=message,
+            value=value,
+        )
+
+    # -- checkpoints -------------------------------------------------------------------
+
+    def save(self, reason: str) -> None:
+        """Write a checkpoint (when the run has a folder for them) and report it."""
+        directory = self.options.checkpoint_dir
+        if directory is None:
+            return
+        self.count_losses(self.watch.flush())  # the progress saved includes every loss
+        p = self.progress
+        p.elapsed, p.next_seq = self.stream.elapsed(), self.stream.next_seq + 1
+        config = self.config.model_dump(mode="json")
+        meta = new_meta(self.trainee.name, reason, config, p, self.health.state())
+        written = save_checkpoint(
+            directory,
+            self.trainee.module,
+            self.optimizers,
+            meta,
+            self.precision.scaler,
+            self.config.keep_checkpoints,
+            self.device,
+        )
+        if written is not None:
+            self.checkpoint = written
+            self.stream.emit(CheckpointEvent, p.step, p.epoch, name=written.name, reason=reason)
+        self.saved_at = p.step
+        self.telemetry.reset_clock()
+
+    def interval_checkpoint_due(self) -> bool:
+        """Every `checkpoint_every_steps`, except where the epoch-end one follows at once."""
+        every = self.config.checkpoint_every_steps
+        if not every or self.progress.step % every:
+            return False
+        return not (self.epoch_done() and self.config.checkpoint_at_epoch_end)
+
+    def epoch_done(self) -> bool:
+        p = self.progress
+        return p.batch >= self.steps_per_epoch or p.step >= self.total_steps
+
+    # -- the end of an epoch -----------------------------------------------------------
+
+    def end_epoch(self) -> str:
+        """Validate, report metrics, samples and health; returns an early-stopping
+        message when the run should stop here."""
+        p, config = self.progress, self.config
+        val = self.val if len(self.val) else None
+        evaluation = Evaluation({})
+        if val is not None:
+            with evaluating(self.trainee, self.device, config.seed + p.epoch):
+                evaluation = evaluate(self.task, val, max(config.batch_size, EVAL_BATCH))
+        val_metrics = {f"val/{k}": v for k, v in evaluation.metrics.items()}
+        epoch_loss = p.epoch_loss_sum / max(p.epoch_loss_steps, 1)
+        self.last_metrics = {**val_metrics, "train/epoch_loss": epoch_loss}
+        values, flagged = clean_values(self.last_metrics)
+        self.stream.emit(MetricsEvent, p.step, p.epoch, values=values, nonfinite=flagged)
+
+        telemetry = config.telemetry
+        if telemetry.enabled and (p.epoch + 1) % telemetry.samples_every_epochs == 0:
+            with evaluating(self.trainee, self.device, config.seed):
+                views: list[SampleView] = self.task.samples(val or self.train)
+            self.telemetry.emit_samples(p.step, p.epoch, evaluation.views + views)
+        if telemetry.enabled and telemetry.health:
+            self.health.epoch(epoch_loss, val_metrics.get("val/loss"))
+        self.state.val_metrics = val_metrics
+        return early_stop(config.early_stopping, p, val_metrics)
+
+    def next_epoch(self) -> None:
+        p = self.progress
+        if p.batch >= self.steps_per_epoch:
+            p.epoch, p.batch = p.epoch + 1, 0
+            p.epoch_loss_sum, p.epoch_loss_steps = 0.0, 0
+        self.state.epoch, self.state.batch = p.epoch, p.batch
+
+    def result(
+        self, status: RunStatus, message: str, error: BaseException | None = None
+    ) -> FitResult:
+        values, _ = clean_values(self.last_metrics)
+        p = self.progress
+        return FitResult(
+            status,
+            message,
+            p.step,
+            p.epoch,
+            values,
+            self.checkpoint,
+            self.stream.elapsed(),
+            self.stream.next_seq,
+            error,
+        )
+
+
+def pick_device(name: str) -> torch.device:
+    """`auto`: CUDA, then Apple MPS, then the CPU. A named device must exist."""
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    device = torch.device(name)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ConfigError([f"training.device: {name} requested but CUDA is not available here"])
+    if device.type == "mps" and not torch.backends.mps.is_available():
+        raise ConfigError(
+            [f"training.device: {name} requested but Apple MPS is not available here"]
+        )
+    return device
+
+
+@contextmanager
+def evaluating(trainee: Trainee, device: torch.device, seed: int) -> Iterator[None]:
+    """Eval mode, no gradients, and a forked RNG: whatever evaluation and samples draw
+    (noise sources, text sampling) leaves training's random stream untouched, so a run
+    with samples ends with the same weights as one without."""
+    devices = [device] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices, device_type=device.type), torch.no_grad():
+        torch.manual_seed(seed)
+        trainee.train(False)
+        try:
+            yield
+        finally:
+            trainee.train(True)
+
+
+def early_stop(rule: EarlyStopping | None, progress: Progress, metrics: dict[str, float]) -> str:
+    """Update the early-stopping state; a message when the run should stop now."""
+    if rule is None:
+        return ""
+    key = rule.metric if rule.metric in metrics else f"val/{rule.metric}"
+    value = metrics.get(key)
+    if value is None or not math.isfinite(value):
+        return ""
+    best = progress.best_metric
+    if best is None or (
+        value > best + rule.min_delta if rule.maximize() else value < best - rule.min_delta
+    ):
+        progress.best_metric, progress.bad_epochs = value, 0
+        return ""
+    progress.bad_epochs += 1
+    if progress.bad_epochs >= rule.patience:
+        return f"early stopping: {key} has not improved on {best:.4g} for {rule.patience} epochs"
+    return ""
+
+
+def clip_gradients(params: list[nn.Parameter], config: TrainingConfig) -> None:
+    if config.clip_grad_value is not None:
+        nn.utils.clip_grad_value_(params, config.clip_grad_value, foreach=True)
+    if config.clip_grad_norm is not None:
+        nn.utils.clip_grad_norm_(params, config.clip_grad_norm, foreach=True)
+
+
+def epoch_order(count: int, seed: int, epoch: int, device: torch.device) -> torch.Tensor:
+    """The epoch's sample order: a permutation that depends on (seed, epoch) alone, so a
+    resumed run recomputes it instead of storing it."""
+    generator = torch.Generator().manual_seed((seed + 1_000_003 * (epoch + 1)) % 2**63)
+    return torch.randperm(count, generator=generator).to(device)

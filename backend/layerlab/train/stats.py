@@ -1,0 +1,87 @@
+"""The tensor arithmetic of telemetry, kept on the device until one final sync.
+
+Nothing here draws random numbers: telemetry must not change what trains (a run with
+telemetry on ends with the same weights as one with it off), so large tensors are
+subsampled with a fixed stride, never at random.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from layerlab.train.events import HISTOGRAM_BINS
+from layerlab.train.layers import Kind
+
+MAX_STAT_VALUES = 65_536
+"""Values of one activation tensor that enter its histogram (a strided subsample)."""
+
+# One layer's activation summary, as a flat vector: these fields, then the histogram.
+SUMMARY_FIELDS = (
+    "mean",
+    "std",
+    "zero_fraction",
+    "dead_fraction",
+    "saturated_fraction",
+    "low",
+    "high",
+)
+
+
+_INDEX_CACHE: dict[tuple[torch.device, tuple[int, ...]], torch.Tensor] = {}
+
+
+def group_index(groups: list[int], device: torch.device) -> torch.Tensor:
+    """`groups` as an index tensor on `device`, made once: a fresh host-to-device copy
+    on every measurement would wait for the device's queue."""
+    key = (device, tuple(groups))
+    if key not in _INDEX_CACHE:
+        if len(_INDEX_CACHE) > 64:
+            _INDEX_CACHE.clear()
+        _INDEX_CACHE[key] = torch.tensor(groups, device=device)
+    return _INDEX_CACHE[key]
+
+
+def grouped_norms(tensors: list[torch.Tensor], groups: list[int], count: int) -> torch.Tensor:
+    """L2 norm of each group of tensors: (count,), on the tensors' device. One fused
+    `torch._foreach_norm` call measures every tensor; the groups add up their squares."""
+    if not tensors:
+        return torch.zeros(count)
+    norms = torch.stack(torch._foreach_norm(tensors)).float()  # (N,)
+    index = group_index(groups, norms.device)
+    squares = torch.zeros(count, device=norms.device).index_add_(0, index, norms * norms)
+    return squares.sqrt()
+
+
+def saturation(module: nn.Module, y: torch.Tensor) -> torch.Tensor:
+    """Share of outputs in the flat tails, where the local slope is under ~4% of its peak."""
+    if isinstance(module, nn.Sigmoid):
+        return ((y < 0.02) | (y > 0.98)).float().mean()
+    return (y.abs() > 0.96).float().mean()  # tanh
+
+
+def activation_summary(module: nn.Module, kind: Kind, y: torch.Tensor) -> torch.Tensor:
+    """SUMMARY_FIELDS then HISTOGRAM_BINS counts of a layer's output (B, ...), as one
+    float vector on y's device (no sync). Fields that do not apply are NaN."""
+    y = y.detach().float()
+    flat = y.flatten()
+    if flat.numel() > MAX_STAT_VALUES:
+        flat = flat[:: flat.numel() // MAX_STAT_VALUES + 1]
+    nan = torch.full((), float("nan"), device=y.device)
+    mean, std = flat.mean(), flat.std() if flat.numel() > 1 else nan
+    zero = dead = saturated = nan
+    if kind is Kind.RELU_LIKE:
+        zero = (flat == 0).float().mean()
+        # A unit is dead on this batch when it is zero for every sample.
+        alive = (y > 0).flatten(1).any(dim=0)
+        dead = 1.0 - alive.float().mean()
+    elif kind is Kind.SATURATING:
+        saturated = saturation(module, flat)
+    # The histogram spans the finite values; NaN and infinities are counted in bin 0.
+    finite = torch.nan_to_num(flat, nan=0.0, posinf=0.0, neginf=0.0)
+    low, high = finite.min(), finite.max()
+    width = (high - low).clamp(min=1e-12)
+    bins = ((finite - low) / width * HISTOGRAM_BINS).long().clamp(0, HISTOGRAM_BINS - 1)
+    counts = torch.bincount(bins, minlength=HISTOGRAM_BINS).float()
+    head = torch.stack([mean, std, zero, dead, saturated, low, high])
+    return torch.cat([head, counts])

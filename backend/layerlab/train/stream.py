@@ -1,0 +1,76 @@
+"""Numbering, timing and throttling of a run's events, then handing them to a sink.
+
+The sink is any callable taking an `Event` (the worker's uploader, the CLI's printer, a
+test's list.append). Status, health, checkpoint and log events always pass; sampled
+telemetry asks `allow()` first, a token bucket that holds the stream to
+`max_events_per_s` however fast the loop runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from layerlab.train.events import Event
+
+log = logging.getLogger(__name__)
+
+EventSink = Callable[[Event], None]
+E = TypeVar("E", bound=Event)
+
+
+class EventStream:
+    def __init__(
+        self,
+        run: str,
+        sink: EventSink | None = None,
+        *,
+        next_seq: int = 1,
+        elapsed: float = 0.0,
+        max_events_per_s: float = 20.0,
+    ):
+        self.run = run
+        self.sink = sink
+        self.next_seq = next_seq
+        self._clock_origin = time.monotonic() - elapsed
+        self._rate = max_events_per_s
+        self._tokens = max(1.0, max_events_per_s)
+        self._refilled = time.monotonic()
+        self._lock = threading.Lock()
+        self.dropped = 0
+        """Sampled events skipped by the rate cap (their measurements were not taken)."""
+
+    def elapsed(self) -> float:
+        """Seconds since the run started, across resumes."""
+        return time.monotonic() - self._clock_origin
+
+    def allow(self) -> bool:
+        """Whether a sampled event may go out now; call before measuring, to skip the cost."""
+        now = time.monotonic()
+        burst = max(1.0, self._rate)
+        self._tokens = min(burst, self._tokens + (now - self._refilled) * self._rate)
+        self._refilled = now
+        if self._tokens >= 1.0:
+            self._tokens -= 1.0
+            return True
+        self.dropped += 1
+        return False
+
+    def emit(self, cls: type[E], step: int, epoch: int | None, **payload: Any) -> E:
+        """Build the event with the next sequence number and hand it to the sink."""
+        with self._lock:
+            event = cls(
+                seq=self.next_seq,
+                run=self.run,
+                step=step,
+                epoch=epoch,
+                time=round(self.elapsed(), 4),
+                **payload,
+            )
+            self.next_seq += 1
+            if self.sink is not None:
+                self.sink(event)
+        return event

@@ -1,0 +1,330 @@
+"""What a run measures while it trains, and when: the loop calls these hooks at fixed
+places in each step, and this class decides which steps measure what.
+
+Costs, and how they stay small (DESIGN.md "Measured here"):
+- scalars: the loss reaches the host every step anyway (the divergence check) and is
+  averaged over the window; other task metrics (accuracy, ...) are measured on the
+  reporting step only and fetched with one sync every `scalars_every` steps.
+- gradient norms per layer: one fused `torch._foreach_norm` over all gradients.
+- weight norms and update/weight ratios: one copy of the weights before the update, on
+  sampled steps only.
+- activation statistics: forward hooks that exist only during sampled steps.
+Every sampled measurement first asks the stream's rate cap, and is skipped (not
+queued) when the cap says no.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch import nn
+
+from layerlab.train.config import TelemetryConfig
+from layerlab.train.events import (
+    HISTOGRAM_BINS,
+    ActivationsEvent,
+    ActivationStats,
+    GradNormsEvent,
+    Histogram,
+    MetricsEvent,
+    SamplesEvent,
+    SampleView,
+    WeightsEvent,
+    WeightStats,
+    clean_values,
+    finite_or_none,
+)
+from layerlab.train.health import HealthMonitor
+from layerlab.train.layers import Layer, parameter_layers
+from layerlab.train.stats import SUMMARY_FIELDS, activation_summary, grouped_norms
+from layerlab.train.stream import EventStream
+
+MAX_LAYERS = 256
+"""Layers in one per-layer event; a deeper network reports its first MAX_LAYERS."""
+MAX_EVENT_BYTES = 128 * 1024
+"""Largest JSON a samples event may take; views past it are left out."""
+
+
+@dataclass
+class _Groups:
+    """Parameters of some layers, flattened, with each one's layer index."""
+
+    nodes: list[str]
+    params: list[nn.Parameter]
+    index: list[int]
+
+
+def _groups(layers: list[Layer], params: set[int] | None = None) -> _Groups:
+    nodes: list[str] = []
+    flat: list[nn.Parameter] = []
+    index: list[int] = []
+    for layer in parameter_layers(layers)[:MAX_LAYERS]:
+        mine = [p for p in layer.parameters if params is None or id(p) in params]
+        if mine:
+            flat.extend(mine)
+            index.extend([len(nodes)] * len(mine))
+            nodes.append(layer.node)
+    return _Groups(nodes, flat, index)
+
+
+@dataclass
+class _StepPlan:
+    """What the current step measures."""
+
+    grads: bool = False
+    weights: bool = False
+    activations: bool = False
+    grad_norms: dict[str, torch.Tensor] = field(default_factory=dict)
+    weight_norms: dict[str, torch.Tensor] = field(default_factory=dict)
+    update_norms: dict[str, torch.Tensor] = field(default_factory=dict)
+    snapshot: list[torch.Tensor] = field(default_factory=list)
+    summaries: dict[str, torch.Tensor] = field(default_factory=dict)
+    hooks: list[torch.utils.hooks.RemovableHandle] = field(default_factory=list)
+
+
+IDLE = _StepPlan()
+"""The plan of a step that measures nothing (never written to)."""
+
+
+class Telemetry:
+    def __init__(
+        self,
+        stream: EventStream,
+        config: TelemetryConfig,
+        layers: list[Layer],
+        optimizer_params: dict[str, list[nn.Parameter]],
+        health: HealthMonitor | None,
+        device: torch.device,
+        activations: bool = True,
+    ):
+        self.stream = stream
+        self.config = config
+        self.layers = layers
+        self.health = health
+        self.device = device
+        self.activations = activations
+        """False under torch.compile: hooks added to a compiled module force recompiles."""
+        self.groups = {
+            name: _groups(layers, {id(p) for p in params})
+            for name, params in optimizer_params.items()
+        }
+        self.plan = IDLE
+        self._losses: list[float] = []
+        self._metrics: dict[str, list[torch.Tensor]] = {}
+        self._samples = 0
+        self._window_start = time.monotonic()
+
+    # -- per step, in the loop's order ---------------------------------------------
+
+    def begin_step(self, step: int) -> None:
+        """Decide what this step measures; hook the layers if it samples activations."""
+        c = self.config
+        due = step % c.grad_norms_every == 0 or step % c.weights_every == 0
+        if not c.enabled or not (due or step % c.activations_every == 0):
+            self.plan = IDLE  # most steps: nothing to measure, nothing to allocate
+            return
+        self.plan = _StepPlan()
+        self.plan.grads = step % c.grad_norms_every == 0 and self.stream.allow()
+        self.plan.weights = step % c.weights_every == 0 and self.stream.allow()
+        self.plan.activations = (
+            self.activations and step % c.activations_every == 0 and self.stream.allow()
+        )
+        if self.plan.activations:
+            for layer in self.layers[:MAX_LAYERS]:
+                self.plan.hooks.append(layer.module.register_forward_hook(self._summarize(layer)))
+
+    def _summarize(self, layer: Layer) -> Any:
+        def hook(module: nn.Module, args: Any, output: Any) -> None:
+            y = output[0] if isinstance(output, tuple) else output
+            fresh = layer.node not in self.plan.summaries
+            if fresh and isinstance(y, torch.Tensor) and y.is_floating_point() and y.numel() > 0:
+                self.plan.summaries[layer.node] = activation_summary(module, layer.kind, y)
+
+        return hook
+
+    def after_backward(self, optimizer: str) -> None:
+        """Gradient norms per layer, before clipping (raw norms diagnose explosions)."""
+        if not self.plan.grads:
+            return
+        g = self.groups[optimizer]
+        with_grad = [
+            (p.grad, i) for p, i in zip(g.params, g.index, strict=True) if p.grad is not None
+        ]
+        if not with_grad:
+            return
+        norms = grouped_norms([t for t, _ in with_grad], [i for _, i in with_grad], len(g.nodes))
+        has_grad = {i for _, i in with_grad}
+        for i, node in enumerate(g.nodes):
+            if i in has_grad:
+                self.plan.grad_norms[node] = norms[i]
+
+    def before_update(self, optimizer: str) -> None:
+        if self.plan.weights:
+            params = [p.detach() for p in self.groups[optimizer].params]
+            self.plan.snapshot = list(torch._foreach_mul(params, 1.0))  # one fused copy
+
+    def after_update(self, optimizer: str) -> None:
+        if not self.plan.weights or not self.plan.snapshot:
+            return
+        g = self.groups[optimizer]
+        now = [p.detach() for p in g.params]
+        updates = list(torch._foreach_sub(now, self.plan.snapshot))
+        weight = grouped_norms(self.plan.snapshot, g.index, len(g.nodes))
+        update = grouped_norms(updates, g.index, len(g.nodes))
+        for i, node in enumerate(g.nodes):
+            self.plan.weight_norms[node] = weight[i]
+            self.plan.update_norms[node] = update[i]
+        self.plan.snapshot = []
+
+    def scalars_due(self, step: int) -> bool:
+        """Whether step `step` (counted from 1) reports scalars. Task metrics besides the
+        loss (accuracy, ...) are measured on these steps only: a few kernels each, which
+        every step would pay for on a small model."""
+        return self.config.enabled and step % self.config.scalars_every == 0
+
+    def record(self, metrics: dict[str, torch.Tensor]) -> None:
+        """A step's device-side metrics (averaged on the device when reported)."""
+        if not self.config.enabled:
+            return
+        for name, value in metrics.items():
+            self._metrics.setdefault(name, []).append(value)
+
+    def record_loss(self, loss: float) -> None:
+        """A step's loss, once it is on the host (one step late on an accelerator)."""
+        if self.config.enabled:
+            self._losses.append(loss)
+
+    def end_step(self, step: int, epoch: int, lr: float, batch_size: int) -> None:
+        """Emit what this step measured, and the scalars when their period comes."""
+        if not self.config.enabled:
+            return
+        if self.plan is not IDLE:
+            for handle in self.plan.hooks:
+                handle.remove()
+            self._emit_sampled(step, epoch)
+        self._samples += batch_size
+        if step % self.config.scalars_every == 0 and self._losses and self.stream.allow():
+            self._emit_scalars(step, epoch, lr)
+
+    def reset_clock(self) -> None:
+        """Restart the throughput window (after validation, a pause or a checkpoint)."""
+        self._samples = 0
+        self._window_start = time.monotonic()
+
+    # -- emission ----------------------------------------------------------------------
+
+    def _emit_scalars(self, step: int, epoch: int, lr: float) -> None:
+        names = list(self._metrics)
+        means = (
+            torch.stack([torch.stack(self._metrics[n]).float().mean() for n in names]).tolist()
+            if names
+            else []
+        )  # the one sync
+        elapsed = max(time.monotonic() - self._window_start, 1e-9)
+        values = {"train/loss": sum(self._losses) / len(self._losses)}
+        values.update({f"train/{n}": v for n, v in zip(names, means, strict=True)})
+        values["lr"] = lr
+        values["samples_per_s"] = round(self._samples / elapsed, 1)
+        values["memory_mb"] = round(memory_mb(self.device), 1)
+        clean, flagged = clean_values(values)
+        self.stream.emit(MetricsEvent, step, epoch, values=clean, nonfinite=flagged)
+        self._losses, self._metrics = [], {}
+        self.reset_clock()
+
+    def _emit_sampled(self, step: int, epoch: int) -> None:
+        plan = self.plan
+        tensors = (
+            list(plan.grad_norms.values())
+            + list(plan.weight_norms.values())
+            + list(plan.update_norms.values())
+            + list(plan.summaries.values())
+        )
+        if not tensors:
+            return
+        flat = torch.cat([t.float().reshape(-1) for t in tensors]).tolist()  # the one sync
+        at = 0
+
+        def take(count: int) -> list[float]:
+            nonlocal at
+            at += count
+            return flat[at - count : at]
+
+        if plan.grad_norms:
+            raw = dict(zip(plan.grad_norms, take(len(plan.grad_norms)), strict=True))
+            values, flagged = clean_values(raw)
+            squares = [v * v for v in raw.values()]
+            total = finite_or_none(sum(squares) ** 0.5)
+            self.stream.emit(
+                GradNormsEvent, step, epoch, values=values, total=total, nonfinite=flagged
+            )
+            if self.health is not None and self.config.health:
+                self.health.gradients(values, total)
+        if plan.weight_norms:
+            norms = take(len(plan.weight_norms))
+            updates = take(len(plan.update_norms))
+            layers = {}
+            for node, norm, update in zip(plan.weight_norms, norms, updates, strict=True):
+                ratio = update / norm if norm > 0 else float("nan")
+                layers[node] = WeightStats(
+                    norm=finite_or_none(norm),
+                    update_ratio=finite_or_none(ratio),
+                    nonfinite=not (abs(norm) < float("inf") and abs(update) < float("inf")),
+                )
+            self.stream.emit(WeightsEvent, step, epoch, layers=layers)
+        if plan.summaries:
+            width = len(SUMMARY_FIELDS) + HISTOGRAM_BINS
+            stats = {node: activation_stats(take(width)) for node in plan.summaries}
+            self.stream.emit(ActivationsEvent, step, epoch, layers=stats)
+            if self.health is not None and self.config.health:
+                self.health.activations(stats)
+
+    def emit_samples(self, step: int, epoch: int, views: list[SampleView]) -> None:
+        """Task samples, cut to MAX_EVENT_BYTES (views past the budget are left out)."""
+        kept: list[SampleView] = []
+        size = 0
+        for view in views:
+            view_size = len(view.model_dump_json())
+            if size + view_size > MAX_EVENT_BYTES:
+                continue
+            kept.append(view)
+            size += view_size
+        if kept:
+            self.stream.emit(SamplesEvent, step, epoch, views=kept)
+
+
+def activation_stats(summary: list[float]) -> ActivationStats:
+    """The flat summary vector of `activation_summary`, as JSON-safe statistics."""
+    head = dict(zip(SUMMARY_FIELDS, summary[: len(SUMMARY_FIELDS)], strict=True))
+    counts = summary[len(SUMMARY_FIELDS) :]
+    nonfinite = any(
+        v != v or abs(v) == float("inf") for k, v in head.items() if k in ("mean", "std")
+    )
+
+    def known(key: str) -> float | None:
+        value = head[key]
+        return None if value != value else finite_or_none(round(value, 6))
+
+    return ActivationStats(
+        mean=known("mean"),
+        std=known("std"),
+        zero_fraction=known("zero_fraction"),
+        dead_fraction=known("dead_fraction"),
+        saturated_fraction=known("saturated_fraction"),
+        histogram=Histogram(low=known("low"), high=known("high"), counts=[int(c) for c in counts]),
+        nonfinite=nonfinite,
+    )
+
+
+def memory_mb(device: torch.device) -> float:
+    """Peak memory of the training device: CUDA allocations, or this process's RSS."""
+    if device.type == "cuda":
+        return torch.cuda.max_memory_allocated(device) / 2**20
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return (
+        peak / 2**20 if sys.platform == "darwin" else peak / 2**10
+    )  # bytes on macOS, KiB on Linux

@@ -1,0 +1,42 @@
+"""bench/train_overhead.py still runs (--quick: tiny batches, numbers not judged)."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_train_overhead_benchmark_quick(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "train_overhead.py"),
+            "--quick",
+            "--no-accuracy",
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    payload = json.loads((tmp_path / "train_overhead.json").read_text())
+    rows = [(row["network"], row["telemetry"]) for row in payload["rows"]]
+    assert rows == [
+        ("LeNet-5", "off"),
+        ("LeNet-5", "default"),
+        ("Transformer, 2 layers", "off"),
+        ("Transformer, 2 layers", "default"),
+    ]
+    for row in payload["rows"]:
+        for key in ("ratio", "samples_per_s_fit", "samples_per_s_hand"):
+            assert math.isfinite(row[key]) and row[key] > 0, (row, key)
+        assert row["ratio_p25"] <= row["ratio"] <= row["ratio_p75"]
+    assert (tmp_path / "train_overhead.md").read_text().startswith("### Training-loop overhead")

@@ -1,0 +1,118 @@
+"""`layerlab train`: headless training, JSON-line events, a summary, checkpoints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from layerlab.cli import main
+from layerlab.graph.document import document_json
+from layerlab.train.events import parse_event
+from tests.train.helpers import mlp
+
+
+def write_graph(folder: Path, training: dict[str, object]) -> Path:
+    path = folder / "graph.json"
+    doc = mlp().model_copy(update={"training": training})
+    path.write_text(document_json(doc))
+    return path
+
+
+def test_json_events_parse_line_by_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    graph = write_graph(
+        tmp_path, {"dataset": "moons", "dataset_options": {"size": 200}, "device": "cpu"}
+    )
+    code = main(
+        [
+            "train",
+            str(graph),
+            "--epochs",
+            "2",
+            "--lr",
+            "0.02",
+            "--json-events",
+            "--checkpoint-dir",
+            str(tmp_path / "ck"),
+            "--data-dir",
+            str(tmp_path),
+        ]
+    )
+    out, err = capsys.readouterr()
+    assert code == 0
+    lines = out.splitlines()
+    events = [parse_event(line) for line in lines]  # every stdout line is one event
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    assert events[0].type == "status" and events[-1].type == "status"
+    assert events[-1].status == "finished"  # type: ignore[union-attr]
+    assert {"metrics", "grad_norms", "checkpoint", "samples"} <= {e.type for e in events}
+    for line in lines:
+        json.loads(line, parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))
+    # The summary goes to stderr when stdout carries events.
+    assert "finished: 10 steps, 2 epochs" in err and "val/acc" in err
+    assert (tmp_path / "ck" / "latest.json").is_file()
+
+
+def test_flags_override_and_resume(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    graph = write_graph(
+        tmp_path,
+        {"dataset": "moons", "dataset_options": {"size": 200}, "epochs": 50, "device": "cpu"},
+    )
+    folder = str(tmp_path / "ck")
+    assert (
+        main(
+            [
+                "train",
+                str(graph),
+                "--steps",
+                "3",
+                "--checkpoint-dir",
+                folder,
+                "--data-dir",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
+    first = capsys.readouterr().out
+    assert "finished: 3 steps" in first and "checkpoint:" in first
+    assert (
+        main(
+            [
+                "train",
+                str(graph),
+                "--steps",
+                "7",
+                "--checkpoint-dir",
+                folder,
+                "--resume",
+                "--data-dir",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
+    assert "finished: 7 steps" in capsys.readouterr().out
+
+
+def test_setup_errors_exit_1_with_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    graph = write_graph(tmp_path, {"dataset": "moons", "device": "cpu"})
+    assert main(["train", str(graph), "--lr", "-1"]) == 1
+    assert "training.lr" in capsys.readouterr().err
+    assert main(["train", str(graph), "--dataset", "nosuchset"]) == 1
+    assert "unknown dataset" in capsys.readouterr().err
+    # Sine points are 1-D; the MLP's Input takes 2 values.
+    wrong = write_graph(tmp_path, {"dataset": "sine", "task": "regression", "device": "cpu"})
+    assert main(["train", str(wrong), "--data-dir", str(tmp_path)]) == 1
+    assert "Input 'x' takes (2)" in capsys.readouterr().err
+
+
+def test_divergence_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    graph = write_graph(
+        tmp_path, {"dataset": "moons", "optimizer": "sgd", "lr": 1e4, "device": "cpu"}
+    )
+    assert main(["train", str(graph), "--data-dir", str(tmp_path)]) == 3
+    assert "diverged" in capsys.readouterr().out

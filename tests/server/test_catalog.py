@@ -41,6 +41,21 @@ def test_datasets_lists_the_registry(sqlite_server: LiveServer) -> None:
     assert names == list(DATASETS)
 
 
+def test_datasets_carry_their_default_shapes(sqlite_server: LiveServer) -> None:
+    """The editor sets the Input shape and checks the head from these facts."""
+    with sqlite_server.client() as client:
+        by_name = {d["name"]: d for d in client.get("/api/datasets").json()}
+    assert by_name["moons"]["input_shape"] == [2]
+    assert by_name["moons"]["num_classes"] == 2
+    assert by_name["sine"]["target"] == "value"
+    # MNIST's files are absent here: its shape comes from the offline substitute, said so.
+    assert by_name["mnist"]["input_shape"] == [1, 28, 28]
+    assert by_name["mnist"]["num_classes"] == 10
+    assert any("MNIST" in note for note in by_name["mnist"]["notes"])
+    # A CSV needs its file: nothing is known before one is chosen.
+    assert by_name["csv"]["input_shape"] is None
+
+
 def test_presets_list_and_get(sqlite_server: LiveServer) -> None:
     expected = list_presets()
     with sqlite_server.client() as client:

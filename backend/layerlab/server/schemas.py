@@ -48,6 +48,15 @@ class DatasetSchema(BaseModel):
     summary: str
     kind: str = Field(description="points, image, sequence, text or tabular")
     options_schema: dict[str, Any] = Field(description="JSON Schema of the dataset's options")
+    input_shape: list[int] | None = Field(
+        default=None, description="One sample's shape with the default options; null if unknown"
+    )
+    input_dtype: str | None = Field(default=None, description="float32 or int64")
+    target: str | None = Field(default=None, description="class, value, sequence or none")
+    num_classes: int | None = Field(default=None, description="Classes (or vocabulary size)")
+    notes: list[str] = Field(
+        default_factory=list, description="How the default load went (splits, substitutes)"
+    )
 
 
 # -- presets --------------------------------------------------------------------------

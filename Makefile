@@ -82,6 +82,11 @@ test-slow: setup
 bench: setup
 	$(BIN)/python bench/compile.py
 
+# Every preset trained on the CPU and held to its bar (~25 minutes); writes docs/presets.md.
+.PHONY: bench-presets
+bench-presets: setup
+	$(BIN)/python bench/presets.py
+
 docs: setup
 	$(BIN)/python -m layerlab.ops.docs > docs/ops.md
 

@@ -105,9 +105,8 @@ def cmd_presets(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import logging
 
-    import uvicorn
-
     from layerlab.server.app import create_app
+    from layerlab.server.local_workers import serve
     from layerlab.server.settings import Settings, with_token
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -121,13 +120,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = with_token(settings)
     if settings.auth_required:
         print("auth is on: send 'Authorization: Bearer <token>' (LAYERLAB_TOKEN) to /api")
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level="info",
-        server_header=False,
-    )
+    serve(create_app(settings), settings)
     return 0
 
 
@@ -174,8 +167,10 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
 
     from layerlab.train.command import add_train_command
+    from layerlab.worker.main import add_worker_command
 
     add_train_command(sub)
+    add_worker_command(sub)
     return root
 
 

@@ -1,7 +1,10 @@
-// Two places for now: the editor (#/ and #/graphs/<id>) and a run (#/runs/<id>).
+// The places: the editor (#/ and #/graphs/<id>), a run (#/runs/<id>), all runs (#/runs),
+// and two runs compared (#/compare/<a>/<b>).
 import { useEffect, useState } from 'react';
 import { EditorPage } from './editor/EditorPage';
-import { RunPlaceholder } from './runs/RunPlaceholder';
+import { Compare } from './runs/Compare';
+import { RunPage } from './runs/RunPage';
+import { RunsList } from './runs/RunsList';
 
 function useHash(): string {
   const [hash, setHash] = useState(window.location.hash);
@@ -13,9 +16,14 @@ function useHash(): string {
   return hash;
 }
 
+const part = (s: string | undefined) => decodeURIComponent(s ?? '');
+
 export function App() {
   const hash = useHash();
+  const compare = /^#\/compare\/([^/]+)\/([^/]+)/.exec(hash);
+  if (compare) return <Compare key={hash} a={part(compare[1])} b={part(compare[2])} />;
   const run = /^#\/runs\/([^/]+)/.exec(hash);
-  if (run) return <RunPlaceholder runId={decodeURIComponent(run[1] ?? '')} />;
+  if (run) return <RunPage runId={part(run[1])} />;
+  if (/^#\/runs\/?$/.test(hash)) return <RunsList />;
   return <EditorPage />;
 }

@@ -34,8 +34,9 @@ def free_port() -> int:
 class Server:
     """`layerlab serve` as a subprocess; start() returns once /api/health answers."""
 
-    def __init__(self, data_dir: Path, port: int | None = None):
+    def __init__(self, data_dir: Path, port: int | None = None, workers: int = 0):
         self.data_dir = data_dir
+        self.workers = workers  # local worker processes (`--workers`); 0 keeps runs queued
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -61,6 +62,8 @@ class Server:
                     str(self.port),
                     "--data-dir",
                     str(self.data_dir),
+                    "--workers",
+                    str(self.workers),
                 ],
                 cwd=ROOT,
                 env=env,

@@ -42,6 +42,12 @@ def _graph(client: httpx.Client) -> dict[str, str]:
     return {"graph_id": created["id"], "version": "1", "name": "lenet5_mnist"}
 
 
+def _run(client: httpx.Client) -> str:
+    created = client.post("/api/runs", json={"document": lenet()})
+    assert created.status_code == 201, created.text
+    return str(created.json()["id"])
+
+
 JSON_DOC: Callable[[dict[str, str]], dict[str, Any]] = lambda _p: {"json": lenet()}  # noqa: E731
 
 SAMPLES: dict[tuple[str, str], Sample] = {
@@ -63,6 +69,16 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("POST", "/api/export"): Sample(
         200, lambda _p: {"json": {"format": "python", "document": lenet()}}
     ),
+    ("POST", "/api/runs"): Sample(201, lambda _p: {"json": {"document": lenet()}}),
+    ("GET", "/api/runs"): Sample(200),
+    ("GET", "/api/runs/{run_id}"): Sample(200),
+    ("GET", "/api/runs/{run_id}/events"): Sample(200),
+    ("GET", "/api/runs/{run_id}/checkpoint"): Sample(404),  # none yet: it never trained
+    ("POST", "/api/runs/{run_id}/pause"): Sample(200),
+    ("POST", "/api/runs/{run_id}/resume"): Sample(200),
+    ("POST", "/api/runs/{run_id}/stop"): Sample(200),
+    ("DELETE", "/api/runs/{run_id}"): Sample(204),
+    ("GET", "/api/workers"): Sample(200),
     ("GET", "/api/openapi.json"): Sample(200),
     ("HEAD", "/api/openapi.json"): Sample(200),
     ("GET", "/api/docs"): Sample(200),
@@ -71,7 +87,15 @@ SAMPLES: dict[tuple[str, str], Sample] = {
 
 # Websocket routes authenticate with their first message; their own tests check that.
 # A websocket route not named here fails `test_every_route_needs_the_token`.
-WEBSOCKETS_TESTED_ELSEWHERE: set[str] = set()
+WEBSOCKETS_TESTED_ELSEWHERE: set[str] = {
+    "/ws/runs/{run_id}",  # tests/server/test_stream.py
+    "/ws/worker",  # tests/server/test_runs_api.py (the worker token, in its hello)
+}
+# Routes for workers take the worker token (never the user's): test_runs_api.py.
+WORKER_ROUTES_TESTED_ELSEWHERE = {
+    "/api/worker/runs/{run_id}/checkpoints/{name}",
+    "/api/worker/runs/{run_id}/checkpoint",
+}
 
 
 def _endpoints(server: LiveServer) -> list[tuple[str, str]]:
@@ -86,6 +110,8 @@ def _endpoints(server: LiveServer) -> list[tuple[str, str]]:
             )
             continue
         assert isinstance(route, APIRoute | Route), f"unexpected route type {route!r}"
+        if path in WORKER_ROUTES_TESTED_ELSEWHERE:
+            continue
         assert path.startswith("/api/"), f"{path} is outside /api, where the token is not checked"
         for method in sorted(context.methods or ()):
             endpoints.append((method, path))
@@ -111,6 +137,8 @@ def test_every_route_needs_the_token(auth_server: LiveServer) -> None:
             sample = SAMPLES.get((method, path))
             assert sample is not None, f"{method} {path}: add a sample request to SAMPLES"
             params = _graph(good)
+            if "{run_id}" in path:
+                params["run_id"] = _run(good)
             url = path.format(**params)
             kwargs = sample.kwargs(params)
             for refused_client in [anonymous, *wrong_tokens]:

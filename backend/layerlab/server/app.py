@@ -22,16 +22,32 @@ import layerlab
 from layerlab.server import errors
 from layerlab.server.body_limit import BodyLimitMiddleware
 from layerlab.server.guards import API_PREFIX, HostGuard, OriginGuard, TokenGuard
+from layerlab.server.hub import Hub
+from layerlab.server.local_workers import LocalWorkers, with_worker_token
 from layerlab.server.openapi import build_openapi
-from layerlab.server.routes import check, datasets, export, graphs, health, ops, presets
+from layerlab.server.routes import (
+    check,
+    datasets,
+    export,
+    graphs,
+    health,
+    ops,
+    presets,
+    run_stream,
+    runs,
+    worker_link,
+    workers,
+)
 from layerlab.server.routes.frontend import frontend_router
+from layerlab.server.scheduler import Scheduler
 from layerlab.server.settings import Settings, with_token
 from layerlab.store.db import Database
 from layerlab.store.migrate import upgrade
 
 log = logging.getLogger(__name__)
 
-ROUTERS = [health, ops, datasets, presets, graphs, check, export]
+ROUTERS = [health, ops, datasets, presets, graphs, check, export, runs, workers, worker_link]
+WEBSOCKET_ROUTERS = [run_stream.router, worker_link.ws_router]
 
 
 def _open_database(settings: Settings) -> Database:
@@ -43,15 +59,23 @@ def _open_database(settings: Settings) -> Database:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = with_token(settings or Settings.from_env())
+    settings = with_worker_token(with_token(settings or Settings.from_env()))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.cpu_limiter = CapacityLimiter(settings.cpu_slots)
         app.state.database = await anyio.to_thread.run_sync(_open_database, settings)
+        # The run system: queued runs wait in the database; the scheduler leases them
+        # to workers; local workers start once the port is known (see local_workers).
+        app.state.scheduler = Scheduler(app.state.database, settings, app.state.hub)
+        await app.state.scheduler.start()
+        if settings.port:
+            app.state.local_workers.start(settings.port)
         try:
             yield
         finally:
+            await app.state.local_workers.stop()
+            await app.state.scheduler.stop()
             app.state.database.close()
 
     app = FastAPI(
@@ -67,9 +91,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         separate_input_output_schemas=False,
     )
     app.state.settings = settings
+    app.state.hub = Hub(settings.runs)
+    app.state.local_workers = LocalWorkers(settings)
     errors.install(app)
     for module in ROUTERS:
         app.include_router(module.router, prefix=API_PREFIX)
+    for router in WEBSOCKET_ROUTERS:
+        app.include_router(router)
     if (settings.frontend_dist / "index.html").is_file():
         app.include_router(frontend_router(settings.frontend_dist))
 

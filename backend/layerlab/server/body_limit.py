@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from layerlab.server.errors import error_response
+from layerlab.server.guards import WORKER_PREFIX
 
 
 class BodyTooLarge(HTTPException):
@@ -26,7 +27,9 @@ class BodyLimitMiddleware:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get("path", "").startswith(WORKER_PREFIX):
+            # Worker routes take checkpoints, far larger than any request body; they
+            # count and limit what they read themselves (routes/worker_link.py).
             await self.app(scope, receive, send)
             return
         declared = Headers(scope=scope).get("content-length")

@@ -12,6 +12,7 @@ middleware so that no route, present or future, can be left out.
   TOKEN`. A token anywhere else (a query string) is never looked at. The built
   frontend outside /api is public: it holds no data, and asks for the token.
   Websockets take the token in their first message (checked by their route).
+  Routes under /api/worker/ take the worker token instead (checked by their route).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from layerlab.server.errors import error_response
 from layerlab.server.settings import LOOPBACK_NAMES
 
 API_PREFIX = "/api"
+WORKER_PREFIX = API_PREFIX + "/worker/"
+"""Routes for workers: they check the worker token themselves (routes/worker_link.py),
+and a user's token is no good there."""
 
 
 def host_name(value: str) -> str:
@@ -113,8 +117,10 @@ class TokenGuard:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
-        needs_token = scope["type"] == "http" and (
-            path == API_PREFIX or path.startswith(API_PREFIX + "/")
+        needs_token = (
+            scope["type"] == "http"
+            and (path == API_PREFIX or path.startswith(API_PREFIX + "/"))
+            and not path.startswith(WORKER_PREFIX)
         )
         if not needs_token or self.accepts(Headers(scope=scope)):
             await self.app(scope, receive, send)

@@ -11,10 +11,11 @@ from fastapi.openapi.utils import get_openapi
 from pydantic.json_schema import models_json_schema
 
 from layerlab.graph.document import GraphDocument
+from layerlab.server.run_schemas import CreateRun
 from layerlab.server.schemas import ExportRequest
 
 REF = "#/components/schemas/{model}"
-BODY_MODELS: list[type[Any]] = [GraphDocument, ExportRequest]
+BODY_MODELS: list[type[Any]] = [GraphDocument, ExportRequest, CreateRun]
 
 
 def request_body(model: type[Any]) -> dict[str, Any]:

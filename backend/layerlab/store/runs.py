@@ -37,6 +37,7 @@ class NewRun(BaseModel):
     graph_id: str | None = None
     graph_version: int | None = None
     max_attempts: int = Field(default=3, ge=1)
+    memory_bytes: int | None = Field(default=None, ge=0, description="Estimated training memory")
 
 
 def new_run_id() -> str:
@@ -61,6 +62,7 @@ def create_run(session: Session, new: NewRun) -> Run:
         fencing_token=0,
         last_seq=0,
         client_id=clean_text(new.client_id, 64),
+        memory_bytes=new.memory_bytes,
         created_at=utcnow(),
     )
     session.add(run)

@@ -12,7 +12,11 @@ import type {
   Health,
   Preset,
   PresetSummary,
+  RunDetail,
+  RunList,
   RunRecord,
+  EventPage,
+  WorkerRecord,
 } from './types';
 
 export class ApiError extends Error {
@@ -29,6 +33,9 @@ export class ApiError extends Error {
 export class OfflineError extends Error {}
 
 const TOKEN_KEY = 'layerlab.token';
+
+/** The bearer token this browser holds, if any (the viewer websocket sends it first). */
+export const storedToken = (): string | null => localStorage.getItem(TOKEN_KEY);
 
 /** A bearer token given once as ?token=... in the address, kept for this browser. */
 export function adoptTokenFromUrl() {
@@ -101,7 +108,21 @@ export const api = {
       method: 'POST',
       json: graphId && graphVersion !== null ? { graph_id: graphId, graph_version: graphVersion } : { document: doc },
     }),
-  run: (id: string) => request<RunRecord>(`/api/runs/${encodeURIComponent(id)}`),
+  run: (id: string) => request<RunDetail>(`/api/runs/${encodeURIComponent(id)}`),
+  runs: (filters: { status?: string | null; graphId?: string | null; limit?: number; offset?: number } = {}) => {
+    const q = new URLSearchParams({ limit: String(filters.limit ?? 200), offset: String(filters.offset ?? 0) });
+    if (filters.status) q.set('status', filters.status);
+    if (filters.graphId) q.set('graph_id', filters.graphId);
+    return request<RunList>(`/api/runs?${q}`);
+  },
+  runEvents: (id: string, since: number, types: string | null = null, limit = 5000) => {
+    const q = new URLSearchParams({ since: String(since), limit: String(limit) });
+    if (types) q.set('types', types);
+    return request<EventPage>(`/api/runs/${encodeURIComponent(id)}/events?${q}`);
+  },
+  controlRun: (id: string, action: 'pause' | 'resume' | 'stop') =>
+    request<RunRecord>(`/api/runs/${encodeURIComponent(id)}/${action}`, { method: 'POST' }),
+  workers: () => request<WorkerRecord[]>('/api/workers'),
   export: async (doc: GraphDocument, format: ExportFormat): Promise<ExportFile> => {
     const response = await send('/api/export', { method: 'POST', json: { format, document: doc } });
     const disposition = response.headers.get('content-disposition') ?? '';

@@ -643,12 +643,32 @@ export interface components {
         /** DatasetSchema */
         DatasetSchema: {
             /**
+             * Input Dtype
+             * @description float32 or int64
+             */
+            input_dtype?: string | null;
+            /**
+             * Input Shape
+             * @description One sample's shape with the default options; null if unknown
+             */
+            input_shape?: number[] | null;
+            /**
              * Kind
              * @description points, image, sequence, text or tabular
              */
             kind: string;
             /** Name */
             name: string;
+            /**
+             * Notes
+             * @description How the default load went (splits, substitutes)
+             */
+            notes?: string[];
+            /**
+             * Num Classes
+             * @description Classes (or vocabulary size)
+             */
+            num_classes?: number | null;
             /**
              * Options Schema
              * @description JSON Schema of the dataset's options
@@ -658,6 +678,11 @@ export interface components {
             };
             /** Summary */
             summary: string;
+            /**
+             * Target
+             * @description class, value, sequence or none
+             */
+            target?: string | null;
         };
         /** DecisionBoundaryView */
         DecisionBoundaryView: {

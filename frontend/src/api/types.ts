@@ -26,3 +26,27 @@ export type Health = Schemas['Health'];
 export type ExportFormat = Schemas['ExportRequest']['format'];
 export type CreateRun = Schemas['CreateRun'];
 export type RunRecord = Schemas['RunRecord'];
+
+// The run system: records, events (the envelope + typed payloads) and task views.
+export type RunDetail = Schemas['RunDetail'];
+export type RunList = Schemas['RunList'];
+export type RunStatus = RunRecord['status'];
+export type EventPage = Schemas['EventPage'];
+export type RunEvent = EventPage['events'][number];
+export type RunEventType = RunEvent['type'];
+export type MetricsEvent = Schemas['MetricsEvent'];
+export type GradNormsEvent = Schemas['GradNormsEvent'];
+export type ActivationsEvent = Schemas['ActivationsEvent'];
+export type ActivationStats = Schemas['ActivationStats'];
+export type Histogram = Schemas['Histogram'];
+export type WeightsEvent = Schemas['WeightsEvent'];
+export type WeightStats = Schemas['WeightStats'];
+export type SamplesEvent = Schemas['SamplesEvent'];
+export type SampleView = SamplesEvent['views'][number];
+export type SampleImage = Schemas['ImageData'];
+export type HealthEvent = Schemas['HealthEvent'];
+export type StatusEvent = Schemas['StatusEvent'];
+export type CheckpointEvent = Schemas['CheckpointEvent'];
+export type LogEvent = Schemas['LogEvent'];
+export type TrainingConfig = Schemas['TrainingConfig'];
+export type WorkerRecord = Schemas['WorkerRecord'];

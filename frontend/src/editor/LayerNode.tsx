@@ -1,11 +1,12 @@
 // The one node component: everything it shows comes from its data (type, params) and the
 // store's check view (shapes, parameter count, issues), read through selectors.
 import { Handle, Position, useStore, type NodeProps } from '@xyflow/react';
-import { memo, useMemo } from 'react';
+import { memo, useContext, useMemo } from 'react';
 import type { LayerNode } from '../model/canvas';
 import { formatCompact, formatCount, formatKeyParams, formatSpec } from '../model/format';
 import { portsResolver, type PortSchema } from '../model/ops';
 import { openScope, useEditor } from '../store/editor';
+import { CanvasSourceContext } from './canvasSource';
 
 const NO_ISSUES: never[] = [];
 
@@ -41,11 +42,17 @@ function Ports({ id, ports, kind, bad }: { id: string; ports: PortSchema[]; kind
 }
 
 function LayerNodeView({ id, data, selected }: NodeProps<LayerNode>) {
+  const source = useContext(CanvasSourceContext);
   const opIndex = useEditor((s) => s.opIndex);
-  const blocks = useEditor((s) => s.history.present.blocks);
+  const editorBlocks = useEditor((s) => s.history.present.blocks);
   const far = useStore(zoomedOut);
-  const report = useEditor((s) => s.view.reports.get(id));
-  const issues = useEditor((s) => s.view.issues.get(id)) ?? NO_ISSUES;
+  const editorReport = useEditor((s) => s.view.reports.get(id));
+  const editorIssues = useEditor((s) => s.view.issues.get(id)) ?? NO_ISSUES;
+  // On a run's page the node shows the run's snapshot, not the editor's document.
+  const blocks = source ? source.blocks : editorBlocks;
+  const report = source ? source.view.reports.get(id) : editorReport;
+  const issues = source ? (source.view.issues.get(id) ?? NO_ISSUES) : editorIssues;
+  const Overlay = source?.Overlay ?? null;
   const op = opIndex.get(data.type);
   const isBlock = !op && (blocks ?? []).some((b) => b.name === data.type);
   const ports = useMemo(() => portsResolver(opIndex, blocks ?? [])(data.type), [opIndex, blocks, data.type]);
@@ -82,8 +89,9 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerNode>) {
       data-testid={`node-${id}`}
       data-type={data.type}
       data-status={errors.length ? 'error' : warnings.length ? 'warning' : 'ok'}
-      onDoubleClick={isBlock ? () => openScope(data.type) : undefined}
+      onDoubleClick={isBlock && !source ? () => openScope(data.type) : undefined}
     >
+      {Overlay && <Overlay id={id} />}
       <Ports id={id} ports={ports.inputs} kind="target" bad={badPorts} />
       <div className="node-head">
         <span className="node-type">{data.type}</span>
@@ -114,7 +122,7 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerNode>) {
           {issues.length > 1 ? ` (+${issues.length - 1})` : ''}
         </div>
       )}
-      {!far && isBlock && (
+      {!far && isBlock && !source && (
         <button className="node-open nodrag" data-testid={`open-block-${id}`} onClick={() => openScope(data.type)}>
           Open block ▸
         </button>

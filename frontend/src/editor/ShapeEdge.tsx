@@ -1,17 +1,22 @@
 // An edge labelled with the tensor it carries (from the latest check).
 import { BaseEdge, getBezierPath, useStore, type EdgeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { memo, useContext } from 'react';
 import { edgeSpec } from '../model/checkView';
 import type { LayerEdge } from '../model/canvas';
 import { formatSpec } from '../model/format';
 import { useEditor } from '../store/editor';
+import { CanvasSourceContext } from './canvasSource';
 import { zoomedOut } from './LayerNode';
 
 function ShapeEdgeView(props: EdgeProps<LayerEdge>) {
   const { source, target, sourceHandleId, targetHandleId, selected, markerEnd } = props;
-  const label = useEditor((s) =>
+  const canvasSource = useContext(CanvasSourceContext);
+  const editorLabel = useEditor((s) =>
     formatSpec(edgeSpec(s.view, s.scope, source, sourceHandleId ?? '', target, targetHandleId ?? '')),
   );
+  const label = canvasSource
+    ? formatSpec(edgeSpec(canvasSource.view, null, source, sourceHandleId ?? '', target, targetHandleId ?? ''))
+    : editorLabel;
   const far = useStore(zoomedOut);
   const [path, x, y] = getBezierPath(props);
   return (

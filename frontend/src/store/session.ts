@@ -160,6 +160,8 @@ function adopt(doc: GraphDocument, graphId: string | null, version: number | nul
 }
 
 function setRoute(graphId: string | null) {
+  // Only the editor's own addresses follow the document; a run's page keeps its own.
+  if (!/^(#\/?|#\/graphs\/.*)?$/.test(window.location.hash)) return;
   const hash = graphId ? `#/graphs/${graphId}` : '#/';
   if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
 }
@@ -184,6 +186,23 @@ export async function openGraph(id: string) {
     adopt(record.document, record.id, record.version, true);
   } catch (err) {
     notify(`Could not open graph ${id}: ${err instanceof Error ? err.message : String(err)}`, 'error');
+  }
+}
+
+/** A run's graph as it trained: the saved graph when that version is still its newest,
+ * else the run's snapshot on top of the newest version (saving it makes a new version). */
+export async function openRunGraph(doc: GraphDocument, graphId: string, version: number | null) {
+  try {
+    const latest = await api.graph(graphId);
+    if (version === null || latest.version === version) {
+      adopt(latest.document, latest.id, latest.version, true);
+      return;
+    }
+    adopt(doc, latest.id, latest.version, false);
+    setS({ dirty: true });
+    notify(`Opened version ${version} of ${latest.name}, as the run trained it (the newest is version ${latest.version})`);
+  } catch (err) {
+    notify(`Could not open graph ${graphId}: ${err instanceof Error ? err.message : String(err)}`, 'error');
   }
 }
 

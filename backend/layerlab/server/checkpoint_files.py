@@ -1,0 +1,76 @@
+"""Checkpoints on the server's disk: `<checkpoints>/<run>/<name>.pack.safetensors` (what
+a worker resumes from) and `<name>.weights.safetensors` (the model alone, for people).
+
+An upload is written to a temporary file, checked, fsynced and renamed into place
+before the database learns of it, so a checkpoint the database names is always whole.
+Names are checked against strict patterns by the routes; nothing here joins a path
+from anything else.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import shutil
+from pathlib import Path
+
+from layerlab.worker.pack import read_pack_meta, write_model_weights
+
+log = logging.getLogger(__name__)
+
+PACK_SUFFIX = ".pack.safetensors"
+WEIGHTS_SUFFIX = ".weights.safetensors"
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class CheckpointFiles:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def folder(self, run_id: str) -> Path:
+        return self.root / run_id
+
+    def temporary(self, run_id: str) -> Path:
+        folder = self.folder(run_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f".upload-{secrets.token_hex(6)}"
+
+    def pack(self, stored_path: str) -> Path:
+        return self.root / (stored_path + PACK_SUFFIX)
+
+    def weights(self, stored_path: str) -> Path:
+        return self.root / (stored_path + WEIGHTS_SUFFIX)
+
+    def commit(self, upload: Path, stored_path: str) -> int:
+        """Check the uploaded pack, derive the weights file, and move both into place.
+        Returns the checkpoint's step. Raises PackError (the upload is deleted)."""
+        try:
+            meta = read_pack_meta(upload)
+            weights_tmp = upload.with_name(upload.name + ".weights")
+            write_model_weights(upload, weights_tmp)
+            _fsync(upload)
+            _fsync(weights_tmp)
+            os.replace(weights_tmp, self.weights(stored_path))
+            os.replace(upload, self.pack(stored_path))
+            _fsync(upload.parent)
+        finally:
+            for leftover in upload.parent.glob(upload.name + "*"):
+                leftover.unlink(missing_ok=True)
+        return meta.progress.step
+
+    def delete(self, stored_path: str) -> None:
+        self.pack(stored_path).unlink(missing_ok=True)
+        self.weights(stored_path).unlink(missing_ok=True)
+
+    def delete_run(self, run_id: str, stored_paths: list[str]) -> None:
+        for path in stored_paths:
+            self.delete(path)
+        shutil.rmtree(self.folder(run_id), ignore_errors=True)

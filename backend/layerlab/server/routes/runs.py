@@ -1,0 +1,314 @@
+"""Runs: queue one, list them, read one and its events, stop, pause, resume, delete,
+and download its latest weights.
+
+A run is checked completely before it is queued (see `run_intake.py`); from then on
+it lives in the database, and the scheduler hands it to a worker.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, cast
+
+from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi.responses import FileResponse
+from sqlalchemy.orm import Session
+
+from layerlab.graph.document import GraphDocument
+from layerlab.server import run_intake
+from layerlab.server.checkpoint_files import CheckpointFiles
+from layerlab.server.deps import JsonBody, SessionDep, SettingsDep, run_cpu
+from layerlab.server.errors import ApiError, ErrorBody
+from layerlab.server.hub import Hub
+from layerlab.server.openapi import request_body
+from layerlab.server.run_io import event_items, in_session, publish_record
+from layerlab.server.run_schemas import CreateRun, EventPage, RunDetail, RunList, RunRecord
+from layerlab.server.scheduler import Scheduler
+from layerlab.store import graphs as graph_store
+from layerlab.store import run_control
+from layerlab.store.db import Database
+from layerlab.store.event_codec import to_event
+from layerlab.store.events import MAX_PAGE, read_events
+from layerlab.store.leases import checkpoint_name
+from layerlab.store.runs import RUN_ID_PATTERN, NewRun, RunNotFound, create_run, get_run
+from layerlab.store.runs import latest_checkpoint as latest_checkpoint_row
+from layerlab.train.config import TrainingConfig
+from layerlab.train.events import RunStatus
+
+router = APIRouter(prefix="/runs", tags=["runs"])
+
+RunId = Annotated[str, Path(pattern=RUN_ID_PATTERN, description="r_ + 12 hex digits")]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorBody, "description": "No such run"}
+}
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorBody, "description": "The run has ended (or is stopping)"}
+}
+TYPES_PATTERN = (
+    r"^(metrics|grad_norms|activations|weights|samples|health|status|checkpoint|log)"
+    r"(,(metrics|grad_norms|activations|weights|samples|health|status|checkpoint|log))*$"
+)
+
+
+def _scheduler(request: Request) -> Scheduler:
+    return cast(Scheduler, request.app.state.scheduler)
+
+
+def _hub(request: Request) -> Hub:
+    return cast(Hub, request.app.state.hub)
+
+
+def _database(request: Request) -> Database:
+    return cast(Database, request.app.state.database)
+
+
+def _client(request: Request) -> str:
+    # The peer address: the one thing about a client it cannot choose freely.
+    return request.client.host if request.client else "unknown"
+
+
+def _not_found(exc: RunNotFound) -> ApiError:
+    return ApiError(404, "not_found", str(exc))
+
+
+def _detail(session: Session, run_id: str) -> RunDetail:
+    try:
+        run = get_run(session, run_id)
+    except RunNotFound as exc:
+        raise _not_found(exc) from None
+    return RunDetail(
+        **RunRecord.of(run).model_dump(),
+        document=GraphDocument.model_validate(run.document),
+        config=TrainingConfig.model_validate(run.config),
+    )
+
+
+@router.post(
+    "",
+    response_model=RunDetail,
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=request_body(CreateRun),
+    responses={
+        404: {"model": ErrorBody, "description": "No such saved graph (or version)"},
+        429: {"model": ErrorBody, "description": "Too many queued runs for this client"},
+    },
+    summary="Queue a run of a document (or of a saved graph's version)",
+    description="The document is checked first: check errors are answered with 422 and "
+    "every issue located by node; so are an invalid training config or dataset, and a "
+    "memory estimate larger than the largest connected worker's memory.",
+)
+async def create(
+    request: Request, raw: JsonBody, settings: SettingsDep, response: Response
+) -> RunDetail:
+    wanted = await run_cpu(request, lambda: run_intake.parse_request(raw, settings))
+    document = wanted.document
+    if document is None:
+        graph_id = cast(str, wanted.graph_id)
+
+        def load(session: Session) -> dict[str, Any]:
+            try:
+                if wanted.graph_version is None:
+                    return graph_store.get_graph(session, graph_id).document
+                return graph_store.get_version(session, graph_id, wanted.graph_version).document
+            except graph_store.NotFound as exc:
+                raise ApiError(404, "not_found", str(exc)) from None
+
+        raw_document = await in_session(_database(request), load)
+        document = await run_cpu(
+            request, lambda: run_intake.stored_document(raw_document, settings)
+        )
+    largest = _scheduler(request).largest_memory()
+    chosen = document
+    prepared = await run_cpu(
+        request, lambda: run_intake.prepare(chosen, wanted.overrides, settings, largest)
+    )
+    client = _client(request)
+
+    def queue(session: Session) -> RunDetail:
+        queued, _active = run_control.client_counts(session, client)
+        session.rollback()  # end the read: the insert below starts its own transaction
+        if queued >= settings.max_queued_runs_per_client:
+            raise ApiError(
+                429,
+                "too_many_runs",
+                f"this client has {queued} queued runs, the most allowed; "
+                "wait for some to start, or stop some",
+                headers={"Retry-After": "10"},
+            )
+        run = create_run(
+            session,
+            NewRun(
+                document=prepared.document,
+                config=prepared.config.model_dump(mode="json"),
+                client_id=client,
+                graph_id=wanted.graph_id,
+                graph_version=wanted.graph_version,
+                max_attempts=settings.runs.max_attempts,
+                memory_bytes=prepared.memory_bytes,
+            ),
+        )
+        return _detail(session, run.id)
+
+    detail = await in_session(_database(request), queue)
+    _scheduler(request).wake()
+    response.headers["Location"] = f"/api/runs/{detail.id}"
+    return detail
+
+
+@router.get("", response_model=RunList, summary="Runs, the newest first")
+def list_runs(
+    session: SessionDep,
+    status_filter: Annotated[RunStatus | None, Query(alias="status")] = None,
+    graph_id: Annotated[str | None, Query(pattern=graph_store.GRAPH_ID_PATTERN)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+) -> RunList:
+    rows, total = run_control.list_runs(session, status_filter, graph_id, limit, offset)
+    return RunList(items=[RunRecord.of(r) for r in rows], total=total)
+
+
+@router.get("/{run_id}", response_model=RunDetail, responses=NOT_FOUND, summary="One run")
+def get_one(run_id: RunId, session: SessionDep) -> RunDetail:
+    return _detail(session, run_id)
+
+
+@router.get(
+    "/{run_id}/events",
+    response_model=EventPage,
+    responses=NOT_FOUND,
+    summary="A run's stored events after `since`, in seq order, a page at a time",
+)
+def events(
+    run_id: RunId,
+    session: SessionDep,
+    since: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    types: Annotated[
+        str | None,
+        Query(
+            pattern=TYPES_PATTERN,
+            max_length=200,
+            description="Comma-separated event types, e.g. metrics,status",
+        ),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1_000,
+) -> EventPage:
+    wanted = types.split(",") if types else None
+    try:
+        page = read_events(session, run_id, since, wanted, limit)
+    except RunNotFound as exc:
+        raise _not_found(exc) from None
+    return EventPage(
+        events=[to_event(row) for row in page.events], next_since=page.next_since, more=page.more
+    )
+
+
+async def _control(request: Request, run_id: str, action: run_control.ControlAction) -> RunRecord:
+    database, hub = _database(request), _hub(request)
+
+    def record(session: Session) -> run_control.ControlOutcome:
+        try:
+            return run_control.request_control(session, run_id, action)
+        except RunNotFound as exc:
+            raise _not_found(exc) from None
+        except run_control.RunConflict as exc:
+            raise ApiError(409, "run_ended", str(exc)) from None
+
+    async with hub.writing(run_id):
+        outcome = await in_session(database, record)
+        if outcome.event is not None:
+            hub.publish_events(run_id, event_items([outcome.event]))
+    if outcome.notify_worker is not None:
+        await _scheduler(request).send_control(run_id, outcome.notify_worker, action)
+    found = await publish_record(database, hub, run_id)
+    if found is None:
+        raise ApiError(404, "not_found", f"no run {run_id}")
+    return found
+
+
+@router.post(
+    "/{run_id}/stop",
+    response_model=RunRecord,
+    responses={**NOT_FOUND, **CONFLICT},
+    summary="Stop a run: it ends as `stopped`, its last checkpoint kept",
+    description="A queued run stops at once; a running one within a step, after a final "
+    "checkpoint (its status changes when the worker reports it).",
+)
+async def stop(request: Request, run_id: RunId) -> RunRecord:
+    return await _control(request, run_id, "stop")
+
+
+@router.post(
+    "/{run_id}/pause",
+    response_model=RunRecord,
+    responses={**NOT_FOUND, **CONFLICT},
+    summary="Pause a run (within a step); a queued run starts paused",
+)
+async def pause(request: Request, run_id: RunId) -> RunRecord:
+    return await _control(request, run_id, "pause")
+
+
+@router.post(
+    "/{run_id}/resume",
+    response_model=RunRecord,
+    responses={**NOT_FOUND, **CONFLICT},
+    summary="Resume a paused run",
+)
+async def resume(request: Request, run_id: RunId) -> RunRecord:
+    return await _control(request, run_id, "resume")
+
+
+@router.delete(
+    "/{run_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=NOT_FOUND,
+    summary="Delete a run, its events and checkpoints (an active run is stopped first)",
+)
+async def delete(request: Request, run_id: RunId, settings: SettingsDep) -> Response:
+    database = _database(request)
+    try:
+        run = await in_session(database, lambda s: get_run(s, run_id))
+    except RunNotFound as exc:
+        raise _not_found(exc) from None
+    if run.lease_owner is not None:
+        # Its worker stops at once; whatever it sends afterwards is refused (not_found).
+        await _scheduler(request).send_control(run_id, run.lease_owner, "stop", "deleted")
+    async with _hub(request).writing(run_id):
+        try:
+            paths = await in_session(database, lambda s: run_control.delete_run(s, run_id))
+        except RunNotFound as exc:
+            raise _not_found(exc) from None
+    _hub(request).close_run(run_id)
+    await run_cpu(request, lambda: CheckpointFiles(settings.checkpoints).delete_run(run_id, paths))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/{run_id}/checkpoint",
+    response_class=FileResponse,
+    responses={
+        200: {
+            "content": {"application/octet-stream": {}},
+            "description": "The model's weights (safetensors), loadable with load_weights",
+        },
+        404: {"model": ErrorBody, "description": "No such run, or no checkpoint yet"},
+    },
+    summary="The run's latest weights, as safetensors",
+)
+def checkpoint(run_id: RunId, session: SessionDep, settings: SettingsDep) -> FileResponse:
+    try:
+        get_run(session, run_id)
+    except RunNotFound as exc:
+        raise _not_found(exc) from None
+    row = latest_checkpoint_row(session, run_id)
+    if row is None:
+        raise ApiError(404, "no_checkpoint", f"run {run_id} has no checkpoint yet")
+    path = CheckpointFiles(settings.checkpoints).weights(row.path)
+    if not path.is_file():  # deleted from the disk by hand
+        raise ApiError(404, "no_checkpoint", f"run {run_id}: its checkpoint file is missing")
+    name = checkpoint_name(row.path)
+    return FileResponse(
+        path,
+        media_type="application/octet-stream",
+        filename=f"{run_id}-{name}.safetensors",
+        headers={"X-LayerLab-Step": str(row.step), "X-LayerLab-Checkpoint": name},
+    )

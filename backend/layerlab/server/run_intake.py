@@ -1,0 +1,105 @@
+"""What `POST /api/runs` checks before a run is queued: the document (its check
+errors, located, as 422), the training configuration and dataset, the estimated
+memory against the largest worker's, and the client's run limits (429).
+
+Everything a worker would refuse at setup is refused here, while the person still
+looks at the editor, not minutes later in a failed run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from layerlab import format as fmt
+from layerlab.graph.check import check
+from layerlab.graph.document import GraphDocument, document_json, load_document
+from layerlab.graph.errors import GraphError
+from layerlab.server.deps import invalid_document, parse_model, validate_document
+from layerlab.server.errors import ApiError
+from layerlab.server.run_schemas import CreateRun
+from layerlab.server.settings import Settings
+from layerlab.train.config import ConfigError, TrainingConfig, config_of
+from layerlab.train.data.base import DataError
+from layerlab.train.data.registry import get_source, parse_options
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """The request's parts, parsed; the document is either here or to be loaded."""
+
+    document: GraphDocument | None
+    graph_id: str | None
+    graph_version: int | None
+    overrides: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PreparedRun:
+    document: dict[str, Any]
+    """The snapshot as stored: canonical JSON (defaults left out)."""
+    config: TrainingConfig
+    memory_bytes: int
+
+
+def parse_request(raw: Any, settings: Settings) -> RunRequest:
+    if not isinstance(raw, dict):
+        raise ApiError(422, "invalid_request", "send a JSON object", field="body")
+    rest = parse_model(CreateRun, {k: v for k, v in raw.items() if k != "document"})
+    document = None
+    if raw.get("document") is not None:
+        document = validate_document(raw["document"], settings)
+    if (document is None) == (rest.graph_id is None):
+        raise ApiError(
+            422,
+            "invalid_request",
+            "send either `document` or `graph_id` (with an optional `graph_version`)",
+            field="body",
+        )
+    return RunRequest(document, rest.graph_id, rest.graph_version, rest.config)
+
+
+def stored_document(raw: dict[str, Any], settings: Settings) -> GraphDocument:
+    """A saved graph's document (stored canonical, possibly of an older format)."""
+    try:
+        return load_document(raw, settings.limits)
+    except GraphError as exc:
+        raise invalid_document(exc.issues) from None
+
+
+def prepare(
+    document: GraphDocument,
+    overrides: dict[str, Any],
+    settings: Settings,
+    largest_worker_memory: int | None,
+) -> PreparedRun:
+    """Validate everything a worker needs (CPU-bound: call it off the event loop)."""
+    try:
+        config = config_of(document).with_overrides(**overrides)
+    except ConfigError as exc:
+        raise ApiError(422, "invalid_config", str(exc), field="body.config") from None
+    if config.dataset is None:
+        raise ApiError(
+            422,
+            "invalid_config",
+            "training.dataset: no dataset is named; set one in the document or in config",
+            field="body.config.dataset",
+        )
+    try:
+        parse_options(get_source(config.dataset), config.dataset_options)
+    except DataError as exc:
+        raise ApiError(422, "invalid_dataset", str(exc), field="body.config.dataset") from None
+    report = check(document, settings.limits, config.batch_size)
+    if not report.ok:
+        raise invalid_document(report.errors)
+    memory = report.totals.memory_bytes
+    if largest_worker_memory is not None and memory > largest_worker_memory:
+        raise ApiError(
+            422,
+            "too_large_for_workers",
+            f"training needs about {fmt.size(memory)} at batch size {config.batch_size}; "
+            f"the largest connected worker has {fmt.size(largest_worker_memory)}",
+            field="body",
+        )
+    return PreparedRun(json.loads(document_json(document)), config, memory)

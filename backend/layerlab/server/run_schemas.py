@@ -1,0 +1,104 @@
+"""The run system's REST models: what `/api/runs` and `/api/workers` take and answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from layerlab.graph.document import GraphDocument
+from layerlab.store.graphs import GRAPH_ID_PATTERN
+from layerlab.store.runs import RUN_ID_PATTERN, WORKER_ID_PATTERN
+from layerlab.store.tables import Run
+from layerlab.train.config import TrainingConfig
+from layerlab.train.events import Event, RunStatus
+
+
+class CreateRun(BaseModel):
+    """A run of a document: send `document`, or `graph_id` (and `graph_version`, else
+    the newest) of a saved graph. `config` overrides fields of the document's
+    training section (`{"epochs": 3, "lr": 0.01}`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    document: GraphDocument | None = Field(default=None, description="The graph to train")
+    graph_id: str | None = Field(default=None, pattern=GRAPH_ID_PATTERN)
+    graph_version: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    config: dict[str, Any] = Field(
+        default_factory=dict, description="Overrides of TrainingConfig fields"
+    )
+
+
+class RunRecord(BaseModel):
+    id: str = Field(pattern=RUN_ID_PATTERN)
+    name: str = Field(description="The document's name")
+    status: RunStatus
+    requested: Literal["pause", "stop"] | None = Field(
+        description="What a person asked for that the run has not done yet, or still holds"
+    )
+    graph_id: str | None
+    graph_version: int | None
+    attempt: int = Field(description="Leases granted so far (1 on the first worker)")
+    max_attempts: int
+    failures: int = Field(description="Workers lost while training it")
+    failure_reason: str | None
+    worker: str | None = Field(description="The worker holding it now")
+    last_seq: int = Field(description="Seq of its newest stored event")
+    memory_bytes: int | None = Field(description="Estimated training memory")
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, run: Run) -> RunRecord:
+        requested = run.control if run.control in ("pause", "stop") else None
+        return cls(
+            id=run.id,
+            name=str(run.document.get("name", "")),
+            status=run.status,
+            requested=requested,
+            graph_id=run.graph_id,
+            graph_version=run.graph_version,
+            attempt=run.attempt,
+            max_attempts=run.max_attempts,
+            failures=run.failures,
+            failure_reason=run.failure_reason,
+            worker=run.lease_owner,
+            last_seq=run.last_seq,
+            memory_bytes=run.memory_bytes,
+            created_at=run.created_at,
+            started_at=run.started_at,
+            finished_at=run.finished_at,
+        )
+
+
+class RunDetail(RunRecord):
+    document: GraphDocument = Field(description="The snapshot that trains")
+    config: TrainingConfig = Field(description="The training configuration, overrides applied")
+
+
+class RunList(BaseModel):
+    items: list[RunRecord]
+    total: int
+
+
+class EventPage(BaseModel):
+    events: list[Event]
+    next_since: int = Field(description="Pass as `since` to read on")
+    more: bool = Field(description="More events matched than `limit`")
+
+
+class WorkerRecord(BaseModel):
+    id: str = Field(pattern=WORKER_ID_PATTERN)
+    name: str
+    device: str
+    memory_bytes: int | None
+    busy: bool = Field(description="Training a run (else idle and waiting for one)")
+    runs: list[str] = Field(description="Runs it holds")
+
+
+class CheckpointStored(BaseModel):
+    run: str
+    name: str
+    step: int

@@ -1,0 +1,439 @@
+"""Leases: which worker trains which run, until when, and what happens when it stops.
+
+A lease is (lease_owner, lease_expires_at, fencing_token) on the run's row. Every
+change of hands (granted, ended, expired, handed back) increments the fencing token
+in the same UPDATE that changes the owner, and every write a worker makes names the
+token it was given; so once a lease is gone, nothing its old holder sends is stored
+(`StaleLease`). Each function that writes is one transaction whose first statement
+is a conditional UPDATE of the run's row: two servers, or a reaper and a heartbeat,
+can never both win the same change; and SQLite takes its write lock at once (a
+transaction that reads first and writes later fails when another wrote meanwhile).
+
+A status change the server makes itself (requeued, failed, stopped) is stored in the
+same transaction as an event of the run, so viewers read it from the log like any
+other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, NoReturn
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from layerlab.store.event_codec import to_new_event
+from layerlab.store.events import StaleLease
+from layerlab.store.runs import RunNotFound, latest_checkpoint
+from layerlab.store.tables import Checkpoint, Run, RunEvent, Worker
+from layerlab.store.types import utcnow
+from layerlab.train.events import RunStatus, StatusEvent
+
+ACTIVE = ("running", "paused")
+TERMINAL = ("finished", "stopped", "failed", "diverged")
+
+
+@dataclass(frozen=True)
+class LeaseGrant:
+    run_id: str
+    attempt: int
+    fencing_token: int
+    document: dict[str, Any]
+    config: dict[str, Any]
+    checkpoint_name: str | None
+    checkpoint_step: int | None
+    paused: bool
+    first_seq: int
+
+
+@dataclass(frozen=True)
+class HeldLease:
+    """A lease as its worker names it."""
+
+    run_id: str
+    fencing_token: int
+
+
+@dataclass(frozen=True)
+class ExpiredLease:
+    run_id: str
+    owner: str
+    fencing_token: int
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """What a lease change did to a run: its new status, and the event that says so
+    (None when the worker reported the status itself)."""
+
+    run_id: str
+    status: str
+    event: RunEvent | None
+
+
+def checkpoint_path(run_id: str, name: str) -> str:
+    """What `checkpoints.path` holds: the run's folder and the checkpoint's name."""
+    return f"{run_id}/{name}"
+
+
+def checkpoint_name(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
+
+
+def _deadline(lease_s: float) -> datetime:
+    return utcnow() + timedelta(seconds=lease_s)
+
+
+def add_status_event(
+    session: Session, run_id: str, seq: int, attempt: int, status: RunStatus, message: str
+) -> RunEvent:
+    """The run's event `seq` (already allocated), at the position of its last event."""
+    last = session.execute(
+        select(RunEvent.step, RunEvent.epoch, RunEvent.time)
+        .where(RunEvent.run_id == run_id)
+        .order_by(RunEvent.seq.desc())
+        .limit(1)
+    ).first()
+    step, epoch, time = (last.step, last.epoch, last.time) if last else (0, None, 0.0)
+    event = StatusEvent(
+        seq=seq, run=run_id, step=step, epoch=epoch, time=time, status=status, message=message
+    )
+    new = to_new_event(event)
+    row = RunEvent(
+        run_id=run_id,
+        seq=seq,
+        type=new.type,
+        step=new.step,
+        epoch=new.epoch,
+        time=new.time,
+        attempt=attempt,
+        payload=new.payload,
+    )
+    session.add(row)
+    return row
+
+
+# -- granting -----------------------------------------------------------------------------
+
+
+def grant_lease(
+    session: Session,
+    worker_id: str,
+    memory_bytes: int | None,
+    lease_s: float,
+    max_active_per_client: int,
+) -> LeaseGrant | None:
+    """Lease the oldest queued run that fits the worker's memory and whose client is
+    under its active-run limit; None when there is none.
+
+    One UPDATE picks and takes the run (a subquery chooses it), so no one else can take
+    it in between, and SQLite's write lock is held from the first statement on."""
+    candidate = aliased(Run, name="candidate")
+    other = aliased(Run, name="other")
+    busy = (
+        select(func.count())
+        .select_from(other)
+        .where(other.client_id == candidate.client_id, other.status.in_(ACTIVE))
+        .scalar_subquery()
+    )
+    pick = select(candidate.id).where(
+        candidate.status == "queued",
+        or_(candidate.control.is_(None), candidate.control != "stop"),
+        busy < max_active_per_client,
+    )
+    if memory_bytes is not None:
+        pick = pick.where(
+            or_(candidate.memory_bytes.is_(None), candidate.memory_bytes <= memory_bytes)
+        )
+    pick = pick.order_by(candidate.created_at, candidate.id).limit(1)
+    granted = session.execute(
+        update(Run)
+        .where(Run.id == pick.scalar_subquery(), Run.status == "queued")
+        .values(
+            status="running",
+            attempt=Run.attempt + 1,
+            fencing_token=Run.fencing_token + 1,
+            lease_owner=worker_id,
+            lease_expires_at=_deadline(lease_s),
+            started_at=func.coalesce(Run.started_at, utcnow()),
+        )
+        .returning(Run.id, Run.attempt, Run.fencing_token, Run.last_seq, Run.control)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if granted is None:
+        session.rollback()
+        return None
+    document, config = session.execute(
+        select(Run.document, Run.config).where(Run.id == granted.id)
+    ).one()
+    checkpoint = latest_checkpoint(session, granted.id)
+    session.commit()
+    return LeaseGrant(
+        run_id=granted.id,
+        attempt=granted.attempt,
+        fencing_token=granted.fencing_token,
+        document=document,
+        config=config,
+        checkpoint_name=checkpoint_name(checkpoint.path) if checkpoint else None,
+        checkpoint_step=checkpoint.step if checkpoint else None,
+        paused=granted.control == "pause",
+        first_seq=granted.last_seq + 1,
+    )
+
+
+# -- holding --------------------------------------------------------------------------
+
+
+def check_lease(session: Session, run_id: str, worker_id: str, fencing_token: int) -> Run:
+    """The run, if `worker_id` holds its lease with this token; else StaleLease
+    (RunNotFound when the run does not exist)."""
+    run = session.get(Run, run_id)
+    if run is None:
+        raise RunNotFound(run_id)
+    if run.lease_owner != worker_id or run.fencing_token != fencing_token:
+        raise StaleLease(run_id, fencing_token, run.fencing_token)
+    return run
+
+
+def renew_leases(
+    session: Session, worker_id: str, held: list[HeldLease], lease_s: float
+) -> list[HeldLease]:
+    """Extend the leases the worker still holds (and note its heartbeat); returns those
+    it no longer holds."""
+    session.execute(update(Worker).where(Worker.id == worker_id).values(last_heartbeat_at=utcnow()))
+    stale = []
+    deadline = _deadline(lease_s)
+    for lease in held:
+        renewed = session.execute(
+            update(Run)
+            .where(
+                Run.id == lease.run_id,
+                Run.lease_owner == worker_id,
+                Run.fencing_token == lease.fencing_token,
+            )
+            .values(lease_expires_at=deadline)
+        )
+        if getattr(renewed, "rowcount", 0) != 1:
+            stale.append(lease)
+    session.commit()
+    return stale
+
+
+def renew_all(session: Session, worker_ids: list[str], lease_s: float) -> None:
+    """Extend every lease of these workers (connected and heard from just now)."""
+    if worker_ids:
+        session.execute(
+            update(Run)
+            .where(Run.lease_owner.in_(worker_ids))
+            .values(lease_expires_at=_deadline(lease_s))
+        )
+    session.commit()
+
+
+def extend_all(session: Session, lease_s: float) -> int:
+    """At server start: give every lease a full term from now. Workers could not renew
+    while the server was down; that is no fault of theirs."""
+    result = session.execute(
+        update(Run).where(Run.lease_owner.is_not(None)).values(lease_expires_at=_deadline(lease_s))
+    )
+    session.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def requested_controls(session: Session, run_ids: list[str]) -> dict[str, str | None]:
+    """What people asked of these runs (pause, stop), by run."""
+    if not run_ids:
+        return {}
+    rows = session.execute(select(Run.id, Run.control).where(Run.id.in_(run_ids))).all()
+    return {row.id: row.control for row in rows}
+
+
+def set_reported_status(
+    session: Session, run_id: str, fencing_token: int, status: RunStatus
+) -> bool:
+    """The worker reported running or paused: mirror it on the run's row."""
+    if status not in ACTIVE:
+        return False
+    result = session.execute(
+        update(Run)
+        .where(Run.id == run_id, Run.fencing_token == fencing_token, Run.status.in_(ACTIVE))
+        .values(status=status)
+    )
+    session.commit()
+    return bool(getattr(result, "rowcount", 0))
+
+
+def add_checkpoint(
+    session: Session,
+    run_id: str,
+    worker_id: str,
+    fencing_token: int,
+    step: int,
+    path: str,
+    keep: int,
+) -> list[str]:
+    """Record a checkpoint the lease holder uploaded (StaleLease if it holds no lease),
+    and forget all but the run's newest `keep`; returns the forgotten paths, for the
+    caller to delete their files."""
+    held = session.execute(
+        update(Run)
+        .where(Run.id == run_id, Run.lease_owner == worker_id, Run.fencing_token == fencing_token)
+        .values(fencing_token=Run.fencing_token)  # takes the row's lock; changes nothing
+        .returning(Run.attempt)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if held is None:
+        _raise_stale(session, run_id, fencing_token)
+    known = session.scalars(
+        select(Checkpoint).where(Checkpoint.run_id == run_id, Checkpoint.path == path)
+    ).first()
+    if known is None:  # else: the same upload again (its answer was lost)
+        session.add(
+            Checkpoint(
+                run_id=run_id, attempt=held.attempt, step=step, path=path, created_at=utcnow()
+            )
+        )
+        session.flush()
+    older = list(
+        session.scalars(
+            select(Checkpoint)
+            .where(Checkpoint.run_id == run_id)
+            .order_by(Checkpoint.step.desc(), Checkpoint.id.desc())
+            .offset(keep)
+        )
+    )
+    for row in older:
+        session.delete(row)
+    session.commit()
+    return [row.path for row in older if row.path != path]
+
+
+# -- ending -----------------------------------------------------------------------------
+
+
+def _take_back(
+    session: Session, run_id: str, condition: Any, values: dict[str, Any], with_event: bool
+) -> Any:
+    """End a lease if `condition` holds: the transaction's first statement, so it holds
+    the row from here on. Returns the row's (attempt, last_seq, failures, max_attempts,
+    control) after the change, or None (rolled back) when the condition failed. With
+    `with_event`, a seq is allocated (last_seq) for a status event."""
+    if with_event:
+        values = {**values, "last_seq": Run.last_seq + 1}
+    row = session.execute(
+        update(Run)
+        .where(Run.id == run_id, condition)
+        .values(
+            lease_owner=None,
+            lease_expires_at=None,
+            fencing_token=Run.fencing_token + 1,
+            **values,
+        )
+        .returning(Run.attempt, Run.last_seq, Run.failures, Run.max_attempts, Run.control)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if row is None:
+        session.rollback()
+    return row
+
+
+def _set(session: Session, run_id: str, values: dict[str, Any]) -> None:
+    session.execute(
+        update(Run)
+        .where(Run.id == run_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def finish_lease(
+    session: Session,
+    run_id: str,
+    worker_id: str,
+    fencing_token: int,
+    status: RunStatus,
+    message: str,
+) -> StatusChange:
+    """The worker reports how the run ended (its status event is already stored)."""
+    held = and_(Run.lease_owner == worker_id, Run.fencing_token == fencing_token)
+    values: dict[str, Any] = {"status": status, "control": None, "finished_at": utcnow()}
+    if status in ("failed", "diverged"):
+        values["failure_reason"] = message
+    if _take_back(session, run_id, held, values, with_event=False) is None:
+        _raise_stale(session, run_id, fencing_token)
+    session.commit()
+    return StatusChange(run_id, status, None)
+
+
+def release_lease(
+    session: Session, run_id: str, worker_id: str, fencing_token: int, reason: str
+) -> StatusChange:
+    """The worker hands the run back (it is shutting down, having checkpointed): the
+    run is queued again, and this attempt does not count as a failure."""
+    held = and_(Run.lease_owner == worker_id, Run.fencing_token == fencing_token)
+    row = _take_back(session, run_id, held, {}, with_event=True)
+    if row is None:
+        _raise_stale(session, run_id, fencing_token)
+    status: RunStatus
+    if row.control == "stop":
+        status, message = "stopped", f"stopped: {reason}; the last checkpoint is kept"
+        _set(session, run_id, {"status": status, "control": None, "finished_at": utcnow()})
+    else:
+        status = "queued"
+        message = f"queued again: {reason}; it resumes from its last checkpoint"
+        _set(session, run_id, {"status": status})
+    event = add_status_event(session, run_id, row.last_seq, row.attempt, status, message)
+    session.commit()
+    return StatusChange(run_id, status, event)
+
+
+def expired_leases(session: Session) -> list[ExpiredLease]:
+    rows = session.execute(
+        select(Run.id, Run.lease_owner, Run.fencing_token).where(
+            Run.lease_owner.is_not(None), Run.lease_expires_at < utcnow()
+        )
+    ).all()
+    return [ExpiredLease(r.id, r.lease_owner, r.fencing_token) for r in rows]
+
+
+def expire_lease(session: Session, lease: ExpiredLease, reason: str) -> StatusChange | None:
+    """Take an expired lease back: the run is queued again (a failed attempt), failed
+    once it has lost `max_attempts` workers, or stopped if a stop was asked for. None
+    when the lease was renewed or ended meanwhile."""
+    condition = and_(
+        Run.lease_owner == lease.owner,
+        Run.fencing_token == lease.fencing_token,
+        Run.lease_expires_at < utcnow(),
+    )
+    row = _take_back(
+        session, lease.run_id, condition, {"failures": Run.failures + 1}, with_event=True
+    )
+    if row is None:
+        return None
+    status: RunStatus
+    if row.control == "stop":
+        status, message = "stopped", f"stopped: {reason}; the last checkpoint is kept"
+        _set(session, lease.run_id, {"status": status, "control": None, "finished_at": utcnow()})
+    elif row.failures >= row.max_attempts:
+        status, message = "failed", f"worker lost {row.failures} times: {reason}"
+        values = {"status": status, "failure_reason": message, "finished_at": utcnow()}
+        _set(session, lease.run_id, values)
+    else:
+        status = "queued"
+        message = (
+            f"worker lost ({reason}); queued again to resume from its last checkpoint "
+            f"({row.failures} of {row.max_attempts} allowed losses)"
+        )
+        _set(session, lease.run_id, {"status": status})
+    event = add_status_event(session, lease.run_id, row.last_seq, row.attempt, status, message)
+    session.commit()
+    return StatusChange(lease.run_id, status, event)
+
+
+def _raise_stale(session: Session, run_id: str, fencing_token: int) -> NoReturn:
+    session.rollback()
+    current = session.scalar(select(Run.fencing_token).where(Run.id == run_id))
+    if current is None:
+        raise RunNotFound(run_id)
+    raise StaleLease(run_id, fencing_token, current)

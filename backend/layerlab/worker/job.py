@@ -1,0 +1,198 @@
+"""One leased run on this worker: train it on its own thread, upload its checkpoints
+on another, and say when it is done.
+
+The network loop (agent.py) owns the job's outbox and talks to the server; the
+training thread only adds events and offers checkpoints, so a slow or absent server
+never blocks a training step.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from layerlab.train.control import Control
+from layerlab.train.events import Event, LogEvent, StatusEvent
+from layerlab.train.loop import RunOptions
+from layerlab.train.runner import load_data, train_document
+from layerlab.train.stream import EventStream
+from layerlab.worker.outbox import Outbox
+from layerlab.worker.protocol import CheckpointRef, EndStatus, HeldRun, Lease
+from layerlab.worker.transfer import (
+    Credentials,
+    LeaseLost,
+    TransferFailed,
+    download_checkpoint,
+)
+from layerlab.worker.uploader import Uploader
+
+log = logging.getLogger(__name__)
+
+UPLOAD_BACKOFF_MAX_S = 5.0
+UPLOAD_WAIT_S = 120.0
+"""Longest a training step waits for its checkpoint's first upload attempt."""
+
+
+class Interrupted(Exception):
+    """Stopped before training began."""
+
+
+@dataclass(frozen=True)
+class Ending:
+    status: EndStatus
+    message: str
+
+
+class RunJob:
+    def __init__(
+        self,
+        lease: Lease,
+        credentials: Credentials,
+        device: str,
+        data_dir: Path,
+        max_buffered_events: int,
+        on_emit: Callable[[Event], None] | None = None,
+    ):
+        self.lease = lease
+        self.credentials = credentials
+        self.device = device
+        self.data_dir = data_dir
+        self.on_emit = on_emit
+        self.control = Control()
+        self.outbox = Outbox(lease.run, lease.attempt, lease.fencing, max_buffered_events)
+        self.folder = data_dir / "runs" / lease.run / f"attempt-{lease.attempt}"
+        self.uploader = Uploader(
+            lease.run, lease.fencing, lambda: self.credentials, lambda why: self.lose(why)
+        )
+        self.ending: Ending | None = None
+        """Set by the training thread when the run ends here."""
+        self.lost: str | None = None
+        """Why the lease was lost; nothing more is sent about this run then."""
+        self.handing_back = False
+        self.result_sent = False
+        self._thread = threading.Thread(target=self._train, name=f"train-{lease.run}", daemon=True)
+
+    @property
+    def run(self) -> str:
+        return self.lease.run
+
+    def held(self) -> HeldRun:
+        return HeldRun(run=self.lease.run, attempt=self.lease.attempt, fencing=self.lease.fencing)
+
+    def start(self) -> None:
+        if self.lease.paused:
+            self.control.pause()
+        self._thread.start()
+
+    def training(self) -> bool:
+        return self._thread.is_alive()
+
+    def settled(self) -> bool:
+        """Training is over, every event acknowledged and every checkpoint uploaded:
+        time to report how it ended."""
+        return (
+            self.ending is not None
+            and not self._thread.is_alive()
+            and self.outbox.empty()
+            and self.uploader.idle()
+        )
+
+    def hand_back(self, reason: str) -> None:
+        """Checkpoint and stop, to give the run back (the worker is shutting down)."""
+        self.handing_back = True
+        self.control.stop(reason)
+
+    def lose(self, why: str) -> None:
+        """The lease is gone: stop training, drop what was not sent."""
+        if self.lost is None:
+            log.warning(
+                "run %s attempt %d: lease lost (%s); stopping it", self.run, self.lease.attempt, why
+            )
+        self.lost = why
+        self.control.stop(f"lease lost: {why}")
+        self.outbox.clear()
+        self.uploader.stop()
+
+    def close(self) -> None:
+        self.uploader.stop()
+
+    # -- the training thread ----------------------------------------------------------------
+
+    def _sink(self, event: Event) -> None:
+        if self.lost is not None:
+            return
+        if self.handing_back and isinstance(event, StatusEvent) and event.status == "stopped":
+            # Handing back is no stop of the run: say what happened instead.
+            event = LogEvent(
+                seq=event.seq,
+                run=event.run,
+                step=event.step,
+                epoch=event.epoch,
+                time=event.time,
+                message=f"checkpointed at step {event.step}; handing the run back "
+                "(the worker is shutting down)",
+            )
+        if self.on_emit is not None:
+            self.on_emit(event)
+        self.outbox.add(event)
+        if event.type == "checkpoint":
+            # Training waits for the upload (not for retries: a server that is away
+            # does not stop training), so the server is never more than one
+            # checkpoint interval behind.
+            ticket = self.uploader.offer(self.folder / event.name)
+            self.uploader.wait_tried(ticket, UPLOAD_WAIT_S)
+
+    def _train(self) -> None:
+        lease = self.lease
+        config = lease.config
+        if config.device == "auto":
+            config = config.model_copy(update={"device": self.device})
+        try:
+            resume = False
+            if lease.checkpoint is not None:
+                self._download(lease.checkpoint)
+                resume = True
+            data = load_data(config, self.data_dir)
+            options = RunOptions(
+                run_id=lease.run,
+                sink=self._sink,
+                control=self.control,
+                checkpoint_dir=self.folder,
+                resume=resume,
+                first_seq=lease.first_seq,
+            )
+            result = train_document(lease.document, config, data=data, options=options)
+            status = result.status
+            assert status in ("finished", "stopped", "failed", "diverged"), status
+            self.ending = Ending(status, result.message)
+        except LeaseLost as exc:
+            self.lose(str(exc))
+            self.ending = Ending("stopped", str(exc))
+        except Interrupted as exc:
+            self.ending = Ending("stopped", str(exc))
+        except Exception as exc:  # setup: the document, data, a checkpoint, the download
+            message = f"{type(exc).__name__}: {exc}"
+            log.exception("run %s could not start", lease.run)
+            stream = EventStream(lease.run, self._sink, next_seq=lease.first_seq)
+            stream.emit(StatusEvent, 0, None, status="failed", message=message)
+            self.ending = Ending("failed", message)
+
+    def _download(self, checkpoint: CheckpointRef) -> None:
+        """The checkpoint to resume from; retried while the server is unreachable."""
+        backoff = 0.2
+        while True:
+            try:
+                download_checkpoint(
+                    self.credentials, self.lease.run, self.lease.fencing, checkpoint, self.folder
+                )
+                return
+            except TransferFailed as exc:
+                if self.control.stop_requested:
+                    raise Interrupted("stopped while waiting for the checkpoint") from None
+                log.warning("run %s: download failed (%s); retrying", self.run, exc)
+                time.sleep(backoff)
+                backoff = min(backoff * 2, UPLOAD_BACKOFF_MAX_S)

@@ -1,0 +1,94 @@
+"""`layerlab worker`: a process that trains runs for a LayerLab server.
+
+    layerlab worker --server http://lab:8000 --token TOKEN [--device cuda:0]
+
+The token may come from LAYERLAB_WORKER_TOKEN instead (better: a flag shows in the
+process list). SIGTERM or Ctrl-C: the current run is checkpointed and handed back
+(requeued, no attempt lost), then the worker exits; a second one exits at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import logging
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from layerlab.worker.agent import Agent, WorkerOptions
+from layerlab.worker.device import DeviceInfo, describe_device
+
+log = logging.getLogger(__name__)
+
+TOKEN_ENV = "LAYERLAB_WORKER_TOKEN"
+
+
+def add_worker_command(sub: Any) -> None:
+    """Register `worker` on the CLI's subcommand parsers."""
+    p = sub.add_parser("worker", help="train runs for a LayerLab server")
+    p.add_argument("--server", required=True, help="the server's URL: http://host:8000")
+    p.add_argument("--token", help=f"the worker token (default: ${TOKEN_ENV})")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    p.add_argument("--data-dir", default="data", help="datasets and scratch checkpoints")
+    p.add_argument("--name", default=None, help="shown by the server (default: host name)")
+    p.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    p.add_argument(
+        "--memory-mb", type=int, default=None, help="memory to advertise (default: the device's)"
+    )
+    p.add_argument(
+        "--max-backoff", type=float, default=5.0, help="longest wait between reconnects (s)"
+    )
+    p.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_worker)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    token = args.token or os.environ.get(TOKEN_ENV, "")
+    if not token:
+        sys.stderr.write(f"error: give the worker token with --token or ${TOKEN_ENV}\n")
+        return 2
+    try:
+        device = describe_device(args.device)
+    except (ValueError, RuntimeError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    if args.memory_mb is not None:
+        device = dataclasses.replace(device, memory_bytes=args.memory_mb * 2**20)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    options = WorkerOptions(
+        server=args.server,
+        token=token,
+        name=args.name or socket.gethostname(),
+        data_dir=Path(args.data_dir),
+        max_backoff_s=args.max_backoff,
+        exit_with_parent=args.exit_with_parent,
+    )
+    return run_worker(options, device)
+
+
+def run_worker(options: WorkerOptions, device: DeviceInfo) -> int:
+    """Run the worker until it is told to stop; returns the exit status."""
+    agent = Agent(options, device)
+
+    async def main() -> int:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, agent.request_shutdown)
+        log.info("worker %s on %s", options.name, device.label)
+        return await agent.run()
+
+    return asyncio.run(main())

@@ -1,0 +1,189 @@
+// All runs (#/runs): status, graph, dataset, best metric, duration; filters; pick two to
+// compare. Details (dataset, best metric) load lazily, a few runs at a time.
+import { useEffect, useMemo, useState } from 'react';
+import { api } from '../api/client';
+import type { RunRecord, RunStatus } from '../api/types';
+import { useTheme } from '../theme';
+import { runSummary, type RunSummary } from './summary';
+import { formatDuration, formatMetric } from './model/units';
+import './runs.css';
+
+const STATUSES: RunStatus[] = ['queued', 'running', 'paused', 'finished', 'stopped', 'failed', 'diverged'];
+const REFRESH_MS = 3000;
+
+function duration(r: RunRecord): number | null {
+  if (!r.started_at) return null;
+  const end = r.finished_at ? Date.parse(r.finished_at) : Date.now();
+  return (end - Date.parse(r.started_at)) / 1000;
+}
+
+function useSummaries(runs: RunRecord[]) {
+  const [summaries, setSummaries] = useState<Record<string, RunSummary>>({});
+  const key = runs.map((r) => `${r.id}:${r.last_seq}:${r.status}`).join(',');
+  useEffect(() => {
+    let live = true;
+    const todo = runs.filter((r) => summaries[r.id]?.lastSeq !== r.last_seq);
+    const next = async () => {
+      while (live && todo.length) {
+        const run = todo.shift()!;
+        try {
+          const summary = await runSummary(run);
+          if (live) setSummaries((s) => ({ ...s, [run.id]: summary }));
+        } catch {
+          /* a row without details is still a row */
+        }
+      }
+    };
+    void Promise.all([next(), next(), next()]);
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+  return summaries;
+}
+
+export function RunsList() {
+  const [runs, setRuns] = useState<RunRecord[] | null>(null);
+  const [total, setTotal] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState<string>('');
+  const [query, setQuery] = useState('');
+  const [picked, setPicked] = useState<string[]>([]);
+  const { theme, toggle } = useTheme();
+
+  useEffect(() => {
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = async () => {
+      try {
+        const list = await api.runs({ status: status || null });
+        if (!live) return;
+        setRuns(list.items);
+        setTotal(list.total);
+        setError(null);
+        if (list.items.some((r) => r.status === 'running' || r.status === 'queued' || r.status === 'paused')) timer = setTimeout(() => void load(), REFRESH_MS);
+      } catch (err) {
+        if (live) setError(err instanceof Error ? err.message : String(err));
+      }
+    };
+    void load();
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [status]);
+
+  const shown = useMemo(() => {
+    const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    return (runs ?? []).filter((r) => words.every((w) => `${r.name} ${r.id} ${r.graph_id ?? ''}`.toLowerCase().includes(w)));
+  }, [runs, query]);
+  const summaries = useSummaries(shown);
+
+  const toggleRun = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p.slice(-1), id]));
+
+  return (
+    <div className="runs-page" data-testid="runs-list">
+      <header className="run-header">
+        <div className="run-title">
+          <a className="brand" href="#/">
+            LayerLab
+          </a>
+          <span className="divider" />
+          <h1>Runs</h1>
+          <span className="muted">{total.toLocaleString('en-US')} in all</span>
+          <span className="spacer" />
+          <a href="#/" data-testid="back-to-editor">
+            Editor
+          </a>
+          <button onClick={toggle} aria-label="Switch theme">
+            {theme === 'dark' ? '☀' : '☾'}
+          </button>
+        </div>
+        <div className="run-facts">
+          <label className="inline-field">
+            status
+            <select value={status} onChange={(e) => setStatus(e.target.value)} data-testid="runs-status-filter">
+              <option value="">any</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="inline-field">
+            search
+            <input value={query} onChange={(e) => setQuery(e.target.value)} placeholder="name, run or graph id" data-testid="runs-search" />
+          </label>
+          <span className="spacer" />
+          <span className="muted small">{picked.length === 2 ? 'Two runs picked' : 'Pick two runs to compare'}</span>
+          <a
+            className={`button primary${picked.length === 2 ? '' : ' disabled'}`}
+            href={picked.length === 2 ? `#/compare/${picked[0]}/${picked[1]}` : undefined}
+            aria-disabled={picked.length !== 2}
+            data-testid="compare-button"
+          >
+            Compare
+          </a>
+        </div>
+      </header>
+      {error && <div className="banner error">{error}</div>}
+      <div className="runs-table-wrap">
+        <table className="runs-table">
+          <thead>
+            <tr>
+              <th scope="col">
+                <span className="visually-hidden">compare</span>
+              </th>
+              <th scope="col">run</th>
+              <th scope="col">status</th>
+              <th scope="col">graph</th>
+              <th scope="col">dataset</th>
+              <th scope="col">best</th>
+              <th scope="col">steps</th>
+              <th scope="col">duration</th>
+              <th scope="col">created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((r) => {
+              const s = summaries[r.id];
+              return (
+                <tr key={r.id} data-testid={`run-row-${r.id}`} data-status={r.status}>
+                  <td>
+                    <input type="checkbox" checked={picked.includes(r.id)} onChange={() => toggleRun(r.id)} aria-label={`Pick ${r.name} ${r.id} to compare`} data-testid={`pick-${r.id}`} />
+                  </td>
+                  <td>
+                    <a href={`#/runs/${r.id}`} data-testid={`open-${r.id}`}>
+                      {r.name || r.id}
+                    </a>
+                    <div className="muted small mono">{r.id}</div>
+                  </td>
+                  <td>
+                    <span className={`status-pill status-${r.status}`}>{r.status}</span>
+                  </td>
+                  <td>{r.graph_id ? <a href={`#/graphs/${r.graph_id}`}>{`${r.graph_id}${r.graph_version ? ` v${r.graph_version}` : ''}`}</a> : <span className="muted">unsaved</span>}</td>
+                  <td>{s?.dataset ?? '…'}</td>
+                  <td className="num" data-testid={`best-${r.id}`}>
+                    {s?.best ? `${s.best.metric} ${formatMetric(s.best.value)}` : s ? '–' : '…'}
+                  </td>
+                  <td className="num">{s ? s.steps.toLocaleString('en-US') : '…'}</td>
+                  <td className="num">{formatDuration(duration(r))}</td>
+                  <td className="muted small">{new Date(r.created_at).toLocaleString()}</td>
+                </tr>
+              );
+            })}
+            {runs && !shown.length && (
+              <tr>
+                <td colSpan={9} className="muted">
+                  No runs{status ? ` with status ${status}` : ''}{query ? ` matching “${query}”` : ''}. Press Train in the editor to start one.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

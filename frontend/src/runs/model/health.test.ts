@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { HealthEvent } from '../../api/types';
+import { activationHealth, standingWarnings, warningsFor, worstActivation } from './health';
+
+const health = (seq: number, step: number, diagnosis: HealthEvent['diagnosis'], node: string | null, active = true): HealthEvent => ({
+  seq,
+  run: 'r_1',
+  type: 'health',
+  step,
+  time: step,
+  diagnosis,
+  node,
+  active,
+  severity: diagnosis === 'divergence' ? 'error' : 'warning',
+  message: `${diagnosis} at ${node}`,
+  value: 0.6,
+});
+
+describe('health warnings', () => {
+  const events = [
+    health(1, 10, 'dead_relu', 'act1'),
+    health(2, 20, 'vanishing_gradients', 'fc1'),
+    health(3, 30, 'dead_relu', 'act1', false),
+    health(4, 40, 'saturated', 'block.0.act'),
+  ];
+
+  it('raise and clear by diagnosis and layer', () => {
+    expect(standingWarnings(events).map((w) => w.key)).toEqual(['vanishing_gradients:fc1', 'saturated:block.0.act']);
+  });
+
+  it('stand as they did at an earlier step', () => {
+    expect(standingWarnings(events, 25).map((w) => w.node)).toEqual(['act1', 'fc1']);
+    expect(standingWarnings(events, 5)).toEqual([]);
+  });
+
+  it('belong to their node, or to the block instance holding the layer', () => {
+    const standing = standingWarnings(events);
+    expect(warningsFor(standing, 'fc1').map((w) => w.diagnosis)).toEqual(['vanishing_gradients']);
+    expect(warningsFor(standing, 'block').map((w) => w.diagnosis)).toEqual(['saturated']);
+    expect(warningsFor(standing, 'act1')).toEqual([]);
+  });
+});
+
+describe('activation health', () => {
+  it('reads dead units, saturation and NaN with the server thresholds', () => {
+    expect(activationHealth({ dead_fraction: 0.12 })).toEqual({ level: 'ok', text: 'dead 12%' });
+    expect(activationHealth({ dead_fraction: 0.6 })).toEqual({ level: 'warning', text: 'dead 60%' });
+    expect(activationHealth({ saturated_fraction: 0.004 })).toEqual({ level: 'ok', text: 'sat 0.4%' });
+    expect(activationHealth({ saturated_fraction: 0.5 }).level).toBe('warning');
+    expect(activationHealth({ dead_fraction: 0, nonfinite: true })).toEqual({ level: 'error', text: 'NaN' });
+    expect(activationHealth({ zero_fraction: 0.2 })).toEqual({ level: 'none', text: '' });
+    expect(activationHealth(null).level).toBe('none');
+  });
+  it('picks the worst inner layer of a block', () => {
+    expect(worstActivation([{ dead_fraction: 0.1 }, { saturated_fraction: 0.7 }, { dead_fraction: 0.3 }])).toEqual({ saturated_fraction: 0.7 });
+    expect(worstActivation([])).toBeNull();
+  });
+});

@@ -1,0 +1,28 @@
+// The run's log lines, status changes and checkpoints, newest first.
+import { formatDuration } from '../model/units';
+import { runData, useRun } from '../store';
+
+export function RunLog() {
+  useRun((s) => s.version);
+  const d = runData();
+  const lines = [
+    ...d.logs.map((l) => ({ seq: l.seq, time: l.time, level: l.level ?? 'info', text: l.message })),
+    ...d.statuses.map((s) => ({ seq: s.seq, time: s.time, level: s.status === 'failed' || s.status === 'diverged' ? 'error' : 'info', text: `status: ${s.status}${s.message ? ` (${s.message})` : ''}` })),
+    ...d.checkpoints.map((c) => ({ seq: c.seq, time: c.time, level: 'info', text: `checkpoint ${c.name} (${c.reason})` })),
+  ].sort((a, b) => b.seq - a.seq);
+  if (!lines.length) return null;
+  return (
+    <details className="run-log" data-testid="run-log">
+      <summary>
+        Log <span className="muted">({lines.length})</span>
+      </summary>
+      <ol>
+        {lines.slice(0, 200).map((l) => (
+          <li key={`${l.seq}:${l.text}`} className={`log-${l.level}`}>
+            <span className="muted num">{formatDuration(l.time)}</span> {l.text}
+          </li>
+        ))}
+      </ol>
+    </details>
+  );
+}

@@ -1,0 +1,59 @@
+// The task's own views at the timeline's cursor (or the latest): whatever the task sent.
+import type { SampleView } from '../../api/types';
+import { runData, useRun } from '../store';
+import { Confusion } from './Confusion';
+import { DecisionBoundary } from './DecisionBoundary';
+import { ImageGrid, Reconstructions, VectorReconstructions } from './Grids';
+import { AttentionMap, CurvePlot, PointsPlot } from './Plots';
+import { Predictions } from './Predictions';
+import { GeneratedText, Sequences } from './TextViews';
+
+export function SampleViewOf({ view }: { view: SampleView }) {
+  switch (view.kind) {
+    case 'decision_boundary':
+      return <DecisionBoundary view={view} />;
+    case 'predictions':
+      return <Predictions view={view} />;
+    case 'confusion_matrix':
+      return <Confusion view={view} />;
+    case 'image_grid':
+      return <ImageGrid view={view} />;
+    case 'reconstructions':
+      return <Reconstructions view={view} />;
+    case 'vector_reconstructions':
+      return <VectorReconstructions view={view} />;
+    case 'text':
+      return <GeneratedText view={view} />;
+    case 'sequences':
+      return <Sequences view={view} />;
+    case 'attention':
+      return <AttentionMap view={view} />;
+    case 'curve':
+      return <CurvePlot view={view} />;
+    case 'points':
+      return <PointsPlot view={view} />;
+  }
+}
+
+/** Kinds shown first: the pictures, then the tables. */
+const ORDER: SampleView['kind'][] = ['decision_boundary', 'curve', 'points', 'image_grid', 'reconstructions', 'attention', 'text', 'predictions', 'sequences', 'confusion_matrix', 'vector_reconstructions'];
+
+export function SamplesPanel({ only }: { only?: SampleView['kind'][] }) {
+  useRun((s) => s.version);
+  const cursor = useRun((s) => s.cursor);
+  const set = runData().samplesAt(cursor);
+  if (!set) return <p className="muted chart-empty">The task's samples (predictions, boundaries, images, text) appear after the first epoch.</p>;
+  const views = [...set.views].filter((v) => !only || only.includes(v.kind)).sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+  return (
+    <section className="samples" data-testid="samples" data-step={set.step}>
+      <p className="muted small">
+        After epoch {(set.epoch ?? 0) + 1} (step {set.step})
+      </p>
+      <div className="sample-views">
+        {views.map((v, i) => (
+          <SampleViewOf key={`${set.seq}:${i}`} view={v} />
+        ))}
+      </div>
+    </section>
+  );
+}

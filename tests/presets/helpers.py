@@ -1,0 +1,129 @@
+"""The presets as tests see them: every document in graphs/, its dataset loaded the way
+an offline machine loads it, and small training runs whose events are kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import layerlab
+from layerlab.graph.document import GraphDocument
+from layerlab.train.config import TrainingConfig, config_of
+from layerlab.train.data import LoadedDataset
+from layerlab.train.data.base import Split
+from layerlab.train.data.official import OFFICIAL_FILES
+from layerlab.train.data.registry import SubstitutableSource, get_source
+from layerlab.train.events import Event, HealthEvent, LogEvent, MetricsEvent
+from layerlab.train.loop import FitResult, RunOptions
+from layerlab.train.runner import load_data, train_document
+from tests.conftest import GRAPHS, SHARED_DATASETS
+
+PRESET_PATHS = sorted(GRAPHS.glob("*.json"))
+
+NEEDS_DOWNLOAD = frozenset(OFFICIAL_FILES)
+"""Datasets whose files come from the internet (MNIST, CIFAR-10, tiny Shakespeare, ...);
+every other registered set is generated or bundled."""
+
+# Tiny Shakespeare's 65 characters: the GPT preset's embedding and head are sized to them,
+# so a stand-in corpus must use exactly these.
+SHAKESPEARE_VOCABULARY = (
+    "\n !$&',-.3:;?" + "".join(map(chr, range(65, 91))) + "".join(map(chr, range(97, 123)))
+)
+STAND_IN_LINES = (
+    "First Citizen:\nBefore we proceed any further, hear me speak.\n\n",
+    "All:\nSpeak, speak.\n\n",
+    "First Citizen:\nYou are all resolved rather to die than to famish?\n\n",
+)
+
+
+def preset_ids() -> list[str]:
+    return [path.stem for path in PRESET_PATHS]
+
+
+def load_preset(name: str) -> GraphDocument:
+    return layerlab.load_graph(GRAPHS / f"{name}.json")
+
+
+def substitutable(dataset: str | None) -> bool:
+    return dataset is not None and isinstance(get_source(dataset), SubstitutableSource)
+
+
+def stand_in_corpus(folder: Path) -> Path:
+    """A small text in tiny Shakespeare's layout and with its 65-character vocabulary,
+    for machines without ../shared/datasets."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = "".join(STAND_IN_LINES) * 40 + SHAKESPEARE_VOCABULARY + "\n"
+    (folder / "input.txt").write_text(text)
+    return folder
+
+
+def offline_data(config: TrainingConfig, empty_dir: Path) -> LoadedDataset:
+    """The config's dataset as a machine without internet loads it: MNIST and CIFAR-10
+    are absent from `empty_dir`, so their stand-ins load (and say so); tiny Shakespeare
+    comes from the shared copy, or a stand-in corpus when that is absent too."""
+    options: dict[str, Any] = dict(config.dataset_options)
+    if config.dataset == "tiny_shakespeare":
+        shared = SHARED_DATASETS / "tinyshakespeare"
+        folder = shared if (shared / "input.txt").is_file() else empty_dir / "stand_in_text"
+        options["path"] = str(folder if folder == shared else stand_in_corpus(folder))
+    return load_data(
+        config.with_overrides(dataset_options=options), empty_dir, allow_substitute=True
+    )
+
+
+def shrink(data: LoadedDataset, train: int, val: int) -> LoadedDataset:
+    """The first `train` and `val` samples: a smoke run needs few."""
+    info = data.info.model_copy(
+        update={"train_size": min(train, len(data.train)), "val_size": min(val, len(data.val))}
+    )
+    return LoadedDataset(
+        info,
+        Split(data.train.x[:train], data.train.y[:train]),
+        Split(data.val.x[:val], data.val.y[:val]),
+        data.extras,
+    )
+
+
+@dataclass
+class Run:
+    config: TrainingConfig
+    data: LoadedDataset
+    result: FitResult
+    events: list[Event]
+
+    def series(self, key: str) -> list[float]:
+        """Every step's value of a scalar (train/loss, train/d_loss, ...), in order."""
+        return [
+            float(value)
+            for e in self.events
+            if isinstance(e, MetricsEvent) and (value := e.values.get(key)) is not None
+        ]
+
+    def logs(self) -> list[str]:
+        return [e.message for e in self.events if isinstance(e, LogEvent)]
+
+    def raised(self, diagnosis: str) -> list[HealthEvent]:
+        return [
+            e
+            for e in self.events
+            if isinstance(e, HealthEvent) and e.diagnosis == diagnosis and e.active
+        ]
+
+
+def train(doc: GraphDocument, config: TrainingConfig, data: LoadedDataset) -> Run:
+    events: list[Event] = []
+    result = train_document(doc, config, data=data, options=RunOptions(sink=events.append))
+    assert result.status == "finished", result.message
+    return Run(config, data, result, events)
+
+
+def preset_config(doc: GraphDocument, **overrides: Any) -> TrainingConfig:
+    return config_of(doc).with_overrides(device="cpu", **overrides)
+
+
+def skip_without(path: Path) -> None:
+    if not path.exists():
+        pytest.skip(f"{path} is absent")

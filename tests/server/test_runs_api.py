@@ -1,0 +1,364 @@
+"""`/api/runs` over REST, on SQLite and PostgreSQL, with workers played by hand
+(`FakeWorker` speaks the worker protocol): validation before queueing, listing and
+reading, control, deletion, per-client limits, memory matching, and what a lease
+allows a worker to write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from layerlab.worker.protocol import (
+    Closed,
+    ControlRequest,
+    Lease,
+    ProtocolError,
+    Refused,
+    Release,
+    RunResult,
+)
+from tests.server.conftest import Databases
+from tests.worker.harness import (
+    WORKER_TOKEN,
+    Api,
+    FakeWorker,
+    checkpoint_headers,
+    fake_pack,
+    moons_document,
+    pump_all,
+    seqs,
+    serving,
+    synthetic_events,
+    wait_for,
+)
+
+
+@pytest.fixture
+def database_url(backend: str, databases: Databases) -> str:
+    return databases.new(backend)
+
+
+def _broken() -> dict[str, Any]:
+    document = moons_document()
+    document["nodes"][1]["params"] = {"out_features": 0}  # fc1: not a valid size
+    return document
+
+
+def test_a_run_is_checked_completely_before_it_is_queued(tmp_path: Path, database_url: str) -> None:
+    with serving(tmp_path, database_url) as live, live.client() as client:
+        broken = client.post("/api/runs", json={"document": _broken()})
+        assert broken.status_code == 422
+        assert broken.json()["issues"][0]["node_id"] == "fc1"
+
+        bad_config = client.post(
+            "/api/runs", json={"document": moons_document(), "config": {"lr": -1}}
+        )
+        assert bad_config.status_code == 422
+        assert (
+            bad_config.json()["code"] == "invalid_config" and "lr" in bad_config.json()["message"]
+        )
+
+        unknown = client.post(
+            "/api/runs", json={"document": moons_document(), "config": {"dataset": "moonz"}}
+        )
+        assert unknown.status_code == 422 and unknown.json()["code"] == "invalid_dataset"
+        assert "moons" in unknown.json()["message"]  # did you mean
+
+        nothing = moons_document()
+        del nothing["training"]["dataset"]
+        assert (
+            client.post("/api/runs", json={"document": nothing}).json()["code"] == "invalid_config"
+        )
+
+        assert client.post("/api/runs", json={}).status_code == 422
+        both = {"document": moons_document(), "graph_id": "g_0123456789ab"}
+        assert client.post("/api/runs", json=both).status_code == 422
+        missing = client.post("/api/runs", json={"graph_id": "g_0123456789ab"})
+        assert missing.status_code == 404
+        nan = client.post(
+            "/api/runs", content=b'{"document": {"name": "x", "nodes": [], "edges": []}, "x": NaN}'
+        )
+        assert nan.status_code == 422
+        assert client.get("/api/runs").json()["total"] == 0  # none of them was queued
+
+
+def test_runs_are_listed_read_stopped_and_deleted(tmp_path: Path, database_url: str) -> None:
+    with serving(tmp_path, database_url) as live, live.client() as client:
+        api = Api(client)
+        graph = client.post("/api/graphs", json=moons_document()).json()
+        from_graph = client.post(
+            "/api/runs", json={"graph_id": graph["id"], "graph_version": 1, "config": {"epochs": 7}}
+        )
+        assert from_graph.status_code == 201, from_graph.text
+        run = from_graph.json()
+        assert from_graph.headers["location"] == f"/api/runs/{run['id']}"
+        assert run["status"] == "queued" and run["attempt"] == 0 and run["graph_id"] == graph["id"]
+        assert run["config"]["epochs"] == 7 and run["document"]["name"] == "moons-mlp"
+        assert run["memory_bytes"] > 0
+        other = api.create(moons_document())
+
+        listed = client.get("/api/runs", params={"status": "queued"}).json()
+        assert listed["total"] == 2 and {r["id"] for r in listed["items"]} == {run["id"], other}
+        by_graph = client.get("/api/runs", params={"graph_id": graph["id"]}).json()
+        assert [r["id"] for r in by_graph["items"]] == [run["id"]]
+        assert client.get("/api/runs", params={"status": "nonsense"}).status_code == 422
+
+        assert api.events(run["id"]) == []
+        stopped = api.control(run["id"], "stop")
+        assert stopped.status_code == 200 and stopped.json()["status"] == "stopped"
+        events = api.events(run["id"])
+        assert seqs(events) == [1] and events[0]["status"] == "stopped"
+        assert api.control(run["id"], "stop").status_code == 409
+        assert api.control(run["id"], "pause").json()["code"] == "run_ended"
+        assert client.get(f"/api/runs/{run['id']}/checkpoint").json()["code"] == "no_checkpoint"
+        assert (
+            client.get(f"/api/runs/{run['id']}/events", params={"types": "bogus"}).status_code
+            == 422
+        )
+
+        assert client.delete(f"/api/runs/{run['id']}").status_code == 204
+        assert client.get(f"/api/runs/{run['id']}").status_code == 404
+        assert client.get(f"/api/runs/{run['id']}/events").status_code == 404
+        assert client.delete(f"/api/runs/{run['id']}").status_code == 404
+        assert client.get("/api/runs/r_nothexdigits").status_code == 422
+
+
+def test_events_are_paged_and_filtered(tmp_path: Path, database_url: str) -> None:
+    with serving(tmp_path, database_url) as live, live.client() as client:
+        api = Api(client)
+        run_id = api.create(moons_document())
+        worker = FakeWorker(live.url)
+        lease = worker.lease()
+        assert lease.run == run_id and lease.attempt == 1 and lease.checkpoint is None
+        for i in range(3):
+            worker.ack(lease, worker.send_events(lease, synthetic_events(run_id, 400, i * 400)))
+        worker.ack(lease, worker.send_events(lease, [worker.log(lease, "hello")]))
+        page = client.get(f"/api/runs/{run_id}/events", params={"since": 10, "limit": 100}).json()
+        assert seqs(page["events"]) == list(range(11, 111)) and page["more"]
+        assert page["next_since"] == 110
+        logs = client.get(f"/api/runs/{run_id}/events", params={"types": "log,status"}).json()
+        assert [e["message"] for e in logs["events"]] == ["hello"]
+        assert seqs(api.events(run_id)) == list(range(1, 1202))
+        worker.close()
+
+
+def test_a_resent_batch_is_stored_once(tmp_path: Path, database_url: str) -> None:
+    with serving(tmp_path, database_url) as live, live.client() as client:
+        api = Api(client)
+        run_id = api.create(moons_document())
+        worker = FakeWorker(live.url)
+        lease = worker.lease()
+        events = synthetic_events(run_id, 5)
+        first = worker.ack(lease, worker.send_events(lease, events, batch_seq=1))
+        again = worker.ack(lease, worker.send_events(lease, events, batch_seq=1))
+        assert (first.first_seq, first.count) == (again.first_seq, again.count) == (1, 5)
+        worker.ack(lease, worker.send_events(lease, synthetic_events(run_id, 2, 5), batch_seq=2))
+        assert seqs(api.events(run_id)) == [1, 2, 3, 4, 5, 6, 7]
+        worker.close()
+
+
+def test_results_releases_and_control_requests(tmp_path: Path, database_url: str) -> None:
+    with serving(tmp_path, database_url) as live, live.client() as client:
+        api = Api(client)
+        worker = FakeWorker(live.url)
+        first = api.create(moons_document())
+        lease = worker.lease()
+        worker.send(RunResult(run=first, attempt=1, fencing=lease.fencing, status="finished"))
+        worker.expect(Closed)
+        assert api.run(first)["status"] == "finished" and api.run(first)["worker"] is None
+
+        second = api.create(moons_document())
+        lease = worker.lease()
+        assert lease.run == second
+        worker.send(Release(run=second, attempt=1, fencing=lease.fencing, reason="shutting down"))
+        worker.expect(Closed)
+        worker.leases.clear()
+        requeued = api.run(second)
+        assert requeued["status"] == "queued" and requeued["failures"] == 0
+        assert "shutting down" in api.events(second)[-1]["message"]
+
+        lease = worker.lease()
+        assert (lease.run, lease.attempt) == (second, 2) and api.run(second)["attempt"] == 2
+        paused = api.control(second, "pause").json()
+        assert paused["requested"] == "pause" and paused["status"] == "running"
+        assert worker.expect(ControlRequest).action == "pause"
+        status = {
+            "seq": 0,
+            "run": second,
+            "step": 3,
+            "time": 0.1,
+            "type": "status",
+            "status": "paused",
+        }
+        from layerlab.train.events import EVENT_ADAPTER
+
+        worker.ack(lease, worker.send_events(lease, [EVENT_ADAPTER.validate_python(status)]))
+        wait_for(lambda: api.run(second)["status"] == "paused", 10, "the run to show paused")
+        api.control(second, "resume")
+        assert worker.expect(ControlRequest).action == "resume"
+        assert api.run(second)["requested"] is None
+        api.control(second, "stop")
+        assert worker.expect(ControlRequest).action == "stop"
+        worker.send(RunResult(run=second, attempt=2, fencing=lease.fencing, status="stopped"))
+        worker.expect(Closed)
+        assert api.run(second)["status"] == "stopped"
+        worker.close()
+
+
+def test_per_client_limits(tmp_path: Path, database_url: str) -> None:
+    limits = {"max_queued_runs_per_client": 2, "max_active_runs_per_client": 1}
+    with serving(tmp_path, database_url, **limits) as live, live.client() as client:
+        api = Api(client)
+        first, second = api.create(moons_document()), api.create(moons_document())
+        refused = client.post("/api/runs", json={"document": moons_document()})
+        assert refused.status_code == 429 and refused.json()["code"] == "too_many_runs"
+        assert refused.headers["retry-after"]
+
+        one, two = FakeWorker(live.url, "one"), FakeWorker(live.url, "two")
+        lease = one.lease()
+        assert lease.run == first
+        two.ready()
+        pump_all([one, two], 1.5)  # idle, ready, and yet: the client has its one active run
+        assert not two.leases and api.run(second)["status"] == "queued"
+        assert client.post("/api/runs", json={"document": moons_document()}).status_code == 201
+        one.send(RunResult(run=first, attempt=1, fencing=lease.fencing, status="finished"))
+        one.expect(Closed)
+        assert two.expect(Lease).run == second
+        one.close()
+        two.close()
+
+
+def test_runs_go_to_workers_with_enough_memory(tmp_path: Path, database_url: str) -> None:
+    with serving(tmp_path, database_url) as live, live.client() as client:
+        api = Api(client)
+        run_id = api.create(moons_document())
+        need = api.run(run_id)["memory_bytes"]
+        small = FakeWorker(live.url, "small", memory=need // 2)
+        small.ready()
+        small.pump(1.0)
+        assert not small.leases
+        too_big = client.post("/api/runs", json={"document": moons_document()})
+        assert too_big.status_code == 422 and too_big.json()["code"] == "too_large_for_workers"
+        workers = client.get("/api/workers").json()
+        assert [w["name"] for w in workers] == ["small"] and not workers[0]["busy"]
+        big = FakeWorker(live.url, "big", memory=need * 100)
+        assert big.lease().run == run_id
+        small.close()
+        big.close()
+
+
+def test_a_lost_lease_is_fenced_off(tmp_path: Path, database_url: str) -> None:
+    with serving(tmp_path, database_url) as live, live.client() as client:
+        api = Api(client)
+        run_id = api.create(moons_document())
+        stale = FakeWorker(live.url, "stale")
+        old = stale.lease()
+        stale.ack(old, stale.send_events(old, synthetic_events(run_id, 3)))
+        pack = fake_pack(tmp_path / "pack.safetensors", 3)
+        url = f"/api/worker/runs/{run_id}/checkpoints/step-00000003"
+        stored = client.put(url, content=pack, headers=checkpoint_headers(stale, old))
+        assert stored.status_code == 201 and stored.json()["step"] == 3
+
+        # `stale` goes silent past its lease; another worker takes the run over.
+        fresh = FakeWorker(live.url, "fresh")
+        new = fresh.lease(timeout=30)
+        assert (new.run, new.attempt) == (run_id, 2) and new.fencing > old.fencing
+        assert new.checkpoint is not None and new.checkpoint.step == 3
+        run = api.run(run_id)
+        assert run["failures"] == 1 and run["worker"] == fresh.welcome.worker_id  # type: ignore[union-attr]
+        requeue = api.events(run_id)[-1]
+        assert requeue["status"] == "queued" and "lease expired" in requeue["message"]
+
+        # The server closed the silent worker's connection; it comes back, naming its lease.
+        assert stale.welcome is not None
+        back = FakeWorker(
+            live.url,
+            "stale",
+            worker_id=stale.welcome.worker_id,
+            worker_key=stale.welcome.worker_key,
+            runs=stale.held(),
+        )
+        assert back.welcome is not None and back.welcome.worker_id == stale.welcome.worker_id
+        assert back.welcome.kept == []
+        assert back.expect(Refused).code == "stale_lease"
+        back.send_events(old, synthetic_events(run_id, 2, 3))
+        refused = back.expect(Refused)
+        assert refused.code == "stale_lease" and refused.run == run_id
+        later = client.put(
+            f"/api/worker/runs/{run_id}/checkpoints/step-00000004",
+            content=pack,
+            headers=checkpoint_headers(back, old),
+        )
+        assert later.status_code == 409 and later.json()["code"] == "stale_lease"
+        assert seqs(api.events(run_id)) == [1, 2, 3, 4]  # nothing of the stale worker after
+
+        resumed = client.get(
+            f"/api/worker/runs/{run_id}/checkpoint", headers=checkpoint_headers(fresh, new)
+        )
+        assert resumed.status_code == 200 and resumed.content == pack
+        assert resumed.headers["x-layerlab-checkpoint"] == "step-00000003"
+        fresh.close()
+        back.close()
+
+
+def test_a_run_that_loses_every_worker_fails_after_three(tmp_path: Path) -> None:
+    with serving(tmp_path) as live, live.client() as client:
+        api = Api(client)
+        run_id = api.create(moons_document())
+        for attempt in (1, 2, 3):
+            worker = FakeWorker(live.url, f"doomed-{attempt}")
+            assert worker.lease(timeout=30).attempt == attempt
+            worker.close()  # and never comes back
+        failed = api.wait_status(run_id, "failed", 30)
+        assert failed["attempt"] == 3 and failed["failures"] == 3
+        assert failed["failure_reason"].startswith("worker lost 3 times: lease expired")
+        last = FakeWorker(live.url, "survivor")
+        last.ready()
+        last.pump(1.5)
+        assert not last.leases
+        last.close()
+
+
+# -- who may do what -------------------------------------------------------------------------
+
+
+def test_worker_and_user_tokens_do_not_mix(tmp_path: Path) -> None:
+    with serving(tmp_path, token="user-token-0123456789") as live, live.client() as client:
+        api = Api(client)
+        run_id = api.create(moons_document())
+        with httpx.Client(base_url=live.url) as anonymous:
+            as_worker = {"Authorization": f"Bearer {WORKER_TOKEN}"}
+            assert anonymous.get("/api/runs", headers=as_worker).status_code == 401
+            assert anonymous.post(f"/api/runs/{run_id}/stop", headers=as_worker).status_code == 401
+
+            user = FakeWorker(live.url, "impostor", token="user-token-0123456789")
+            assert isinstance(user.first, ProtocolError) and user.first.code == "unauthorized"
+            nobody = FakeWorker(live.url, "nobody", token="")
+            assert isinstance(nobody.first, ProtocolError)
+
+            owner = FakeWorker(live.url, "owner")
+            lease = owner.lease()
+            pack = fake_pack(tmp_path / "pack.safetensors", 1)
+            url = f"/api/worker/runs/{run_id}/checkpoints/step-00000001"
+            headers = checkpoint_headers(owner, lease)
+            with_user_token = {**headers, "Authorization": "Bearer user-token-0123456789"}
+            assert anonymous.put(url, content=pack, headers=with_user_token).status_code == 401
+            no_token = {k: v for k, v in headers.items() if k != "Authorization"}
+            assert anonymous.put(url, content=pack, headers=no_token).status_code == 401
+
+            # Another worker, with the worker token, cannot write to the owner's run.
+            intruder = FakeWorker(live.url, "intruder")
+            assert intruder.welcome is not None
+            intruder.send_events(lease, synthetic_events(run_id, 1))
+            assert intruder.expect(Refused).code == "stale_lease"
+            theirs = checkpoint_headers(intruder, lease)  # the owner's fencing token
+            assert anonymous.put(url, content=pack, headers=theirs).status_code == 409
+            borrowed_id = {**theirs, "X-LayerLab-Worker": owner.welcome.worker_id}  # type: ignore[union-attr]
+            assert anonymous.put(url, content=pack, headers=borrowed_id).status_code == 403
+            assert anonymous.put(url, content=pack, headers=headers).status_code == 201
+            assert api.events(run_id) == []
+            owner.close()
+            intruder.close()

@@ -29,13 +29,17 @@ class Verdict:
     """Classes judged for at least COVERAGE_SHARE of the samples."""
     entropy: float
     """Entropy of the judged-class histogram over log(classes): 1.0 is perfectly even."""
+    shares: tuple[float, ...]
+    """Share of the samples judged as each class."""
     accuracy: float | None = None
     """Share judged as their labels, when the images have labels (reconstructions)."""
 
     def text(self) -> str:
+        rarest = min(range(len(self.shares)), key=self.shares.__getitem__)
         parts = [
             f"judge confidence {self.confidence:.3f}",
-            f"classes {self.classes_covered}/10",
+            f"classes {self.classes_covered}/{len(self.shares)} "
+            f"(rarest: {rarest} at {self.shares[rarest]:.1%})",
             f"class entropy {self.entropy:.2f}",
         ]
         if self.accuracy is not None:
@@ -71,6 +75,7 @@ class Judge:
             confidence=float(confidence.double().mean()),
             classes_covered=int((shares >= COVERAGE_SHARE).sum()),
             entropy=entropy,
+            shares=tuple(float(share) for share in shares),
             accuracy=accuracy,
         )
 

@@ -74,7 +74,6 @@ SMOKE: dict[str, Smoke] = {
     "mlp_playground": Smoke(factor=2.0),
     "mlp_regression": Smoke(factor=2.5),
     "lenet5_mnist": Smoke(factor=4.0),
-    "vit_tiny_mnist": Smoke(factor=1.5),
     "resnet20_cifar10": Smoke(factor=5.0),
     "rnn_sine": Smoke(factor=8.0),
     "gru_sine": Smoke(factor=8.0),
@@ -110,6 +109,7 @@ SMOKE: dict[str, Smoke] = {
     ),
     "vae_mnist": Smoke(factor=1.3, steps=80, why="BCE on grey pixels has a floor above zero"),
     "transformer_seq2seq": Smoke(factor=1.3, steps=80, why="the first 50 steps warm the lr up"),
+    "vit_tiny_mnist": Smoke(factor=2.0, steps=80, why="the first 100 steps warm the lr up"),
     "lstm_parity": Smoke(
         factor=1.4, steps=200, why="parity gives no gradient signal until the XOR is found"
     ),

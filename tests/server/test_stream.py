@@ -200,7 +200,12 @@ def _sample_hub(hub: Hub) -> int:
 
 def test_a_stalled_viewer_slows_nobody_stays_bounded_and_is_resynced(tmp_path: Path) -> None:
     runs = RunSettings(
-        **{**FAST.model_dump(), "viewer_queue_events": 2000, "viewer_queue_bytes": 2**20}
+        **{
+            **FAST.model_dump(),
+            "viewer_queue_events": 2000,
+            "viewer_queue_bytes": 3 * 2**20,
+            "send_timeout_s": 60.0,  # stalled, not dead: it reads in the end
+        }
     )
     with serving(tmp_path, runs=runs) as live, live.client() as client:
         api = Api(client)
@@ -239,10 +244,10 @@ def _stall_and_resync(
 
     reading = threading.Thread(target=read, daemon=True)
     reading.start()
-    # 1,200 events of 8 kB: far more than the stalled viewer's socket and queue hold.
+    # 1,500 events of 8 kB: far more than the stalled viewer's socket and queue hold.
     playing = threading.Thread(
         target=stream_run,
-        args=(worker, lease, 1200),
+        args=(worker, lease, 1500),
         kwargs={"batch": 10, "pause_s": 0.01, "payload_bytes": 8000, "sent_at": sent_at},
         daemon=True,
     )
@@ -260,7 +265,8 @@ def _stall_and_resync(
     assert reader.events == stored
     assert not reader.resyncs
     latencies = [received_at[step] - sent_at[step] for step in sent_at]
-    assert statistics.quantiles(latencies, n=20)[18] < 1.0, "p95 latency of the reader"
+    # (Server, player and reader share this process and its GIL: a loose bound.)
+    assert statistics.quantiles(latencies, n=20)[18] < 2.0, "p95 latency of the reader"
     assert played_in < 60
     # The stalled one never held more than its bound, and overflowed.
     assert peak <= runs.viewer_queue_bytes + 16 * 1024

@@ -58,25 +58,26 @@ class Subscription:
     events: int = 0
     bytes: int = 0
     overflowed: bool = False
-    drops: int = 0
     closed: bool = False
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def put(self, items: list[Item], count: int, size: int) -> None:
-        """Queue `items` (`count` events, `size` bytes of JSON in all)."""
+    def put(self, items: list[Item], count: int, size: int) -> bool:
+        """Queue `items` (`count` events, `size` bytes of JSON in all); True if that
+        overflowed the queue (and dropped what it held)."""
         if self.closed:
-            return
+            return False
+        overflow = False
         if self.events + count > self.max_events or self.bytes + size > self.max_bytes:
             # Too far behind: drop what waits (run messages are kept: they are few
             # and say where the run stands) and go on from the newest.
             self.queue = deque(i for i in self.queue if isinstance(i, RunItem))
             self.events, self.bytes = 0, sum(len(i.json) for i in self.queue)
-            self.overflowed = True
-            self.drops += 1
+            self.overflowed = overflow = True
         self.queue.extend(items)
         self.events += count
         self.bytes += size
         self._wake.set()
+        return overflow
 
     def take_now(self) -> Taken:
         items = list(self.queue)
@@ -114,6 +115,8 @@ class Hub:
         self.settings = settings
         self._subscribers: dict[str, set[Subscription]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self.overflows = 0
+        """Times a viewer fell behind and was resynced, since the server started."""
 
     @asynccontextmanager
     async def writing(self, run_id: str) -> AsyncIterator[None]:
@@ -144,12 +147,12 @@ class Hub:
         items: list[Item] = list(events)
         size = sum(len(e.json) for e in events)
         for subscription in self._subscribers.get(run_id, ()):
-            subscription.put(items, len(events), size)
+            self.overflows += subscription.put(items, len(events), size)
 
     def publish_run(self, run_id: str, message_json: str) -> None:
         item = RunItem(message_json)
         for subscription in self._subscribers.get(run_id, ()):
-            subscription.put([item], 0, len(message_json))
+            self.overflows += subscription.put([item], 0, len(message_json))
 
     def close_run(self, run_id: str) -> None:
         """The run is gone (deleted): end its viewers' streams."""
@@ -165,5 +168,5 @@ class Hub:
             queued_events=sum(s.events for s in subs),
             queued_bytes=sum(s.bytes for s in subs),
             max_subscriber_bytes=max((s.bytes for s in subs), default=0),
-            overflows=sum(s.drops for s in subs),
+            overflows=self.overflows,
         )

@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import secrets
 import signal
 import socket
@@ -225,8 +226,13 @@ def measure(
     created = client.post("/api/runs", json={"document": doc})
     created.raise_for_status()
     run_id = created.json()["id"]
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     received, joined = (
         watch_from(base, run_id, viewers, processes) if viewers else ([], time.time())
+    )
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    viewer_cpu = (children.ru_utime + children.ru_stime) - (
+        children_before.ru_utime + children_before.ru_stime
     )
     wait_until(
         lambda: client.get(f"/api/runs/{run_id}").json()["status"] in TERMINAL, 600, "the run"
@@ -276,6 +282,7 @@ def measure(
         "wall_s": round(wall, 2),
         "server_cpu_s": round(server_cpu, 2),
         "worker_cpu_s": round(worker_cpu, 2),
+        "viewers_cpu_s": round(viewer_cpu, 2),
         "viewer_processes": max(1, min(processes, viewers)) if viewers else 0,
         "latency_p95_ms_by_type": {
             kind: round(sorted(values)[int(len(values) * 0.95)], 1)

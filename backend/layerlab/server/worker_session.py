@@ -27,6 +27,7 @@ from layerlab.store import workers as worker_store
 from layerlab.store.db import Database
 from layerlab.store.event_codec import to_new_event
 from layerlab.store.events import StaleLease, ingest_batch
+from layerlab.store.fencing import check_lease
 from layerlab.store.runs import RunNotFound
 from layerlab.train.events import StatusEvent
 from layerlab.worker.protocol import (
@@ -222,7 +223,7 @@ class WorkerSession:
             return
         await in_session(
             self.database,
-            lambda s: leases.check_lease(s, run_id, connection.worker_id, fencing),
+            lambda s: check_lease(s, run_id, connection.worker_id, fencing),
         )
         self._owned.add((run_id, fencing))
 

@@ -18,15 +18,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, NoReturn
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from layerlab.store.event_codec import to_new_event
-from layerlab.store.events import StaleLease
-from layerlab.store.runs import RunNotFound, latest_checkpoint
-from layerlab.store.tables import Checkpoint, Run, RunEvent, Worker
+from layerlab.store.fencing import raise_stale
+from layerlab.store.run_checkpoints import checkpoint_name
+from layerlab.store.runs import latest_checkpoint
+from layerlab.store.tables import Run, RunEvent, Worker
 from layerlab.store.types import utcnow
 from layerlab.train.events import RunStatus, StatusEvent
 
@@ -70,15 +71,6 @@ class StatusChange:
     run_id: str
     status: str
     event: RunEvent | None
-
-
-def checkpoint_path(run_id: str, name: str) -> str:
-    """What `checkpoints.path` holds: the run's folder and the checkpoint's name."""
-    return f"{run_id}/{name}"
-
-
-def checkpoint_name(path: str) -> str:
-    return path.rsplit("/", 1)[-1]
 
 
 def _deadline(lease_s: float) -> datetime:
@@ -185,17 +177,6 @@ def grant_lease(
 # -- holding --------------------------------------------------------------------------
 
 
-def check_lease(session: Session, run_id: str, worker_id: str, fencing_token: int) -> Run:
-    """The run, if `worker_id` holds its lease with this token; else StaleLease
-    (RunNotFound when the run does not exist)."""
-    run = session.get(Run, run_id)
-    if run is None:
-        raise RunNotFound(run_id)
-    if run.lease_owner != worker_id or run.fencing_token != fencing_token:
-        raise StaleLease(run_id, fencing_token, run.fencing_token)
-    return run
-
-
 def renew_leases(
     session: Session, worker_id: str, held: list[HeldLease], lease_s: float
 ) -> list[HeldLease]:
@@ -264,51 +245,6 @@ def set_reported_status(
     return bool(getattr(result, "rowcount", 0))
 
 
-def add_checkpoint(
-    session: Session,
-    run_id: str,
-    worker_id: str,
-    fencing_token: int,
-    step: int,
-    path: str,
-    keep: int,
-) -> list[str]:
-    """Record a checkpoint the lease holder uploaded (StaleLease if it holds no lease),
-    and forget all but the run's newest `keep`; returns the forgotten paths, for the
-    caller to delete their files."""
-    held = session.execute(
-        update(Run)
-        .where(Run.id == run_id, Run.lease_owner == worker_id, Run.fencing_token == fencing_token)
-        .values(fencing_token=Run.fencing_token)  # takes the row's lock; changes nothing
-        .returning(Run.attempt)
-        .execution_options(synchronize_session=False)
-    ).first()
-    if held is None:
-        _raise_stale(session, run_id, fencing_token)
-    known = session.scalars(
-        select(Checkpoint).where(Checkpoint.run_id == run_id, Checkpoint.path == path)
-    ).first()
-    if known is None:  # else: the same upload again (its answer was lost)
-        session.add(
-            Checkpoint(
-                run_id=run_id, attempt=held.attempt, step=step, path=path, created_at=utcnow()
-            )
-        )
-        session.flush()
-    older = list(
-        session.scalars(
-            select(Checkpoint)
-            .where(Checkpoint.run_id == run_id)
-            .order_by(Checkpoint.step.desc(), Checkpoint.id.desc())
-            .offset(keep)
-        )
-    )
-    for row in older:
-        session.delete(row)
-    session.commit()
-    return [row.path for row in older if row.path != path]
-
-
 # -- ending -----------------------------------------------------------------------------
 
 
@@ -361,7 +297,7 @@ def finish_lease(
     if status in ("failed", "diverged"):
         values["failure_reason"] = message
     if _take_back(session, run_id, held, values, with_event=False) is None:
-        _raise_stale(session, run_id, fencing_token)
+        raise_stale(session, run_id, fencing_token)
     session.commit()
     return StatusChange(run_id, status, None)
 
@@ -374,7 +310,7 @@ def release_lease(
     held = and_(Run.lease_owner == worker_id, Run.fencing_token == fencing_token)
     row = _take_back(session, run_id, held, {}, with_event=True)
     if row is None:
-        _raise_stale(session, run_id, fencing_token)
+        raise_stale(session, run_id, fencing_token)
     status: RunStatus
     if row.control == "stop":
         status, message = "stopped", f"stopped: {reason}; the last checkpoint is kept"
@@ -429,11 +365,3 @@ def expire_lease(session: Session, lease: ExpiredLease, reason: str) -> StatusCh
     event = add_status_event(session, lease.run_id, row.last_seq, row.attempt, status, message)
     session.commit()
     return StatusChange(lease.run_id, status, event)
-
-
-def _raise_stale(session: Session, run_id: str, fencing_token: int) -> NoReturn:
-    session.rollback()
-    current = session.scalar(select(Run.fencing_token).where(Run.id == run_id))
-    if current is None:
-        raise RunNotFound(run_id)
-    raise StaleLease(run_id, fencing_token, current)

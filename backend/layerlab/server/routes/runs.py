@@ -28,7 +28,7 @@ from layerlab.store import run_control
 from layerlab.store.db import Database
 from layerlab.store.event_codec import to_event
 from layerlab.store.events import MAX_PAGE, read_events
-from layerlab.store.leases import checkpoint_name
+from layerlab.store.run_checkpoints import checkpoint_name
 from layerlab.store.runs import RUN_ID_PATTERN, NewRun, RunNotFound, create_run, get_run
 from layerlab.store.runs import latest_checkpoint as latest_checkpoint_row
 from layerlab.train.config import TrainingConfig

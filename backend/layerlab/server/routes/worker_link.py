@@ -21,10 +21,11 @@ from layerlab.server.run_io import in_session
 from layerlab.server.run_schemas import CheckpointStored
 from layerlab.server.settings import Settings
 from layerlab.server.worker_session import WorkerSession
-from layerlab.store import leases
+from layerlab.store import run_checkpoints
 from layerlab.store import workers as worker_store
 from layerlab.store.db import Database
 from layerlab.store.events import StaleLease
+from layerlab.store.fencing import check_lease
 from layerlab.store.runs import RUN_ID_PATTERN, WORKER_ID_PATTERN, RunNotFound
 from layerlab.store.runs import latest_checkpoint as latest_checkpoint_row
 from layerlab.worker.pack import PackError
@@ -91,7 +92,7 @@ async def worker_lease(
         if not worker_store.verify_key(session, worker_id, worker_key):
             raise ApiError(403, "forbidden", "unknown worker or wrong worker key")
         try:
-            leases.check_lease(session, run_id, worker_id, fencing)
+            check_lease(session, run_id, worker_id, fencing)
         except RunNotFound as exc:
             raise ApiError(404, "not_found", str(exc)) from None
         except StaleLease as exc:
@@ -134,7 +135,7 @@ async def upload_checkpoint(
 ) -> CheckpointStored:
     files = CheckpointFiles(settings.checkpoints)
     upload = files.temporary(lease.run_id)
-    stored_path = leases.checkpoint_path(lease.run_id, name)
+    stored_path = run_checkpoints.checkpoint_path(lease.run_id, name)
     try:
         await _receive(request, anyio.Path(upload), settings.runs.max_checkpoint_bytes)
         step = await run_cpu(request, lambda: files.commit(upload, stored_path))
@@ -144,7 +145,7 @@ async def upload_checkpoint(
         upload.unlink(missing_ok=True)
 
     def record(session: Session) -> list[str]:
-        return leases.add_checkpoint(
+        return run_checkpoints.add_checkpoint(
             session,
             lease.run_id,
             lease.worker_id,
@@ -180,7 +181,7 @@ async def download_checkpoint(
     row = await in_session(_database(request), lambda s: latest_checkpoint_row(s, lease.run_id))
     if row is None:
         raise ApiError(404, "no_checkpoint", f"run {lease.run_id} has no checkpoint")
-    name = leases.checkpoint_name(row.path)
+    name = run_checkpoints.checkpoint_name(row.path)
     return FileResponse(
         CheckpointFiles(settings.checkpoints).pack(row.path),
         media_type="application/octet-stream",

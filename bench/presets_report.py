@@ -9,8 +9,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import common
-
 Outcome = Literal["passed", "FAILED", "reported", "skipped", "error"]
 
 
@@ -37,6 +35,8 @@ def seconds(value: float | None) -> str:
 
 
 HEADERS = ("preset", "data", "time (wall / CPU)", "steps", "metric", "bar", "result")
+ALIGN = ("---", "---", "---:", "---:", "---", "---", "---")
+"""Markdown alignment: text left, numbers right."""
 
 
 def cells(row: RowResult) -> list[str]:
@@ -88,7 +88,8 @@ def merge_previous(rows: list[RowResult], results_dir: Path, order: list[str]) -
 
 
 def markdown(rows: list[RowResult], environment: dict[str, Any]) -> str:
-    table = common.markdown_table(HEADERS, [[markdown_cell(c) for c in cells(row)] for row in rows])
+    body = [[markdown_cell(cell) for cell in cells(row)] for row in rows]
+    table = "\n".join("| " + " | ".join(line) + " |" for line in [HEADERS, ALIGN, *body])
     load = environment["load_average"]
     total_s = sum(row.wall_s or 0.0 for row in rows)
     dates = sorted({row.date for row in rows})

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import layerlab
 from layerlab.graph.document import GraphDocument
 from layerlab.train.config import TrainingConfig, config_of
@@ -122,8 +120,3 @@ def train(doc: GraphDocument, config: TrainingConfig, data: LoadedDataset) -> Ru
 
 def preset_config(doc: GraphDocument, **overrides: Any) -> TrainingConfig:
     return config_of(doc).with_overrides(device="cpu", **overrides)
-
-
-def skip_without(path: Path) -> None:
-    if not path.exists():
-        pytest.skip(f"{path} is absent")

@@ -115,11 +115,12 @@ def input_specs(report: CheckResult) -> dict[str, tuple[tuple[int, ...], str]]:
 def smallest_vocabulary(doc: GraphDocument) -> int:
     """Token ids must be valid for every Embedding of the document, blocks included."""
     sizes = [
-        int(node.params["num_embeddings"])
+        node.params["num_embeddings"]
         for node in [*doc.nodes, *(n for block in doc.blocks for n in block.nodes)]
         if node.type == "Embedding"
     ]
-    return min(sizes, default=2)
+    # A block may take the size as a "$parameter"; the literal sizes bound the ids.
+    return min((size for size in sizes if isinstance(size, int)), default=2)
 
 
 def fixed_inputs(doc: GraphDocument, report: CheckResult, net: nn.Module) -> list[torch.Tensor]:

@@ -141,6 +141,10 @@ def test_killed_mid_epoch_and_during_a_checkpoint_write_a_run_ends_as_if_uninter
         assert kept is not None and api.run(run_id)["status"] == "running"
         first.signal(signal.SIGKILL)  # kill -9 mid-epoch
         first.wait()
+        # An upload already on the wire when SIGSTOP landed may still have been stored:
+        # the server's latest checkpoint once the worker is dead is the one to resume.
+        kept = server_checkpoint(client, run_id)
+        assert kept is not None
         reported = max(e["step"] for e in api.events(run_id))
 
         # Attempt 2 resumes from `kept` and is killed inside its first checkpoint write.

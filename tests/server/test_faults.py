@@ -169,7 +169,9 @@ def test_killed_mid_epoch_and_during_a_checkpoint_write_a_run_ends_as_if_uninter
         resumed = {e["message"] for e in statuses if e["message"].startswith("resumed from")}
         # (The faulty worker's own report may have died with it, unsent.)
         assert resumed == {f"resumed from step-{kept:08d} at step {kept}"}
-        assert 0 <= reported - kept <= EVERY, "at most one checkpoint interval is redone"
+        # Events are batched, so those reported may trail the checkpoint; what matters is
+        # that no more than one interval past it is redone.
+        assert reported - kept <= EVERY, "at most one checkpoint interval is redone"
         assert same_weights(api.weights(run_id), uninterrupted_weights(long_document()))
 
 

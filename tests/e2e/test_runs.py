@@ -281,6 +281,66 @@ def test_open_a_finished_run_and_compare_two(run_page: Page, rest: Rest) -> None
     expect(page.get_by_test_id("save-state")).to_have_attribute("data-state", "saved")
 
 
+def test_fork_a_run_from_a_checkpoint_with_edited_settings(run_page: Page, rest: Rest) -> None:
+    page = run_page
+    source = rest.create(moons_document(epochs=3))
+    rest.wait(source, TERMINAL)
+    kept = rest.call("GET", f"/api/runs/{source}/checkpoints")
+    assert kept, "a finished run keeps its checkpoints"
+
+    page.goto(f"/#/runs/{source}")
+    expect_status(page, "finished")
+    expect(page.get_by_test_id("run-device")).to_have_text("cpu")  # where it trained
+    expect(page.get_by_test_id("run-fork-origin")).to_have_count(0)
+
+    # Escape closes the dialog without starting anything.
+    page.get_by_test_id("fork").click()
+    expect(page.get_by_test_id("fork-dialog")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("fork-dialog")).to_have_count(0)
+
+    page.get_by_test_id("fork").click()
+    dialog = page.get_by_test_id("fork-dialog")
+    checkpoint = dialog.get_by_test_id("fork-checkpoint")
+    expect(checkpoint).to_have_value(kept[0]["name"])  # the latest, when following the end
+    expect(checkpoint.locator("option")).to_have_count(len(kept))
+    expect(dialog.get_by_test_id("fork-changes")).to_have_text("Same settings as this run.")
+    dialog.get_by_test_id("fork-lr").fill("0.003")
+    dialog.get_by_test_id("fork-epochs").fill("2")
+    dialog.get_by_test_id("fork-optimizer").select_option("sgd")
+    expect(dialog.get_by_test_id("fork-changes")).to_have_text(
+        "Changes: optimizer adam → sgd, lr 0.01 → 0.003, epochs 3 → 2"
+    )
+    dialog.get_by_test_id("fork-lr").fill("-1")  # refused in the form, not sent
+    expect(dialog.get_by_test_id("fork-lr-error")).to_be_visible()
+    dialog.get_by_test_id("fork-lr").fill("0.003")
+    screenshot(page, "run-fork-dialog")
+    dialog.get_by_test_id("fork-start").click()
+
+    expect(page).not_to_have_url(re.compile(f"#/runs/{source}$"))
+    fork_id = page.url.rsplit("/", 1)[-1]
+    expect(page.get_by_test_id("run-fork-origin")).to_contain_text(source)
+    expect(page.get_by_test_id("run-fork-origin")).to_contain_text(f"step {kept[0]['step']:,}")
+    expect_status(page, "finished")
+    fork = rest.run(fork_id)
+    assert fork["fork"] == {"run": source, "checkpoint": kept[0]["name"], "step": kept[0]["step"]}
+    assert (fork["config"]["lr"], fork["config"]["epochs"], fork["config"]["optimizer"]) == (
+        0.003,
+        2,
+        "sgd",
+    )
+    assert fork["document"] == rest.run(source)["document"]
+    stored = rest.loss_points(fork_id)
+    expect(page.get_by_test_id("loss-chart")).to_have_attribute("data-points", str(stored))
+
+    # The origin links back; the runs list marks the fork.
+    page.get_by_test_id("run-fork-origin").get_by_role("link").click()
+    expect(page).to_have_url(re.compile(f"#/runs/{source}$"))
+    expect_status(page, "finished")
+    page.get_by_test_id("runs-link").click()
+    expect(page.get_by_test_id(f"forked-{fork_id}")).to_contain_text(source)
+
+
 def _event(seq: int, kind: str, step: int, **payload: Any) -> dict[str, Any]:
     return {
         "seq": seq,

@@ -74,6 +74,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/api/runs/{run_id}"): Sample(200),
     ("GET", "/api/runs/{run_id}/events"): Sample(200),
     ("GET", "/api/runs/{run_id}/checkpoint"): Sample(404),  # none yet: it never trained
+    ("GET", "/api/runs/{run_id}/checkpoints"): Sample(200),  # an empty list
     ("POST", "/api/runs/{run_id}/pause"): Sample(200),
     ("POST", "/api/runs/{run_id}/resume"): Sample(200),
     ("POST", "/api/runs/{run_id}/stop"): Sample(200),
@@ -95,6 +96,7 @@ WEBSOCKETS_TESTED_ELSEWHERE: set[str] = {
 WORKER_ROUTES_TESTED_ELSEWHERE = {
     "/api/worker/runs/{run_id}/checkpoints/{name}",
     "/api/worker/runs/{run_id}/checkpoint",
+    "/api/worker/runs/{run_id}/start-weights",
 }
 
 

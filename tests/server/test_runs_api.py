@@ -360,5 +360,13 @@ def test_worker_and_user_tokens_do_not_mix(tmp_path: Path) -> None:
             assert anonymous.put(url, content=pack, headers=borrowed_id).status_code == 403
             assert anonymous.put(url, content=pack, headers=headers).status_code == 201
             assert api.events(run_id) == []
+
+            # A fork's start weights: the lease holder only (this run is no fork).
+            start = f"/api/worker/runs/{run_id}/start-weights"
+            assert anonymous.get(start, headers=with_user_token).status_code == 401
+            assert anonymous.get(start, headers=theirs).status_code == 409
+            assert anonymous.get(start, headers=borrowed_id).status_code == 403
+            none = anonymous.get(start, headers=headers)
+            assert none.status_code == 404 and none.json()["code"] == "no_start_weights"
             owner.close()
             intruder.close()

@@ -266,3 +266,15 @@ def test_deleting_a_graph_keeps_its_runs(database: Database) -> None:
         session.expire_all()
         kept = runs.get_run(session, run.id)
         assert kept.graph_id is None and kept.document == lenet()
+
+
+def test_a_runs_device_is_the_workers_unless_it_asked_for_another() -> None:
+    from layerlab.store.leases import training_device
+
+    gpu = "cuda:0 (NVIDIA H100 80GB HBM3)"
+    assert training_device("auto", gpu) == gpu
+    assert training_device("cuda", gpu) == gpu
+    assert training_device("cuda:0", gpu) == gpu
+    assert training_device("cpu", gpu) == "cpu"  # the run asked for the CPU
+    assert training_device("auto", "cpu") == "cpu"
+    assert training_device("cuda:1", None) == "cuda:1"

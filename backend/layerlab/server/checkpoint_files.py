@@ -49,6 +49,24 @@ class CheckpointFiles:
     def weights(self, stored_path: str) -> Path:
         return self.root / (stored_path + WEIGHTS_SUFFIX)
 
+    def start_weights(self, run_id: str) -> Path:
+        """A fork's own copy of the weights it starts from (its source may be deleted)."""
+        return self.folder(run_id) / ("start" + WEIGHTS_SUFFIX)
+
+    def copy_start_weights(self, stored_path: str, run_id: str) -> None:
+        """Copy a checkpoint's weights to be run_id's start, whole or not at all.
+        Raises FileNotFoundError when the checkpoint's files are gone (pruned)."""
+        target = self.start_weights(run_id)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".copy-{secrets.token_hex(6)}")
+        try:
+            shutil.copyfile(self.weights(stored_path), temporary)
+            _fsync(temporary)
+            os.replace(temporary, target)
+            _fsync(target.parent)
+        finally:
+            temporary.unlink(missing_ok=True)
+
     def commit(self, upload: Path, stored_path: str) -> int:
         """Check the uploaded pack, derive the weights file, and move both into place.
         Returns the checkpoint's step. Raises PackError (the upload is deleted)."""

@@ -4,7 +4,7 @@ declares it, and `build_openapi` adds the models those declarations refer to."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
@@ -13,9 +13,28 @@ from pydantic.json_schema import models_json_schema
 from layerlab.graph.document import GraphDocument
 from layerlab.server.run_schemas import CreateRun
 from layerlab.server.schemas import ExportRequest
+from layerlab.server.viewer_protocol import (
+    ViewerAuth,
+    ViewerError,
+    ViewerEvents,
+    ViewerResync,
+    ViewerRun,
+    ViewerWelcome,
+)
 
 REF = "#/components/schemas/{model}"
 BODY_MODELS: list[type[Any]] = [GraphDocument, ExportRequest, CreateRun]
+VIEWER_MODELS: list[type[Any]] = [
+    ViewerAuth,
+    ViewerWelcome,
+    ViewerEvents,
+    ViewerRun,
+    ViewerResync,
+    ViewerError,
+]
+"""The viewer websocket's messages (no route declares them): published so the
+browser's types are generated, like every REST model's."""
+VIEWER_MESSAGE = "ViewerMessage"
 
 
 def request_body(model: type[Any]) -> dict[str, Any]:
@@ -36,11 +55,23 @@ def build_openapi(app: FastAPI, auth: bool) -> dict[str, Any]:
         routes=app.routes,
         separate_input_output_schemas=False,
     )
-    _, defs = models_json_schema([(model, "validation") for model in BODY_MODELS], ref_template=REF)
+    models: list[tuple[type[Any], Literal["validation"]]] = [
+        (model, "validation") for model in BODY_MODELS + VIEWER_MODELS
+    ]
+    _, defs = models_json_schema(models, ref_template=REF)
     components = schema.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     for name, definition in defs.get("$defs", {}).items():
         schemas.setdefault(name, definition)
+    # What the server sends a viewer: one of these, told apart by `type`.
+    sent = [m for m in VIEWER_MODELS if m is not ViewerAuth]
+    schemas[VIEWER_MESSAGE] = {
+        "oneOf": [{"$ref": REF.format(model=m.__name__)} for m in sent],
+        "discriminator": {
+            "propertyName": "type",
+            "mapping": {m.model_fields["type"].default: REF.format(model=m.__name__) for m in sent},
+        },
+    }
     components.setdefault("securitySchemes", {})["bearer"] = {
         "type": "http",
         "scheme": "bearer",

@@ -18,7 +18,7 @@ from layerlab.graph.document import GraphDocument, document_json, load_document
 from layerlab.graph.errors import GraphError
 from layerlab.server.deps import invalid_document, parse_model, validate_document
 from layerlab.server.errors import ApiError
-from layerlab.server.run_schemas import CreateRun
+from layerlab.server.run_schemas import CreateRun, ForkRequest
 from layerlab.server.settings import Settings
 from layerlab.train.config import ConfigError, TrainingConfig, config_of
 from layerlab.train.data.base import DataError
@@ -32,6 +32,7 @@ class RunRequest:
     document: GraphDocument | None
     graph_id: str | None
     graph_version: int | None
+    fork: ForkRequest | None
     overrides: dict[str, Any]
 
 
@@ -50,14 +51,19 @@ def parse_request(raw: Any, settings: Settings) -> RunRequest:
     document = None
     if raw.get("document") is not None:
         document = validate_document(raw["document"], settings)
-    if (document is None) == (rest.graph_id is None):
+    sources = [document is not None, rest.graph_id is not None, rest.fork is not None]
+    if sum(sources) != 1:
         raise ApiError(
             422,
             "invalid_request",
-            "send either `document` or `graph_id` (with an optional `graph_version`)",
+            "send one of `document`, `graph_id` (with an optional `graph_version`) or `fork`",
             field="body",
         )
-    return RunRequest(document, rest.graph_id, rest.graph_version, rest.config)
+    if rest.graph_version is not None and rest.graph_id is None:
+        raise ApiError(
+            422, "invalid_request", "`graph_version` needs `graph_id`", field="body.graph_version"
+        )
+    return RunRequest(document, rest.graph_id, rest.graph_version, rest.fork, rest.config)
 
 
 def stored_document(raw: dict[str, Any], settings: Settings) -> GraphDocument:
@@ -73,10 +79,13 @@ def prepare(
     overrides: dict[str, Any],
     settings: Settings,
     largest_worker_memory: int | None,
+    base: TrainingConfig | None = None,
 ) -> PreparedRun:
-    """Validate everything a worker needs (CPU-bound: call it off the event loop)."""
+    """Validate everything a worker needs (CPU-bound: call it off the event loop).
+    The overrides apply to `base` (a forked run's configuration), else to the
+    document's training section."""
     try:
-        config = config_of(document).with_overrides(**overrides)
+        config = (base or config_of(document)).with_overrides(**overrides)
     except ConfigError as exc:
         raise ApiError(422, "invalid_config", str(exc), field="body.config") from None
     if config.dataset is None:

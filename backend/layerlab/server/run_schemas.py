@@ -9,22 +9,47 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from layerlab.graph.document import GraphDocument
 from layerlab.store.graphs import GRAPH_ID_PATTERN
-from layerlab.store.runs import RUN_ID_PATTERN, WORKER_ID_PATTERN
-from layerlab.store.tables import Run
+from layerlab.store.run_checkpoints import checkpoint_name
+from layerlab.store.runs import (
+    CHECKPOINT_NAME_PATTERN,
+    RUN_ID_PATTERN,
+    WORKER_ID_PATTERN,
+    ForkOrigin,
+)
+from layerlab.store.tables import Checkpoint, Run
 from layerlab.train.config import TrainingConfig
 from layerlab.train.events import Event, RunStatus
 
 
+class ForkRequest(BaseModel):
+    """Start from the weights of one of a run's kept checkpoints."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    run: str = Field(pattern=RUN_ID_PATTERN, description="The run to fork")
+    checkpoint: str | None = Field(
+        default=None,
+        pattern=CHECKPOINT_NAME_PATTERN,
+        description="One of GET /api/runs/{run}/checkpoints; default its latest",
+    )
+
+
 class CreateRun(BaseModel):
     """A run of a document: send `document`, or `graph_id` (and `graph_version`, else
-    the newest) of a saved graph. `config` overrides fields of the document's
-    training section (`{"epochs": 3, "lr": 0.01}`)."""
+    the newest) of a saved graph, or `fork`. `config` overrides fields of the
+    document's training section (`{"epochs": 3, "lr": 0.01}`); for a fork, of the
+    forked run's configuration.
+
+    A fork trains the forked run's document snapshot from the weights of its
+    checkpoint: a new run, counting its own steps and epochs from 0, with a fresh
+    optimizer and schedule under its (edited) settings."""
 
     model_config = ConfigDict(extra="forbid")
 
     document: GraphDocument | None = Field(default=None, description="The graph to train")
     graph_id: str | None = Field(default=None, pattern=GRAPH_ID_PATTERN)
     graph_version: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    fork: ForkRequest | None = Field(default=None, description="Fork a run from a checkpoint")
     config: dict[str, Any] = Field(
         default_factory=dict, description="Overrides of TrainingConfig fields"
     )
@@ -46,6 +71,8 @@ class RunRecord(BaseModel):
     worker: str | None = Field(description="The worker holding it now")
     last_seq: int = Field(description="Seq of its newest stored event")
     memory_bytes: int | None = Field(description="Estimated training memory")
+    device: str | None = Field(description="Where its latest attempt trains (null: not yet)")
+    fork: ForkOrigin | None = Field(description="The checkpoint it was forked from")
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -67,10 +94,18 @@ class RunRecord(BaseModel):
             worker=run.lease_owner,
             last_seq=run.last_seq,
             memory_bytes=run.memory_bytes,
+            device=run.device,
+            fork=fork_origin(run),
             created_at=run.created_at,
             started_at=run.started_at,
             finished_at=run.finished_at,
         )
+
+
+def fork_origin(run: Run) -> ForkOrigin | None:
+    if run.forked_from is None or run.fork_checkpoint is None or run.fork_step is None:
+        return None
+    return ForkOrigin(run=run.forked_from, checkpoint=run.fork_checkpoint, step=run.fork_step)
 
 
 class RunDetail(RunRecord):
@@ -96,6 +131,24 @@ class WorkerRecord(BaseModel):
     memory_bytes: int | None
     busy: bool = Field(description="Training a run (else idle and waiting for one)")
     runs: list[str] = Field(description="Runs it holds")
+
+
+class CheckpointRecord(BaseModel):
+    """A kept checkpoint of a run: one to fork from, or download."""
+
+    name: str = Field(pattern=CHECKPOINT_NAME_PATTERN)
+    step: int
+    attempt: int = Field(description="The lease it was written under")
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: Checkpoint) -> CheckpointRecord:
+        return cls(
+            name=checkpoint_name(row.path),
+            step=row.step,
+            attempt=row.attempt,
+            created_at=row.created_at,
+        )
 
 
 class CheckpointStored(BaseModel):

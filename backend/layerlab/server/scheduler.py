@@ -28,7 +28,13 @@ from layerlab.server.worker_connection import HeldRunState, WorkerConnection
 from layerlab.store import leases
 from layerlab.store.db import Database
 from layerlab.train.config import TrainingConfig
-from layerlab.worker.protocol import CheckpointRef, ControlAction, ControlRequest, Lease
+from layerlab.worker.protocol import (
+    CheckpointRef,
+    ControlAction,
+    ControlRequest,
+    Lease,
+    StartWeights,
+)
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +50,7 @@ def lease_message(grant: leases.LeaseGrant) -> Lease:
         document=GraphDocument.model_validate(grant.document),
         config=TrainingConfig.model_validate(grant.config),
         checkpoint=checkpoint,
+        start_weights=StartWeights(**grant.fork.model_dump()) if grant.fork else None,
         paused=grant.paused,
         first_seq=grant.first_seq,
     )

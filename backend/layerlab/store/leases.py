@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, aliased
 from layerlab.store.event_codec import to_new_event
 from layerlab.store.fencing import raise_stale
 from layerlab.store.run_checkpoints import checkpoint_name
-from layerlab.store.runs import latest_checkpoint
+from layerlab.store.runs import ForkOrigin, latest_checkpoint
 from layerlab.store.tables import Run, RunEvent, Worker
 from layerlab.store.types import utcnow
 from layerlab.train.events import RunStatus, StatusEvent
@@ -46,6 +46,8 @@ class LeaseGrant:
     checkpoint_step: int | None
     paused: bool
     first_seq: int
+    fork: ForkOrigin | None = None
+    """A fork with no checkpoint of its own yet: start from this checkpoint's weights."""
 
 
 @dataclass(frozen=True)
@@ -156,9 +158,17 @@ def grant_lease(
     if granted is None:
         session.rollback()
         return None
-    document, config = session.execute(
-        select(Run.document, Run.config).where(Run.id == granted.id)
+    document, config, forked_from, fork_checkpoint, fork_step = session.execute(
+        select(Run.document, Run.config, Run.forked_from, Run.fork_checkpoint, Run.fork_step).where(
+            Run.id == granted.id
+        )
     ).one()
+    worker_device = session.execute(select(Worker.device).where(Worker.id == worker_id)).scalar()
+    session.execute(
+        update(Run)
+        .where(Run.id == granted.id)
+        .values(device=training_device(str(config.get("device", "auto")), worker_device))
+    )
     checkpoint = latest_checkpoint(session, granted.id)
     session.commit()
     return LeaseGrant(
@@ -171,7 +181,18 @@ def grant_lease(
         checkpoint_step=checkpoint.step if checkpoint else None,
         paused=granted.control == "pause",
         first_seq=granted.last_seq + 1,
+        fork=ForkOrigin(run=forked_from, checkpoint=fork_checkpoint, step=fork_step)
+        if forked_from is not None and checkpoint is None
+        else None,
     )
+
+
+def training_device(requested: str, worker_device: str | None) -> str:
+    """What a run trains on, as people read it: the worker's device ("cuda:0 (NVIDIA
+    H100)") when the run takes whatever the worker has, else the device it asked for."""
+    if worker_device and (requested == "auto" or worker_device.startswith(requested)):
+        return worker_device
+    return requested
 
 
 # -- holding --------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from layerlab.store.types import clean_text, utcnow
 
 RUN_ID_PATTERN = r"^r_[0-9a-f]{12}$"
 WORKER_ID_PATTERN = r"^w_[0-9a-f]{12}$"
+CHECKPOINT_NAME_PATTERN = r"^step-\d{8}(-\d+)?$"
 
 
 class RunNotFound(LookupError):
@@ -26,11 +27,27 @@ class RunNotFound(LookupError):
         self.run_id = run_id
 
 
+class ForkOrigin(BaseModel):
+    """The checkpoint whose weights a forked run starts from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    run: str = Field(pattern=RUN_ID_PATTERN)
+    checkpoint: str = Field(pattern=CHECKPOINT_NAME_PATTERN, description="step-00000120")
+    step: int = Field(ge=0)
+
+
 class NewRun(BaseModel):
     """What a run starts from: a document snapshot and its training configuration."""
 
     model_config = ConfigDict(frozen=True)
 
+    id: str = Field(
+        default_factory=lambda: new_run_id(),
+        pattern=RUN_ID_PATTERN,
+        description="Chosen before the row exists when files must be in place first",
+    )
+    fork: ForkOrigin | None = None
     document: dict[str, Any]
     config: dict[str, Any]
     client_id: str = Field(max_length=64)
@@ -51,7 +68,7 @@ def new_worker_id() -> str:
 def create_run(session: Session, new: NewRun) -> Run:
     """A queued run, attempt 0, no lease."""
     run = Run(
-        id=new_run_id(),
+        id=new.id,
         graph_id=new.graph_id,
         graph_version=new.graph_version,
         document=new.document,
@@ -63,6 +80,9 @@ def create_run(session: Session, new: NewRun) -> Run:
         last_seq=0,
         client_id=clean_text(new.client_id, 64),
         memory_bytes=new.memory_bytes,
+        forked_from=new.fork.run if new.fork else None,
+        fork_checkpoint=new.fork.checkpoint if new.fork else None,
+        fork_step=new.fork.step if new.fork else None,
         created_at=utcnow(),
     )
     session.add(run)
@@ -113,3 +133,13 @@ def latest_checkpoint(session: Session, run_id: str) -> Checkpoint | None:
         .limit(1)
     )
     return session.scalars(query).first()
+
+
+def checkpoints_of(session: Session, run_id: str) -> list[Checkpoint]:
+    """The run's kept checkpoints, the newest first."""
+    query = (
+        select(Checkpoint)
+        .where(Checkpoint.run_id == run_id)
+        .order_by(Checkpoint.step.desc(), Checkpoint.id.desc())
+    )
+    return list(session.scalars(query))

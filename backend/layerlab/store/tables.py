@@ -142,6 +142,17 @@ class Run(Base):
     memory_bytes: Mapped[int | None] = mapped_column(
         BigInteger, comment="Estimated training memory, matched against workers' memory"
     )
+    device: Mapped[str | None] = mapped_column(
+        String(NAME_LENGTH), comment="Where its latest attempt trains: cpu, cuda:0 (...)"
+    )
+    forked_from: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH),
+        comment="The run whose checkpoint's weights it starts from (kept if that run is deleted)",
+    )
+    fork_checkpoint: Mapped[str | None] = mapped_column(
+        String(64), comment="That checkpoint's name: step-00000120"
+    )
+    fork_step: Mapped[int | None] = mapped_column(Integer, comment="That checkpoint's step")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()

@@ -15,7 +15,9 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from layerlab.graph.weights import WeightsError, load_weights
 from layerlab.train.checkpoint import (
+    CheckpointError,
     Progress,
     latest_checkpoint,
     load_checkpoint,
@@ -65,6 +67,11 @@ class RunOptions:
     checkpoint_dir: Path | None = None
     resume: bool = False
     """Continue from checkpoint_dir's latest checkpoint, when it has one."""
+    start_weights: Path | None = None
+    """Weights (safetensors) to start from instead of the seed's initialization: a
+    fork. A checkpoint being resumed wins over them."""
+    start_note: str = ""
+    """Where the start weights came from, for the run's first status message."""
     first_seq: int | None = None
     """Sequence number of the first event; by default 1, or the checkpoint's next."""
 
@@ -124,6 +131,11 @@ class Run:
             self.health.restore(meta.health)
         else:
             torch.manual_seed(config.seed)  # dropout, noise and augmentation draw from here
+            if options.start_weights is not None:
+                try:
+                    load_weights(trainee.module, options.start_weights)
+                except WeightsError as exc:
+                    raise CheckpointError(f"start weights: {exc}") from None
         self.saved_at = self.progress.step if self.checkpoint is not None else -1
 
         self.stream = EventStream(
@@ -178,7 +190,7 @@ class Run:
         )
 
     def started(self) -> None:
-        where = ""
+        where = self.options.start_note if self.options.start_weights is not None else ""
         if self.checkpoint is not None:
             where = f"resumed from {self.checkpoint.name} at step {self.progress.step}"
         self.status("running", where)

@@ -21,18 +21,20 @@ from layerlab.train.loop import RunOptions
 from layerlab.train.runner import load_data, train_document
 from layerlab.train.stream import EventStream
 from layerlab.worker.outbox import Outbox
-from layerlab.worker.protocol import CheckpointRef, EndStatus, HeldRun, Lease
+from layerlab.worker.protocol import EndStatus, HeldRun, Lease, StartWeights
 from layerlab.worker.transfer import (
     Credentials,
     LeaseLost,
     TransferFailed,
     download_checkpoint,
+    download_start_weights,
 )
 from layerlab.worker.uploader import Uploader
 
 log = logging.getLogger(__name__)
 
 UPLOAD_BACKOFF_MAX_S = 5.0
+START_WEIGHTS_FILE = "start.safetensors"
 UPLOAD_WAIT_S = 120.0
 """Longest a training step waits for its checkpoint's first upload attempt."""
 
@@ -153,9 +155,23 @@ class RunJob:
             config = config.model_copy(update={"device": self.device})
         try:
             resume = False
-            if lease.checkpoint is not None:
-                self._download(lease.checkpoint)
+            start_weights = None
+            if (checkpoint := lease.checkpoint) is not None:
+                self._retrying(
+                    "download",
+                    lambda: download_checkpoint(
+                        self.credentials, lease.run, lease.fencing, checkpoint, self.folder
+                    ),
+                )
                 resume = True
+            elif lease.start_weights is not None:
+                start_weights = self.folder / START_WEIGHTS_FILE
+                self._retrying(
+                    "start weights download",
+                    lambda: download_start_weights(
+                        self.credentials, lease.run, lease.fencing, start_weights
+                    ),
+                )
             # Offline, a set whose files are absent runs on its stated stand-in (the
             # run's log says so), as the presets promise, instead of failing.
             data = load_data(config, self.data_dir, allow_substitute=True)
@@ -165,6 +181,8 @@ class RunJob:
                 control=self.control,
                 checkpoint_dir=self.folder,
                 resume=resume,
+                start_weights=start_weights,
+                start_note=_start_note(lease.start_weights),
                 first_seq=lease.first_seq,
             )
             result = train_document(lease.document, config, data=data, options=options)
@@ -183,18 +201,23 @@ class RunJob:
             stream.emit(StatusEvent, 0, None, status="failed", message=message)
             self.ending = Ending("failed", message)
 
-    def _download(self, checkpoint: CheckpointRef) -> None:
-        """The checkpoint to resume from; retried while the server is unreachable."""
+    def _retrying(self, what: str, transfer: Callable[[], Path]) -> None:
+        """A transfer the run needs before it starts; retried while the server is
+        unreachable."""
         backoff = 0.2
         while True:
             try:
-                download_checkpoint(
-                    self.credentials, self.lease.run, self.lease.fencing, checkpoint, self.folder
-                )
+                transfer()
                 return
             except TransferFailed as exc:
                 if self.control.stop_requested:
-                    raise Interrupted("stopped while waiting for the checkpoint") from None
-                log.warning("run %s: download failed (%s); retrying", self.run, exc)
+                    raise Interrupted(f"stopped while waiting for the {what}") from None
+                log.warning("run %s: %s failed (%s); retrying", self.run, what, exc)
                 time.sleep(backoff)
                 backoff = min(backoff * 2, UPLOAD_BACKOFF_MAX_S)
+
+
+def _start_note(start: StartWeights | None) -> str:
+    if start is None:
+        return ""
+    return f"forked from run {start.run}: starts from the weights of its {start.checkpoint} (step {start.step})"

@@ -29,7 +29,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from layerlab.graph.document import GraphDocument
-from layerlab.store.runs import RUN_ID_PATTERN, WORKER_ID_PATTERN
+from layerlab.store.runs import CHECKPOINT_NAME_PATTERN, RUN_ID_PATTERN, WORKER_ID_PATTERN
 from layerlab.train.config import TrainingConfig
 from layerlab.train.events import Event
 
@@ -137,7 +137,15 @@ class Welcome(_Message):
 
 
 class CheckpointRef(_Message):
-    name: str = Field(pattern=r"^step-\d{8}(-\d+)?$")
+    name: str = Field(pattern=CHECKPOINT_NAME_PATTERN)
+    step: int = Field(ge=0)
+
+
+class StartWeights(_Message):
+    """A forked run starts from this checkpoint's weights (GET them first)."""
+
+    run: RunId = Field(description="The run it was forked from")
+    checkpoint: str = Field(pattern=CHECKPOINT_NAME_PATTERN)
     step: int = Field(ge=0)
 
 
@@ -150,6 +158,9 @@ class Lease(_Message):
     config: TrainingConfig
     checkpoint: CheckpointRef | None = Field(
         default=None, description="Resume from this checkpoint (download it first)"
+    )
+    start_weights: StartWeights | None = Field(
+        default=None, description="A fork's first attempt: load these weights first"
     )
     paused: bool = Field(default=False, description="Start paused (a person paused the run)")
     first_seq: int = Field(ge=1, description="The run's next event seq")

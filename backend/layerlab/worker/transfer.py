@@ -107,3 +107,26 @@ def download_checkpoint(
         raise TransferFailed(f"download: {exc}") from None
     finally:
         pack.unlink(missing_ok=True)
+
+
+def download_start_weights(credentials: Credentials, run: str, fencing: int, target: Path) -> Path:
+    """GET the weights a forked run starts from into `target` (whole, or not at all)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".download-{target.name}-{os.getpid()}")
+    url = f"{credentials.server}/api/worker/runs/{run}/start-weights"
+    try:
+        with httpx.stream("GET", url, headers=credentials.headers(fencing), timeout=TIMEOUT) as r:
+            if r.status_code >= 400:
+                r.read()
+                if "no_start_weights" in r.text:  # gone from the server's disk: fail the run
+                    raise FileNotFoundError(f"run {run}: the server has no start weights")
+            _raise_for(r, "start weights download")
+            with open(partial, "wb") as out:
+                for chunk in r.iter_bytes():
+                    out.write(chunk)
+        os.replace(partial, target)
+        return target
+    except httpx.HTTPError as exc:
+        raise TransferFailed(f"start weights download: {exc}") from None
+    finally:
+        partial.unlink(missing_ok=True)

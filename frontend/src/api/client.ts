@@ -12,6 +12,7 @@ import type {
   Health,
   Preset,
   PresetSummary,
+  CheckpointRecord,
   RunDetail,
   RunList,
   RunRecord,
@@ -109,6 +110,11 @@ export const api = {
       json: graphId && graphVersion !== null ? { graph_id: graphId, graph_version: graphVersion } : { document: doc },
     }),
   run: (id: string) => request<RunDetail>(`/api/runs/${encodeURIComponent(id)}`),
+  /** A run's kept checkpoints, the newest first. */
+  runCheckpoints: (id: string) => request<CheckpointRecord[]>(`/api/runs/${encodeURIComponent(id)}/checkpoints`),
+  /** Queue a new run from the weights of a run's checkpoint, with settings overrides. */
+  forkRun: (id: string, checkpoint: string, config: Record<string, unknown>) =>
+    request<RunDetail>('/api/runs', { method: 'POST', json: { fork: { run: id, checkpoint }, config } }),
   runs: (filters: { status?: string | null; graphId?: string | null; limit?: number; offset?: number } = {}) => {
     const q = new URLSearchParams({ limit: String(filters.limit ?? 200), offset: String(filters.offset ?? 0) });
     if (filters.status) q.set('status', filters.status);

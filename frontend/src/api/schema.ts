@@ -254,6 +254,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/runs/{run_id}/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The run's kept checkpoints, the newest first (to fork from) */
+        get: operations["checkpoints_api_runs__run_id__checkpoints_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/runs/{run_id}/events": {
         parameters: {
             query?: never;
@@ -352,6 +369,23 @@ export interface paths {
         get?: never;
         /** Upload a checkpoint pack (the lease holder only) */
         put: operations["upload_checkpoint_api_worker_runs__run_id__checkpoints__name__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/worker/runs/{run_id}/start-weights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The weights a forked run starts from (the lease holder only) */
+        get: operations["download_start_weights_api_worker_runs__run_id__start_weights_get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -537,6 +571,26 @@ export interface components {
              */
             type: "checkpoint";
         };
+        /**
+         * CheckpointRecord
+         * @description A kept checkpoint of a run: one to fork from, or download.
+         */
+        CheckpointRecord: {
+            /**
+             * Attempt
+             * @description The lease it was written under
+             */
+            attempt: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Name */
+            name: string;
+            /** Step */
+            step: number;
+        };
         /** CheckpointStored */
         CheckpointStored: {
             /** Name */
@@ -593,8 +647,13 @@ export interface components {
         /**
          * CreateRun
          * @description A run of a document: send `document`, or `graph_id` (and `graph_version`, else
-         *     the newest) of a saved graph. `config` overrides fields of the document's
-         *     training section (`{"epochs": 3, "lr": 0.01}`).
+         *     the newest) of a saved graph, or `fork`. `config` overrides fields of the
+         *     document's training section (`{"epochs": 3, "lr": 0.01}`); for a fork, of the
+         *     forked run's configuration.
+         *
+         *     A fork trains the forked run's document snapshot from the weights of its
+         *     checkpoint: a new run, counting its own steps and epochs from 0, with a fresh
+         *     optimizer and schedule under its (edited) settings.
          */
         CreateRun: {
             /**
@@ -609,6 +668,11 @@ export interface components {
              * @default null
              */
             document?: components["schemas"]["GraphDocument"] | null;
+            /**
+             * @description Fork a run from a checkpoint
+             * @default null
+             */
+            fork?: components["schemas"]["ForkRequest"] | null;
             /**
              * Graph Id
              * @default null
@@ -856,6 +920,38 @@ export interface components {
              * @default 0
              */
             seed?: number;
+        };
+        /**
+         * ForkOrigin
+         * @description The checkpoint whose weights a forked run starts from.
+         */
+        ForkOrigin: {
+            /**
+             * Checkpoint
+             * @description step-00000120
+             */
+            checkpoint: string;
+            /** Run */
+            run: string;
+            /** Step */
+            step: number;
+        };
+        /**
+         * ForkRequest
+         * @description Start from the weights of one of a run's kept checkpoints.
+         */
+        ForkRequest: {
+            /**
+             * Checkpoint
+             * @description One of GET /api/runs/{run}/checkpoints; default its latest
+             * @default null
+             */
+            checkpoint?: string | null;
+            /**
+             * Run
+             * @description The run to fork
+             */
+            run: string;
         };
         /** GradNormsEvent */
         GradNormsEvent: {
@@ -1456,6 +1552,11 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Device
+             * @description Where its latest attempt trains (null: not yet)
+             */
+            device: string | null;
             /** @description The snapshot that trains */
             document: components["schemas"]["GraphDocument"];
             /** Failure Reason */
@@ -1467,6 +1568,8 @@ export interface components {
             failures: number;
             /** Finished At */
             finished_at: string | null;
+            /** @description The checkpoint it was forked from */
+            fork: components["schemas"]["ForkOrigin"] | null;
             /** Graph Id */
             graph_id: string | null;
             /** Graph Version */
@@ -1527,6 +1630,11 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Device
+             * @description Where its latest attempt trains (null: not yet)
+             */
+            device: string | null;
             /** Failure Reason */
             failure_reason: string | null;
             /**
@@ -1536,6 +1644,8 @@ export interface components {
             failures: number;
             /** Finished At */
             finished_at: string | null;
+            /** @description The checkpoint it was forked from */
+            fork: components["schemas"]["ForkOrigin"] | null;
             /** Graph Id */
             graph_id: string | null;
             /** Graph Version */
@@ -2065,6 +2175,78 @@ export interface components {
             name: string;
             /** Version */
             version: number;
+        };
+        /** ViewerAuth */
+        ViewerAuth: {
+            /** Token */
+            token: string;
+            /**
+             * Type
+             * @default auth
+             * @constant
+             */
+            type?: "auth";
+        };
+        /** ViewerError */
+        ViewerError: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "error";
+        };
+        /** ViewerEvents */
+        ViewerEvents: {
+            /** Events */
+            events: (components["schemas"]["MetricsEvent"] | components["schemas"]["GradNormsEvent"] | components["schemas"]["ActivationsEvent"] | components["schemas"]["WeightsEvent"] | components["schemas"]["SamplesEvent"] | components["schemas"]["HealthEvent"] | components["schemas"]["StatusEvent"] | components["schemas"]["CheckpointEvent"] | components["schemas"]["LogEvent"])[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "events";
+        };
+        ViewerMessage: components["schemas"]["ViewerWelcome"] | components["schemas"]["ViewerEvents"] | components["schemas"]["ViewerRun"] | components["schemas"]["ViewerResync"] | components["schemas"]["ViewerError"];
+        /** ViewerResync */
+        ViewerResync: {
+            /**
+             * Last Seq
+             * @description The last seq you were sent before the gap
+             */
+            last_seq: number;
+            /** Reason */
+            reason: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "resync";
+        };
+        /** ViewerRun */
+        ViewerRun: {
+            run: components["schemas"]["RunRecord"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "run";
+        };
+        /** ViewerWelcome */
+        ViewerWelcome: {
+            run: components["schemas"]["RunRecord"];
+            /**
+             * Since
+             * @description Events after this seq follow
+             */
+            since: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "welcome";
         };
         /** WeightsEvent */
         WeightsEvent: {
@@ -3568,6 +3750,83 @@ export interface operations {
             };
         };
     };
+    checkpoints_api_runs__run_id__checkpoints_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description r_ + 12 hex digits */
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointRecord"][];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such run */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     events_api_runs__run_id__events_get: {
         parameters: {
             query?: {
@@ -4074,6 +4333,96 @@ export interface operations {
                 };
             };
             /** @description Checkpoint too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    download_start_weights_api_worker_runs__run_id__start_weights_get: {
+        parameters: {
+            query?: never;
+            header: {
+                authorization?: string;
+                "X-LayerLab-Fencing": number;
+                "X-LayerLab-Worker": string;
+                "X-LayerLab-Worker-Key": string;
+            };
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong worker token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown worker, or a wrong worker key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such run (or no checkpoint of it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description This worker does not hold the run's lease now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
             413: {
                 headers: {
                     [name: string]: unknown;

@@ -30,6 +30,8 @@ export type RunRecord = Schemas['RunRecord'];
 // The run system: records, events (the envelope + typed payloads) and task views.
 export type RunDetail = Schemas['RunDetail'];
 export type RunList = Schemas['RunList'];
+export type CheckpointRecord = Schemas['CheckpointRecord'];
+export type ForkOrigin = Schemas['ForkOrigin'];
 export type RunStatus = RunRecord['status'];
 export type EventPage = Schemas['EventPage'];
 export type RunEvent = EventPage['events'][number];

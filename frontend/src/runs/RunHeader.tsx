@@ -1,7 +1,9 @@
 // The run's header: name, status, device, epoch and step with a progress bar and ETA,
-// throughput, elapsed time, Pause/Resume/Stop, and the way back to the graph it ran.
+// throughput, elapsed time, Pause/Resume/Stop, Fork, and the way back to the graph it ran.
+import { useState } from 'react';
 import { importDocument, openRunGraph } from '../store/session';
 import { useTheme } from '../theme';
+import { ForkDialog } from './ForkDialog';
 import { etaSeconds, fractionDone } from './model/progress';
 import { formatDuration, formatRate } from './model/units';
 import { control, runData, useRun } from './store';
@@ -36,13 +38,28 @@ function GraphLink() {
   );
 }
 
+function ForkOrigin() {
+  const fork = useRun((s) => s.record?.fork ?? s.detail?.fork ?? null);
+  if (!fork) return null;
+  return (
+    <span className="fork-origin" data-testid="run-fork-origin" title={`Started from the weights of ${fork.run}'s checkpoint ${fork.checkpoint}`}>
+      <span className="muted">forked from</span>{' '}
+      <a href={`#/runs/${fork.run}`} className="mono">
+        {fork.run}
+      </a>{' '}
+      <span className="muted">at step {fork.step.toLocaleString('en-US')}</span>
+    </span>
+  );
+}
+
 export function RunHeader() {
   useRun((s) => s.version);
   const record = useRun((s) => s.record);
   const detail = useRun((s) => s.detail);
-  const device = useRun((s) => s.device);
   const acting = useRun((s) => s.acting);
   const actionError = useRun((s) => s.actionError);
+  const cursor = useRun((s) => s.cursor);
+  const [forking, setForking] = useState(false);
   const { toggle, theme } = useTheme();
   const data = runData();
   const status = record?.status ?? data.status?.status ?? 'queued';
@@ -77,6 +94,7 @@ export function RunHeader() {
         <span className="muted small mono" title="Run id">
           {record?.id}
         </span>
+        <ForkOrigin />
         <span className="spacer" />
         <GraphLink />
         <button onClick={toggle} title="Switch between light and dark" aria-label="Switch theme">
@@ -84,8 +102,8 @@ export function RunHeader() {
         </button>
       </div>
       <div className="run-facts">
-        <span title="Where it trains">
-          <span className="muted">device</span> <strong data-testid="run-device">{device ?? detail?.config.device ?? '–'}</strong>
+        <span title={record?.device ? 'Where it trains' : 'Not on a worker yet: the device it asks for'}>
+          <span className="muted">device</span> <strong data-testid="run-device">{record?.device ?? detail?.config.device ?? '–'}</strong>
         </span>
         <span>
           <span className="muted">epoch</span>{' '}
@@ -138,12 +156,16 @@ export function RunHeader() {
         <button className="danger" onClick={() => void control('stop')} disabled={!active || acting !== null || requested === 'stop'} data-testid="stop">
           ■ Stop
         </button>
+        <button onClick={() => setForking(true)} disabled={!detail} data-testid="fork" title="Start a new run from one of this run's checkpoints, with edited settings">
+          Fork…
+        </button>
       </div>
       {(actionError || record?.failure_reason || (data.status?.message && !active)) && (
         <p className={`run-message ${status === 'failed' || status === 'diverged' || actionError ? 'error' : ''}`} data-testid="run-message">
           {actionError ?? record?.failure_reason ?? data.status?.message}
         </p>
       )}
+      {forking && detail && <ForkDialog detail={detail} cursor={cursor} onClose={() => setForking(false)} />}
     </header>
   );
 }

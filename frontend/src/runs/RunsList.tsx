@@ -158,7 +158,15 @@ export function RunsList() {
                     <a href={`#/runs/${r.id}`} data-testid={`open-${r.id}`}>
                       {r.name || r.id}
                     </a>
-                    <div className="muted small mono">{r.id}</div>
+                    <div className="muted small mono">
+                      {r.id}
+                      {r.fork && (
+                        <span title={`Forked from ${r.fork.run} at step ${r.fork.step}`} data-testid={`forked-${r.id}`}>
+                          {' '}
+                          fork of {r.fork.run}
+                        </span>
+                      )}
+                    </div>
                   </td>
                   <td>
                     <span className={`status-pill status-${r.status}`}>{r.status}</span>

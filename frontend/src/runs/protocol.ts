@@ -1,14 +1,9 @@
-// The viewer websocket's messages (backend/layerlab/server/viewer_protocol.py). The
-// websocket is not part of the OpenAPI schema, so these envelopes are written here; what
-// they carry (the run record, the events) is the generated schema's.
-import type { RunEvent, RunRecord } from '../api/types';
+// The viewer websocket's messages (backend/layerlab/server/viewer_protocol.py), typed
+// from the generated schema: the server publishes them in its OpenAPI components.
+import type { components } from '../api/schema';
 
-export type ViewerMessage =
-  | { type: 'welcome'; run: RunRecord; since: number }
-  | { type: 'events'; events: RunEvent[] }
-  | { type: 'run'; run: RunRecord }
-  | { type: 'resync'; last_seq: number; reason: string }
-  | { type: 'error'; code: string; message: string };
+export type ViewerMessage = components['schemas']['ViewerMessage'];
+export type ViewerAuth = components['schemas']['ViewerAuth'];
 
 /** Close codes the server uses: 1008 refused (auth), 4404 no such run. */
 export const CLOSE_POLICY = 1008;

@@ -20,7 +20,6 @@ export interface RunViewState {
   loadError: string | null;
   connection: ConnectionState;
   connectionDetail: string | null;
-  device: string | null;
   version: number;
   /** The timeline's step; null follows the live end. */
   cursor: number | null;
@@ -41,7 +40,6 @@ const initial: RunViewState = {
   loadError: null,
   connection: 'connecting',
   connectionDetail: null,
-  device: null,
   version: 0,
   cursor: null,
   tab: 'overview',
@@ -103,20 +101,8 @@ function receive(events: RunEvent[]) {
   schedule();
 }
 
-async function loadDevice(record: RunRecord | null) {
-  if (!record?.worker) return;
-  try {
-    const worker = (await api.workers()).find((w) => w.id === record.worker);
-    if (worker && get().runId === record.id) set({ device: worker.device });
-  } catch {
-    /* the device is a nicety */
-  }
-}
-
 function onRun(record: RunRecord) {
-  const before = get().record;
   set({ record });
-  if (record.worker && record.worker !== before?.worker) void loadDevice(record);
 }
 
 function openSocket(runId: string, since: number): SocketLike {
@@ -146,8 +132,7 @@ export function openRun(runId: string) {
   api.run(runId).then(
     (detail) => {
       if (get().runId !== runId) return;
-      set({ detail, record: get().record ?? detail, device: get().device ?? null });
-      void loadDevice(detail);
+      set({ detail, record: get().record ?? detail });
     },
     (err: unknown) => get().runId === runId && set({ loadError: err instanceof Error ? err.message : String(err) }),
   );

@@ -6,7 +6,7 @@
 import type { EventPage, RunEvent, RunRecord } from '../api/types';
 import { reconnectDelay } from './model/backoff';
 import { EventLog } from './model/eventLog';
-import { CLOSE_NOT_FOUND, CLOSE_POLICY, parseViewerMessage } from './protocol';
+import { CLOSE_NOT_FOUND, CLOSE_POLICY, parseViewerMessage, type ViewerAuth } from './protocol';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'closed';
 
@@ -90,7 +90,7 @@ export class RunStream {
     this.socket = socket;
     socket.onopen = () => {
       const token = this.deps.token();
-      if (token) socket.send(JSON.stringify({ type: 'auth', token }));
+      if (token) socket.send(JSON.stringify({ type: 'auth', token } satisfies ViewerAuth));
     };
     socket.onmessage = (ev) => {
       if (this.socket === socket && typeof ev.data === 'string') this.receive(ev.data);

@@ -7,6 +7,7 @@ it lives in the database, and the scheduler hands it to a worker.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
@@ -21,16 +22,35 @@ from layerlab.server.errors import ApiError, ErrorBody
 from layerlab.server.hub import Hub
 from layerlab.server.openapi import request_body
 from layerlab.server.run_io import event_items, in_session, publish_record
-from layerlab.server.run_schemas import CreateRun, EventPage, RunDetail, RunList, RunRecord
+from layerlab.server.run_schemas import (
+    CheckpointRecord,
+    CreateRun,
+    EventPage,
+    ForkRequest,
+    RunDetail,
+    RunList,
+    RunRecord,
+)
 from layerlab.server.scheduler import Scheduler
+from layerlab.server.settings import Settings
 from layerlab.store import graphs as graph_store
 from layerlab.store import run_control
 from layerlab.store.db import Database
 from layerlab.store.event_codec import to_event
 from layerlab.store.events import MAX_PAGE, read_events
 from layerlab.store.run_checkpoints import checkpoint_name
-from layerlab.store.runs import RUN_ID_PATTERN, NewRun, RunNotFound, create_run, get_run
+from layerlab.store.runs import (
+    RUN_ID_PATTERN,
+    ForkOrigin,
+    NewRun,
+    RunNotFound,
+    checkpoints_of,
+    create_run,
+    get_run,
+    new_run_id,
+)
 from layerlab.store.runs import latest_checkpoint as latest_checkpoint_row
+from layerlab.store.tables import Checkpoint, Run
 from layerlab.train.config import TrainingConfig
 from layerlab.train.events import RunStatus
 
@@ -100,28 +120,31 @@ async def create(
     request: Request, raw: JsonBody, settings: SettingsDep, response: Response
 ) -> RunDetail:
     wanted = await run_cpu(request, lambda: run_intake.parse_request(raw, settings))
-    document = wanted.document
-    if document is None:
-        graph_id = cast(str, wanted.graph_id)
-
-        def load(session: Session) -> dict[str, Any]:
-            try:
-                if wanted.graph_version is None:
-                    return graph_store.get_graph(session, graph_id).document
-                return graph_store.get_version(session, graph_id, wanted.graph_version).document
-            except graph_store.NotFound as exc:
-                raise ApiError(404, "not_found", str(exc)) from None
-
-        raw_document = await in_session(_database(request), load)
-        document = await run_cpu(
-            request, lambda: run_intake.stored_document(raw_document, settings)
-        )
+    database = _database(request)
+    source = await _source(request, wanted, settings)
     largest = _scheduler(request).largest_memory()
-    chosen = document
     prepared = await run_cpu(
-        request, lambda: run_intake.prepare(chosen, wanted.overrides, settings, largest)
+        request,
+        lambda: run_intake.prepare(
+            source.document, wanted.overrides, settings, largest, base=source.config
+        ),
     )
     client = _client(request)
+    new_id = new_run_id()
+    files = CheckpointFiles(settings.checkpoints)
+    if source.fork is not None:
+        # The fork's own copy of its start, in place before the run can be leased.
+        fork = source.fork
+        try:
+            await run_cpu(request, lambda: files.copy_start_weights(fork.stored_path, new_id))
+        except FileNotFoundError:
+            raise ApiError(
+                409,
+                "checkpoint_gone",
+                f"run {fork.origin.run}: checkpoint {fork.origin.checkpoint} is no longer "
+                "kept; pick a newer one",
+                field="body.fork.checkpoint",
+            ) from None
 
     def queue(session: Session) -> RunDetail:
         queued, _active = run_control.client_counts(session, client)
@@ -137,21 +160,100 @@ async def create(
         run = create_run(
             session,
             NewRun(
+                id=new_id,
+                fork=source.fork.origin if source.fork else None,
                 document=prepared.document,
                 config=prepared.config.model_dump(mode="json"),
                 client_id=client,
-                graph_id=wanted.graph_id,
-                graph_version=wanted.graph_version,
+                graph_id=source.graph_id,
+                graph_version=source.graph_version,
                 max_attempts=settings.runs.max_attempts,
                 memory_bytes=prepared.memory_bytes,
             ),
         )
         return _detail(session, run.id)
 
-    detail = await in_session(_database(request), queue)
+    try:
+        detail = await in_session(database, queue)
+    except BaseException:
+        if source.fork is not None:
+            await run_cpu(request, lambda: files.delete_run(new_id, []))
+        raise
     _scheduler(request).wake()
     response.headers["Location"] = f"/api/runs/{detail.id}"
     return detail
+
+
+@dataclass(frozen=True)
+class _Fork:
+    origin: ForkOrigin
+    stored_path: str
+    """The checkpoint's files on the server's disk (see CheckpointFiles)."""
+
+
+@dataclass(frozen=True)
+class _Source:
+    """What a new run trains: the document, the configuration the overrides edit
+    (None: the document's), where it came from."""
+
+    document: GraphDocument
+    config: TrainingConfig | None
+    graph_id: str | None
+    graph_version: int | None
+    fork: _Fork | None = None
+
+
+async def _source(request: Request, wanted: run_intake.RunRequest, settings: Settings) -> _Source:
+    if wanted.document is not None:
+        return _Source(wanted.document, None, None, None)
+    if wanted.fork is not None:
+        return await _fork_source(request, wanted.fork, settings)
+    graph_id = cast(str, wanted.graph_id)
+
+    def load(session: Session) -> dict[str, Any]:
+        try:
+            if wanted.graph_version is None:
+                return graph_store.get_graph(session, graph_id).document
+            return graph_store.get_version(session, graph_id, wanted.graph_version).document
+        except graph_store.NotFound as exc:
+            raise ApiError(404, "not_found", str(exc)) from None
+
+    raw_document = await in_session(_database(request), load)
+    document = await run_cpu(request, lambda: run_intake.stored_document(raw_document, settings))
+    return _Source(document, None, graph_id, wanted.graph_version)
+
+
+async def _fork_source(request: Request, fork: ForkRequest, settings: Settings) -> _Source:
+    def load(session: Session) -> tuple[Run, Checkpoint]:
+        try:
+            run = get_run(session, fork.run)
+        except RunNotFound as exc:
+            raise ApiError(404, "not_found", str(exc), field="body.fork.run") from None
+        kept = checkpoints_of(session, fork.run)
+        chosen = next((c for c in kept if fork.checkpoint in (None, checkpoint_name(c.path))), None)
+        if chosen is None:
+            names = ", ".join(checkpoint_name(c.path) for c in kept) or "none yet"
+            raise ApiError(
+                404,
+                "no_checkpoint",
+                f"run {fork.run} has no checkpoint {fork.checkpoint or ''}".rstrip()
+                + f" (kept: {names})",
+                field="body.fork.checkpoint",
+            )
+        return run, chosen
+
+    run, checkpoint = await in_session(_database(request), load)
+    document = await run_cpu(request, lambda: run_intake.stored_document(run.document, settings))
+    origin = ForkOrigin(
+        run=run.id, checkpoint=checkpoint_name(checkpoint.path), step=checkpoint.step
+    )
+    return _Source(
+        document,
+        TrainingConfig.model_validate(run.config),
+        run.graph_id,
+        run.graph_version,
+        _Fork(origin, checkpoint.path),
+    )
 
 
 @router.get("", response_model=RunList, summary="Runs, the newest first")
@@ -280,6 +382,20 @@ async def delete(request: Request, run_id: RunId, settings: SettingsDep) -> Resp
     _hub(request).close_run(run_id)
     await run_cpu(request, lambda: CheckpointFiles(settings.checkpoints).delete_run(run_id, paths))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/{run_id}/checkpoints",
+    response_model=list[CheckpointRecord],
+    responses=NOT_FOUND,
+    summary="The run's kept checkpoints, the newest first (to fork from)",
+)
+def checkpoints(run_id: RunId, session: SessionDep) -> list[CheckpointRecord]:
+    try:
+        get_run(session, run_id)
+    except RunNotFound as exc:
+        raise _not_found(exc) from None
+    return [CheckpointRecord.of(row) for row in checkpoints_of(session, run_id)]
 
 
 @router.get(

@@ -26,7 +26,12 @@ from layerlab.store import workers as worker_store
 from layerlab.store.db import Database
 from layerlab.store.events import StaleLease
 from layerlab.store.fencing import check_lease
-from layerlab.store.runs import RUN_ID_PATTERN, WORKER_ID_PATTERN, RunNotFound
+from layerlab.store.runs import (
+    CHECKPOINT_NAME_PATTERN,
+    RUN_ID_PATTERN,
+    WORKER_ID_PATTERN,
+    RunNotFound,
+)
 from layerlab.store.runs import latest_checkpoint as latest_checkpoint_row
 from layerlab.worker.pack import PackError
 from layerlab.worker.protocol import (
@@ -45,7 +50,7 @@ router = APIRouter(prefix=WORKER_PREFIX, tags=["worker"])
 ws_router = APIRouter()
 
 RunId = Annotated[str, Path(pattern=RUN_ID_PATTERN)]
-CheckpointName = Annotated[str, Path(pattern=r"^step-\d{8}(-\d+)?$")]
+CheckpointName = Annotated[str, Path(pattern=CHECKPOINT_NAME_PATTERN)]
 REFUSALS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "Missing or wrong worker token"},
     403: {"model": ErrorBody, "description": "Unknown worker, or a wrong worker key"},
@@ -187,6 +192,19 @@ async def download_checkpoint(
         media_type="application/octet-stream",
         headers={NAME_HEADER: name, STEP_HEADER: str(row.step)},
     )
+
+
+@router.get(
+    "/runs/{run_id}/start-weights",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/octet-stream": {}}}, **REFUSALS},
+    summary="The weights a forked run starts from (the lease holder only)",
+)
+async def download_start_weights(lease: LeaseDep, settings: SettingsDep) -> FileResponse:
+    path = CheckpointFiles(settings.checkpoints).start_weights(lease.run_id)
+    if not path.is_file():
+        raise ApiError(404, "no_start_weights", f"run {lease.run_id} has no start weights")
+    return FileResponse(path, media_type="application/octet-stream")
 
 
 @ws_router.websocket("/ws/worker")

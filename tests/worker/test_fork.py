@@ -176,6 +176,14 @@ def test_invalid_fork_settings_are_refused_before_anything_is_copied(tmp_path: P
         assert response.status_code == 422
         assert _error(response)["code"] == "invalid_config"
         assert "lr" in _error(response)["message"]
-        folders = sorted(p.name for p in trained.live.settings.checkpoints.iterdir())
-        assert folders == [source]  # no half-made fork left on disk
+        root = trained.live.settings.checkpoints
+        assert sorted(p.name for p in root.iterdir()) == [source]  # no half-made fork
+
+        # A checkpoint whose files are gone (pruned meanwhile, or deleted by hand).
+        latest = client.get(f"/api/runs/{source}/checkpoints").json()[0]["name"]
+        (root / source / f"{latest}.weights.safetensors").unlink()
+        gone = client.post("/api/runs", json={"fork": {"run": source, "checkpoint": latest}})
+        assert gone.status_code == 409 and _error(gone)["code"] == "checkpoint_gone"
+        assert _error(gone)["field"] == "body.fork.checkpoint"
+        assert sorted(p.name for p in root.iterdir()) == [source]
         wait_for(lambda: len(client.get("/api/runs").json()["items"]) == 1, 5, "one run")

@@ -57,15 +57,19 @@ class CheckpointFiles:
         """Copy a checkpoint's weights to be run_id's start, whole or not at all.
         Raises FileNotFoundError when the checkpoint's files are gone (pruned)."""
         target = self.start_weights(run_id)
-        target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".copy-{secrets.token_hex(6)}")
-        try:
-            shutil.copyfile(self.weights(stored_path), temporary)
-            _fsync(temporary)
-            os.replace(temporary, target)
-            _fsync(target.parent)
-        finally:
-            temporary.unlink(missing_ok=True)
+        # Opened first: nothing is made when it is gone, and a prune while copying
+        # cannot take the open file away.
+        with open(self.weights(stored_path), "rb") as source:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with open(temporary, "wb") as out:
+                    shutil.copyfileobj(source, out)
+                _fsync(temporary)
+                os.replace(temporary, target)
+                _fsync(target.parent)
+            finally:
+                temporary.unlink(missing_ok=True)
 
     def commit(self, upload: Path, stored_path: str) -> int:
         """Check the uploaded pack, derive the weights file, and move both into place.

@@ -1,5 +1,6 @@
-"""Runs: queue one, list them, read one and its events, stop, pause, resume, delete,
-and download its latest weights.
+"""Runs: queue one (of a document, a saved graph, or a fork of a run's checkpoint),
+list them, read one and its events, stop, pause, resume, delete, list its kept
+checkpoints and download its latest weights.
 
 A run is checked completely before it is queued (see `run_intake.py`); from then on
 it lives in the database, and the scheduler hands it to a worker.
@@ -50,7 +51,6 @@ from layerlab.store.runs import (
     new_run_id,
 )
 from layerlab.store.runs import latest_checkpoint as latest_checkpoint_row
-from layerlab.store.tables import Checkpoint, Run
 from layerlab.train.config import TrainingConfig
 from layerlab.train.events import RunStatus
 
@@ -175,7 +175,7 @@ async def create(
 
     try:
         detail = await in_session(database, queue)
-    except BaseException:
+    except Exception:  # refused (429) or failed: no fork folder without its run
         if source.fork is not None:
             await run_cpu(request, lambda: files.delete_run(new_id, []))
         raise
@@ -224,7 +224,10 @@ async def _source(request: Request, wanted: run_intake.RunRequest, settings: Set
 
 
 async def _fork_source(request: Request, fork: ForkRequest, settings: Settings) -> _Source:
-    def load(session: Session) -> tuple[Run, Checkpoint]:
+    # The forked run's row, read into plain values within the session.
+    Row = tuple[dict[str, Any], dict[str, Any], str | None, int | None, _Fork]
+
+    def load(session: Session) -> Row:
         try:
             run = get_run(session, fork.run)
         except RunNotFound as exc:
@@ -240,20 +243,14 @@ async def _fork_source(request: Request, fork: ForkRequest, settings: Settings) 
                 + f" (kept: {names})",
                 field="body.fork.checkpoint",
             )
-        return run, chosen
+        origin = ForkOrigin(run=run.id, checkpoint=checkpoint_name(chosen.path), step=chosen.step)
+        return run.document, run.config, run.graph_id, run.graph_version, _Fork(origin, chosen.path)
 
-    run, checkpoint = await in_session(_database(request), load)
-    document = await run_cpu(request, lambda: run_intake.stored_document(run.document, settings))
-    origin = ForkOrigin(
-        run=run.id, checkpoint=checkpoint_name(checkpoint.path), step=checkpoint.step
+    raw_document, config, graph_id, graph_version, chosen = await in_session(
+        _database(request), load
     )
-    return _Source(
-        document,
-        TrainingConfig.model_validate(run.config),
-        run.graph_id,
-        run.graph_version,
-        _Fork(origin, checkpoint.path),
-    )
+    document = await run_cpu(request, lambda: run_intake.stored_document(raw_document, settings))
+    return _Source(document, TrainingConfig.model_validate(config), graph_id, graph_version, chosen)
 
 
 @router.get("", response_model=RunList, summary="Runs, the newest first")

@@ -322,6 +322,7 @@ def test_fork_a_run_from_a_checkpoint_with_edited_settings(run_page: Page, rest:
     expect(page.get_by_test_id("run-fork-origin")).to_contain_text(source)
     expect(page.get_by_test_id("run-fork-origin")).to_contain_text(f"step {kept[0]['step']:,}")
     expect_status(page, "finished")
+    screenshot(page, "run-forked")
     fork = rest.run(fork_id)
     assert fork["fork"] == {"run": source, "checkpoint": kept[0]["name"], "step": kept[0]["step"]}
     assert (fork["config"]["lr"], fork["config"]["epochs"], fork["config"]["optimizer"]) == (

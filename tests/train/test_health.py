@@ -136,3 +136,34 @@ def test_overfitting_on_a_tiny_training_set() -> None:
     assert not health(healthy, "overfitting")
     # No diagnosis at all on the healthy run.
     assert diagnoses(healthy) == []
+
+
+def _overfitting_reports(epochs: list[tuple[float, float]]) -> list[tuple[bool, str]]:
+    """(active, message) of every overfitting event for (train, val) losses per epoch."""
+    from layerlab.train.health import HealthMonitor
+
+    found: list[tuple[bool, str]] = []
+    monitor = HealthMonitor(
+        [],
+        lambda kind, _node, active, message, _value: (
+            found.append((active, message)) if kind == "overfitting" else None
+        ),
+    )
+    for train_loss, val_loss in epochs:
+        monitor.epoch(train_loss, val_loss)
+    return found
+
+
+def test_overfitting_needs_validation_loss_rising_apart_from_training_loss() -> None:
+    # Memorising: training loss falls away while validation loss climbs.
+    memorising = [(0.50, 0.52), (0.30, 0.40), (0.20, 0.42), (0.12, 0.45), (0.08, 0.47)]
+    reports = _overfitting_reports(memorising)
+    assert [active for active, _ in reports] == [True]
+    assert "rose from 0.4 (epoch 1) to 0.47" in reports[0][1]
+    # The same rise of validation loss, but Dropout holds training loss just as high:
+    # a noisy tiny validation set, not memorising.
+    regularised = [(0.50, 0.52), (0.42, 0.40), (0.41, 0.42), (0.41, 0.43), (0.41, 0.44)]
+    assert _overfitting_reports(regularised) == []
+    # And a new best clears an active diagnosis.
+    recovered = [*memorising, (0.07, 0.39)]
+    assert [active for active, _ in _overfitting_reports(recovered)] == [True, False]

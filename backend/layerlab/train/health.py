@@ -12,7 +12,10 @@ an event with `active: false` says so.
 - dead ReLUs: over DEAD_FRACTION of a ReLU's units are zero for a whole batch.
 - saturation: over SATURATED_FRACTION of a sigmoid's or tanh's outputs sit in the tails.
 - overfitting: validation loss has risen OVERFIT_RISE above its best for
-  OVERFIT_EPOCHS epochs while the training loss kept falling.
+  OVERFIT_EPOCHS epochs while the training loss kept falling, and stands at least
+  OVERFIT_GAP above the training loss (a network whose training loss Dropout holds
+  up near its validation loss is not memorising, however noisy a tiny validation
+  set makes the latter).
 Divergence (a non-finite loss) is the loop's to catch: it stops the run.
 """
 
@@ -35,6 +38,8 @@ DEAD_FRACTION = 0.5
 SATURATED_FRACTION = 0.5
 OVERFIT_RISE = 0.05
 OVERFIT_EPOCHS = 3
+OVERFIT_GAP = 0.1
+"""Share of the validation loss by which it must exceed the training loss."""
 SUSTAIN = 2
 
 
@@ -161,8 +166,9 @@ class HealthMonitor:
         since = len(self.val_losses) - 1 - best_epoch
         rising = since >= OVERFIT_EPOCHS and val_loss > best * (1 + OVERFIT_RISE)
         falling = train_loss < self.train_losses[best_epoch]
+        apart = val_loss - train_loss >= OVERFIT_GAP * val_loss
         key: tuple[Diagnosis, str | None] = ("overfitting", None)
-        overfit = rising and falling
+        overfit = rising and falling and apart
         if overfit and key not in self.active:
             self.active.add(key)
             self.emit(

@@ -341,6 +341,14 @@ def test_fork_a_run_from_a_checkpoint_with_edited_settings(run_page: Page, rest:
     page.get_by_test_id("runs-link").click()
     expect(page.get_by_test_id(f"forked-{fork_id}")).to_contain_text(source)
 
+    # Compared with its source, the fork's curve is drawn from its fork step on.
+    page.get_by_test_id(f"pick-{source}").check()
+    page.get_by_test_id(f"pick-{fork_id}").check()
+    page.get_by_test_id("compare-button").click()
+    expect(page.get_by_test_id("compare")).to_have_attribute("data-ready", "true")
+    expect(page.get_by_test_id("compare-fork-note")).to_contain_text(f"at step {kept[0]['step']:,}")
+    expect(page.get_by_test_id("setting-lr")).to_contain_text("0.003")
+
 
 def _event(seq: int, kind: str, step: int, **payload: Any) -> dict[str, Any]:
     return {

@@ -9,6 +9,7 @@ import { UPlotChart, type Line } from './charts/UPlotChart';
 import { loadHistory } from './history';
 import { align } from './model/align';
 import { graphDiff, isEmptyDiff, settingsDiff, showValue } from './model/diff';
+import { stepOffsets } from './model/fork';
 import type { RunData } from './model/runData';
 import { Series } from './model/series';
 import { smooth } from './model/smoothing';
@@ -39,16 +40,21 @@ function useRunHistory(runId: string) {
 const COLOR_A = seriesColor(0);
 const COLOR_B = seriesColor(1);
 
-function smoothed(series: Series | undefined): Series {
+/** The series smoothed, its steps moved by `offset` (a fork drawn after its source). */
+function smoothed(series: Series | undefined, offset: number): Series {
   const out = new Series();
   if (!series) return out;
   const ys = smooth(series.y, series.length > 200 ? 0.9 : 0.6);
-  series.x.forEach((x, i) => out.push(x, ys[i] ?? null));
+  series.x.forEach((x, i) => out.push(x + offset, ys[i] ?? null));
   return out;
 }
 
 function OverlayCharts({ a, b }: { a: Loaded; b: Loaded }) {
-  const loss = useMemo(() => align([smoothed(a.data.metrics.get('train/loss')), smoothed(b.data.metrics.get('train/loss'))]), [a, b]);
+  const [offsetA, offsetB] = stepOffsets(a.detail, b.detail);
+  const loss = useMemo(
+    () => align([smoothed(a.data.metrics.get('train/loss'), offsetA), smoothed(b.data.metrics.get('train/loss'), offsetB)]),
+    [a, b, offsetA, offsetB],
+  );
   const epochKeys = [...new Set([...a.data.epochMetrics.keys(), ...b.data.epochMetrics.keys()])];
   const losses = epochKeys.filter((k) => k.includes('loss'));
   const others = epochKeys.filter((k) => !k.includes('loss'));
@@ -77,6 +83,12 @@ function OverlayCharts({ a, b }: { a: Loaded; b: Loaded }) {
         points={loss[0].length}
         formatY={(v) => formatMetric(v)}
       />
+      {(offsetA > 0 || offsetB > 0) && (
+        <p className="muted small" data-testid="compare-fork-note">
+          {offsetB > 0 ? 'B' : 'A'} is a fork of {offsetB > 0 ? 'A' : 'B'} at step {Math.max(offsetA, offsetB).toLocaleString('en-US')}: its steps are drawn from there, so
+          its curve continues its source's (epochs below count from each run's own start).
+        </p>
+      )}
       {losses.length > 0 && <UPlotChart testId="compare-val-loss-chart" title="Losses per epoch" lines={l.lines} data={l.data} version="1" xLabel="epoch" formatY={(v) => formatMetric(v)} height={200} />}
       {others.length > 0 && <UPlotChart testId="compare-val-metrics-chart" title="Validation metrics per epoch" lines={o.lines} data={o.data} version="1" xLabel="epoch" formatY={(v) => formatMetric(v)} height={200} />}
     </div>

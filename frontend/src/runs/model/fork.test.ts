@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultCheckpoint, forkOverrides, settingChanges, shortValue } from './fork';
+import { defaultCheckpoint, forkOverrides, settingChanges, shortValue, stepOffsets } from './fork';
 
 const kept = [
   { name: 'step-00000030', step: 30 },
@@ -49,5 +49,18 @@ describe('shortValue', () => {
     expect(shortValue(null)).toBe('null');
     expect(shortValue(undefined)).toBe('(default)');
     expect(shortValue('x'.repeat(60))).toHaveLength(40);
+  });
+});
+
+describe('stepOffsets', () => {
+  const source = { id: 'r_a', fork: null };
+  const fork = { id: 'r_b', fork: { run: 'r_a', step: 40 } };
+  it('draws a fork from the step it was forked at, beside its source', () => {
+    expect(stepOffsets(source, fork)).toEqual([0, 40]);
+    expect(stepOffsets(fork, source)).toEqual([40, 0]);
+  });
+  it('leaves unrelated runs, and forks of a third run, at their own steps', () => {
+    expect(stepOffsets(fork, { id: 'r_c', fork: { run: 'r_x', step: 7 } })).toEqual([0, 0]);
+    expect(stepOffsets({ id: 'r_c' }, source)).toEqual([0, 0]);
   });
 });

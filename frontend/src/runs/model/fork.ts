@@ -43,3 +43,14 @@ export function shortValue(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }
+
+interface Forkable {
+  id: string;
+  fork?: { run: string; step: number } | null;
+}
+
+/** Step offsets for drawing two runs on one step axis: a fork of the other run is
+ *  drawn from the step it was forked at, so its curve continues its source's. */
+export function stepOffsets(a: Forkable, b: Forkable): [number, number] {
+  return [a.fork?.run === b.id ? a.fork.step : 0, b.fork?.run === a.id ? b.fork.step : 0];
+}

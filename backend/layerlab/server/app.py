@@ -21,6 +21,7 @@ from fastapi.middleware.cors import CORSMiddleware
 import layerlab
 from layerlab.server import errors
 from layerlab.server.body_limit import BodyLimitMiddleware
+from layerlab.server.checkpoint_files import CheckpointFiles
 from layerlab.server.guards import API_PREFIX, HostGuard, OriginGuard, TokenGuard
 from layerlab.server.hub import Hub
 from layerlab.server.local_workers import LocalWorkers, with_worker_token
@@ -43,6 +44,7 @@ from layerlab.server.scheduler import Scheduler
 from layerlab.server.settings import Settings, with_token
 from layerlab.store.db import Database
 from layerlab.store.migrate import upgrade
+from layerlab.store.runs import recorded_checkpoints
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,12 @@ def _open_database(settings: Settings) -> Database:
     return database
 
 
+def _sweep_checkpoints(database: Database, settings: Settings) -> None:
+    with database.session() as session:
+        recorded = recorded_checkpoints(session)
+    CheckpointFiles(settings.checkpoints).sweep(recorded)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = with_worker_token(with_token(settings or Settings.from_env()))
 
@@ -65,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.cpu_limiter = CapacityLimiter(settings.cpu_slots)
         app.state.database = await anyio.to_thread.run_sync(_open_database, settings)
+        await anyio.to_thread.run_sync(_sweep_checkpoints, app.state.database, settings)
         # The run system: queued runs wait in the database; the scheduler leases them
         # to workers; local workers start once the port is known (see local_workers).
         app.state.scheduler = Scheduler(app.state.database, settings, app.state.hub)

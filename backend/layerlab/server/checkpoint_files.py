@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 from layerlab.worker.pack import read_pack_meta, write_model_weights
@@ -21,6 +23,10 @@ log = logging.getLogger(__name__)
 
 PACK_SUFFIX = ".pack.safetensors"
 WEIGHTS_SUFFIX = ".weights.safetensors"
+START_WEIGHTS = "start" + WEIGHTS_SUFFIX
+UNFINISHED = (".upload-", ".copy-")
+"""Prefixes of files being written: an upload, a fork's copy of its start."""
+_RUN_FOLDER = re.compile(r"^r_[0-9a-f]{12}$")
 
 
 def _fsync(path: Path) -> None:
@@ -51,7 +57,7 @@ class CheckpointFiles:
 
     def start_weights(self, run_id: str) -> Path:
         """A fork's own copy of the weights it starts from (its source may be deleted)."""
-        return self.folder(run_id) / ("start" + WEIGHTS_SUFFIX)
+        return self.folder(run_id) / START_WEIGHTS
 
     def copy_start_weights(self, stored_path: str, run_id: str) -> None:
         """Copy a checkpoint's weights to be run_id's start, whole or not at all.
@@ -87,6 +93,42 @@ class CheckpointFiles:
             for leftover in upload.parent.glob(upload.name + "*"):
                 leftover.unlink(missing_ok=True)
         return meta.progress.step
+
+    def sweep(self, recorded: Mapping[str, set[str]]) -> int:
+        """What a server killed mid-write left behind, deleted at start (before any
+        request, so nothing is being written): unfinished uploads and copies, checkpoint
+        files no row names (committed to disk, not yet to the database), and the
+        folders of runs that do not exist (a fork whose row was never written).
+        `recorded`: every run's id -> the stored paths of its recorded checkpoints.
+        Entries that are not run folders are left alone. Returns the count removed."""
+        removed = 0
+        if not self.root.is_dir():
+            return 0
+        for folder in self.root.iterdir():
+            if not folder.is_dir() or not _RUN_FOLDER.match(folder.name):
+                continue
+            kept = recorded.get(folder.name)
+            if kept is None:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+                continue
+            for file in folder.iterdir():
+                name = file.name
+                stored = (
+                    f"{folder.name}/{name.removesuffix(PACK_SUFFIX).removesuffix(WEIGHTS_SUFFIX)}"
+                )
+                unfinished = name.startswith(UNFINISHED)
+                unrecorded = (
+                    name.endswith((PACK_SUFFIX, WEIGHTS_SUFFIX))
+                    and name != START_WEIGHTS
+                    and stored not in kept
+                )
+                if file.is_file() and (unfinished or unrecorded):
+                    file.unlink(missing_ok=True)
+                    removed += 1
+        if removed:
+            log.info("removed %d leftovers of interrupted writes from %s", removed, self.root)
+        return removed
 
     def delete(self, stored_path: str) -> None:
         self.pack(stored_path).unlink(missing_ok=True)

@@ -143,3 +143,11 @@ def checkpoints_of(session: Session, run_id: str) -> list[Checkpoint]:
         .order_by(Checkpoint.step.desc(), Checkpoint.id.desc())
     )
     return list(session.scalars(query))
+
+
+def recorded_checkpoints(session: Session) -> dict[str, set[str]]:
+    """Every run's id -> the stored paths of its recorded checkpoints (maybe none)."""
+    found: dict[str, set[str]] = {run_id: set() for run_id in session.scalars(select(Run.id))}
+    for run_id, path in session.execute(select(Checkpoint.run_id, Checkpoint.path)):
+        found.setdefault(run_id, set()).add(path)
+    return found

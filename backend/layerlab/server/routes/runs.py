@@ -8,7 +8,6 @@ it lives in the database, and the scheduler hands it to a worker.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
@@ -16,7 +15,7 @@ from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
 from layerlab.graph.document import GraphDocument
-from layerlab.server import run_intake
+from layerlab.server import run_intake, run_sources
 from layerlab.server.checkpoint_files import CheckpointFiles
 from layerlab.server.deps import JsonBody, SessionDep, SettingsDep, run_cpu
 from layerlab.server.errors import ApiError, ErrorBody
@@ -27,13 +26,11 @@ from layerlab.server.run_schemas import (
     CheckpointRecord,
     CreateRun,
     EventPage,
-    ForkRequest,
     RunDetail,
     RunList,
     RunRecord,
 )
 from layerlab.server.scheduler import Scheduler
-from layerlab.server.settings import Settings
 from layerlab.store import graphs as graph_store
 from layerlab.store import run_control
 from layerlab.store.db import Database
@@ -42,7 +39,6 @@ from layerlab.store.events import MAX_PAGE, read_events
 from layerlab.store.run_checkpoints import checkpoint_name
 from layerlab.store.runs import (
     RUN_ID_PATTERN,
-    ForkOrigin,
     NewRun,
     RunNotFound,
     checkpoints_of,
@@ -121,7 +117,7 @@ async def create(
 ) -> RunDetail:
     wanted = await run_cpu(request, lambda: run_intake.parse_request(raw, settings))
     database = _database(request)
-    source = await _source(request, wanted, settings)
+    source = await run_sources.resolve(request, wanted, settings)
     largest = _scheduler(request).largest_memory()
     prepared = await run_cpu(
         request,
@@ -182,75 +178,6 @@ async def create(
     _scheduler(request).wake()
     response.headers["Location"] = f"/api/runs/{detail.id}"
     return detail
-
-
-@dataclass(frozen=True)
-class _Fork:
-    origin: ForkOrigin
-    stored_path: str
-    """The checkpoint's files on the server's disk (see CheckpointFiles)."""
-
-
-@dataclass(frozen=True)
-class _Source:
-    """What a new run trains: the document, the configuration the overrides edit
-    (None: the document's), where it came from."""
-
-    document: GraphDocument
-    config: TrainingConfig | None
-    graph_id: str | None
-    graph_version: int | None
-    fork: _Fork | None = None
-
-
-async def _source(request: Request, wanted: run_intake.RunRequest, settings: Settings) -> _Source:
-    if wanted.document is not None:
-        return _Source(wanted.document, None, None, None)
-    if wanted.fork is not None:
-        return await _fork_source(request, wanted.fork, settings)
-    graph_id = cast(str, wanted.graph_id)
-
-    def load(session: Session) -> dict[str, Any]:
-        try:
-            if wanted.graph_version is None:
-                return graph_store.get_graph(session, graph_id).document
-            return graph_store.get_version(session, graph_id, wanted.graph_version).document
-        except graph_store.NotFound as exc:
-            raise ApiError(404, "not_found", str(exc)) from None
-
-    raw_document = await in_session(_database(request), load)
-    document = await run_cpu(request, lambda: run_intake.stored_document(raw_document, settings))
-    return _Source(document, None, graph_id, wanted.graph_version)
-
-
-async def _fork_source(request: Request, fork: ForkRequest, settings: Settings) -> _Source:
-    # The forked run's row, read into plain values within the session.
-    Row = tuple[dict[str, Any], dict[str, Any], str | None, int | None, _Fork]
-
-    def load(session: Session) -> Row:
-        try:
-            run = get_run(session, fork.run)
-        except RunNotFound as exc:
-            raise ApiError(404, "not_found", str(exc), field="body.fork.run") from None
-        kept = checkpoints_of(session, fork.run)
-        chosen = next((c for c in kept if fork.checkpoint in (None, checkpoint_name(c.path))), None)
-        if chosen is None:
-            names = ", ".join(checkpoint_name(c.path) for c in kept) or "none yet"
-            raise ApiError(
-                404,
-                "no_checkpoint",
-                f"run {fork.run} has no checkpoint {fork.checkpoint or ''}".rstrip()
-                + f" (kept: {names})",
-                field="body.fork.checkpoint",
-            )
-        origin = ForkOrigin(run=run.id, checkpoint=checkpoint_name(chosen.path), step=chosen.step)
-        return run.document, run.config, run.graph_id, run.graph_version, _Fork(origin, chosen.path)
-
-    raw_document, config, graph_id, graph_version, chosen = await in_session(
-        _database(request), load
-    )
-    document = await run_cpu(request, lambda: run_intake.stored_document(raw_document, settings))
-    return _Source(document, TrainingConfig.model_validate(config), graph_id, graph_version, chosen)
 
 
 @router.get("", response_model=RunList, summary="Runs, the newest first")

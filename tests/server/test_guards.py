@@ -329,3 +329,11 @@ def test_frontend_is_served_with_spa_fallback(tmp_path: Path) -> None:
         with live.client() as client:
             missing = client.get("/api/no-such-route")
             assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+
+
+def test_run_timers_come_from_the_environment_and_are_checked() -> None:
+    settings = Settings.from_env({"LAYERLAB_RUNS_LEASE_S": "4", "LAYERLAB_RUNS_HEARTBEAT_S": "0.5"})
+    assert (settings.runs.lease_s, settings.runs.heartbeat_s) == (4.0, 0.5)
+    assert settings.runs.max_attempts == 3  # the rest keep their defaults
+    with pytest.raises(ValueError, match="lease_s must be at least twice heartbeat_s"):
+        Settings.from_env({"LAYERLAB_RUNS_LEASE_S": "1", "LAYERLAB_RUNS_HEARTBEAT_S": "2"})

@@ -135,6 +135,14 @@ class Settings(BaseModel):
         ):
             if env.get(var):
                 values[field] = _split(env[var])
+        # Every run-system timer and bound: LAYERLAB_RUNS_LEASE_S, ..._HEARTBEAT_S, ...
+        runs = {
+            name: env[f"LAYERLAB_RUNS_{name.upper()}"]
+            for name in RunSettings.model_fields
+            if env.get(f"LAYERLAB_RUNS_{name.upper()}")
+        }
+        if runs:
+            values["runs"] = runs
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls.model_validate(values)
 

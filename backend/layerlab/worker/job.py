@@ -220,4 +220,7 @@ class RunJob:
 def _start_note(start: StartWeights | None) -> str:
     if start is None:
         return ""
-    return f"forked from run {start.run}: starts from the weights of its {start.checkpoint} (step {start.step})"
+    return (
+        f"forked from run {start.run}: starts from the weights of its {start.checkpoint} "
+        f"(step {start.step})"
+    )

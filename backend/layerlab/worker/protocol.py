@@ -5,7 +5,8 @@ each, shared by the worker and the server. Every message names its `type`.
     hello {token, name, device, memory,  ->
            worker_id?, worker_key?, runs}    <- welcome {worker_id, worker_key, timers, kept}
     ready                                ->  <- lease {run, attempt, fencing, document,
-                                                       config, checkpoint?, paused}
+                                                       config, checkpoint?,
+                                                       start_weights?, paused}
     heartbeat {runs}                     ->  <- renewed {runs}   (refused for lost ones)
     events {run, attempt, fencing,
             batch_seq, events}           ->  <- ack {run, attempt, batch_seq, first_seq, count}
@@ -16,7 +17,8 @@ each, shared by the worker and the server. Every message names its `type`.
                                              <- error {code, message} (then the socket closes)
 
 Checkpoints do not travel here: the worker PUTs them over REST with the same
-(run, fencing) credentials, and GETs the latest one to resume a run.
+(run, fencing) credentials, GETs the latest one to resume a run, and GETs a fork's
+start weights.
 
 A batch is identified by (run, attempt, batch_seq): a batch sent again after a
 reconnect is acknowledged with the seqs it got the first time and stored once.

@@ -33,15 +33,24 @@ def test_a_restart_sweeps_leftovers_of_interrupted_writes_and_keeps_the_rest(
 
     root = settings.checkpoints
     run = root / run_id
-    recorded = sorted(p.name for p in run.iterdir())
-    assert recorded == ["step-00000003.pack.safetensors", "step-00000003.weights.safetensors"]
+
+    def files() -> list[str]:
+        return sorted(p.relative_to(run).as_posix() for p in run.rglob("*") if p.is_file())
+
+    recorded = files()
+    lease_folder = f"f{lease.fencing}"  # a folder per lease
+    assert recorded == [
+        f"{lease_folder}/step-00000003.pack.safetensors",
+        f"{lease_folder}/step-00000003.weights.safetensors",
+    ]
     # As a kill could leave them: an upload cut short, a fork's copy cut short, a
     # checkpoint moved into place but never recorded, a fork whose row was never written.
     leftovers = [
         run / ".upload-0123456789ab",
         run / ".copy-0123456789ab",
-        run / "step-00000009.pack.safetensors",
-        run / "step-00000009.weights.safetensors",
+        run / lease_folder / "step-00000009.pack.safetensors",
+        run / lease_folder / "step-00000009.weights.safetensors",
+        run / "f99" / "step-00000012.pack.safetensors",  # a lease whose upload never landed
         root / "r_000000000000" / "start.weights.safetensors",
     ]
     for path in leftovers:
@@ -55,8 +64,8 @@ def test_a_restart_sweeps_leftovers_of_interrupted_writes_and_keeps_the_rest(
     with live_server(settings) as live, live.client() as client:
         assert not any(path.exists() for path in leftovers)
         assert not (root / "r_000000000000").exists()
-        kept = sorted([*recorded, "start.weights.safetensors"])
-        assert sorted(p.name for p in run.iterdir()) == kept
+        assert files() == sorted([*recorded, "start.weights.safetensors"])
+        assert not (run / "f99").exists()  # its emptied folder too
         assert foreign.read_text() == "not LayerLab's"
         latest = client.get(f"/api/runs/{run_id}/checkpoint")
         assert latest.status_code == 200

@@ -5,6 +5,8 @@ allows a worker to write."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -302,6 +304,57 @@ def test_a_lost_lease_is_fenced_off(tmp_path: Path, database_url: str) -> None:
         assert resumed.headers["x-layerlab-checkpoint"] == "step-00000003"
         fresh.close()
         back.close()
+
+
+def test_an_upload_still_arriving_from_a_lost_lease_spares_the_new_holders_checkpoint(
+    tmp_path: Path,
+) -> None:
+    """The old holder's PUT passed the lease check, then its lease was lost while its
+    body was still on the way; the new holder meanwhile stored the same checkpoint
+    name. The late body is refused and must neither replace nor delete the new one."""
+    with serving(tmp_path) as live, live.client() as client:
+        run_id = Api(client).create(moons_document())
+        stale = FakeWorker(live.url, "stale")
+        old = stale.lease()
+        url = f"/api/worker/runs/{run_id}/checkpoints/step-00000040"
+        late_pack = fake_pack(tmp_path / "late.safetensors", 40)
+        release = threading.Event()
+
+        def body() -> Iterator[bytes]:
+            yield late_pack[:1000]
+            release.wait(60)  # the rest comes once the lease has moved on
+            yield late_pack[1000:]
+
+        answers: list[httpx.Response] = []
+
+        def upload() -> None:
+            with httpx.Client(base_url=live.url, timeout=60) as late:
+                answers.append(
+                    late.put(url, content=body(), headers=checkpoint_headers(stale, old))
+                )
+
+        uploading = threading.Thread(target=upload)
+        uploading.start()
+        try:
+            fresh = FakeWorker(live.url, "fresh")
+            new = fresh.lease(timeout=30)  # `stale` is silent past its lease
+            assert new.attempt == 2
+            current = fake_pack(tmp_path / "current.safetensors", 40)
+            stored = client.put(url, content=current, headers=checkpoint_headers(fresh, new))
+            assert stored.status_code == 201, stored.text
+        finally:
+            release.set()
+            uploading.join(60)
+        assert answers[0].status_code == 409 and answers[0].json()["code"] == "stale_lease"
+
+        resume = client.get(
+            f"/api/worker/runs/{run_id}/checkpoint", headers=checkpoint_headers(fresh, new)
+        )
+        assert resume.status_code == 200 and resume.content == current
+        weights = client.get(f"/api/runs/{run_id}/checkpoint")
+        assert weights.status_code == 200 and weights.headers["X-LayerLab-Step"] == "40"
+        stale.close()
+        fresh.close()
 
 
 def test_a_run_that_loses_every_worker_fails_after_three(tmp_path: Path) -> None:

@@ -181,7 +181,8 @@ def test_invalid_fork_settings_are_refused_before_anything_is_copied(tmp_path: P
 
         # A checkpoint whose files are gone (pruned meanwhile, or deleted by hand).
         latest = client.get(f"/api/runs/{source}/checkpoints").json()[0]["name"]
-        (root / source / f"{latest}.weights.safetensors").unlink()
+        [weights] = (root / source).rglob(f"{latest}.weights.safetensors")
+        weights.unlink()
         gone = client.post("/api/runs", json={"fork": {"run": source, "checkpoint": latest}})
         assert gone.status_code == 409 and _error(gone)["code"] == "checkpoint_gone"
         assert _error(gone)["field"] == "body.fork.checkpoint"

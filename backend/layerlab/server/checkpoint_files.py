@@ -1,5 +1,6 @@
-"""Checkpoints on the server's disk: `<checkpoints>/<run>/<name>.pack.safetensors` (what
-a worker resumes from) and `<name>.weights.safetensors` (the model alone, for people).
+"""Checkpoints on the server's disk: `<checkpoints>/<run>/f<fencing>/<name>.pack.safetensors`
+(what a worker resumes from) and `<name>.weights.safetensors` (the model alone, for
+people), in a folder per lease (see `run_checkpoints.checkpoint_path`).
 
 An upload is written to a temporary file, checked, fsynced and renamed into place
 before the database learns of it, so a checkpoint the database names is always whole.
@@ -86,9 +87,11 @@ class CheckpointFiles:
             write_model_weights(upload, weights_tmp)
             _fsync(upload)
             _fsync(weights_tmp)
+            target = self.pack(stored_path).parent
+            target.mkdir(parents=True, exist_ok=True)
             os.replace(weights_tmp, self.weights(stored_path))
             os.replace(upload, self.pack(stored_path))
-            _fsync(upload.parent)
+            _fsync(target)
         finally:
             for leftover in upload.parent.glob(upload.name + "*"):
                 leftover.unlink(missing_ok=True)
@@ -112,18 +115,22 @@ class CheckpointFiles:
                 shutil.rmtree(folder, ignore_errors=True)
                 removed += 1
                 continue
-            for file in folder.iterdir():
+            start = self.start_weights(folder.name)
+            for file in sorted(folder.rglob("*"), reverse=True):  # files before folders
+                if file.is_dir():
+                    if file != folder and not any(file.iterdir()):
+                        file.rmdir()  # a lease's folder left empty
+                    continue
                 name = file.name
-                stored = (
-                    f"{folder.name}/{name.removesuffix(PACK_SUFFIX).removesuffix(WEIGHTS_SUFFIX)}"
-                )
+                stored = file.relative_to(self.root).as_posix()
+                stored = stored.removesuffix(PACK_SUFFIX).removesuffix(WEIGHTS_SUFFIX)
                 unfinished = name.startswith(UNFINISHED)
                 unrecorded = (
                     name.endswith((PACK_SUFFIX, WEIGHTS_SUFFIX))
-                    and name != START_WEIGHTS
+                    and file != start
                     and stored not in kept
                 )
-                if file.is_file() and (unfinished or unrecorded):
+                if unfinished or unrecorded:
                     file.unlink(missing_ok=True)
                     removed += 1
         if removed:

@@ -10,9 +10,12 @@ from layerlab.store.tables import Checkpoint, Run
 from layerlab.store.types import utcnow
 
 
-def checkpoint_path(run_id: str, name: str) -> str:
-    """What `checkpoints.path` holds: the run's folder and the checkpoint's name."""
-    return f"{run_id}/{name}"
+def checkpoint_path(run_id: str, fencing_token: int, name: str) -> str:
+    """What `checkpoints.path` holds: the run's folder, the lease's own folder (so that
+    an upload still arriving from a lease that was lost meanwhile can neither replace
+    nor delete the files of the lease that holds the run now, even at the same step),
+    and the checkpoint's name. Rows of older servers hold `run/name`."""
+    return f"{run_id}/f{fencing_token}/{name}"
 
 
 def checkpoint_name(path: str) -> str:

@@ -140,7 +140,7 @@ async def upload_checkpoint(
 ) -> CheckpointStored:
     files = CheckpointFiles(settings.checkpoints)
     upload = files.temporary(lease.run_id)
-    stored_path = run_checkpoints.checkpoint_path(lease.run_id, name)
+    stored_path = run_checkpoints.checkpoint_path(lease.run_id, lease.fencing, name)
     try:
         await _receive(request, anyio.Path(upload), settings.runs.max_checkpoint_bytes)
         step = await run_cpu(request, lambda: files.commit(upload, stored_path))
@@ -187,8 +187,11 @@ async def download_checkpoint(
     if row is None:
         raise ApiError(404, "no_checkpoint", f"run {lease.run_id} has no checkpoint")
     name = run_checkpoints.checkpoint_name(row.path)
+    pack = CheckpointFiles(settings.checkpoints).pack(row.path)
+    if not pack.is_file():  # deleted by hand: say so, rather than fail
+        raise ApiError(404, "no_checkpoint", f"run {lease.run_id}: checkpoint {name} is missing")
     return FileResponse(
-        CheckpointFiles(settings.checkpoints).pack(row.path),
+        pack,
         media_type="application/octet-stream",
         headers={NAME_HEADER: name, STEP_HEADER: str(row.step)},
     )

@@ -5,6 +5,7 @@ allows a worker to write."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
+from layerlab.server.worker_connection import WorkerConnection
+from layerlab.store.runs import register_worker
 from layerlab.worker.protocol import (
     Closed,
     ControlRequest,
@@ -355,6 +358,40 @@ def test_an_upload_still_arriving_from_a_lost_lease_spares_the_new_holders_check
         assert weights.status_code == 200 and weights.headers["X-LayerLab-Step"] == "40"
         stale.close()
         fresh.close()
+
+
+class _StuckSocket:
+    """A worker's websocket whose peer stopped reading: a send never completes."""
+
+    async def send_text(self, _text: str) -> None:
+        await asyncio.Event().wait()
+
+    async def close(self, _code: int = 1000, _reason: str = "") -> None:
+        return None
+
+
+def test_a_worker_that_stopped_reading_holds_up_only_its_own_lease(tmp_path: Path) -> None:
+    with serving(tmp_path) as live, live.client() as client:
+        api = Api(client)
+        with live.app.state.database.session() as session:
+            stuck_id = register_worker(session, "stuck", "cpu").id
+        stuck = WorkerConnection(
+            _StuckSocket(),  # type: ignore[arg-type]
+            stuck_id,
+            "stuck",
+            "cpu",
+            None,
+            idle=True,
+        )
+        live.app.state.scheduler.connections[stuck_id] = stuck  # picked up at the next tick
+        first = api.create(moons_document())
+        wait_for(lambda: api.run(first)["worker"] == stuck_id, 10, "the stuck worker's lease")
+        second = api.create(moons_document())
+        worker = FakeWorker(live.url, "healthy")
+        # Well inside the 30 s a send to the stuck worker may take before it gives up.
+        lease = worker.lease(timeout=5)
+        assert lease.run == second
+        worker.close()
 
 
 def test_a_run_that_loses_every_worker_fails_after_three(tmp_path: Path) -> None:

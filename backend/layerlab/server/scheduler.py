@@ -65,6 +65,8 @@ class Scheduler:
         self.connections: dict[str, WorkerConnection] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._deliveries: set[asyncio.Task[None]] = set()
+        """Leases on their way to workers (kept referenced until done)."""
 
     # -- life ---------------------------------------------------------------------------
 
@@ -77,10 +79,11 @@ class Scheduler:
         self._task = asyncio.create_task(self._loop(), name="layerlab-scheduler")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        for task in [self._task, *self._deliveries]:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         for connection in list(self.connections.values()):
             await connection.close(1012, "server restarting")
 
@@ -223,13 +226,25 @@ class Scheduler:
             connection.worker_id,
             connection.name,
         )
-        if not await connection.send(lease):
-            connection.runs.pop(lease.run, None)
-            await self.release(
-                lease.run, connection.worker_id, lease.fencing, "the worker went away"
-            )
-            return
-        await publish_record(self.database, self.hub, lease.run)
+        # Sent on its own task: a worker whose socket stopped draining holds up its own
+        # lease (until the send times out and the run goes back), not every other one.
+        task = asyncio.create_task(self._deliver(connection, lease), name=f"lease-{lease.run}")
+        self._deliveries.add(task)
+        task.add_done_callback(self._deliveries.discard)
+
+    async def _deliver(self, connection: WorkerConnection, lease: Lease) -> None:
+        try:
+            if not await connection.send(lease):
+                connection.runs.pop(lease.run, None)
+                await self.release(
+                    lease.run, connection.worker_id, lease.fencing, "the worker went away"
+                )
+                return
+            await publish_record(self.database, self.hub, lease.run)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the database was busy or gone: the lease expires, and is redone
+            log.exception("run %s: delivering its lease failed", lease.run)
 
     async def release(self, run_id: str, worker_id: str, fencing: int, reason: str) -> None:
         """Hand a run back to the queue without counting a failed attempt."""

@@ -293,11 +293,19 @@ def test_fork_a_run_from_a_checkpoint_with_edited_settings(run_page: Page, rest:
     expect(page.get_by_test_id("run-device")).to_have_text("cpu")  # where it trained
     expect(page.get_by_test_id("run-fork-origin")).to_have_count(0)
 
-    # Escape closes the dialog without starting anything.
+    # Keyboard: Tab stays inside the dialog; Escape closes it without starting anything,
+    # and focus goes back to the Fork button.
     page.get_by_test_id("fork").click()
     expect(page.get_by_test_id("fork-dialog")).to_be_visible()
+    inside = (
+        "() => document.querySelector('[data-testid=fork-dialog]').contains(document.activeElement)"
+    )
+    for key in ["Tab"] * 30 + ["Shift+Tab"] * 30:
+        page.keyboard.press(key)
+        assert page.evaluate(inside), f"focus left the dialog after {key}"
     page.keyboard.press("Escape")
     expect(page.get_by_test_id("fork-dialog")).to_have_count(0)
+    expect(page.get_by_test_id("fork")).to_be_focused()
 
     page.get_by_test_id("fork").click()
     dialog = page.get_by_test_id("fork-dialog")

@@ -1,5 +1,6 @@
 // What floats over the editor: the shortcut help, the save-conflict dialog, notices.
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
+import { useFocusTrap } from '../ui/focusTrap';
 import { useEditor } from '../store/editor';
 import { resolveConflict, useSession } from '../store/session';
 import { toggleHelp, useUi } from '../store/ui';
@@ -26,9 +27,15 @@ export const SHORTCUTS: [string, string][] = [
 export function HelpOverlay() {
   const open = useUi((s) => s.helpOpen);
   if (!open) return null;
+  return <Help />;
+}
+
+function Help() {
+  const dialog = useRef<HTMLDivElement>(null);
+  useFocusTrap(dialog);
   return (
     <div className="overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" data-testid="help" onClick={() => toggleHelp(false)}>
-      <div className="dialog" onClick={(e) => e.stopPropagation()}>
+      <div ref={dialog} className="dialog" onClick={(e) => e.stopPropagation()}>
         <h2>Keyboard shortcuts</h2>
         <table>
           <tbody>
@@ -52,17 +59,22 @@ export function HelpOverlay() {
 
 export function ConflictDialog() {
   const conflict = useSession((s) => s.conflict);
-  if (!conflict) return null;
+  return conflict ? <Conflict currentVersion={conflict.currentVersion} /> : null;
+}
+
+function Conflict({ currentVersion }: { currentVersion: number | null }) {
+  const dialog = useRef<HTMLDivElement>(null);
+  useFocusTrap(dialog);
   return (
     <div className="overlay" role="alertdialog" aria-modal="true" data-testid="conflict">
-      <div className="dialog">
+      <div ref={dialog} className="dialog">
         <h2>Saved elsewhere meanwhile</h2>
         <p>
-          Another tab or person saved this graph{conflict.currentVersion ? ` (now version ${conflict.currentVersion})` : ''} after you opened it. Your changes are still here, and in
+          Another tab or person saved this graph{currentVersion ? ` (now version ${currentVersion})` : ''} after you opened it. Your changes are still here, and in
           this browser's draft.
         </p>
         <div className="button-row">
-          <button className="primary" data-testid="conflict-copy" onClick={() => void resolveConflict('copy')}>
+          <button autoFocus className="primary" data-testid="conflict-copy" onClick={() => void resolveConflict('copy')}>
             Save mine as a new graph
           </button>
           <button data-testid="conflict-overwrite" onClick={() => void resolveConflict('overwrite')}>

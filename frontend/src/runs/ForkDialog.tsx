@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { api } from '../api/client';
 import type { CheckpointRecord, RunDetail } from '../api/types';
 import { ParamField } from '../editor/ParamField';
+import { useFocusTrap } from '../ui/focusTrap';
 import { useTrainingSchema } from '../editor/trainingSchema';
 import { formFields, type FieldSpec } from '../model/schemaForm';
 import { defaultCheckpoint, forkOverrides, settingChanges, shortValue } from './model/fork';
@@ -35,6 +36,7 @@ export function ForkDialog({ detail, cursor, onClose }: Props) {
   const [busy, setBusy] = useState(false);
   const [schema] = useTrainingSchema();
   const dialog = useRef<HTMLDivElement>(null);
+  useFocusTrap(dialog);
 
   // Settings a fork may change: every plain field but the task (the graph's outputs
   // were built for it); structured ones (telemetry, dataset options) stay as they were.
@@ -159,7 +161,7 @@ export function ForkDialog({ detail, cursor, onClose }: Props) {
             {error}
           </p>
         )}
-        <div className="dialog-actions">
+        <div className="button-row dialog-actions">
           <button onClick={onClose}>Cancel</button>
           <button className="primary" disabled={!chosen || busy} onClick={() => void submit()} data-testid="fork-start" title="Start the fork (Ctrl+Enter)">
             {busy ? 'Starting…' : 'Start fork'}

@@ -96,6 +96,34 @@ def test_flags_override_and_resume(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "finished: 7 steps" in capsys.readouterr().out
 
 
+def test_init_weights_starts_a_run_from_a_checkpoints_weights(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from safetensors.torch import load_file
+
+    graph = write_graph(
+        tmp_path, {"dataset": "moons", "dataset_options": {"size": 200}, "device": "cpu"}
+    )
+    common = ["--data-dir", str(tmp_path), "--steps", "3"]
+    assert main(["train", str(graph), "--checkpoint-dir", str(tmp_path / "a"), *common]) == 0
+    start = tmp_path / "a" / "step-00000003" / "model.safetensors"
+    forked = ["train", str(graph), "--init-weights", str(start), "--lr", "1e-12", "--seed", "7"]
+    assert main([*forked, "--checkpoint-dir", str(tmp_path / "b"), *common]) == 0
+    capsys.readouterr()
+    ended = load_file(str(tmp_path / "b" / "step-00000003" / "model.safetensors"))
+    started = load_file(str(start))
+    assert ended.keys() == started.keys()
+    for name, tensor in started.items():  # a learning rate of 1e-12 moves nothing
+        assert (ended[name] - tensor).abs().max() < 1e-6, name
+
+    (tmp_path / "junk.safetensors").write_bytes(b"not safetensors")
+    code = main(
+        ["train", str(graph), "--init-weights", str(tmp_path / "junk.safetensors"), *common]
+    )
+    assert code == 1
+    assert "start weights" in capsys.readouterr().err
+
+
 def test_setup_errors_exit_1_with_a_message(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

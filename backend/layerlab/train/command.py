@@ -36,6 +36,11 @@ def add_train_command(sub: Any) -> None:
     p.add_argument("--checkpoint-dir", help="write checkpoints here")
     p.add_argument("--resume", action="store_true", help="continue from --checkpoint-dir's latest")
     p.add_argument(
+        "--init-weights",
+        help="start from these weights (safetensors, e.g. a run's downloaded checkpoint) "
+        "instead of a fresh initialisation: a fork",
+    )
+    p.add_argument(
         "--allow-substitute",
         action="store_true",
         help="train on a dataset's offline look-alike when its files are absent",
@@ -156,6 +161,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         control=control,
         checkpoint_dir=checkpoints,
         resume=args.resume,
+        start_weights=Path(args.init_weights) if args.init_weights else None,
+        start_note=f"starts from the weights in {args.init_weights}" if args.init_weights else "",
     )
     try:
         result = train_document(doc, config, data=data, options=options)

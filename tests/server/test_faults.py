@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,43 @@ def holder(client: httpx.Client, run_id: str, workers: list[WorkerProcess]) -> W
         return next((w for w in workers if w.name in names), None)
 
     return wait_for(find, WAIT, f"a worker to take {run_id}")
+
+
+def queue_under_way(
+    api: Api, client: httpx.Client, start: Callable[[str], WorkerProcess], epochs: list[int]
+) -> tuple[list[str], dict[str, list[dict[str, Any]]]]:
+    """Queue a run per entry of `epochs`, start one worker, and wait until the first run
+    is well under way (two checkpoints on the server) while the others wait. Returns
+    the runs and the events each had stored by then."""
+    runs = [api.create(long_document(epochs=n)) for n in epochs]
+    start("survivor")
+    wait_for(
+        lambda: (server_checkpoint(client, runs[0]) or 0) >= 2 * EVERY,
+        WAIT,
+        "the first run to be well under way",
+    )
+    before = {run_id: api.events(run_id) for run_id in runs}
+    statuses = [api.run(run_id)["status"] for run_id in runs]
+    assert statuses == ["running"] + ["queued"] * (len(runs) - 1), "mid-run, with a queue"
+    return runs, before
+
+
+def assert_ran_once_whole(
+    api: Api, run_id: str, epochs: int, before: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """The run finished on its first attempt with every event once: gapless seqs, what
+    was stored `before` an unchanged prefix, each training-loss scalar exactly once."""
+    run = api.run(run_id)
+    assert (run["attempt"], run["failures"]) == (1, 0), "ran once, no lease lost"
+    events = api.events(run_id)
+    assert seqs(events) == list(range(1, len(events) + 1)), "gapless"
+    if before is not None:
+        assert events[: len(before)] == before, "the past is unchanged"
+    assert [e["status"] for e in status_events(events)] == ["running", "finished"]
+    scalars = [e["step"] for e in events if e["type"] == "metrics" and "train/loss" in e["values"]]
+    total = epochs * STEPS_PER_EPOCH
+    assert sorted(scalars) == list(range(5, total + 1, 5)), "every scalar, once"
+    return events
 
 
 def uninterrupted_weights(document: dict[str, Any]) -> dict[str, torch.Tensor]:
@@ -303,32 +341,11 @@ def test_a_server_restart_loses_no_run_and_no_event_and_reruns_nothing(tmp_path:
     settings = fast_settings(tmp_path, port=port)
     with worker_processes(f"http://127.0.0.1:{port}", tmp_path / "workers") as start:
         with serving_on(settings, port) as live, live.client() as client:
-            api = Api(client)
-            runs = [api.create(long_document(epochs=6)) for _ in range(3)]
-            start("survivor")
-            wait_for(
-                lambda: (server_checkpoint(client, runs[0]) or 0) >= 2 * EVERY,
-                WAIT,
-                "the first run to be well under way",
-            )
-            before = {run_id: api.events(run_id) for run_id in runs}
-            statuses = [api.run(run_id)["status"] for run_id in runs]
-            assert statuses == ["running", "queued", "queued"], "restarted mid-run, with a queue"
+            runs, before = queue_under_way(Api(client), client, start, [6, 6, 6])
         # The server is down; the worker trains on and buffers its events.
         with serving_on(settings, port) as live, live.client() as client:
             api = Api(client)
             for run_id in runs:
                 api.wait_status(run_id, "finished")
             for run_id in runs:
-                run = api.run(run_id)
-                assert (run["attempt"], run["failures"]) == (1, 0), "ran once, no lease lost"
-                events = api.events(run_id)
-                assert seqs(events) == list(range(1, len(events) + 1))
-                assert events[: len(before[run_id])] == before[run_id]
-                scalars = [
-                    e["step"]
-                    for e in events
-                    if e["type"] == "metrics" and "train/loss" in e["values"]
-                ]
-                total = 6 * STEPS_PER_EPOCH
-                assert sorted(scalars) == list(range(5, total + 1, 5)), "every scalar, once"
+                assert_ran_once_whole(api, run_id, 6, before[run_id])

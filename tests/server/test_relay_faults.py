@@ -21,6 +21,7 @@ from tests.relay import Relay
 from tests.server.test_faults import (
     EVERY,
     STEPS_PER_EPOCH,
+    assert_ran_once_whole,
     attempts_by_seq,
     holder,
     long_document,
@@ -149,16 +150,10 @@ def test_a_worker_150_ms_away_trains_a_run_to_the_end_and_every_event_is_stored_
         run_id = api.create(document)
         start("far")
         finished = api.wait_status(run_id, "finished")
-        assert (finished["attempt"], finished["failures"]) == (1, 0)
-        events = api.events(run_id)
-        assert seqs(events) == list(range(1, len(events) + 1))
+        assert finished["status"] == "finished"
+        assert_ran_once_whole(api, run_id, epochs)
         assert set(attempts_by_seq(live.app.state.database, run_id).values()) == {1}
-        assert [e["status"] for e in status_events(events)] == ["running", "finished"]
-        scalars = [
-            e["step"] for e in events if e["type"] == "metrics" and "train/loss" in e["values"]
-        ]
         total = epochs * STEPS_PER_EPOCH
-        assert sorted(scalars) == list(range(5, total + 1, 5)), "every scalar, once"
         # Its checkpoints came through the relay too (a connection per upload).
         assert relay.accepted >= 2
         assert server_checkpoint(client, run_id) == total

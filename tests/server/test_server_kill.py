@@ -31,7 +31,7 @@ import httpx
 from layerlab.train.events import Event
 from layerlab.worker.protocol import Ack, Lease, ProtocolError, Refused
 from tests.server.test_cli_serve import _read_lines, _wait_for_url
-from tests.server.test_faults import EVERY, STEPS_PER_EPOCH, long_document, server_checkpoint
+from tests.server.test_faults import assert_ran_once_whole, queue_under_way
 from tests.worker.harness import (
     WAIT,
     WORKER_TOKEN,
@@ -41,7 +41,6 @@ from tests.worker.harness import (
     moons_document,
     seqs,
     synthetic_events,
-    wait_for,
     worker_processes,
 )
 
@@ -309,17 +308,7 @@ def test_a_server_killed_mid_run_with_a_queue_loses_no_run_and_no_event_and_reru
     ):
         server.start()
         with httpx.Client(base_url=server.url, timeout=60) as client:
-            api = Api(client)
-            runs = [api.create(long_document(epochs=n)) for n in epochs]
-            start("survivor")
-            wait_for(
-                lambda: (server_checkpoint(client, runs[0]) or 0) >= 2 * EVERY,
-                WAIT,
-                "the first run to be well under way",
-            )
-            before = {run_id: api.events(run_id) for run_id in runs}
-            statuses = [api.run(run_id)["status"] for run_id in runs]
-            assert statuses == ["running", "queued", "queued"], "killed mid-run, with a queue"
+            runs, before = queue_under_way(Api(client), client, start, epochs)
             [survivor] = client.get("/api/workers").json()
         server.kill9()
         # The worker trains on, buffering its events (and retrying its uploads).
@@ -336,17 +325,4 @@ def test_a_server_killed_mid_run_with_a_queue_loses_no_run_and_no_event_and_reru
             workers = client.get("/api/workers").json()
             assert [w["id"] for w in workers] == [survivor["id"]], "it came back as itself"
             for run_id, n in zip(runs, epochs, strict=True):
-                run = api.run(run_id)
-                assert (run["attempt"], run["failures"]) == (1, 0), "ran once, no lease lost"
-                events = api.events(run_id)
-                assert seqs(events) == list(range(1, len(events) + 1)), "gapless"
-                assert events[: len(before[run_id])] == before[run_id], "the past is unchanged"
-                statuses = [e["status"] for e in events if e["type"] == "status"]
-                assert statuses == ["running", "finished"], statuses
-                scalars = [
-                    e["step"]
-                    for e in events
-                    if e["type"] == "metrics" and "train/loss" in e["values"]
-                ]
-                total = n * STEPS_PER_EPOCH
-                assert sorted(scalars) == list(range(5, total + 1, 5)), "every scalar, once"
+                assert_ran_once_whole(api, run_id, n, before[run_id])

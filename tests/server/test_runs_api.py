@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from layerlab.server.worker_connection import WorkerConnection
-from layerlab.store.runs import register_worker
+from layerlab.store.workers import new_worker
 from layerlab.worker.protocol import (
     Closed,
     ControlRequest,
@@ -374,7 +374,7 @@ def test_a_worker_that_stopped_reading_holds_up_only_its_own_lease(tmp_path: Pat
     with serving(tmp_path) as live, live.client() as client:
         api = Api(client)
         with live.app.state.database.session() as session:
-            stuck_id = register_worker(session, "stuck", "cpu").id
+            stuck_id = new_worker(session, "stuck", "cpu", None)[0].id
         stuck = WorkerConnection(
             _StuckSocket(),  # type: ignore[arg-type]
             stuck_id,

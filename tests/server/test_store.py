@@ -12,10 +12,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from layerlab.store import events, graphs, runs
+from layerlab.store import events, graphs, runs, workers
 from layerlab.store.db import Database
 from layerlab.store.migrate import current_revision, head_revision, upgrade
-from layerlab.store.tables import Base
+from layerlab.store.tables import Base, Checkpoint
 from tests.server.conftest import Databases, lenet, live_server, make_settings
 
 
@@ -239,12 +239,13 @@ def test_stale_fencing_token_and_unknown_run_are_refused(database: Database) -> 
 def test_workers_and_checkpoints(database: Database) -> None:
     run_id = _run(database)
     with database.session() as session:
-        worker = runs.register_worker(session, "gpu box", "cuda:0 (NVIDIA H100)", 80 * 2**30)
+        worker, _key = workers.new_worker(session, "gpu box", "cuda:0 (NVIDIA H100)", 80 * 2**30)
         assert worker.id.startswith("w_")
         assert runs.latest_checkpoint(session, run_id) is None
-        runs.add_checkpoint(session, run_id, 1, 100, f"{run_id}/step-00000100")
-        runs.add_checkpoint(session, run_id, 1, 200, f"{run_id}/step-00000200")
-        runs.add_checkpoint(session, run_id, 2, 150, f"{run_id}/step-00000150")
+        for attempt, step in [(1, 100), (1, 200), (2, 150)]:
+            path = f"{run_id}/step-{step:08d}"
+            session.add(Checkpoint(run_id=run_id, attempt=attempt, step=step, path=path))
+        session.commit()
         latest = runs.latest_checkpoint(session, run_id)
         assert latest is not None and latest.step == 200
 

@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from layerlab.store.fencing import raise_stale
+from layerlab.store.runs import newest_checkpoints_first
 from layerlab.store.tables import Checkpoint, Run
 from layerlab.store.types import utcnow
 
@@ -53,14 +54,7 @@ def add_checkpoint(
             )
         )
         session.flush()
-    older = list(
-        session.scalars(
-            select(Checkpoint)
-            .where(Checkpoint.run_id == run_id)
-            .order_by(Checkpoint.step.desc(), Checkpoint.id.desc())
-            .offset(keep)
-        )
-    )
+    older = list(session.scalars(newest_checkpoints_first(run_id).offset(keep)))
     for row in older:
         session.delete(row)
     session.commit()

@@ -10,10 +10,10 @@ import secrets
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from layerlab.store.tables import NAME_LENGTH, Checkpoint, Run, Worker
+from layerlab.store.tables import Checkpoint, Run
 from layerlab.store.types import clean_text, utcnow
 
 RUN_ID_PATTERN = r"^r_[0-9a-f]{12}$"
@@ -97,52 +97,24 @@ def get_run(session: Session, run_id: str) -> Run:
     return run
 
 
-def register_worker(
-    session: Session, name: str, device: str, memory_bytes: int | None = None
-) -> Worker:
-    now = utcnow()
-    worker = Worker(
-        id=new_worker_id(),
-        name=clean_text(name, NAME_LENGTH),
-        device=clean_text(device, NAME_LENGTH),
-        memory_bytes=memory_bytes,
-        registered_at=now,
-        last_heartbeat_at=now,
-    )
-    session.add(worker)
-    session.commit()
-    return worker
-
-
-def add_checkpoint(session: Session, run_id: str, attempt: int, step: int, path: str) -> Checkpoint:
-    """Record a checkpoint the worker has finished writing (renamed into place)."""
-    checkpoint = Checkpoint(
-        run_id=run_id, attempt=attempt, step=step, path=path, created_at=utcnow()
-    )
-    session.add(checkpoint)
-    session.commit()
-    return checkpoint
-
-
-def latest_checkpoint(session: Session, run_id: str) -> Checkpoint | None:
-    """The checkpoint to resume from: the highest step, the newest at that step."""
-    query = (
+def newest_checkpoints_first(run_id: str) -> Select[Checkpoint]:
+    """The run's recorded checkpoints by resume preference: the highest step first,
+    the newest at that step first."""
+    return (
         select(Checkpoint)
         .where(Checkpoint.run_id == run_id)
         .order_by(Checkpoint.step.desc(), Checkpoint.id.desc())
-        .limit(1)
     )
-    return session.scalars(query).first()
+
+
+def latest_checkpoint(session: Session, run_id: str) -> Checkpoint | None:
+    """The checkpoint to resume from."""
+    return session.scalars(newest_checkpoints_first(run_id).limit(1)).first()
 
 
 def checkpoints_of(session: Session, run_id: str) -> list[Checkpoint]:
     """The run's kept checkpoints, the newest first."""
-    query = (
-        select(Checkpoint)
-        .where(Checkpoint.run_id == run_id)
-        .order_by(Checkpoint.step.desc(), Checkpoint.id.desc())
-    )
-    return list(session.scalars(query))
+    return list(session.scalars(newest_checkpoints_first(run_id)))
 
 
 def recorded_checkpoints(session: Session) -> dict[str, set[str]]:

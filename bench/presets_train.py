@@ -15,7 +15,6 @@ import layerlab
 from layerlab.graph.document import GraphDocument
 from layerlab.train.config import TrainingConfig, config_of
 from layerlab.train.data import LoadedDataset
-from layerlab.train.data.base import Split
 from layerlab.train.events import Event, HealthEvent
 from layerlab.train.hooks import Hooks, LoopState
 from layerlab.train.loop import FitResult, RunOptions
@@ -71,19 +70,6 @@ class Trained:
         ]
 
 
-def shrink(data: LoadedDataset, train: int, val: int) -> LoadedDataset:
-    """The first `train` and `val` samples, for --quick."""
-    info = data.info.model_copy(
-        update={"train_size": min(train, len(data.train)), "val_size": min(val, len(data.val))}
-    )
-    return LoadedDataset(
-        info,
-        Split(data.train.x[:train], data.train.y[:train]),
-        Split(data.val.x[:val], data.val.y[:val]),
-        data.extras,
-    )
-
-
 def train_preset(
     preset: str, places: DataPlaces, overrides: dict[str, Any], quick: bool
 ) -> Trained:
@@ -96,7 +82,7 @@ def train_preset(
             **{**QUICK, "batch_size": min(config.batch_size, QUICK["batch_size"])}
         )
     prepared = places.prepare(config)
-    data = shrink(prepared.data, *QUICK_SAMPLES) if quick else prepared.data
+    data = prepared.data.head(*QUICK_SAMPLES) if quick else prepared.data
     prepared = Prepared(prepared.config, data, describe(data))
     events: list[Event] = []
     keeper = KeepTrainee()

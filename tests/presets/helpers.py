@@ -11,7 +11,6 @@ import layerlab
 from layerlab.graph.document import GraphDocument
 from layerlab.train.config import TrainingConfig, config_of
 from layerlab.train.data import LoadedDataset
-from layerlab.train.data.base import Split
 from layerlab.train.data.official import OFFICIAL_FILES
 from layerlab.train.data.registry import SubstitutableSource, get_source
 from layerlab.train.events import Event, HealthEvent, LogEvent, MetricsEvent
@@ -69,19 +68,6 @@ def offline_data(config: TrainingConfig, empty_dir: Path) -> LoadedDataset:
         options["path"] = str(folder if folder == shared else stand_in_corpus(folder))
     return load_data(
         config.with_overrides(dataset_options=options), empty_dir, allow_substitute=True
-    )
-
-
-def shrink(data: LoadedDataset, train: int, val: int) -> LoadedDataset:
-    """The first `train` and `val` samples: a smoke run needs few."""
-    info = data.info.model_copy(
-        update={"train_size": min(train, len(data.train)), "val_size": min(val, len(data.val))}
-    )
-    return LoadedDataset(
-        info,
-        Split(data.train.x[:train], data.train.y[:train]),
-        Split(data.val.x[:val], data.val.y[:val]),
-        data.extras,
     )
 
 

@@ -22,7 +22,6 @@ from tests.presets.helpers import (
     offline_data,
     preset_config,
     preset_ids,
-    shrink,
     substitutable,
     train,
 )
@@ -143,7 +142,7 @@ class SmokeRuns:
             smoke = smoke_of(name)
             doc = load_preset(name)
             config = preset_config(doc, **smoke.config_overrides())
-            data = shrink(offline_data(config, self.empty_dir), smoke.train, smoke.val)
+            data = offline_data(config, self.empty_dir).head(smoke.train, smoke.val)
             self.runs[name] = train(doc, config, data)
         return self.runs[name]
 

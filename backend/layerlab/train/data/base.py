@@ -86,6 +86,18 @@ class LoadedDataset:
     extras: dict[str, Any] = field(default_factory=dict)
     """Task-specific facts, e.g. {"bos": id} for sequence sets, {"mean": ..., "std": ...}."""
 
+    def head(self, train: int, val: int) -> LoadedDataset:
+        """The first `train` and `val` samples: a quick or smoke run needs few."""
+        info = self.info.model_copy(
+            update={"train_size": min(train, len(self.train)), "val_size": min(val, len(self.val))}
+        )
+        return LoadedDataset(
+            info,
+            Split(self.train.x[:train], self.train.y[:train]),
+            Split(self.val.x[:val], self.val.y[:val]),
+            self.extras,
+        )
+
 
 @dataclass(frozen=True)
 class LoadContext:

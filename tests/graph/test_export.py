@@ -32,6 +32,7 @@ from layerlab.graph.compile import Networks, class_name, example_inputs, signatu
 from layerlab.graph.export_onnx import OnnxExportError, export_onnx
 from layerlab.graph.weights import WeightsError, load_weights, save_weights
 from layerlab.ops import torch_modules
+from tests.weights import perturb
 
 DOCUMENTS = Path(__file__).parent / "documents"
 TOLERANCE = {"rtol": 1e-6, "atol": 1e-6}
@@ -102,20 +103,6 @@ with open("report.json", "w") as f:
 
 def document(case: str) -> layerlab.GraphDocument:
     return layerlab.load_graph(DOCUMENTS / CASES[case][0])
-
-
-@torch.no_grad()
-def perturb(model: nn.Module, seed: int = 1) -> None:
-    """Move every weight and running statistic off its initial value (a BatchNorm scale
-    of 1 or a zero bias would hide a tensor that the export drops or swaps)."""
-    gen = torch.Generator().manual_seed(seed)
-    for name, tensor in model.state_dict().items():
-        if not tensor.is_floating_point():
-            continue
-        if name.endswith("running_var"):
-            tensor.copy_(0.5 + torch.rand(tensor.shape, generator=gen))
-        else:
-            tensor.add_(0.1 * torch.randn(tensor.shape, generator=gen))
 
 
 def networks_of(model: nn.Module) -> dict[str, nn.Module]:

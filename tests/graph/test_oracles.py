@@ -20,6 +20,7 @@ import torch
 from torch import nn
 
 import layerlab
+from tests.weights import perturb
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = Path(__file__).parent / "documents"
@@ -43,21 +44,6 @@ def load(path: Path, **changes: Any) -> dict[str, Any]:
 def build_float64(doc: dict[str, Any]) -> nn.Module:
     torch.manual_seed(0)
     return layerlab.build(doc).double()
-
-
-@torch.no_grad()
-def perturb(model: nn.Module, seed: int = 1) -> None:
-    """Move every weight and running statistic away from its initial value, so that a
-    swapped or ignored tensor (a BatchNorm scale of 1, a zero bias) changes the result."""
-    gen = torch.Generator().manual_seed(seed)
-    for name, tensor in model.state_dict().items():
-        if not tensor.is_floating_point():
-            continue  # num_batches_tracked
-        noise = torch.randn(tensor.shape, generator=gen, dtype=tensor.dtype)
-        if name.endswith("running_var"):
-            tensor.copy_(0.5 + torch.rand(tensor.shape, generator=gen, dtype=tensor.dtype))
-        else:
-            tensor.add_(0.1 * noise)
 
 
 def renamer(*pairs: tuple[str, str]) -> Rename:

@@ -28,6 +28,7 @@ from layerlab.graph.compile import Networks, class_name, signature
 from layerlab.graph.document import GraphDocument
 from layerlab.graph.weights import save_weights
 from tests.presets.helpers import load_preset, preset_ids
+from tests.weights import perturb
 
 TOLERANCE = {"rtol": 1e-5, "atol": 1e-5}
 BATCH = 3
@@ -137,19 +138,6 @@ def fixed_inputs(doc: GraphDocument, report: CheckResult, net: nn.Module) -> lis
     return made
 
 
-@torch.no_grad()
-def move_off_initial_values(model: nn.Module) -> None:
-    """A zero bias or a BatchNorm's unit variance would hide a tensor the export loses."""
-    generator = torch.Generator().manual_seed(1)
-    for key, tensor in model.state_dict().items():
-        if not tensor.is_floating_point():
-            continue
-        if key.endswith("running_var"):
-            tensor.copy_(0.5 + torch.rand(tensor.shape, generator=generator))
-        else:
-            tensor.add_(0.05 * torch.randn(tensor.shape, generator=generator))
-
-
 def call(net: nn.Module, inputs: list[torch.Tensor]) -> tuple[torch.Tensor, ...]:
     if signature(net).needs_batch_size:
         torch.manual_seed(NOISE_SEED)
@@ -171,7 +159,7 @@ def export_preset(name: str, folder: Path) -> Exported:
     report = layerlab.check(doc)
     torch.manual_seed(0)
     model = layerlab.build(doc)
-    move_off_initial_values(model)
+    perturb(model, scale=0.05)
     model.eval()
     folder.mkdir()
     (folder / "exported.py").write_text(layerlab.export_python(doc))

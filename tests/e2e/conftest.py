@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,16 +90,13 @@ def open_page(browser: Any, base_url: str, console: Console) -> tuple[Any, Any]:
     return context, page
 
 
-@pytest.fixture
-def page(
-    browser: Any, server: Server, console: Console, request: pytest.FixtureRequest
+@contextmanager
+def page_for_test(
+    browser: Any, base_url: str, console: Console, request: pytest.FixtureRequest
 ) -> Iterator[Any]:
-    """A fresh browser context (empty local storage) on the editor, node types loaded."""
-    from playwright.sync_api import expect
-
-    context, page = open_page(browser, server.url, console)
-    page.goto("/")
-    expect(page.get_by_test_id("palette-item-Conv2d")).to_be_visible()
+    """A page in a fresh browser context for one test: a full-page screenshot in
+    test-artifacts/ when the test failed, and no unexpected console error when it passed."""
+    context, page = open_page(browser, base_url, console)
     yield page
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
@@ -107,3 +105,16 @@ def page(
     context.close()
     if report is not None and report.passed:
         assert console.unexpected() == [], "the page logged errors"
+
+
+@pytest.fixture
+def page(
+    browser: Any, server: Server, console: Console, request: pytest.FixtureRequest
+) -> Iterator[Any]:
+    """A fresh browser context (empty local storage) on the editor, node types loaded."""
+    from playwright.sync_api import expect
+
+    with page_for_test(browser, server.url, console, request) as page:
+        page.goto("/")
+        expect(page.get_by_test_id("palette-item-Conv2d")).to_be_visible()
+        yield page

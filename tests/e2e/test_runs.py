@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, WebSocketRoute, expect  # noqa: E402
 
-from tests.e2e.conftest import Console, open_page
+from tests.e2e.conftest import Console, page_for_test
 from tests.e2e.editor import deselect, open_preset
 from tests.e2e.runs import (
     TERMINAL,
@@ -27,7 +27,7 @@ from tests.e2e.runs import (
     moons_document,
     screenshot,
 )
-from tests.e2e.server import ARTIFACTS, Server
+from tests.e2e.server import Server
 
 
 @pytest.fixture(scope="module")
@@ -48,15 +48,8 @@ def rest(run_server: Server) -> Rest:
 def run_page(
     browser: Any, run_server: Server, console: Console, request: pytest.FixtureRequest
 ) -> Iterator[Page]:
-    context, page = open_page(browser, run_server.url, console)
-    yield page
-    report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
-    if report is not None and report.passed:
-        assert console.unexpected() == [], "the page logged errors"
+    with page_for_test(browser, run_server.url, console, request) as page:
+        yield page
 
 
 def probe(page: Page, expression: str) -> Any:

@@ -96,6 +96,41 @@ def holder(client: httpx.Client, run_id: str, workers: list[WorkerProcess]) -> W
     return wait_for(find, WAIT, f"a worker to take {run_id}")
 
 
+def held_past_a_checkpoint(
+    client: httpx.Client, run_id: str, pair: list[WorkerProcess]
+) -> tuple[WorkerProcess, WorkerProcess]:
+    """(the worker of `pair` training the run, the other one), once the server holds the
+    run's first checkpoint (so a takeover resumes rather than restarts)."""
+    holding = holder(client, run_id, pair)
+    other = next(w for w in pair if w is not holding)
+    wait_for(lambda: (server_checkpoint(client, run_id) or 0) >= EVERY, WAIT, "a checkpoint")
+    return holding, other
+
+
+def assert_taken_over_and_fenced(
+    api: Api, database: Database, run_id: str, stale: WorkerProcess
+) -> dict[str, Any]:
+    """After a worker lost the run's lease: the run finished on a second attempt, with
+    gapless events, and nothing the stale worker sent after the requeue was stored; the
+    stale worker learned it and came back, idle. Returns the requeue's status event."""
+    wait_for(
+        lambda: "lease lost" in stale.log(), WAIT, "the stale worker to learn it lost the lease"
+    )
+    finished = api.wait_status(run_id, "finished")
+    assert (finished["attempt"], finished["failures"]) == (2, 1)
+    events = api.events(run_id)
+    requeued = next(e for e in status_events(events) if e["status"] == "queued")
+    attempts = attempts_by_seq(database, run_id)
+    assert all(attempts[s] == 2 for s in seqs(events) if s > requeued["seq"])
+    assert seqs(events) == list(range(1, len(events) + 1))
+    wait_for(
+        lambda: any(w["name"] == stale.name for w in api.client.get("/api/workers").json()),
+        WAIT,
+        "the stale worker to reconnect, idle",
+    )
+    return requeued
+
+
 def queue_under_way(
     api: Api, client: httpx.Client, start: Callable[[str], WorkerProcess], epochs: list[int]
 ) -> tuple[list[str], dict[str, list[dict[str, Any]]]]:
@@ -240,30 +275,12 @@ def test_a_worker_cut_off_past_its_lease_is_replaced_and_fenced_off(tmp_path: Pa
         api = Api(client)
         run_id = api.create(long_document())
         pair = [start("one"), start("two")]
-        cut = holder(client, run_id, pair)
-        other = next(w for w in pair if w is not cut)
-        wait_for(lambda: (server_checkpoint(client, run_id) or 0) >= EVERY, WAIT, "a checkpoint")
+        cut, other = held_past_a_checkpoint(client, run_id, pair)
         cut.signal(signal.SIGSTOP)  # no heartbeat, no socket reads: as cut off
         wait_for(lambda: api.run(run_id)["attempt"] == 2, WAIT, "another worker to take over")
         assert holder(client, run_id, pair) is other
         cut.signal(signal.SIGCONT)
-        wait_for(
-            lambda: "lease lost" in cut.log(), WAIT, "the stale worker to learn it lost the lease"
-        )
-        finished = api.wait_status(run_id, "finished")
-        assert (finished["attempt"], finished["failures"]) == (2, 1)
-
-        events = api.events(run_id)
-        requeued = next(e for e in status_events(events) if e["status"] == "queued")
-        attempts = attempts_by_seq(live.app.state.database, run_id)
-        # Nothing the cut-off worker sent after losing its lease was stored.
-        assert all(attempts[s] == 2 for s in seqs(events) if s > requeued["seq"])
-        assert seqs(events) == list(range(1, len(events) + 1))
-        wait_for(
-            lambda: any(w["name"] == cut.name for w in client.get("/api/workers").json()),
-            WAIT,
-            "the stale worker to reconnect, idle",
-        )
+        assert_taken_over_and_fenced(api, live.app.state.database, run_id, cut)
         assert cut.alive() and other.alive()
 
 
@@ -276,9 +293,7 @@ def test_sigterm_hands_the_run_back_without_losing_an_attempt(tmp_path: Path) ->
         api = Api(client)
         run_id = api.create(long_document())
         pair = [start("one"), start("two")]
-        leaving = holder(client, run_id, pair)
-        staying = next(w for w in pair if w is not leaving)
-        wait_for(lambda: (server_checkpoint(client, run_id) or 0) >= EVERY, WAIT, "a checkpoint")
+        leaving, staying = held_past_a_checkpoint(client, run_id, pair)
         leaving.signal(signal.SIGTERM)
         assert leaving.wait() == 0
         finished = api.wait_status(run_id, "finished")

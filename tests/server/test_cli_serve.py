@@ -31,16 +31,7 @@ def test_serve_flags_reach_the_settings() -> None:
 def test_serve_starts_answers_with_the_token_and_stops_on_sigint(tmp_path: Path) -> None:
     env = {**os.environ, "LAYERLAB_TOKEN": "cli-test-token", "PYTHONUNBUFFERED": "1"}
     env.pop("LAYERLAB_DATABASE_URL", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "layerlab.cli", "serve", "--port", "0"]
-        + ["--data-dir", str(tmp_path / "data"), "--workers", "0"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=_read_lines, args=(process, lines), daemon=True).start()
+    process, lines = spawn_serve(tmp_path / "data", env)
     try:
         url = _wait_for_url(lines, process)
         with httpx.Client(base_url=url) as client:
@@ -56,6 +47,24 @@ def test_serve_starts_answers_with_the_token_and_stops_on_sigint(tmp_path: Path)
             process.kill()
             raise
     assert code == 0
+
+
+def spawn_serve(
+    data_dir: Path, env: dict[str, str], port: int = 0, workers: int = 0
+) -> tuple[subprocess.Popen[str], queue.Queue[str]]:
+    """`layerlab serve` as a process, and a queue its output lines arrive in (read on a
+    thread, so its pipe never fills); `_wait_for_url` reads its address from them."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "layerlab.cli", "serve", "--port", str(port)]
+        + ["--data-dir", str(data_dir), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=_read_lines, args=(process, lines), daemon=True).start()
+    return process, lines
 
 
 def _read_lines(process: subprocess.Popen[str], lines: queue.Queue[str]) -> None:

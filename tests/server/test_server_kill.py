@@ -18,8 +18,6 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
@@ -30,7 +28,7 @@ import httpx
 
 from layerlab.train.events import Event
 from layerlab.worker.protocol import Ack, Lease, ProtocolError, Refused
-from tests.server.test_cli_serve import _read_lines, _wait_for_url
+from tests.server.test_cli_serve import _wait_for_url, spawn_serve
 from tests.server.test_faults import assert_ran_once_whole, queue_under_way
 from tests.worker.harness import (
     WAIT,
@@ -66,16 +64,7 @@ class ServeProcess:
         self.seen.append("---- layerlab serve starts ----\n")
         env = {k: v for k, v in os.environ.items() if not k.startswith("LAYERLAB_")}
         env.update(PYTHONUNBUFFERED="1", LAYERLAB_WORKER_TOKEN=WORKER_TOKEN)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "layerlab.cli", "serve", "--port", str(self.port)]
-            + ["--data-dir", str(self.data), "--workers", "0"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines = queue.Queue()
-        threading.Thread(target=_read_lines, args=(self.process, self.lines), daemon=True).start()
+        self.process, self.lines = spawn_serve(self.data, env, port=self.port)
         url = _wait_for_url(self.lines, self.process)
         assert url == self.url, f"it listens on {url}, not on the port it was given"
         return url

@@ -4,16 +4,13 @@ process, which trains a run that a websocket viewer watches live to the end."""
 from __future__ import annotations
 
 import os
-import queue
 import signal
 import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import httpx
 
-from tests.server.test_cli_serve import _read_lines, _wait_for_url
+from tests.server.test_cli_serve import _wait_for_url, spawn_serve
 from tests.worker.harness import WAIT, Api, Viewer, finished_status, moons_document, wait_for
 
 
@@ -38,16 +35,7 @@ def test_serve_starts_a_local_worker_that_trains_a_watched_run(tmp_path: Path) -
     for name in ("LAYERLAB_DATABASE_URL", "LAYERLAB_TOKEN", "LAYERLAB_WORKER_TOKEN"):
         env.pop(name, None)
     data = tmp_path / "data"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "layerlab.cli", "serve", "--port", "0"]
-        + ["--data-dir", str(data), "--workers", "1"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=_read_lines, args=(process, lines), daemon=True).start()
+    process, lines = spawn_serve(data, env, workers=1)
     try:
         url = _wait_for_url(lines, process)
         with httpx.Client(base_url=url, timeout=60) as client:

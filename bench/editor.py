@@ -70,6 +70,18 @@ FRAME_STATS = """() => {
 }"""
 
 
+def wait_all_on_screen(page: Any, n: int) -> None:
+    """Until the editor holds `n` nodes and every one is drawn (none still hidden while
+    React Flow measures it); `window.__rendered` keeps the first frame that saw it."""
+    page.wait_for_function(
+        f"window.__layerlab?.nodes() === {n} && document.querySelector('.react-flow__node')"
+        " && !document.querySelector('.react-flow__node[style*=\"visibility: hidden\"]')"
+        " && (window.__rendered ??= performance.now())",
+        polling="raf",
+        timeout=60_000,
+    )
+
+
 def open_cold(page: Any, url: str, doc: dict[str, Any]) -> float:
     """Page load with the document as the local draft, until every node is on screen (ms)."""
     n = len(doc["nodes"])
@@ -78,13 +90,7 @@ def open_cold(page: Any, url: str, doc: dict[str, Any]) -> float:
         f"if (!sessionStorage.getItem('seeded')) {{ localStorage.setItem('layerlab.draft', {json.dumps(draft)}); sessionStorage.setItem('seeded', '1'); }}"
     )
     page.goto(url)
-    page.wait_for_function(
-        f"window.__layerlab?.nodes() === {n} && document.querySelector('.react-flow__node')"
-        " && !document.querySelector('.react-flow__node[style*=\"visibility: hidden\"]')"
-        " && (window.__rendered ??= performance.now())",
-        polling="raf",
-        timeout=60_000,
-    )
+    wait_all_on_screen(page, n)
     return float(page.evaluate("window.__rendered"))
 
 
@@ -98,13 +104,7 @@ def open_warm(page: Any, doc: dict[str, Any], path: Path) -> float:
     page.wait_for_function("document.querySelectorAll('.react-flow__node').length === 0")
     start = page.evaluate("performance.now()")
     page.get_by_test_id("import-file").set_input_files(str(path))
-    page.wait_for_function(
-        f"window.__layerlab?.nodes() === {n} && document.querySelector('.react-flow__node')"
-        " && !document.querySelector('.react-flow__node[style*=\"visibility: hidden\"]')"
-        " && (window.__rendered ??= performance.now())",
-        polling="raf",
-        timeout=60_000,
-    )
+    wait_all_on_screen(page, n)
     return float(page.evaluate("window.__rendered")) - float(start)
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
-import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+
+from tests.bench.run import run_bench
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "bench"
@@ -28,14 +29,7 @@ def load_common() -> ModuleType:
 
 
 def test_compile_benchmark_quick(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, str(BENCH / "compile.py"), "--quick", "--out", str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    run_bench("compile.py", "--quick", "--out", str(tmp_path))
     payload = json.loads((tmp_path / "compile.json").read_text())
     assert payload["quick"] is True
     rows = {row["name"]: row for row in payload["rows"]}

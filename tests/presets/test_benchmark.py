@@ -8,36 +8,26 @@ quick run mean nothing and are not judged here; docs/presets.md holds the real o
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.bench.run import run_bench
 from tests.conftest import ROOT
 from tests.presets.helpers import preset_ids
 
-BENCH = ROOT / "bench" / "presets.py"
 PAGE = ROOT / "docs" / "presets.md"
 
 
 def test_quick_benchmark_runs_every_row(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(BENCH),
-            "--quick",
-            "--out-doc",
-            str(tmp_path / "presets.md"),
-            "--results",
-            str(tmp_path),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=240,
+    run_bench(
+        "presets.py",
+        "--quick",
+        "--out-doc",
+        str(tmp_path / "presets.md"),
+        "--results",
+        str(tmp_path),
     )
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     rows = json.loads((tmp_path / "presets.json").read_text())["rows"]
     assert sorted(row["preset"] for row in rows) == sorted(preset_ids())
     for row in rows:

@@ -4,29 +4,13 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.run import run_bench
 
 
 def test_train_overhead_benchmark_quick(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "train_overhead.py"),
-            "--quick",
-            "--no-accuracy",
-            "--out",
-            str(tmp_path),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    run_bench("train_overhead.py", "--quick", "--no-accuracy", "--out", str(tmp_path))
     payload = json.loads((tmp_path / "train_overhead.json").read_text())
     rows = [(row["network"], row["telemetry"]) for row in payload["rows"]]
     assert rows == [

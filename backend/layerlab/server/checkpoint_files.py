@@ -18,6 +18,7 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
+from layerlab.train.checkpoint import fsync_path
 from layerlab.worker.pack import read_pack_meta, write_model_weights
 
 log = logging.getLogger(__name__)
@@ -28,14 +29,6 @@ START_WEIGHTS = "start" + WEIGHTS_SUFFIX
 UNFINISHED = (".upload-", ".copy-")
 """Prefixes of files being written: an upload, a fork's copy of its start."""
 _RUN_FOLDER = re.compile(r"^r_[0-9a-f]{12}$")
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class CheckpointFiles:
@@ -72,9 +65,9 @@ class CheckpointFiles:
             try:
                 with open(temporary, "wb") as out:
                     shutil.copyfileobj(source, out)
-                _fsync(temporary)
+                fsync_path(temporary)
                 os.replace(temporary, target)
-                _fsync(target.parent)
+                fsync_path(target.parent)
             finally:
                 temporary.unlink(missing_ok=True)
 
@@ -85,13 +78,13 @@ class CheckpointFiles:
             meta = read_pack_meta(upload)
             weights_tmp = upload.with_name(upload.name + ".weights")
             write_model_weights(upload, weights_tmp)
-            _fsync(upload)
-            _fsync(weights_tmp)
+            fsync_path(upload)
+            fsync_path(weights_tmp)
             target = self.pack(stored_path).parent
             target.mkdir(parents=True, exist_ok=True)
             os.replace(weights_tmp, self.weights(stored_path))
             os.replace(upload, self.pack(stored_path))
-            _fsync(target)
+            fsync_path(target)
         finally:
             for leftover in upload.parent.glob(upload.name + "*"):
                 leftover.unlink(missing_ok=True)

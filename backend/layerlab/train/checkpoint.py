@@ -84,7 +84,8 @@ class CheckpointMeta(BaseModel):
     scaler: dict[str, Any] | None = None
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """Flush a file or a folder (its entries: a rename into it) to the disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -188,16 +189,16 @@ def save_checkpoint(
     _write_json(temporary / STATE_FILE, meta.model_dump(mode="json"))
     for file in (MODEL_FILE, OPTIMIZER_FILE):
         _fsync_file(temporary / file)
-    _fsync_dir(temporary)
+    fsync_path(temporary)
     fault_point("checkpoint_before_rename")
     final = directory / name
     os.rename(temporary, final)
-    _fsync_dir(directory)
+    fsync_path(directory)
     fault_point("checkpoint_before_latest")
     pointer = directory / f".tmp-{LATEST}-{os.getpid()}"
     _write_json(pointer, {"name": name, "step": meta.progress.step})
     os.replace(pointer, directory / LATEST)
-    _fsync_dir(directory)
+    fsync_path(directory)
     _prune(directory, keep, final)
     return final
 

@@ -8,13 +8,12 @@ import { ParamField } from '../editor/ParamField';
 import { useFocusTrap } from '../ui/focusTrap';
 import { useTrainingSchema } from '../editor/trainingSchema';
 import { formFields, type FieldSpec } from '../model/schemaForm';
+import { same } from './model/diff';
 import { defaultCheckpoint, forkOverrides, settingChanges, shortValue } from './model/fork';
 import { formatDuration } from './model/units';
 
 /** Shown first: what people change when they fork (the rest are under "More settings"). */
 const FIRST = ['epochs', 'lr', 'optimizer', 'schedule', 'weight_decay', 'batch_size', 'clip_grad_norm'];
-
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 interface Props {
   detail: RunDetail;

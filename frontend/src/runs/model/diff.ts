@@ -38,7 +38,8 @@ export function flatten(value: unknown, prefix = '', out: Record<string, unknown
   return out;
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** Equal as JSON: settings and parameters are JSON values. */
+export const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 export function settingsDiff(a: unknown, b: unknown): SettingChange[] {
   const fa = flatten(a);

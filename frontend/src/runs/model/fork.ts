@@ -1,5 +1,6 @@
 // Fork: which checkpoint a new run starts from, and which settings it changes. Pure
 // functions, so the dialog's choices are unit-tested.
+import { same } from './diff';
 
 /** A kept checkpoint, as GET /api/runs/{id}/checkpoints lists them (newest first). */
 export interface CheckpointChoice {
@@ -21,8 +22,6 @@ export interface SettingChange {
   from: unknown;
   to: unknown;
 }
-
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The settings `edited` changes from `base`, in `base`'s field order then new ones. */
 export function settingChanges(base: Record<string, unknown>, edited: Record<string, unknown>): SettingChange[] {

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from layerlab.train.loop import RunOptions, fit
 from layerlab.train.model import build_trainee
 from layerlab.train.optim import build_optimizer
 from layerlab.train.runner import load_data
+from tests.server.conftest import LiveServer
 from tests.worker.harness import (
     WAIT,
     Api,
@@ -94,6 +96,20 @@ def holder(client: httpx.Client, run_id: str, workers: list[WorkerProcess]) -> W
         return next((w for w in workers if w.name in names), None)
 
     return wait_for(find, WAIT, f"a worker to take {run_id}")
+
+
+@contextmanager
+def served_with_workers(
+    tmp_path: Path,
+) -> Iterator[tuple[LiveServer, httpx.Client, Api, Callable[..., WorkerProcess]]]:
+    """A fresh server with the short timers, a client of it, and a factory of real
+    worker processes connected to it (all killed at the end)."""
+    with (
+        serving(tmp_path) as live,
+        live.client() as client,
+        worker_processes(live.url, tmp_path / "workers") as start,
+    ):
+        yield live, client, Api(client), start
 
 
 def held_past_a_checkpoint(
@@ -186,12 +202,7 @@ def uninterrupted_weights(document: dict[str, Any]) -> dict[str, torch.Tensor]:
 def test_killed_mid_epoch_and_during_a_checkpoint_write_a_run_ends_as_if_uninterrupted(
     tmp_path: Path,
 ) -> None:
-    with (
-        serving(tmp_path) as live,
-        live.client() as client,
-        worker_processes(live.url, tmp_path / "workers") as start,
-    ):
-        api = Api(client)
+    with served_with_workers(tmp_path) as (live, client, api, start):
         run_id = api.create(long_document())
         first = start("first")
         kept = None
@@ -249,12 +260,7 @@ def test_killed_mid_epoch_and_during_a_checkpoint_write_a_run_ends_as_if_uninter
 
 
 def test_a_run_that_kills_every_worker_fails_after_three_attempts(tmp_path: Path) -> None:
-    with (
-        serving(tmp_path) as live,
-        live.client() as client,
-        worker_processes(live.url, tmp_path / "workers") as start,
-    ):
-        api = Api(client)
+    with served_with_workers(tmp_path) as (live, client, api, start):
         run_id = api.create(long_document(epochs=2))
         doomed = [start(f"doomed-{i}", LAYERLAB_FAULT="checkpoint_before_rename") for i in range(3)]
         for worker in doomed:
@@ -267,12 +273,7 @@ def test_a_run_that_kills_every_worker_fails_after_three_attempts(tmp_path: Path
 
 
 def test_a_worker_cut_off_past_its_lease_is_replaced_and_fenced_off(tmp_path: Path) -> None:
-    with (
-        serving(tmp_path) as live,
-        live.client() as client,
-        worker_processes(live.url, tmp_path / "workers") as start,
-    ):
-        api = Api(client)
+    with served_with_workers(tmp_path) as (live, client, api, start):
         run_id = api.create(long_document())
         pair = [start("one"), start("two")]
         cut, other = held_past_a_checkpoint(client, run_id, pair)
@@ -285,12 +286,7 @@ def test_a_worker_cut_off_past_its_lease_is_replaced_and_fenced_off(tmp_path: Pa
 
 
 def test_sigterm_hands_the_run_back_without_losing_an_attempt(tmp_path: Path) -> None:
-    with (
-        serving(tmp_path) as live,
-        live.client() as client,
-        worker_processes(live.url, tmp_path / "workers") as start,
-    ):
-        api = Api(client)
+    with served_with_workers(tmp_path) as (live, client, api, start):
         run_id = api.create(long_document())
         pair = [start("one"), start("two")]
         leaving, staying = held_past_a_checkpoint(client, run_id, pair)
@@ -315,12 +311,7 @@ def test_sigterm_hands_the_run_back_without_losing_an_attempt(tmp_path: Path) ->
 
 
 def test_stop_pause_and_resume_reach_the_worker(tmp_path: Path) -> None:
-    with (
-        serving(tmp_path) as live,
-        live.client() as client,
-        worker_processes(live.url, tmp_path / "workers") as start,
-    ):
-        api = Api(client)
+    with served_with_workers(tmp_path) as (live, client, api, start):
         run_id = api.create(long_document())
         start("worker")
         api.wait_status(run_id, "running")

@@ -14,7 +14,8 @@ import torch
 from safetensors.torch import load
 
 from tests.server.conftest import LiveServer
-from tests.worker.harness import Api, moons_document, serving, wait_for, worker_processes
+from tests.server.test_faults import served_with_workers
+from tests.worker.harness import Api, moons_document, serving, wait_for
 
 TINY_LR = 1e-12
 """So small that a fork's weights stay its start weights to float32 precision."""
@@ -32,12 +33,7 @@ class Trained:
 
 @contextmanager
 def _trained(tmp_path: Path, document: dict[str, Any], **config: Any) -> Iterator[Trained]:
-    with (
-        serving(tmp_path) as live,
-        worker_processes(live.url, tmp_path / "workers") as start,
-        httpx.Client(base_url=live.url, timeout=30) as client,
-    ):
-        api = Api(client)
+    with served_with_workers(tmp_path) as (live, client, api, start):
         start("w1")
         source = api.create(document, **config)
         api.wait_status(source, "finished")

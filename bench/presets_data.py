@@ -10,6 +10,7 @@ offline"): without CIFAR-10 they train on the engine's digits stand-in and say s
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,17 @@ class DataPlaces:
         folder = self.shared / "tinyshakespeare"
         return folder if (folder / SHAKESPEARE_FILE).is_file() else None
 
+    def inside(self, folder: Path) -> str:
+        """`folder` as a path relative to the data dir, which is all a dataset may read:
+        a folder elsewhere (the shared sets) is copied in first."""
+        data_dir = self.data_dir.resolve()
+        if folder.resolve().is_relative_to(data_dir):
+            return str(folder.resolve().relative_to(data_dir))
+        copy = data_dir / "shared" / folder.name
+        if not copy.is_dir():
+            shutil.copytree(folder, copy)
+        return str(copy.relative_to(data_dir))
+
     def prepare(self, config: TrainingConfig) -> Prepared:
         """Load the config's dataset from the files found here (DataAbsent if a real set
         the row needs is missing)."""
@@ -68,16 +80,16 @@ class DataPlaces:
             folder = self.mnist()
             if folder is None:
                 raise DataAbsent(f"MNIST t10k files not found in {self.shared / 'mnist-t10k'}")
-            options["path"] = str(folder)
+            options["path"] = self.inside(folder)
         elif name == "tiny_shakespeare":
             folder = self.shakespeare()
             if folder is None:
                 raise DataAbsent(f"tiny Shakespeare not found in {self.shared / 'tinyshakespeare'}")
-            options["path"] = str(folder)
+            options["path"] = self.inside(folder)
         elif name == "cifar10":
             folder = self.cifar10()
             if folder is not None:
-                options["path"] = str(folder)
+                options["path"] = self.inside(folder)
         config = config.with_overrides(dataset_options=options)
         # Substitution is allowed only where no file was found above: CIFAR-10.
         data = load_data(config, self.data_dir, allow_substitute=name == "cifar10")

@@ -3,6 +3,7 @@ an offline machine loads it, and small training runs whose events are kept."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,14 +62,15 @@ def offline_data(config: TrainingConfig, empty_dir: Path) -> LoadedDataset:
     """The config's dataset as a machine without internet loads it: MNIST and CIFAR-10
     are absent from `empty_dir`, so their stand-ins load (and say so); tiny Shakespeare
     comes from the shared copy, or a stand-in corpus when that is absent too."""
-    options: dict[str, Any] = dict(config.dataset_options)
     if config.dataset == "tiny_shakespeare":
-        shared = SHARED_DATASETS / "tinyshakespeare"
-        folder = shared if (shared / "input.txt").is_file() else empty_dir / "stand_in_text"
-        options["path"] = str(folder if folder == shared else stand_in_corpus(folder))
-    return load_data(
-        config.with_overrides(dataset_options=options), empty_dir, allow_substitute=True
-    )
+        folder = empty_dir / "tinyshakespeare"  # the set's own folder in the data dir
+        shared = SHARED_DATASETS / "tinyshakespeare" / "input.txt"
+        if shared.is_file():
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(shared, folder / "input.txt")
+        else:
+            stand_in_corpus(folder)
+    return load_data(config, empty_dir, allow_substitute=True)
 
 
 @dataclass

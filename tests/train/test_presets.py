@@ -41,7 +41,7 @@ def test_preset_trains_two_steps(path: Path, tmp_path: Path) -> None:
     )
     options = dict(config.dataset_options)
     if config.dataset in ("mnist", "fashion_mnist") and (SHARED_DATASETS / "mnist-t10k").is_dir():
-        options["path"] = str(SHARED_DATASETS / "mnist-t10k")
+        options["path"] = "mnist-t10k"  # inside the data dir, SHARED_DATASETS
     if config.dataset in ("text", "tiny_shakespeare"):
         if not (SHARED_DATASETS / "tinyshakespeare").is_dir():
             pytest.skip(f"{SHARED_DATASETS / 'tinyshakespeare'} is absent")

@@ -21,8 +21,9 @@ from layerlab.server.errors import ApiError
 from layerlab.server.run_schemas import CreateRun, ForkRequest
 from layerlab.server.settings import Settings
 from layerlab.train.config import ConfigError, TrainingConfig, config_of
-from layerlab.train.data.base import DataError
-from layerlab.train.data.registry import get_source, parse_options
+from layerlab.train.data.base import DataError, LoadContext
+from layerlab.train.data.files import confine
+from layerlab.train.data.registry import OptionsError, get_source, parse_options
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,25 @@ def stored_document(raw: dict[str, Any], settings: Settings) -> GraphDocument:
         raise invalid_document(exc.issues) from None
 
 
+def check_dataset(config: TrainingConfig, settings: Settings) -> None:
+    """The dataset and its options, as the worker will check them again: a known set,
+    options that fit it, and a `path` that stays inside the data dir (links followed)."""
+    assert config.dataset is not None
+    field = "body.config.dataset"
+    try:
+        options = parse_options(get_source(config.dataset), config.dataset_options)
+        path = getattr(options, "path", None)
+        if isinstance(path, str):
+            field = "body.config.dataset_options.path"
+            confine(path, LoadContext(settings.data_dir))
+    except OptionsError as exc:
+        named = exc.fields[0] if exc.fields[0] != "options" else ""
+        where = f"body.config.dataset_options.{named}".rstrip(".")
+        raise ApiError(422, "invalid_dataset", str(exc), field=where) from None
+    except DataError as exc:
+        raise ApiError(422, "invalid_dataset", str(exc), field=field) from None
+
+
 def prepare(
     document: GraphDocument,
     overrides: dict[str, Any],
@@ -95,10 +115,7 @@ def prepare(
             "training.dataset: no dataset is named; set one in the document or in config",
             field="body.config.dataset",
         )
-    try:
-        parse_options(get_source(config.dataset), config.dataset_options)
-    except DataError as exc:
-        raise ApiError(422, "invalid_dataset", str(exc), field="body.config.dataset") from None
+    check_dataset(config, settings)
     report = check(document, settings.limits, config.batch_size)
     if not report.ok:
         raise invalid_document(report.errors)

@@ -31,7 +31,7 @@ def files_under(folder: Path) -> set[Path]:
 def test_classes_are_sorted_folder_names_and_pixels_decode(tmp_path: Path) -> None:
     path = write_zip(tmp_path / "fruit.zip", fruit_members())
     data = load_dataset(
-        "image_zip", {**RAW, "path": str(path), "image_size": 8}, LoadContext(tmp_path)
+        "image_zip", {**RAW, "path": path.name, "image_size": 8}, LoadContext(tmp_path)
     )
     assert data.info.classes == ["apples", "berries", "limes"]
     assert data.train.x.shape == (6, 3, 8, 8) and data.info.input_shape == [3, 8, 8]
@@ -50,7 +50,7 @@ def test_grayscale_one_top_folder_and_junk(tmp_path: Path) -> None:
     members["photos/apples/.DS_Store"] = b"finder"
     members["photos/limes/readme.txt"] = b"not an image"
     path = write_zip(tmp_path / "photos.zip", members)
-    options = {**RAW, "path": str(path), "image_size": 5, "color": "grayscale"}
+    options = {**RAW, "path": path.name, "image_size": 5, "color": "grayscale"}
     data = load_dataset("image_zip", options, LoadContext(tmp_path))
     assert data.info.classes == ["apples", "berries", "limes"]
     assert data.train.x.shape == (6, 1, 5, 5)
@@ -60,7 +60,7 @@ def test_grayscale_one_top_folder_and_junk(tmp_path: Path) -> None:
 def test_normalised_by_default(tmp_path: Path) -> None:
     path = write_zip(tmp_path / "fruit.zip", fruit_members())
     data = load_dataset(
-        "image_zip", {"path": str(path), "val_fraction": 0.0}, LoadContext(tmp_path)
+        "image_zip", {"path": path.name, "val_fraction": 0.0}, LoadContext(tmp_path)
     )
     per_channel = data.train.x.transpose(0, 1).flatten(1)
     assert torch.allclose(per_channel.mean(1), torch.zeros(3), atol=1e-4)
@@ -100,8 +100,8 @@ def test_symlink_entry_is_rejected(tmp_path: Path) -> None:
         link.external_attr = (stat.S_IFLNK | 0o777) << 16
         archive.writestr(link, "/etc/passwd")
     before = files_under(tmp_path)
-    with pytest.raises(DataError, match="'apples/passwords.png' is a symbolic link"):
-        load_dataset("image_zip", {"path": str(path)}, LoadContext(tmp_path))
+    with pytest.raises(DataError, match="entry 7 is a symbolic link"):
+        load_dataset("image_zip", {"path": path.name}, LoadContext(tmp_path))
     assert files_under(tmp_path) == before
 
 
@@ -113,17 +113,17 @@ def test_size_and_count_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(
         DataError, match="bomb.zip: .* bytes uncompressed is over the limit of 100,000"
     ):
-        load_dataset("image_zip", {"path": str(path)}, LoadContext(tmp_path))
+        load_dataset("image_zip", {"path": path.name}, LoadContext(tmp_path))
     monkeypatch.setattr(image_zip_module, "MAX_MEMBERS", 5)
     with pytest.raises(DataError, match="bomb.zip: 7 entries is over the limit of 5"):
-        load_dataset("image_zip", {"path": str(path)}, LoadContext(tmp_path))
+        load_dataset("image_zip", {"path": path.name}, LoadContext(tmp_path))
 
 
 def test_image_pixel_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_zip(tmp_path / "big.zip", fruit_members())
     monkeypatch.setattr(image_zip_module, "MAX_IMAGE_PIXELS", 500)
     with pytest.raises(DataError, match="'limes/0.png' is 20x40 pixels, over the limit"):
-        load_dataset("image_zip", {"path": str(path)}, LoadContext(tmp_path))
+        load_dataset("image_zip", {"path": path.name}, LoadContext(tmp_path))
 
 
 @pytest.mark.parametrize(
@@ -145,11 +145,11 @@ def test_layout_and_decoding_errors(
 ) -> None:
     path = write_zip(tmp_path / "bad.zip", members)
     with pytest.raises(DataError, match=message):
-        load_dataset("image_zip", {"path": str(path)}, LoadContext(tmp_path))
+        load_dataset("image_zip", {"path": path.name}, LoadContext(tmp_path))
 
 
 def test_not_a_zip(tmp_path: Path) -> None:
     path = tmp_path / "photo.zip"
     path.write_bytes(b"PK but not really")
-    with pytest.raises(DataError, match="photo.zip: not a readable zip file"):
-        load_dataset("image_zip", {"path": str(path)}, LoadContext(tmp_path))
+    with pytest.raises(DataError, match="photo.zip: not a zip file"):
+        load_dataset("image_zip", {"path": path.name}, LoadContext(tmp_path))

@@ -37,7 +37,7 @@ def test_shared_files_match_the_official_checksums() -> None:
 @needs_mnist
 def test_real_mnist_t10k_loads_as_8000_2000_with_raw_pixel_statistics(tmp_path: Path) -> None:
     data = load_dataset(
-        "mnist", {"path": str(MNIST_T10K), "normalize": False}, LoadContext(tmp_path)
+        "mnist", {"path": MNIST_T10K.name, "normalize": False}, LoadContext(SHARED_DATASETS)
     )
     assert (len(data.train), len(data.val)) == (8000, 2000)
     assert data.train.x.shape == (8000, 1, 28, 28) and data.train.y.dtype == torch.int64
@@ -71,7 +71,7 @@ def test_real_mnist_t10k_loads_as_8000_2000_with_raw_pixel_statistics(tmp_path: 
 
 @needs_mnist
 def test_real_mnist_normalised(tmp_path: Path) -> None:
-    data = load_dataset("mnist", {"path": str(MNIST_T10K)}, LoadContext(tmp_path))
+    data = load_dataset("mnist", {"path": MNIST_T10K.name}, LoadContext(SHARED_DATASETS))
     assert abs(data.train.x.mean().item()) < 1e-3 and abs(data.train.x.std().item() - 1) < 1e-3
     assert 0.12 < data.extras["mean"][0] < 0.145 and 0.29 < data.extras["std"][0] < 0.33
 
@@ -79,7 +79,9 @@ def test_real_mnist_normalised(tmp_path: Path) -> None:
 @needs_shakespeare
 def test_real_tiny_shakespeare(tmp_path: Path) -> None:
     data = load_dataset(
-        "tiny_shakespeare", {"path": str(SHAKESPEARE), "block_size": 32}, LoadContext(tmp_path)
+        "tiny_shakespeare",
+        {"path": SHAKESPEARE.name, "block_size": 32},
+        LoadContext(SHARED_DATASETS),
     )
     text = (SHAKESPEARE / "input.txt").read_text(encoding="utf-8")
     assert data.info.classes == sorted(set(text)) and data.info.num_classes == 65

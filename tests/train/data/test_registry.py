@@ -70,7 +70,7 @@ def test_a_loader_disagreeing_with_its_info_fails_loudly(
 
 
 def test_substitution_is_refused_for_sets_without_a_stand_in(tmp_path: Path) -> None:
-    with pytest.raises(DataError, match="text file not found"):
+    with pytest.raises(DataError, match="text file absent.txt not found"):
         load_dataset("text", {"path": "absent.txt"}, LoadContext(tmp_path), allow_substitute=True)
 
 

@@ -32,7 +32,7 @@ from layerlab.train.data.base import (
 )
 from layerlab.train.data.digits import load_digits_as
 from layerlab.train.data.download import RemoteFile, fetch
-from layerlab.train.data.files import dataset_folder
+from layerlab.train.data.files import DataPath, dataset_folder, read_bounded
 from layerlab.train.data.images import (
     ImageOptions,
     bytes_to_unit_float,
@@ -61,10 +61,11 @@ CIFAR10_CLASSES = [
 ]
 
 CIFAR10_ARCHIVE = OFFICIAL_FILES["cifar10"][0]
+MAX_BATCH_BYTES = 64 * 1024 * 1024  # an official batch is 30.7 MB
 
 
 class CifarOptions(ImageOptions):
-    path: str | None = Field(
+    path: DataPath | None = Field(
         default=None, description="Folder with the .bin files (default: <data dir>/cifar10)"
     )
     validate_on_test_set: bool = Field(
@@ -73,12 +74,9 @@ class CifarOptions(ImageOptions):
     )
 
 
-def read_cifar_records(path: Path) -> npt.NDArray[np.uint8]:
-    """One binary batch file as its checked records, uint8 (N, 3073)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"{path.name}: cannot be read: {exc}") from exc
+def read_cifar_records(path: Path, ctx: LoadContext) -> npt.NDArray[np.uint8]:
+    """One binary batch file (inside the data dir) as its checked records, uint8 (N, 3073)."""
+    raw = read_bounded(path, MAX_BATCH_BYTES, ctx)
     if not raw or len(raw) % RECORD_BYTES:
         raise DataError(
             f"{path.name}: {len(raw):,} bytes is not a whole number of {RECORD_BYTES:,}-byte "
@@ -89,7 +87,7 @@ def read_cifar_records(path: Path) -> npt.NDArray[np.uint8]:
     if int(labels.max()) >= len(CIFAR10_CLASSES):
         bad_record = int(np.argmax(labels >= len(CIFAR10_CLASSES)))
         raise DataError(
-            f"{path.name}: record {bad_record} has label {int(labels[bad_record])}, expected 0..9 "
+            f"{path.name}: record {bad_record} has a label over 9 "
             "(not a CIFAR-10 binary file, or a CIFAR-100 one)"
         )
     return records
@@ -128,8 +126,8 @@ class Cifar10(DatasetSource[CifarOptions], SubstitutableSource):
         notes: list[str] = []
         train_paths = [files_folder / n for n in TRAIN_FILES if (files_folder / n).is_file()]
         test_path = files_folder / TEST_FILE
-        train_parts = [self._read_noting(p, notes) for p in train_paths]
-        test_records = self._read_noting(test_path, notes) if test_path.is_file() else None
+        train_parts = [self._read_noting(p, notes, ctx) for p in train_paths]
+        test_records = self._read_noting(test_path, notes, ctx) if test_path.is_file() else None
         test = records_to_split([test_records]) if test_records is not None else None
         if len(train_paths) < len(TRAIN_FILES):
             missing = [n for n in TRAIN_FILES if not (files_folder / n).is_file()]
@@ -165,8 +163,8 @@ class Cifar10(DatasetSource[CifarOptions], SubstitutableSource):
         return load_digits_as(self.name, options, size=32, channels=3, notes=[note])
 
     @staticmethod
-    def _read_noting(path: Path, notes: list[str]) -> npt.NDArray[np.uint8]:
-        records = read_cifar_records(path)
+    def _read_noting(path: Path, notes: list[str], ctx: LoadContext) -> npt.NDArray[np.uint8]:
+        records = read_cifar_records(path, ctx)
         if len(records) != RECORDS_PER_FILE:
             notes.append(
                 f"{path.name} holds {len(records):,} records, not the official {RECORDS_PER_FILE:,}"

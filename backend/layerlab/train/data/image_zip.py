@@ -1,7 +1,8 @@
 """A user's zip of images, one folder per class: `cats/1.jpg`, `dogs/7.png`, ...
 
 Members are read in memory, never extracted, so no name in the archive can place a file
-anywhere. The archive is still checked as if it were going to be unpacked, and rejected
+anywhere, and each read stops at the member's declared size (a lying header cannot make
+a small entry inflate without bound). The archive is still checked as if it were going to be unpacked, and rejected
 whole if any entry is unsafe (an absolute path, a '..' component, a symbolic link, an
 encrypted entry) or too big (too many files, too many uncompressed bytes, an image with
 too many pixels): an upload that tries any of that is not data we want to train on.
@@ -9,15 +10,21 @@ too many pixels): an upload that tries any of that is not data we want to train 
 A single top folder holding the class folders (what zipping a folder produces) is
 allowed and skipped. Images are decoded with Pillow, converted to RGB or grey and
 resized (stretched, not cropped) to `image_size` squared.
+
+Messages name an unsafe entry by its number only: its name is attacker-chosen bytes. A
+safe entry whose image fails to decode is named, since its name is the user's own file.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
 import stat
 import zipfile
-from pathlib import PurePosixPath
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
 from typing import ClassVar, Literal
 
 import numpy as np
@@ -34,7 +41,7 @@ from layerlab.train.data.base import (
     LoadedDataset,
     split,
 )
-from layerlab.train.data.files import resolve_path
+from layerlab.train.data.files import FileOptions, open_regular, read_stream_bounded
 from layerlab.train.data.images import (
     ImageOptions,
     bytes_to_unit_float,
@@ -42,6 +49,7 @@ from layerlab.train.data.images import (
     scale_pixels,
 )
 
+MAX_ZIP_BYTES = 1024 * 1024 * 1024
 MAX_MEMBERS = 100_000
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000  # one decoded image; a 4-byte-per-pixel 40 MP image is 160 MB
@@ -50,15 +58,14 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"}
 WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
-class ImageZipOptions(ImageOptions):
-    path: str = Field(description="The zip file (relative paths: inside the data dir)")
+class ImageZipOptions(FileOptions, ImageOptions):
     image_size: int = Field(
         default=32, ge=4, le=512, description="Side of the square images, in pixels"
     )
     color: Literal["rgb", "grayscale"] = Field(default="rgb", description="3 channels or 1")
 
 
-def check_member_safe(archive_name: str, member: zipfile.ZipInfo) -> None:
+def check_member_safe(archive_name: str, index: int, member: zipfile.ZipInfo) -> None:
     """Raise for an entry that would escape or abuse an extraction folder."""
     name = member.filename
     parts = re.split(r"[/\\]", name)
@@ -71,9 +78,11 @@ def check_member_safe(archive_name: str, member: zipfile.ZipInfo) -> None:
         problem = "a symbolic link"
     elif member.flag_bits & 0x1:
         problem = "encrypted"
+    elif not name.isprintable() or len(name) > 500:
+        problem = "a name with control characters or over 500 characters"
     if problem:
         raise DataError(
-            f"{archive_name}: entry {name[:200]!r} is {problem}; the archive is rejected"
+            f"{archive_name}: entry {index + 1:,} is {problem}; the archive is rejected"
         )
 
 
@@ -97,8 +106,8 @@ def class_members(
             f"{archive_name}: {len(members):,} entries is over the limit of {MAX_MEMBERS:,}"
         )
     total = 0
-    for member in members:
-        check_member_safe(archive_name, member)
+    for index, member in enumerate(members):
+        check_member_safe(archive_name, index, member)
         total += member.file_size
     if total > MAX_UNCOMPRESSED_BYTES:
         raise DataError(
@@ -133,7 +142,8 @@ def decode_image(
 ) -> npt.NDArray[np.uint8]:
     """One member as uint8 (size, size, channels)."""
     try:
-        data = archive.read(member)  # bounded by the declared size, CRC-checked
+        with archive.open(member) as stream:  # CRC-checked when read to its end
+            data = read_stream_bounded(stream, member.file_size, repr(member.filename))
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS:
@@ -152,6 +162,20 @@ def decode_image(
     return pixels.reshape(size, size, -1)
 
 
+@contextmanager
+def open_zip(path: Path, label: str, ctx: LoadContext) -> Iterator[zipfile.ZipFile]:
+    """The zip at `path`: a regular file inside the data dir, of at most MAX_ZIP_BYTES."""
+    with open_regular(path, ctx, label) as stream:
+        if os.fstat(stream.fileno()).st_size > MAX_ZIP_BYTES:
+            raise DataError(f"{label}: larger than the {MAX_ZIP_BYTES:,}-byte limit")
+        try:
+            archive = zipfile.ZipFile(stream)
+        except (zipfile.BadZipFile, OSError):
+            raise DataError(f"{label}: not a zip file (no valid zip directory found)") from None
+        with archive:
+            yield archive
+
+
 class ImageZip(DatasetSource[ImageZipOptions]):
     name = "image_zip"
     summary = "Your own images: a zip with one folder per class (PNG or JPEG)"
@@ -159,20 +183,14 @@ class ImageZip(DatasetSource[ImageZipOptions]):
     Options: ClassVar[type[DatasetOptions]] = ImageZipOptions
 
     def load(self, options: ImageZipOptions, ctx: LoadContext) -> LoadedDataset:
-        path = resolve_path(options.path, ctx)
+        path, label = options.file(ctx)
         mode, channels = ("RGB", 3) if options.color == "rgb" else ("L", 1)
-        try:
-            archive = zipfile.ZipFile(path)
-        except FileNotFoundError:
-            raise DataError(f"{path.name}: file not found at {path}") from None
-        except (OSError, zipfile.BadZipFile) as exc:
-            raise DataError(f"{path.name}: not a readable zip file: {exc}") from None
-        with archive:
-            by_class, skipped = class_members(path.name, archive)
+        with open_zip(path, label, ctx) as archive:
+            by_class, skipped = class_members(label, archive)
             count = sum(len(members) for members in by_class.values())
             if count * channels * options.image_size**2 > MAX_OUTPUT_VALUES:
                 raise DataError(
-                    f"{path.name}: {count:,} images at {options.image_size}x{options.image_size} would "
+                    f"{label}: {count:,} images at {options.image_size}x{options.image_size} would "
                     "not fit in memory; lower image_size"
                 )
             # Decoding is per image by nature; it happens once, at load, never per step.
@@ -183,14 +201,14 @@ class ImageZip(DatasetSource[ImageZipOptions]):
             row = 0
             for class_id, members in enumerate(by_class.values()):
                 for member in members:
-                    pixels[row] = decode_image(path.name, archive, member, options.image_size, mode)
+                    pixels[row] = decode_image(label, archive, member, options.image_size, mode)
                     labels[row] = class_id
                     row += 1
         x = bytes_to_unit_float(pixels).permute(0, 3, 1, 2).contiguous()  # (N, C, H, W)
         train, val = split(x, torch.from_numpy(labels), options.val_fraction, options.seed)
         classes = list(by_class)
         notes = [
-            f"{path.name}: {count:,} images in {len(classes)} classes, resized to "
+            f"{label}: {count:,} images in {len(classes)} classes, resized to "
             f"{options.image_size}x{options.image_size} {options.color}"
         ]
         if skipped:

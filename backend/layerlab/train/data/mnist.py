@@ -28,7 +28,7 @@ from layerlab.train.data.base import (
 )
 from layerlab.train.data.digits import DIGIT_CLASSES, load_digits_as
 from layerlab.train.data.download import RemoteFile, fetch
-from layerlab.train.data.files import dataset_folder, find_file
+from layerlab.train.data.files import DataPath, dataset_folder, find_file
 from layerlab.train.data.idx import read_idx
 from layerlab.train.data.images import (
     ImageOptions,
@@ -61,7 +61,7 @@ FASHION_CLASSES = [
 
 
 class MnistOptions(ImageOptions):
-    path: str | None = Field(
+    path: DataPath | None = Field(
         default=None, description="Folder with the IDX files (default: <data dir>/<dataset name>)"
     )
     validate_on_test_set: bool = Field(
@@ -91,8 +91,8 @@ class MnistLikeSource(DatasetSource[MnistOptions], SubstitutableSource):
             for remote in self.remotes:
                 if have[remote.name] is None:
                     have[remote.name] = fetch(remote, folder)
-        test = self._read_pair(have[TEST_IMAGES], have[TEST_LABELS])
-        train_pair = self._read_pair(have[TRAIN_IMAGES], have[TRAIN_LABELS])
+        test = self._read_pair(have[TEST_IMAGES], have[TEST_LABELS], ctx)
+        train_pair = self._read_pair(have[TRAIN_IMAGES], have[TRAIN_LABELS], ctx)
         notes: list[str] = []
         if train_pair is not None and test is not None and options.validate_on_test_set:
             train, val = train_pair, test
@@ -134,12 +134,14 @@ class MnistLikeSource(DatasetSource[MnistOptions], SubstitutableSource):
             summary=f"{self.title} not found in {folder}",
         )
 
-    def _read_pair(self, images_path: Path | None, labels_path: Path | None) -> Split | None:
+    def _read_pair(
+        self, images_path: Path | None, labels_path: Path | None, ctx: LoadContext
+    ) -> Split | None:
         """Images x (N, 1, 28, 28) in [0, 1] and labels y (N,), or None if a file is absent."""
         if images_path is None or labels_path is None:
             return None
-        images = read_idx(images_path, expected_dims=3)
-        labels = read_idx(labels_path, expected_dims=1)
+        images = read_idx(images_path, ctx, expected_dims=3)
+        labels = read_idx(labels_path, ctx, expected_dims=1)
         if images.shape[1:] != (IMAGE_SIDE, IMAGE_SIDE):
             raise DataError(
                 f"{images_path.name}: images are {images.shape[1]}x{images.shape[2]}, expected 28x28"

@@ -54,6 +54,14 @@ class SubstitutableSource:
         raise NotImplementedError
 
 
+class OptionsError(DataError):
+    """Options that do not fit the dataset's Options; `fields` names them ("path")."""
+
+    def __init__(self, message: str, fields: list[str]) -> None:
+        super().__init__(message)
+        self.fields = fields
+
+
 def get_source(name: str) -> DatasetSource[Any]:
     """The registered source called `name`, or a DataError suggesting close names."""
     source = DATASETS.get(name)
@@ -71,10 +79,13 @@ def parse_options(source: DatasetSource[Any], raw: Mapping[str, Any] | None) -> 
         options: DatasetOptions = source.parse_options(dict(raw or {}))
     except pydantic.ValidationError as exc:
         problems = []
+        fields = []
         for error in exc.errors():
             field = ".".join(str(part) for part in error["loc"]) or "options"
-            problems.append(f"option {field!r}: {error['msg']}")
-        raise DataError(f"dataset {source.name!r}: " + "; ".join(problems)) from None
+            fields.append(field)
+            message = error["msg"].removeprefix("Value error, ")
+            problems.append(f"option {field!r}: {message}")
+        raise OptionsError(f"dataset {source.name!r}: " + "; ".join(problems), fields) from None
     return options
 
 

@@ -6,13 +6,17 @@ rows can be scaled the same way). The target decides the task: text values are c
 (sorted names), numbers are a regression target unless `task` says "classification".
 
 Errors name the file, the row and the column as a spreadsheet shows them: the header is
-row 1, so the first data row is row 2.
+row 1, so the first data row is row 2; columns are numbered from 1. They never quote the
+file's cells or header (a file that fails to parse may not be a CSV at all); the
+preview shows a parsed file's column names.
+
+Parsing is linear in the file's size: the header's duplicate check uses a set, and the
+column count and the number of cells are bounded before anything is built from them.
 """
 
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import math
 from dataclasses import dataclass
@@ -34,14 +38,15 @@ from layerlab.train.data.base import (
     Split,
     split,
 )
-from layerlab.train.data.files import resolve_path
+from layerlab.train.data.files import FileOptions, read_bounded
 
-MAX_CSV_BYTES = 256 * 1024 * 1024
+MAX_CSV_BYTES = 64 * 1024 * 1024
+MAX_COLUMNS = 4096
+MAX_CELLS = 10_000_000  # parsed cells are Python strings: ~60 bytes each, so ~600 MB at most
 FEW_DISTINCT_VALUES = 20  # a numeric target with this few integer values is likely classes
 
 
-class CsvOptions(DatasetOptions):
-    path: str = Field(description="The CSV file (relative paths: inside the data dir)")
+class CsvOptions(FileOptions):
     target: str | None = Field(
         default=None, description="The target column (default: the last one)"
     )
@@ -64,47 +69,57 @@ class Table:
     row_numbers: list[int]
 
 
-def read_table(path: Path, delimiter: str) -> Table:
+def read_table(path: Path, label: str, delimiter: str, ctx: LoadContext) -> Table:
+    """The CSV at `path` (inside the data dir); `label` is what messages call it."""
+    raw = read_bounded(path, MAX_CSV_BYTES, ctx, label)
     try:
-        if path.stat().st_size > MAX_CSV_BYTES:
-            raise DataError(f"{path.name}: larger than the {MAX_CSV_BYTES:,}-byte limit")
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise DataError(f"{path.name}: file not found at {path}") from None
-    except OSError as exc:
-        raise DataError(f"{path.name}: cannot be read: {exc}") from exc
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path.name}: not UTF-8 text (byte {exc.start:,})") from None
+        raise DataError(f"{label}: not UTF-8 text (byte {exc.start:,} cannot be decoded)") from None
+    del raw
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next((row for row in reader if row), None)
         if header is None:
-            raise DataError(f"{path.name} is empty: expected a header row naming the columns")
+            raise DataError(f"{label} is empty: expected a header row naming the columns")
         columns = [name.strip() for name in header]
-        _check_header(path.name, columns)
-        rows, numbers = [], []
+        _check_header(label, columns, delimiter)
+        rows: list[list[str]] = []
+        numbers: list[int] = []
         for row in reader:
             if not row or all(not cell.strip() for cell in row):
                 continue  # blank lines carry no sample
             if len(row) != len(columns):
                 raise DataError(
-                    f"{path.name} row {reader.line_num} has {len(row)} fields, the header has {len(columns)}"
+                    f"{label} row {reader.line_num} has {len(row)} fields, the header has {len(columns)}"
                 )
+            if (len(rows) + 1) * len(columns) > MAX_CELLS:
+                raise DataError(f"{label}: over the limit of {MAX_CELLS:,} cells")
             rows.append(row)
             numbers.append(reader.line_num)
     except csv.Error as exc:
-        raise DataError(f"{path.name} row {reader.line_num}: {exc}") from None
+        raise DataError(f"{label} row {reader.line_num}: not valid CSV ({exc})") from None
     if not rows:
-        raise DataError(f"{path.name} has a header but no data rows")
-    return Table(path.name, columns, rows, numbers)
+        raise DataError(f"{label} has a header but no data rows")
+    return Table(label, columns, rows, numbers)
 
 
-def _check_header(file_name: str, columns: list[str]) -> None:
+def _check_header(file_name: str, columns: list[str], delimiter: str) -> None:
+    if len(columns) < 2:
+        raise DataError(f"{file_name}: not a CSV: no {delimiter!r} found in the first line")
+    if len(columns) > MAX_COLUMNS:
+        raise DataError(
+            f"{file_name}: {len(columns):,} columns is over the limit of {MAX_COLUMNS:,}"
+        )
+    first_of: dict[str, int] = {}
     for index, name in enumerate(columns):
         if not name:
             raise DataError(f"{file_name}: column {index + 1} has no name in the header row")
-        if name in columns[:index]:
-            raise DataError(f"{file_name}: column {name!r} appears twice in the header row")
+        if name in first_of:
+            raise DataError(
+                f"{file_name}: columns {first_of[name] + 1} and {index + 1} have the same name"
+            )
+        first_of[name] = index
 
 
 def column_index(table: Table, name: str | None) -> int:
@@ -112,10 +127,9 @@ def column_index(table: Table, name: str | None) -> int:
         return len(table.columns) - 1
     if name in table.columns:
         return table.columns.index(name)
-    close = difflib.get_close_matches(name, table.columns, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
     raise DataError(
-        f"{table.file_name} has no column {name!r} (columns: {', '.join(table.columns)}){hint}"
+        f"{table.file_name} has no column named {name[:100]!r} among its {len(table.columns)} "
+        "columns (the dataset preview lists them)"
     )
 
 
@@ -134,15 +148,15 @@ def numeric_column(table: Table, index: int) -> npt.NDArray[np.float64]:
 
 
 def _parse_number(table: Table, index: int, cell: str, row_number: int) -> float:
-    where = f"{table.file_name} row {row_number}, column {table.columns[index]!r}"
+    where = f"{table.file_name} row {row_number}, column {index + 1}"
     if not cell:
         raise DataError(f"{where} is empty")
     try:
         value = float(cell)
     except ValueError:
-        raise DataError(f"{where}: {cell[:40]!r} is not a number") from None
+        raise DataError(f"{where} is not a number") from None
     if not math.isfinite(value):
-        raise DataError(f"{where}: {cell!r} is not a finite number")
+        raise DataError(f"{where} is not a finite number")
     return value
 
 
@@ -158,9 +172,7 @@ def class_targets(table: Table, index: int, numeric: bool) -> tuple[torch.Tensor
     """Class ids (N,) int64 and class names in id order (numbers sorted by value)."""
     for cell, row_number in zip(table.rows, table.row_numbers, strict=True):
         if not cell[index].strip():
-            raise DataError(
-                f"{table.file_name} row {row_number}, column {table.columns[index]!r} is empty"
-            )
+            raise DataError(f"{table.file_name} row {row_number}, column {index + 1} is empty")
     if numeric:
         values = numeric_column(table, index)
         distinct = np.unique(values)
@@ -173,7 +185,8 @@ def class_targets(table: Table, index: int, numeric: bool) -> tuple[torch.Tensor
         ids = np.array([lookup[label] for label in labels])
     if len(names) < 2:
         raise DataError(
-            f"{table.file_name}: target column {table.columns[index]!r} holds one class only ({names[0]!r})"
+            f"{table.file_name}: the target (column {index + 1}) holds one class only; "
+            "classification needs at least 2"
         )
     return torch.from_numpy(ids.astype(np.int64)), names
 
@@ -194,7 +207,7 @@ class CsvDataset(DatasetSource[CsvOptions]):
     Options: ClassVar[type[DatasetOptions]] = CsvOptions
 
     def load(self, options: CsvOptions, ctx: LoadContext) -> LoadedDataset:
-        table = read_table(resolve_path(options.path, ctx), options.delimiter)
+        table = read_table(*options.file(ctx), options.delimiter, ctx)
         target_index = column_index(table, options.target)
         feature_indices = [i for i in range(len(table.columns)) if i != target_index]
         if not feature_indices:

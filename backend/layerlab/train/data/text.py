@@ -31,7 +31,7 @@ from layerlab.train.data.base import (
     Split,
 )
 from layerlab.train.data.download import RemoteFile, fetch
-from layerlab.train.data.files import dataset_folder, resolve_path
+from layerlab.train.data.files import DataPath, FileOptions, dataset_folder, read_bounded
 from layerlab.train.data.official import OFFICIAL_FILES
 from layerlab.train.data.registry import MissingDataError
 
@@ -51,10 +51,7 @@ class CorpusOptions(DatasetOptions):
     )
 
 
-class TextOptions(CorpusOptions):
-    path: str | None = Field(
-        default=None, description="A UTF-8 text file (relative paths: inside the data dir)"
-    )
+class TextOptions(FileOptions, CorpusOptions):
     url: str | None = Field(
         default=None, description="An http(s) URL to download the text from, if no path"
     )
@@ -64,28 +61,18 @@ class TextOptions(CorpusOptions):
 
 
 class TinyShakespeareOptions(CorpusOptions):
-    path: str | None = Field(
+    path: DataPath | None = Field(
         default=None, description="Folder with input.txt (default: <data dir>/tinyshakespeare)"
     )
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, label: str, ctx: LoadContext) -> str:
     """The file's text, strictly UTF-8 (a leading byte-order mark is dropped)."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_TEXT_BYTES:
-            raise DataError(
-                f"{path.name}: {size:,} bytes is over the {MAX_TEXT_BYTES:,}-byte limit for a corpus"
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"{path.name}: cannot be read: {exc}") from exc
+    raw = read_bounded(path, MAX_TEXT_BYTES, ctx, label)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError(
-            f"{path.name}: not UTF-8 text: byte {exc.start:,} ({raw[exc.start]:#04x}) cannot be decoded"
-        ) from None
+        raise DataError(f"{label}: not UTF-8 text: byte {exc.start:,} cannot be decoded") from None
 
 
 def encode_characters(text: str) -> tuple[list[str], torch.Tensor]:
@@ -107,20 +94,24 @@ def windows(ids: torch.Tensor, block_size: int, cap: int) -> Split:
     return Split(chunks[:, :-1].clone(), chunks[:, 1:].clone())
 
 
-def load_corpus(name: str, path: Path, options: CorpusOptions, notes: list[str]) -> LoadedDataset:
-    text = read_text(path)
+def load_corpus(
+    name: str, source: tuple[Path, str], options: CorpusOptions, ctx: LoadContext, notes: list[str]
+) -> LoadedDataset:
+    """A corpus from `source`: the file (inside the data dir) and what messages call it."""
+    path, label = source
+    text = read_text(path, label, ctx)
     block = options.block_size
     vocabulary, ids = encode_characters(text)
     boundary = int(len(text) * (1 - options.val_fraction))
     train_ids, val_ids = ids[:boundary], ids[boundary:]
     if train_ids.shape[0] <= block:
         raise DataError(
-            f"{path.name}: {len(text):,} characters leave {train_ids.shape[0]:,} for training, "
+            f"{label}: {len(text):,} characters leave {train_ids.shape[0]:,} for training, "
             f"too few for windows of block_size {block}"
         )
     if options.val_fraction > 0 and val_ids.shape[0] <= block:
         raise DataError(
-            f"{path.name}: the validation part ({val_ids.shape[0]:,} characters) is too short for "
+            f"{label}: the validation part ({val_ids.shape[0]:,} characters) is too short for "
             f"block_size {block}; lower block_size or raise val_fraction"
         )
     train_cap = max(1, round(options.max_windows * (1 - options.val_fraction)))
@@ -139,7 +130,7 @@ def load_corpus(name: str, path: Path, options: CorpusOptions, notes: list[str])
         val_size=len(val),
         notes=[
             *notes,
-            f"{path.name}: {len(text):,} characters, {len(vocabulary)} distinct; the first "
+            f"{label}: {len(text):,} characters, {len(vocabulary)} distinct; the first "
             f"{boundary:,} train, the rest validates (split by position, not shuffled)",
             f"{len(train):,} + {len(val):,} windows of {block} characters (capped at {options.max_windows:,})",
         ],
@@ -154,16 +145,19 @@ class TextCorpus(DatasetSource[TextOptions]):
     Options: ClassVar[type[DatasetOptions]] = TextOptions
 
     def load(self, options: TextOptions, ctx: LoadContext) -> LoadedDataset:
-        if options.path:
-            path = resolve_path(options.path, ctx)
-            if not path.is_file():
-                raise MissingDataError(f"text file not found: {path}", summary=f"{path} not found")
-            return load_corpus(self.name, path, options, notes=[])
+        if options.path or options.upload:
+            path, label = options.file(ctx)
+            if not path.exists():
+                raise MissingDataError(
+                    f"text file {label} not found in the data dir", summary=f"{label} not found"
+                )
+            return load_corpus(self.name, (path, label), options, ctx, notes=[])
         if options.url:
+            downloaded = self._downloaded(options, ctx)
             return load_corpus(
-                self.name, self._downloaded(options, ctx), options, [f"text from {options.url}"]
+                self.name, (downloaded, downloaded.name), options, ctx, [f"text from {options.url}"]
             )
-        raise DataError(f"dataset {self.name!r}: option 'path' or option 'url' is required")
+        raise DataError(f"dataset {self.name!r}: option 'path', 'upload' or 'url' is required")
 
     @staticmethod
     def _downloaded(options: TextOptions, ctx: LoadContext) -> Path:
@@ -208,5 +202,9 @@ class TinyShakespeare(DatasetSource[TinyShakespeareOptions]):
                 summary=f"tiny Shakespeare not found in {folder}",
             )
         return load_corpus(
-            self.name, path, options, notes=["tiny Shakespeare (Karpathy's char-rnn corpus)"]
+            self.name,
+            (path, self.remote.name),
+            options,
+            ctx,
+            notes=["tiny Shakespeare (Karpathy's char-rnn corpus)"],
         )

@@ -172,6 +172,8 @@ class WorkerProcess:
     folder: Path
     name: str
     env: dict[str, str] = field(default_factory=dict)
+    args: list[str] = field(default_factory=list)
+    """More command-line options, e.g. ["--data-load-timeout", "3"]."""
     token: str = WORKER_TOKEN
     process: subprocess.Popen[bytes] | None = None
 
@@ -186,7 +188,7 @@ class WorkerProcess:
             env.pop("LAYERLAB_FAULT", None)
         command = [sys.executable, "-m", "layerlab.cli", "worker", "--server", self.server]
         command += ["--name", self.name, "--data-dir", str(self.folder / self.name)]
-        command += ["--threads", "1", "--max-backoff", "0.5"]
+        command += ["--threads", "1", "--max-backoff", "0.5", *self.args]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
         return self
@@ -223,8 +225,8 @@ def worker_processes(server: str, folder: Path) -> Iterator[Callable[..., Worker
     """A factory of started workers; every one is killed at the end."""
     started: list[WorkerProcess] = []
 
-    def start(name: str, **env: str) -> WorkerProcess:
-        worker = WorkerProcess(server, folder, name, dict(env)).start()
+    def start(name: str, *args: str, **env: str) -> WorkerProcess:
+        worker = WorkerProcess(server, folder, name, dict(env), list(args)).start()
         started.append(worker)
         return worker
 

@@ -22,22 +22,29 @@ from layerlab.train.loop import FitResult, RunOptions, fit
 from layerlab.train.model import build_trainee
 
 
+def dataset_request(config: TrainingConfig) -> tuple[str, dict[str, Any]]:
+    """The config's dataset name and options, with `val_split` folded into the options
+    (the one place that folding happens, whichever process loads the set)."""
+    if config.dataset is None:
+        raise ConfigError(["training.dataset: no dataset is named; set one (or pass --dataset)"])
+    options: dict[str, Any] = dict(config.dataset_options)
+    if config.val_split is not None:
+        options["val_fraction"] = config.val_split
+    return config.dataset, options
+
+
 def load_data(
     config: TrainingConfig,
     data_dir: Path,
     allow_download: bool = False,
     allow_substitute: bool = False,
 ) -> LoadedDataset:
-    """The config's dataset, with `val_split` folded into the dataset's options. With
-    `allow_substitute`, a real set whose files are absent is replaced by its offline
-    look-alike (info.notes says so, and the run logs it)."""
-    if config.dataset is None:
-        raise ConfigError(["training.dataset: no dataset is named; set one (or pass --dataset)"])
-    options: dict[str, Any] = dict(config.dataset_options)
-    if config.val_split is not None:
-        options["val_fraction"] = config.val_split
+    """The config's dataset (see `dataset_request`). With `allow_substitute`, a real set
+    whose files are absent is replaced by its offline look-alike (info.notes says so,
+    and the run logs it)."""
+    name, options = dataset_request(config)
     context = LoadContext(data_dir, allow_download)
-    return load_dataset(config.dataset, options, context, allow_substitute=allow_substitute)
+    return load_dataset(name, options, context, allow_substitute=allow_substitute)
 
 
 def train_document(

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
+from layerlab.train.data.isolated import DEFAULT_LIMITS, LoadLimits
 from layerlab.train.events import Event
 from layerlab.worker.device import DeviceInfo
 from layerlab.worker.job import RunJob
@@ -68,6 +69,10 @@ class WorkerOptions:
     max_buffered_events: int = 20_000
     shutdown_timeout_s: float = 60.0
     exit_with_parent: bool = False
+    data_load_time_s: float = DEFAULT_LIMITS.time_s
+    """Longest load of a user's data file (s); past it the run fails, naming the limit."""
+    data_load_memory_bytes: int = DEFAULT_LIMITS.memory_bytes
+    """Most resident memory a user's data file may take to load (bytes)."""
     on_emit: Callable[[Event], None] | None = None
     """Sees every event the run emits (instrumentation: bench/stream.py)."""
 
@@ -287,6 +292,7 @@ class Agent:
             self.options.data_dir,
             self.options.max_buffered_events,
             self.options.on_emit,
+            LoadLimits(self.options.data_load_time_s, self.options.data_load_memory_bytes),
         )
         self.jobs[lease.run] = job
         self._ready_sent = False

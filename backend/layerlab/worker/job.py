@@ -15,10 +15,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from layerlab.train.config import TrainingConfig
 from layerlab.train.control import Control
+from layerlab.train.data import LoadContext, LoadedDataset
+from layerlab.train.data.isolated import (
+    DEFAULT_LIMITS,
+    LoadLimits,
+    LoadStopped,
+    load_isolated,
+    names_user_file,
+)
 from layerlab.train.events import Event, LogEvent, StatusEvent
 from layerlab.train.loop import RunOptions
-from layerlab.train.runner import load_data, train_document
+from layerlab.train.runner import dataset_request, load_data, train_document
 from layerlab.train.stream import EventStream
 from layerlab.worker.outbox import Outbox
 from layerlab.worker.protocol import EndStatus, HeldRun, Lease, StartWeights
@@ -58,12 +67,14 @@ class RunJob:
         data_dir: Path,
         max_buffered_events: int,
         on_emit: Callable[[Event], None] | None = None,
+        load_limits: LoadLimits = DEFAULT_LIMITS,
     ):
         self.lease = lease
         self.credentials = credentials
         self.device = device
         self.data_dir = data_dir
         self.on_emit = on_emit
+        self.load_limits = load_limits
         self.control = Control()
         self.outbox = Outbox(lease.run, lease.attempt, lease.fencing, max_buffered_events)
         self.folder = data_dir / "runs" / lease.run / f"attempt-{lease.attempt}"
@@ -172,9 +183,7 @@ class RunJob:
                         self.credentials, lease.run, lease.fencing, start_weights
                     ),
                 )
-            # Offline, a set whose files are absent runs on its stated stand-in (the
-            # run's log says so), as the presets promise, instead of failing.
-            data = load_data(config, self.data_dir, allow_substitute=True)
+            data = self._load(config)
             options = RunOptions(
                 run_id=lease.run,
                 sink=self._sink,
@@ -193,13 +202,40 @@ class RunJob:
             self.lose(str(exc))
             self.ending = Ending("stopped", str(exc))
         except Interrupted as exc:
+            if not self.handing_back:  # handed back, it is queued again, not stopped
+                self._report_unstarted("stopped", str(exc))
             self.ending = Ending("stopped", str(exc))
         except Exception as exc:  # setup: the document, data, a checkpoint, the download
             message = f"{type(exc).__name__}: {exc}"
             log.exception("run %s could not start", lease.run)
-            stream = EventStream(lease.run, self._sink, next_seq=lease.first_seq)
-            stream.emit(StatusEvent, 0, None, status="failed", message=message)
+            self._report_unstarted("failed", message)
             self.ending = Ending("failed", message)
+
+    def _report_unstarted(self, status: EndStatus, message: str) -> None:
+        """The status event of a run that ended before training began (once it has
+        begun, the fit loop reports its own end)."""
+        stream = EventStream(self.lease.run, self._sink, next_seq=self.lease.first_seq)
+        stream.emit(StatusEvent, 0, None, status=status, message=message)
+
+    def _load(self, config: TrainingConfig) -> LoadedDataset:
+        """The run's dataset. A file the user named is loaded in a child process that a
+        stop (or the worker's SIGTERM) ends at once, bounded by the worker's limits.
+        Offline, a set whose files are absent runs on its stated stand-in (the run's log
+        says so), as the presets promise, instead of failing."""
+        if not names_user_file(config.dataset_options):
+            return load_data(config, self.data_dir, allow_substitute=True)
+        name, options = dataset_request(config)
+        try:
+            return load_isolated(
+                name,
+                options,
+                LoadContext(self.data_dir),
+                allow_substitute=True,
+                limits=self.load_limits,
+                should_stop=lambda: self.control.stop_requested,
+            )
+        except LoadStopped as exc:
+            raise Interrupted(str(exc)) from None
 
     def _retrying(self, what: str, transfer: Callable[[], Path]) -> None:
         """A transfer the run needs before it starts; retried while the server is

@@ -14,6 +14,7 @@ import asyncio
 import dataclasses
 import logging
 import os
+import re
 import signal
 import socket
 import sys
@@ -22,12 +23,23 @@ from typing import Any
 
 import torch
 
+from layerlab.train.data.isolated import DEFAULT_LIMITS
 from layerlab.worker.agent import Agent, WorkerOptions
 from layerlab.worker.device import DeviceInfo, describe_device
 
 log = logging.getLogger(__name__)
 
 TOKEN_ENV = "LAYERLAB_WORKER_TOKEN"
+MEMORY_UNITS = {
+    "b": 1,
+    "kb": 10**3,
+    "mb": 10**6,
+    "gb": 10**9,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+}
+"""Decimal units as the run's messages print sizes (format.size), binary ones as asked."""
 
 
 def add_worker_command(sub: Any) -> None:
@@ -44,6 +56,21 @@ def add_worker_command(sub: Any) -> None:
     )
     p.add_argument(
         "--max-backoff", type=float, default=5.0, help="longest wait between reconnects (s)"
+    )
+    p.add_argument(
+        "--data-load-timeout",
+        type=seconds,
+        default=DEFAULT_LIMITS.time_s,
+        help="longest load of a user's data file, in seconds; past it the run fails "
+        "(default: %(default)g)",
+    )
+    p.add_argument(
+        "--data-load-memory",
+        type=memory_size,
+        default=DEFAULT_LIMITS.memory_bytes,
+        help="most memory loading a user's data file may take: MB, or with a unit "
+        "(500MB, 2GB, 8GiB, 123456789B); past it the run fails "
+        f"(default: {DEFAULT_LIMITS.memory_bytes / 2**30:g}GiB)",
     )
     p.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_worker)
@@ -76,8 +103,34 @@ def cmd_worker(args: argparse.Namespace) -> int:
         data_dir=Path(args.data_dir),
         max_backoff_s=args.max_backoff,
         exit_with_parent=args.exit_with_parent,
+        data_load_time_s=args.data_load_timeout,
+        data_load_memory_bytes=args.data_load_memory,
     )
     return run_worker(options, device)
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{text!r}: a number of seconds above zero")
+    return value
+
+
+def memory_size(text: str) -> int:
+    """Bytes from "300" (MB), "300MB", "1.5GiB" or "123456789B"."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text)
+    unit = match.group(2).lower() if match else ""
+    if match is None or (unit and unit not in MEMORY_UNITS):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: a size in MB, or with a unit ({', '.join(MEMORY_UNITS)})"
+        )
+    size = int(float(match.group(1)) * MEMORY_UNITS[unit or "mb"])
+    if size <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: the size must be above zero")
+    return size
 
 
 def run_worker(options: WorkerOptions, device: DeviceInfo) -> int:

@@ -37,14 +37,14 @@ def test_ops_serves_every_registered_type(sqlite_server: LiveServer) -> None:
 
 def test_datasets_lists_the_registry(sqlite_server: LiveServer) -> None:
     with sqlite_server.client() as client:
-        names = [d["name"] for d in client.get("/api/datasets").json()]
+        names = [d["name"] for d in client.get("/api/datasets").json()["builtin"]]
     assert names == list(DATASETS)
 
 
 def test_datasets_carry_their_default_shapes(sqlite_server: LiveServer) -> None:
     """The editor sets the Input shape and checks the head from these facts."""
     with sqlite_server.client() as client:
-        by_name = {d["name"]: d for d in client.get("/api/datasets").json()}
+        by_name = {d["name"]: d for d in client.get("/api/datasets").json()["builtin"]}
     assert by_name["moons"]["input_shape"] == [2]
     assert by_name["moons"]["num_classes"] == 2
     assert by_name["sine"]["target"] == "value"
@@ -54,6 +54,26 @@ def test_datasets_carry_their_default_shapes(sqlite_server: LiveServer) -> None:
     assert any("MNIST" in note for note in by_name["mnist"]["notes"])
     # A CSV needs its file: nothing is known before one is chosen.
     assert by_name["csv"]["input_shape"] is None
+
+
+def test_datasets_say_where_they_come_from_here(sqlite_server: LiveServer) -> None:
+    """Availability is shown before Train: generated, a stand-in, or a file to upload."""
+    with sqlite_server.client() as client:
+        by_name = {d["name"]: d for d in client.get("/api/datasets").json()["builtin"]}
+    assert by_name["moons"]["availability"]["state"] == "generated"
+    mnist = by_name["mnist"]["availability"]
+    assert mnist["state"] == "stand_in"
+    assert (
+        mnist["message"]
+        == "not available here: trains on scikit-learn digits upsampled to 28x28 instead"
+    )
+    shakespeare = by_name["tiny_shakespeare"]["availability"]
+    assert shakespeare["state"] == "needs_file" and "input.txt" in shakespeare["message"]
+    assert shakespeare["upload_kind"] == "text"
+    for kind in ("csv", "image_zip", "text", "idx"):
+        assert by_name[kind]["availability"]["upload_kind"] == kind
+        assert by_name[kind]["max_upload_bytes"] > 0
+    assert by_name["moons"]["max_upload_bytes"] is None
 
 
 def test_presets_list_and_get(sqlite_server: LiveServer) -> None:

@@ -48,12 +48,29 @@ def _run(client: httpx.Client) -> str:
     return str(created.json()["id"])
 
 
+def _unique_text() -> bytes:
+    """A small corpus never uploaded before (the same bytes twice answer 200)."""
+    return (secrets.token_hex(8) + " some words to learn from.\n").encode() * 20
+
+
+def _dataset(client: httpx.Client) -> str:
+    created = client.post("/api/datasets", files={"file": ("t.txt", _unique_text())})
+    assert created.status_code == 201, created.text
+    return str(created.json()["id"])
+
+
 JSON_DOC: Callable[[dict[str, str]], dict[str, Any]] = lambda _p: {"json": lenet()}  # noqa: E731
 
 SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/api/health"): Sample(200),
     ("GET", "/api/ops"): Sample(200),
     ("GET", "/api/datasets"): Sample(200),
+    ("POST", "/api/datasets"): Sample(
+        201, lambda _p: {"files": {"file": ("t.txt", _unique_text())}}
+    ),
+    ("GET", "/api/datasets/{dataset_id}"): Sample(200),
+    ("GET", "/api/datasets/{dataset_id}/preview"): Sample(200),
+    ("DELETE", "/api/datasets/{dataset_id}"): Sample(204),
     ("GET", "/api/presets"): Sample(200),
     ("GET", "/api/presets/{name}"): Sample(200),
     ("GET", "/api/graphs"): Sample(200),
@@ -97,6 +114,7 @@ WORKER_ROUTES_TESTED_ELSEWHERE = {
     "/api/worker/runs/{run_id}/checkpoints/{name}",
     "/api/worker/runs/{run_id}/checkpoint",
     "/api/worker/runs/{run_id}/start-weights",
+    "/api/worker/runs/{run_id}/dataset",
 }
 
 
@@ -141,6 +159,8 @@ def test_every_route_needs_the_token(auth_server: LiveServer) -> None:
             params = _graph(good)
             if "{run_id}" in path:
                 params["run_id"] = _run(good)
+            if "{dataset_id}" in path:
+                params["dataset_id"] = _dataset(good)
             url = path.format(**params)
             kwargs = sample.kwargs(params)
             for refused_client in [anonymous, *wrong_tokens]:

@@ -458,5 +458,12 @@ def test_worker_and_user_tokens_do_not_mix(tmp_path: Path) -> None:
             assert anonymous.get(start, headers=borrowed_id).status_code == 403
             none = anonymous.get(start, headers=headers)
             assert none.status_code == 404 and none.json()["code"] == "no_start_weights"
+            # The uploaded file a run trains on: likewise (this run trains on none).
+            dataset = f"/api/worker/runs/{run_id}/dataset"
+            assert anonymous.get(dataset, headers=with_user_token).status_code == 401
+            assert anonymous.get(dataset, headers=theirs).status_code == 409
+            assert anonymous.get(dataset, headers=borrowed_id).status_code == 403
+            none = anonymous.get(dataset, headers=headers)
+            assert none.status_code == 404 and none.json()["code"] == "no_upload"
             owner.close()
             intruder.close()

@@ -42,6 +42,7 @@ from layerlab.server.routes import (
 from layerlab.server.routes.frontend import frontend_router
 from layerlab.server.scheduler import Scheduler
 from layerlab.server.settings import Settings, with_token
+from layerlab.server.uploads import FORM_OVERHEAD_BYTES, sweep_partials, upload_limit
 from layerlab.store.db import Database
 from layerlab.store.migrate import upgrade
 from layerlab.store.runs import recorded_checkpoints
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.cpu_limiter = CapacityLimiter(settings.cpu_slots)
         app.state.database = await anyio.to_thread.run_sync(_open_database, settings)
         await anyio.to_thread.run_sync(_sweep_checkpoints, app.state.database, settings)
+        await anyio.to_thread.run_sync(sweep_partials, settings.data_dir)
         # The run system: queued runs wait in the database; the scheduler leases them
         # to workers; local workers start once the port is known (see local_workers).
         app.state.scheduler = Scheduler(app.state.database, settings, app.state.hub)
@@ -118,7 +120,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.openapi = openapi  # type: ignore[method-assign]
 
     # add_middleware wraps: the last added runs first.
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # A dataset upload may be larger than any JSON body: its own limit, plus the form's
+    # few fields and boundaries.
+    upload_bytes = upload_limit(settings, None) + FORM_OVERHEAD_BYTES
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        by_path={f"{API_PREFIX}/datasets": upload_bytes},
+    )
     if settings.auth_required:
         assert settings.token is not None
         app.add_middleware(TokenGuard, token=settings.token.get_secret_value())

@@ -22,7 +22,7 @@ from layerlab.server.run_schemas import CreateRun, ForkRequest
 from layerlab.server.settings import Settings
 from layerlab.train.config import ConfigError, TrainingConfig, config_of
 from layerlab.train.data.base import DataError, LoadContext
-from layerlab.train.data.files import confine
+from layerlab.train.data.files import confine, upload_path
 from layerlab.train.data.registry import OptionsError, get_source, parse_options
 
 
@@ -86,6 +86,10 @@ def check_dataset(config: TrainingConfig, settings: Settings) -> None:
         if isinstance(path, str):
             field = "body.config.dataset_options.path"
             confine(path, LoadContext(settings.data_dir))
+        upload = getattr(options, "upload", None)
+        if isinstance(upload, str) and not upload_path(settings.data_dir, upload).is_file():
+            field = "body.config.dataset_options.upload"
+            raise DataError(f"no uploaded file {upload[:12]}… on this server: upload it first")
     except OptionsError as exc:
         named = exc.fields[0] if exc.fields[0] != "options" else ""
         where = f"body.config.dataset_options.{named}".rstrip(".")

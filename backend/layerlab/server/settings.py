@@ -73,6 +73,11 @@ class Settings(BaseModel):
         description="Browser origins allowed besides the server's own (e.g. a dev server)",
     )
     max_body_bytes: int = Field(default=8 * 2**20, ge=1024, description="Request body limit")
+    max_upload_bytes: int | None = Field(
+        default=None,
+        ge=1,
+        description="Largest dataset upload; default: each kind's own limit (CSV 64 MB, ...)",
+    )
     max_active_runs_per_client: int = Field(default=2, ge=1)
     max_queued_runs_per_client: int = Field(default=20, ge=1)
     limits: Limits = Field(default_factory=Limits, description="What a graph document may ask for")
@@ -120,6 +125,7 @@ class Settings(BaseModel):
             "LAYERLAB_TOKEN": "token",
             "LAYERLAB_WORKER_TOKEN": "worker_token",
             "LAYERLAB_MAX_BODY_BYTES": "max_body_bytes",
+            "LAYERLAB_MAX_UPLOAD_BYTES": "max_upload_bytes",
             "LAYERLAB_MAX_ACTIVE_RUNS_PER_CLIENT": "max_active_runs_per_client",
             "LAYERLAB_MAX_QUEUED_RUNS_PER_CLIENT": "max_queued_runs_per_client",
             "LAYERLAB_FRONTEND_DIST": "frontend_dist",

@@ -214,3 +214,27 @@ __all__ = [
     "RunEvent",
     "Worker",
 ]
+
+
+# -- uploaded datasets ---------------------------------------------------------------
+
+
+class UploadedDataset(Base):
+    """A file a person uploaded, parsed as one dataset kind.
+
+    The bytes live once per content under `<data dir>/uploads/<sha256>/data`; two rows may
+    share a file (the same bytes read as CSV and as text), so a file goes only with its
+    last row.
+    """
+
+    __tablename__ = "datasets"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True, comment="d_ + 12 hex")
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    kind: Mapped[str] = mapped_column(String(16), comment="csv, image_zip, text or idx")
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    bytes: Mapped[int] = mapped_column(BigInteger)
+    info: Mapped[dict[str, Any]] = mapped_column(comment="Shape, target, classes, sizes, notes")
+    config: Mapped[dict[str, Any]] = mapped_column(comment="{dataset, dataset_options} to train")
+    preview: Mapped[dict[str, Any]] = mapped_column(comment="Head rows, thumbnails or text")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -4,13 +4,16 @@ and the run's fencing token: the server takes them only from the lease holder.""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
+from layerlab.train.data.base import DataError
 from layerlab.worker.pack import pack_checkpoint, unpack_checkpoint
 from layerlab.worker.protocol import (
     FENCING_HEADER,
@@ -128,5 +131,38 @@ def download_start_weights(credentials: Credentials, run: str, fencing: int, tar
         return target
     except httpx.HTTPError as exc:
         raise TransferFailed(f"start weights download: {exc}") from None
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def download_upload(
+    credentials: Credentials, run: str, fencing: int, sha256: str, target: Path
+) -> Path:
+    """GET the uploaded file a run trains on into `target`, whole and with the expected
+    sha256, or not at all (a file that does not match is deleted, and the run fails)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".download-{os.getpid()}-{secrets.token_hex(4)}")
+    url = f"{credentials.server}/api/worker/runs/{run}/dataset"
+    digest = hashlib.sha256()
+    try:
+        with httpx.stream("GET", url, headers=credentials.headers(fencing), timeout=TIMEOUT) as r:
+            if r.status_code >= 400:
+                r.read()
+                if r.status_code == 404 and "upload_gone" in r.text:
+                    raise FileNotFoundError(f"run {run}: the uploaded file was deleted")
+            _raise_for(r, "dataset download")
+            with open(partial, "wb") as out:
+                for chunk in r.iter_bytes():
+                    digest.update(chunk)
+                    out.write(chunk)
+        if digest.hexdigest() != sha256:
+            raise DataError(
+                f"the uploaded file arrived with sha256 {digest.hexdigest()[:12]}…, "
+                f"not {sha256[:12]}…; it is not used"
+            )
+        os.replace(partial, target)
+        return target
+    except httpx.HTTPError as exc:
+        raise TransferFailed(f"dataset download: {exc}") from None
     finally:
         partial.unlink(missing_ok=True)

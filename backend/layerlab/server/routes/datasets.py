@@ -1,52 +1,101 @@
+"""Datasets: the catalog (built-in sets with their availability, and uploads), uploading
+a file as a dataset, its record and preview, and deleting it."""
+
 from __future__ import annotations
 
 import logging
-from pathlib import Path
-from typing import Any
+from typing import Annotated
 
 import anyio.to_thread
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request, Response
+from starlette.datastructures import UploadFile
 
-from layerlab.server.schemas import DatasetSchema
-from layerlab.train.data import DATASETS, DataError, LoadContext, load_dataset
+from layerlab.server.dataset_catalog import builtin_datasets
+from layerlab.server.dataset_schemas import (
+    DatasetCatalog,
+    DatasetPreview,
+    DatasetRecord,
+)
+from layerlab.server.deps import SessionDep, SettingsDep
+from layerlab.server.upload_records import (
+    accept_upload,
+    dataset_record,
+    delete_upload,
+    find_dataset,
+    upload_form,
+)
+from layerlab.store.datasets import DATASET_ID_PATTERN, list_datasets
 
 router = APIRouter(tags=["datasets"])
 log = logging.getLogger(__name__)
 
-# Facts of each dataset with its default options, found by loading it once (offline
-# substitutes allowed, so MNIST's shape is known before its files are). Sets that need a
-# file (CSV, zip, text) have no defaults to load and stay unknown.
-_facts: dict[tuple[str, Path], dict[str, Any]] = {}
+DatasetId = Annotated[str, Path(pattern=DATASET_ID_PATTERN, description="d_ + 12 hex")]
 
 
-def _default_facts(name: str, data_dir: Path) -> dict[str, Any]:
-    key = (name, data_dir)
-    if key not in _facts:
-        try:
-            info = load_dataset(name, {}, LoadContext(data_dir), allow_substitute=True).info
-            _facts[key] = {
-                "input_shape": info.input_shape,
-                "input_dtype": info.input_dtype,
-                "target": info.target,
-                "num_classes": info.num_classes,
-                "notes": info.notes,
-            }
-        except (DataError, OSError) as exc:
-            log.info("dataset %s has no default preview: %s", name, exc)
-            _facts[key] = {}
-    return _facts[key]
+@router.get("/datasets", response_model=DatasetCatalog, summary="Built-in and uploaded datasets")
+async def catalog(settings: SettingsDep, session: SessionDep) -> DatasetCatalog:
+    builtin = await anyio.to_thread.run_sync(builtin_datasets, settings.data_dir)
+    uploads = [dataset_record(row) for row in list_datasets(session)]
+    return DatasetCatalog(builtin=builtin, uploads=uploads)
 
 
-def _describe(data_dir: Path) -> list[DatasetSchema]:
-    return [
-        DatasetSchema.model_validate({**source.schema(), **_default_facts(name, data_dir)})
-        for name, source in DATASETS.items()
-    ]
+@router.post(
+    "/datasets",
+    response_model=DatasetRecord,
+    status_code=201,
+    summary="Upload a file (multipart: file, name?, kind?) as a dataset",
+    responses={200: {"model": DatasetRecord, "description": "Those bytes were there already"}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "name": {"type": "string", "maxLength": 200},
+                            "kind": {"type": "string", "description": "csv, image_zip, text, idx"},
+                        },
+                    }
+                }
+            },
+        }
+    },
+)
+async def upload(request: Request, response: Response, settings: SettingsDep) -> DatasetRecord:
+    form = await upload_form(request)
+    try:
+        record, created = await accept_upload(request, form, settings)
+    finally:
+        for value in form.values():
+            if isinstance(value, UploadFile):
+                await value.close()
+    if not created:
+        response.status_code = 200
+    return record
+
+
+@router.get("/datasets/{dataset_id}", response_model=DatasetRecord, summary="An upload's record")
+async def record(dataset_id: DatasetId, session: SessionDep) -> DatasetRecord:
+    return dataset_record(find_dataset(session, dataset_id))
 
 
 @router.get(
-    "/datasets", response_model=list[DatasetSchema], summary="Every dataset and its options"
+    "/datasets/{dataset_id}/preview",
+    response_model=DatasetPreview,
+    summary="An upload's first rows, thumbnails or text, and its class counts",
 )
-async def list_datasets(request: Request) -> list[DatasetSchema]:
-    data_dir: Path = request.app.state.settings.data_dir
-    return await anyio.to_thread.run_sync(_describe, data_dir)
+async def preview(dataset_id: DatasetId, session: SessionDep) -> DatasetPreview:
+    return DatasetPreview.model_validate(find_dataset(session, dataset_id).preview)
+
+
+@router.delete(
+    "/datasets/{dataset_id}",
+    status_code=204,
+    summary="Delete an upload (409 while a queued or running run uses it)",
+)
+async def delete(dataset_id: DatasetId, session: SessionDep, settings: SettingsDep) -> Response:
+    delete_upload(session, dataset_id, settings.data_dir)
+    return Response(status_code=204)

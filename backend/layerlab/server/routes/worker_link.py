@@ -23,6 +23,7 @@ from layerlab.server.settings import Settings
 from layerlab.server.worker_session import WorkerSession
 from layerlab.store import run_checkpoints
 from layerlab.store import workers as worker_store
+from layerlab.store.datasets import run_config, upload_of
 from layerlab.store.db import Database
 from layerlab.store.events import StaleLease
 from layerlab.store.fencing import check_lease
@@ -33,11 +34,13 @@ from layerlab.store.runs import (
     RunNotFound,
 )
 from layerlab.store.runs import latest_checkpoint as latest_checkpoint_row
+from layerlab.train.data.files import upload_path
 from layerlab.worker.pack import PackError
 from layerlab.worker.protocol import (
     FENCING_HEADER,
     KEY_HEADER,
     NAME_HEADER,
+    SHA256_HEADER,
     STEP_HEADER,
     WORKER_HEADER,
 )
@@ -208,6 +211,27 @@ async def download_start_weights(lease: LeaseDep, settings: SettingsDep) -> File
     if not path.is_file():
         raise ApiError(404, "no_start_weights", f"run {lease.run_id} has no start weights")
     return FileResponse(path, media_type="application/octet-stream")
+
+
+@router.get(
+    "/runs/{run_id}/dataset",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/octet-stream": {}}}, **REFUSALS},
+    summary="The uploaded file a run trains on (the lease holder only)",
+)
+async def download_dataset(
+    request: Request, lease: LeaseDep, settings: SettingsDep
+) -> FileResponse:
+    config = await in_session(_database(request), lambda s: run_config(s, lease.run_id))
+    sha256 = upload_of(config)
+    if sha256 is None:
+        raise ApiError(404, "no_upload", f"run {lease.run_id} trains on no uploaded file")
+    path = upload_path(settings.data_dir, sha256)
+    if not path.is_file():
+        raise ApiError(404, "upload_gone", f"the file run {lease.run_id} trains on was deleted")
+    return FileResponse(
+        path, media_type="application/octet-stream", headers={SHA256_HEADER: sha256}
+    )
 
 
 @ws_router.websocket("/ws/worker")

@@ -8,6 +8,7 @@ imports every dataset module, and defining a `DatasetSource` subclass registers 
 from layerlab.train.data import (  # noqa: F401  (imported for their registrations)
     cifar,
     digits,
+    idx_zip,
     image_zip,
     mnist,
     points,

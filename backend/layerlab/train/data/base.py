@@ -118,6 +118,9 @@ class DatasetSource(Generic[OptionsT]):
     summary: ClassVar[str]
     kind: ClassVar[Kind]
     Options: ClassVar[type[DatasetOptions]] = DatasetOptions
+    max_upload_bytes: ClassVar[int] = 0
+    """Above 0, a person may upload a file of up to this many bytes as this set (its
+    name is then the upload's kind, and its Options take `upload`)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -138,6 +141,7 @@ class DatasetSource(Generic[OptionsT]):
             "summary": self.summary,
             "kind": self.kind,
             "options_schema": self.Options.model_json_schema(),
+            "max_upload_bytes": self.max_upload_bytes or None,
         }
 
 

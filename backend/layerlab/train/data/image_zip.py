@@ -181,6 +181,7 @@ class ImageZip(DatasetSource[ImageZipOptions]):
     summary = "Your own images: a zip with one folder per class (PNG or JPEG)"
     kind = "image"
     Options: ClassVar[type[DatasetOptions]] = ImageZipOptions
+    max_upload_bytes = MAX_ZIP_BYTES
 
     def load(self, options: ImageZipOptions, ctx: LoadContext) -> LoadedDataset:
         path, label = options.file(ctx)

@@ -205,6 +205,7 @@ class CsvDataset(DatasetSource[CsvOptions]):
     summary = "Your own table: a CSV file with a header row, numeric features and a target column"
     kind = "tabular"
     Options: ClassVar[type[DatasetOptions]] = CsvOptions
+    max_upload_bytes = MAX_CSV_BYTES
 
     def load(self, options: CsvOptions, ctx: LoadContext) -> LoadedDataset:
         table = read_table(*options.file(ctx), options.delimiter, ctx)

@@ -143,6 +143,7 @@ class TextCorpus(DatasetSource[TextOptions]):
     summary = "Any UTF-8 text file as a character-level language-modelling corpus"
     kind = "text"
     Options: ClassVar[type[DatasetOptions]] = TextOptions
+    max_upload_bytes = MAX_TEXT_BYTES
 
     def load(self, options: TextOptions, ctx: LoadContext) -> LoadedDataset:
         if options.path or options.upload:

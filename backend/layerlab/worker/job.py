@@ -18,6 +18,7 @@ from pathlib import Path
 from layerlab.train.config import TrainingConfig
 from layerlab.train.control import Control
 from layerlab.train.data import LoadContext, LoadedDataset
+from layerlab.train.data.files import upload_path
 from layerlab.train.data.isolated import (
     DEFAULT_LIMITS,
     LoadLimits,
@@ -37,6 +38,7 @@ from layerlab.worker.transfer import (
     TransferFailed,
     download_checkpoint,
     download_start_weights,
+    download_upload,
 )
 from layerlab.worker.uploader import Uploader
 
@@ -181,6 +183,20 @@ class RunJob:
                     "start weights download",
                     lambda: download_start_weights(
                         self.credentials, lease.run, lease.fencing, start_weights
+                    ),
+                )
+            upload = config.dataset_options.get("upload")
+            if isinstance(upload, str) and not upload_path(self.data_dir, upload).is_file():
+                # An uploaded file lives on the server: fetched once, checked by its
+                # sha256, and kept in this worker's data dir for later runs.
+                self._retrying(
+                    "dataset download",
+                    lambda: download_upload(
+                        self.credentials,
+                        lease.run,
+                        lease.fencing,
+                        upload,
+                        upload_path(self.data_dir, upload),
                     ),
                 )
             data = self._load(config)

@@ -1,0 +1,47 @@
+"""A run on an uploaded file trains on any worker: the worker (its own data dir, as on
+another machine) fetches the file from the server over its authenticated channel,
+checks its sha256, keeps it, and trains; the upload cannot be deleted meanwhile."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from tests.server.test_datasets_api import iris_like, tabular_document
+from tests.server.test_faults import served_with_workers, status_events
+from tests.worker.harness import wait_for
+
+
+def test_an_upload_trains_on_a_worker_with_its_own_data_dir(tmp_path: Path) -> None:
+    with served_with_workers(tmp_path) as (live, client, api, start):
+        data = iris_like(120)
+        uploaded = client.post("/api/datasets", files={"file": ("iris.csv", data)})
+        assert uploaded.status_code == 201, uploaded.text
+        record = uploaded.json()
+        document = tabular_document(2, 2)
+        document["training"].update({"epochs": 30, "batch_size": 16, "lr": 0.05})
+        response = client.post("/api/runs", json={"document": document, "config": record["config"]})
+        assert response.status_code == 201, response.text
+        run_id = response.json()["id"]
+
+        worker_copy = tmp_path / "workers" / "remote" / "uploads" / record["sha256"] / "data"
+        server_copy = live.app.state.settings.data_dir / "uploads" / record["sha256"] / "data"
+        assert server_copy.is_file() and not worker_copy.exists()
+        worker = start("remote")
+        api.wait_status(run_id, ("running", "finished"))
+        refused = client.delete(f"/api/datasets/{record['id']}")
+        if api.run(run_id)["status"] == "running":  # it may already have finished
+            assert refused.status_code == 409 and refused.json()["code"] == "dataset_in_use"
+        finished = api.wait_status(run_id, ("finished", "failed", "stopped"))
+        assert finished["status"] == "finished", status_events(api.events(run_id))
+
+        assert hashlib.sha256(worker_copy.read_bytes()).hexdigest() == record["sha256"]
+        metrics = [e for e in api.events(run_id) if e["type"] == "metrics"]
+        accuracy = [e["values"]["val/acc"] for e in metrics if "val/acc" in e["values"]]
+        assert accuracy and accuracy[-1] >= 0.9, accuracy
+        wait_for(
+            lambda: client.delete(f"/api/datasets/{record['id']}").status_code in (204, 404),
+            30,
+            "the finished run to release its upload",
+        )
+        assert worker.alive()

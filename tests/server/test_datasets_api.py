@@ -235,9 +235,15 @@ def test_delete_is_refused_while_a_queued_run_needs_the_file(
     assert not file.exists() and not file.parent.exists()
 
 
-def test_intake_refuses_an_unknown_upload_and_an_escaping_path(client: httpx.Client) -> None:
+def test_intake_refuses_an_unknown_upload_and_an_escaping_path(
+    server: LiveServer, client: httpx.Client
+) -> None:
     document = tabular_document(2, 2)
+    link = server.app.state.settings.data_dir / "passwd.csv"
+    link.unlink(missing_ok=True)
+    link.symlink_to("/etc/passwd")
     for options, field in (
+        ({"path": "passwd.csv"}, "body.config.dataset_options.path"),
         ({"upload": "0" * 64}, "body.config.dataset_options.upload"),
         ({"upload": "../../etc"}, "body.config.dataset_options.upload"),
         ({"path": "../../etc/passwd"}, "body.config.dataset_options.path"),
@@ -248,6 +254,7 @@ def test_intake_refuses_an_unknown_upload_and_an_escaping_path(client: httpx.Cli
         response = client.post("/api/runs", json={"document": document, "config": config})
         assert response.status_code == 422, response.text
         assert response.json()["field"] == field, response.text
+        assert "root:" not in response.text
 
 
 def test_unknown_dataset_id_is_404_and_a_malformed_one_422(client: httpx.Client) -> None:

@@ -8,6 +8,7 @@ import base64
 import hashlib
 import io
 import pickle
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from PIL import Image
 
 from tests.server.conftest import LiveServer, live_server, make_settings
 from tests.train.data.fixtures import idx_bytes, png_bytes, write_zip
+from tests.worker.harness import wait_for
 
 UPLOAD_LIMIT = 2 * 1024 * 1024
 
@@ -262,3 +264,43 @@ def test_unknown_dataset_id_is_404_and_a_malformed_one_422(client: httpx.Client)
     assert client.get("/api/datasets/d_000000000000/preview").status_code == 404
     assert client.delete("/api/datasets/d_000000000000").status_code == 404
     assert client.get("/api/datasets/..%2Fetc").status_code in (404, 422)
+
+
+def test_an_interrupted_upload_leaves_nothing(server: LiveServer, client: httpx.Client) -> None:
+    """The sender goes away halfway through the body: no file, no record, and the
+    server goes on serving."""
+    before = stored_files(server)
+    listed = len(client.get("/api/datasets").json()["uploads"])
+    boundary = "cut-here"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n'
+        "Content-Type: text/csv\r\n\r\n"
+    ).encode()
+    declared = len(head) + 1_000_000
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(
+            (
+                f"POST /api/datasets HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+                f"Content-Length: {declared}\r\n\r\n"
+            ).encode()
+            + head
+            + iris_like(2000)[:200_000]
+        )
+    wait_for(lambda: client.get("/api/health").status_code == 200, 10, "the server to answer again")
+    assert stored_files(server) == before
+    assert len(client.get("/api/datasets").json()["uploads"]) == listed
+    assert upload(client, iris_like(30), "after.csv").status_code in (200, 201)
+
+
+def test_a_partial_upload_left_by_a_kill_is_swept_at_start(tmp_path: Path) -> None:
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    (uploads / ".partial-0123456789abcdef").write_bytes(b"half a file")
+    kept = uploads / ("ab" * 32) / "data"
+    kept.parent.mkdir()
+    kept.write_bytes(b"a whole one")
+    with live_server(make_settings(tmp_path)):
+        assert sorted(p.name for p in uploads.iterdir()) == ["ab" * 32]
+        assert kept.read_bytes() == b"a whole one"

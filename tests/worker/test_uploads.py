@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from tests.server.test_datasets_api import iris_like, tabular_document
 from tests.server.test_faults import served_with_workers, status_events
@@ -36,6 +37,7 @@ def test_an_upload_trains_on_a_worker_with_its_own_data_dir(tmp_path: Path) -> N
         assert finished["status"] == "finished", status_events(api.events(run_id))
 
         assert hashlib.sha256(worker_copy.read_bytes()).hexdigest() == record["sha256"]
+        assert finished["dataset_used"] == "csv"
         metrics = [e for e in api.events(run_id) if e["type"] == "metrics"]
         accuracy = [e["values"]["val/acc"] for e in metrics if "val/acc" in e["values"]]
         assert accuracy and accuracy[-1] >= 0.9, accuracy
@@ -45,3 +47,32 @@ def test_an_upload_trains_on_a_worker_with_its_own_data_dir(tmp_path: Path) -> N
             "the finished run to release its upload",
         )
         assert worker.alive()
+
+        # MNIST's files are absent from the worker: the run trains on its stand-in and
+        # its record says so.
+        response = client.post("/api/runs", json={"document": tiny_mnist()})
+        assert response.status_code == 201, response.text
+        stand_in = api.wait_status(response.json()["id"], "finished")
+        assert stand_in["dataset_used"] == (
+            "scikit-learn digits upsampled to 28x28 (stand-in for mnist)"
+        )
+
+
+def tiny_mnist() -> dict[str, Any]:
+    return {
+        "format": "layerlab.graph",
+        "version": 1,
+        "name": "tiny",
+        "nodes": [
+            {"id": "x", "type": "Input", "params": {"shape": [1, 28, 28]}},
+            {"id": "flat", "type": "Flatten"},
+            {"id": "fc", "type": "Linear", "params": {"out_features": 10}},
+            {"id": "y", "type": "Output"},
+        ],
+        "edges": [
+            {"source": "x", "target": "flat"},
+            {"source": "flat", "target": "fc"},
+            {"source": "fc", "target": "y"},
+        ],
+        "training": {"task": "classification", "dataset": "mnist", "max_steps": 2},
+    }

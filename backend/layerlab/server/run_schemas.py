@@ -72,6 +72,9 @@ class RunRecord(BaseModel):
     last_seq: int = Field(description="Seq of its newest stored event")
     memory_bytes: int | None = Field(description="Estimated training memory")
     device: str | None = Field(description="Where its latest attempt trains (null: not yet)")
+    dataset_used: str | None = Field(
+        description="What its worker trains on, once it started: the set, or a stand-in, said so"
+    )
     fork: ForkOrigin | None = Field(description="The checkpoint it was forked from")
     created_at: datetime
     started_at: datetime | None
@@ -95,6 +98,7 @@ class RunRecord(BaseModel):
             last_seq=run.last_seq,
             memory_bytes=run.memory_bytes,
             device=run.device,
+            dataset_used=run.dataset_used,
             fork=fork_origin(run),
             created_at=run.created_at,
             started_at=run.started_at,

@@ -151,8 +151,17 @@ def ingest_batch(
         )
     )
     session.add_all(_rows(run_id, attempt, first, events))
+    _note_dataset_used(session, run_id, events)
     session.commit()
     return IngestResult(first_seq=first, count=len(events), duplicate=False)
+
+
+def _note_dataset_used(session: Session, run_id: str, events: Sequence[NewEvent]) -> None:
+    """A worker's `running` status says what it trains on; the run's row keeps it."""
+    for event in events:
+        used = event.payload.get("dataset") if event.type == "status" else None
+        if isinstance(used, str) and used:
+            session.execute(update(Run).where(Run.id == run_id).values(dataset_used=used[:200]))
 
 
 def read_events(

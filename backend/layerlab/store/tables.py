@@ -153,6 +153,9 @@ class Run(Base):
         String(64), comment="That checkpoint's name: step-00000120"
     )
     fork_step: Mapped[int | None] = mapped_column(Integer, comment="That checkpoint's step")
+    dataset_used: Mapped[str | None] = mapped_column(
+        String(200), comment="What its worker trains on: the set, or its stand-in (said so)"
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()

@@ -270,6 +270,11 @@ class StatusEvent(_Envelope):
     total_steps: int | None = Field(
         default=None, description="Steps the run will take if it is not stopped early"
     )
+    dataset: str | None = Field(
+        default=None,
+        max_length=200,
+        description="On running: the data it trains on ('mnist', or a stand-in, said so)",
+    )
 
 
 class CheckpointEvent(_Envelope):

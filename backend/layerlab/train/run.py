@@ -178,7 +178,7 @@ class Run:
 
     # -- events ------------------------------------------------------------------------
 
-    def status(self, value: RunStatus, message: str = "") -> None:
+    def status(self, value: RunStatus, message: str = "", dataset: str | None = None) -> None:
         p = self.progress
         self.stream.emit(
             StatusEvent,
@@ -187,13 +187,14 @@ class Run:
             status=value,
             message=message,
             total_steps=self.total_steps,
+            dataset=dataset,
         )
 
     def started(self) -> None:
         where = self.options.start_note if self.options.start_weights is not None else ""
         if self.checkpoint is not None:
             where = f"resumed from {self.checkpoint.name} at step {self.progress.step}"
-        self.status("running", where)
+        self.status("running", where, dataset=self.data.info.used()[:200])
         for note in [self.precision.note, *self.data.info.notes]:
             if note:
                 self.stream.emit(

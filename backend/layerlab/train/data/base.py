@@ -62,6 +62,13 @@ class DatasetInfo(BaseModel):
     notes: list[str] = Field(
         default_factory=list, description="Substitutions and splits, said out loud"
     )
+    stand_in: str | None = Field(
+        default=None, description="What trains instead of the named set, when its files are absent"
+    )
+
+    def used(self) -> str:
+        """The data a run trains on, in a few words: "mnist", or its stand-in."""
+        return f"{self.stand_in} (stand-in for {self.name})" if self.stand_in else self.name
 
 
 @dataclass

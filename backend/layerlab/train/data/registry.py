@@ -110,6 +110,7 @@ def load_dataset(
             raise
         log.warning("dataset %s: %s; substituting %s", name, missing, source.substitute_summary)
         loaded = source.load_substitute(parsed, ctx, reason=missing.summary)
+        loaded.info = loaded.info.model_copy(update={"stand_in": source.substitute_summary})
     check_consistent(loaded)
     info = loaded.info
     log.info(

@@ -1,4 +1,5 @@
-"""Uploaded datasets: one row per file and the kind it was read as.
+"""Uploaded datasets: one row per file and the kind it was read as; a run's
+`dataset_used`, what its worker actually trains on (a stand-in, said so).
 
 Revision ID: 0004
 Revises: 0003
@@ -40,9 +41,20 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_datasets_sha256"), "datasets", ["sha256"])
     op.create_index(op.f("ix_datasets_created_at"), "datasets", ["created_at"])
+    with op.batch_alter_table("runs") as batch:
+        batch.add_column(
+            sa.Column(
+                "dataset_used",
+                sa.String(200),
+                nullable=True,
+                comment="What its worker trains on: the set, or its stand-in (said so)",
+            )
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("runs") as batch:
+        batch.drop_column("dataset_used")
     op.drop_index(op.f("ix_datasets_created_at"), table_name="datasets")
     op.drop_index(op.f("ix_datasets_sha256"), table_name="datasets")
     op.drop_table("datasets")

@@ -8,9 +8,12 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from layerlab.graph.document import load_document
+from layerlab.store.runs import NewRun, create_run
+from layerlab.train.config import config_of
 from tests.server.test_datasets_api import iris_like, tabular_document
 from tests.server.test_faults import served_with_workers, status_events
-from tests.worker.harness import wait_for
+from tests.worker.harness import moons_document, wait_for
 
 
 def test_an_upload_trains_on_a_worker_with_its_own_data_dir(tmp_path: Path) -> None:
@@ -76,3 +79,25 @@ def tiny_mnist() -> dict[str, Any]:
         ],
         "training": {"task": "classification", "dataset": "mnist", "max_steps": 2},
     }
+
+
+def test_a_worker_refuses_a_path_that_the_server_never_checked(tmp_path: Path) -> None:
+    """Defence in depth: a run row that skipped intake (written straight into the
+    database) with a path out of the worker's data dir fails there, naming the option,
+    and the file beside the data dir is neither read into the run nor echoed."""
+    secret = tmp_path / "workers" / "secret.csv"
+    secret.parent.mkdir(parents=True)
+    secret.write_text("a,b\nSECRET-41,x\nSECRET-42,y\n")
+    document = moons_document(dataset="csv", dataset_options={"path": "../secret.csv"})
+    config = config_of(load_document(document)).model_dump(mode="json")
+    with served_with_workers(tmp_path) as (live, _client, api, start):
+        with live.app.state.database.session() as session:
+            run_id = create_run(
+                session, NewRun(document=document, config=config, client_id="test")
+            ).id
+        start("careful")
+        failed = api.wait_status(run_id, ("failed", "finished", "stopped"))
+        assert failed["status"] == "failed"
+        message = status_events(api.events(run_id))[-1]["message"]
+        assert "option 'path': the path uses '..' to leave the data dir" in message
+        assert "SECRET" not in str(api.events(run_id))

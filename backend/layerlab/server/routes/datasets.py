@@ -4,7 +4,7 @@ a file as a dataset, its record and preview, and deleting it."""
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio.to_thread
 from fastapi import APIRouter, Path, Request, Response
@@ -17,6 +17,7 @@ from layerlab.server.dataset_schemas import (
     DatasetRecord,
 )
 from layerlab.server.deps import SessionDep, SettingsDep
+from layerlab.server.errors import ErrorBody
 from layerlab.server.upload_records import (
     accept_upload,
     dataset_record,
@@ -24,11 +25,15 @@ from layerlab.server.upload_records import (
     find_dataset,
     upload_form,
 )
+from layerlab.server.uploads import upload_kinds
 from layerlab.store.datasets import DATASET_ID_PATTERN, list_datasets
 
 router = APIRouter(tags=["datasets"])
 log = logging.getLogger(__name__)
 
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorBody, "description": "No such dataset"}
+}
 DatasetId = Annotated[str, Path(pattern=DATASET_ID_PATTERN, description="d_ + 12 hex")]
 
 
@@ -44,7 +49,12 @@ async def catalog(settings: SettingsDep, session: SessionDep) -> DatasetCatalog:
     response_model=DatasetRecord,
     status_code=201,
     summary="Upload a file (multipart: file, name?, kind?) as a dataset",
-    responses={200: {"model": DatasetRecord, "description": "Those bytes were there already"}},
+    responses={
+        200: {"model": DatasetRecord, "description": "Those bytes were there already"},
+        413: {"model": ErrorBody, "description": "The file is over its kind's size limit"},
+        415: {"model": ErrorBody, "description": "Not a multipart/form-data body"},
+        422: {"model": ErrorBody, "description": "The file does not parse: where, and why"},
+    },
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -56,7 +66,11 @@ async def catalog(settings: SettingsDep, session: SessionDep) -> DatasetCatalog:
                         "properties": {
                             "file": {"type": "string", "format": "binary"},
                             "name": {"type": "string", "maxLength": 200},
-                            "kind": {"type": "string", "description": "csv, image_zip, text, idx"},
+                            "kind": {
+                                "type": "string",
+                                "enum": list(upload_kinds()),
+                                "description": "What the file is; sniffed when absent",
+                            },
                         },
                     }
                 }
@@ -77,7 +91,12 @@ async def upload(request: Request, response: Response, settings: SettingsDep) ->
     return record
 
 
-@router.get("/datasets/{dataset_id}", response_model=DatasetRecord, summary="An upload's record")
+@router.get(
+    "/datasets/{dataset_id}",
+    response_model=DatasetRecord,
+    summary="An upload's record",
+    responses=NOT_FOUND,
+)
 async def record(dataset_id: DatasetId, session: SessionDep) -> DatasetRecord:
     return dataset_record(find_dataset(session, dataset_id))
 
@@ -86,6 +105,7 @@ async def record(dataset_id: DatasetId, session: SessionDep) -> DatasetRecord:
     "/datasets/{dataset_id}/preview",
     response_model=DatasetPreview,
     summary="An upload's first rows, thumbnails or text, and its class counts",
+    responses=NOT_FOUND,
 )
 async def preview(dataset_id: DatasetId, session: SessionDep) -> DatasetPreview:
     return DatasetPreview.model_validate(find_dataset(session, dataset_id).preview)
@@ -95,6 +115,10 @@ async def preview(dataset_id: DatasetId, session: SessionDep) -> DatasetPreview:
     "/datasets/{dataset_id}",
     status_code=204,
     summary="Delete an upload (409 while a queued or running run uses it)",
+    responses={
+        **NOT_FOUND,
+        409: {"model": ErrorBody, "description": "A queued or running run uses it"},
+    },
 )
 async def delete(dataset_id: DatasetId, session: SessionDep, settings: SettingsDep) -> Response:
     delete_upload(session, dataset_id, settings.data_dir)

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect as ws_connect
 
 from layerlab.server.worker_connection import WorkerConnection
 from layerlab.store.workers import new_worker
@@ -27,17 +31,20 @@ from layerlab.worker.protocol import (
 )
 from tests.server.conftest import Databases
 from tests.worker.harness import (
+    FAST,
     WORKER_TOKEN,
     Api,
     FakeWorker,
     checkpoint_headers,
     fake_pack,
     moons_document,
+    n,
     pump_all,
     seqs,
     serving,
     synthetic_events,
     wait_for,
+    ws_url,
 )
 
 
@@ -467,3 +474,164 @@ def test_worker_and_user_tokens_do_not_mix(tmp_path: Path) -> None:
             assert none.status_code == 404 and none.json()["code"] == "no_upload"
             owner.close()
             intruder.close()
+
+
+# -- refused at intake: nothing to train --------------------------------------------------
+
+
+def _chain(ids: list[str]) -> list[dict[str, str]]:
+    return [{"source": a, "target": b} for a, b in zip(ids, ids[1:], strict=False)]
+
+
+def _relu_chain(count: int) -> dict[str, Any]:
+    """`count` nodes, Input -> ReLUs -> Output: a valid graph with no parameters."""
+    nodes = [n("x", "Input", shape=[2])]
+    nodes += [n(f"relu{i}", "ReLU") for i in range(count - 2)]
+    nodes += [n("out", "Output")]
+    training = moons_document()["training"]
+    return {
+        "name": "relus",
+        "nodes": nodes,
+        "edges": _chain([x["id"] for x in nodes]),
+        "training": training,
+    }
+
+
+def _repeated_relus(repeat: int = 256, inner: int = 8) -> dict[str, Any]:
+    """A block of `inner` ReLUs, instantiated once with `repeat` copies."""
+    body = [n("x", "Input"), *(n(f"relu{i}", "ReLU") for i in range(inner)), n("y", "Output")]
+    block = {"name": "Relus", "nodes": body, "edges": _chain([x["id"] for x in body])}
+    nodes = [n("x", "Input", shape=[2]), {"id": "stack", "type": "Relus", "repeat": repeat}]
+    nodes += [n("out", "Output")]
+    return {
+        "name": "repeated relus",
+        "nodes": nodes,
+        "edges": _chain([x["id"] for x in nodes]),
+        "blocks": [block],
+        "training": moons_document()["training"],
+    }
+
+
+def _gan(discriminator_weights: bool) -> dict[str, Any]:
+    """A 2-D GAN on moons; its discriminator scores with or without a Linear layer."""
+    generator = [
+        n("z", "Noise", shape=[8]),
+        n("make", "Linear", out_features=2),
+        n("fake", "Output"),
+    ]
+    scorer = (
+        [n("fc", "Linear", out_features=1)]
+        if discriminator_weights
+        else [n("pick", "Select", dim=0, index=0)]  # (2) -> (): one value, no weights
+    )
+    discriminator = [n("points", "Input", shape=[2]), *scorer, n("score", "Output")]
+    for node in generator:
+        node["network"] = "generator"
+    for node in discriminator:
+        node["network"] = "discriminator"
+    edges = _chain([x["id"] for x in generator]) + _chain([x["id"] for x in discriminator])
+    training = {**moons_document()["training"], "task": "gan"}
+    return {"name": "gan", "nodes": generator + discriminator, "edges": edges, "training": training}
+
+
+def test_a_network_with_nothing_to_train_is_refused_at_intake(tmp_path: Path) -> None:
+    """Workers refused these at setup ("optimizer got an empty parameter list") after
+    intake had queued them; intake refuses them now, naming the network and its Output."""
+    with serving(tmp_path) as live, live.client() as client:
+        for document in (_relu_chain(4_990), _repeated_relus()):
+            refused = client.post("/api/runs", json={"document": document})
+            assert refused.status_code == 422, refused.text[:300]
+            error = refused.json()
+            assert error["code"] == "no_parameters"
+            assert "the network has no trainable parameters" in error["message"]
+            assert [(i["code"], i["node_id"]) for i in error["issues"]] == [
+                ("no_parameters", "out")
+            ]
+
+        # A GAN trains each network with its own optimizer: a discriminator without
+        # weights is refused although the document as a whole has some.
+        gan = client.post("/api/runs", json={"document": _gan(discriminator_weights=False)})
+        assert gan.status_code == 422, gan.text[:300]
+        issues = gan.json()["issues"]
+        assert [(i["code"], i["node_id"]) for i in issues] == [("no_parameters", "score")]
+        assert "network 'discriminator'" in issues[0]["message"]
+        assert "discriminator optimizer" in issues[0]["message"]
+        assert client.get("/api/runs").json()["total"] == 0
+
+        fine = client.post("/api/runs", json={"document": _gan(discriminator_weights=True)})
+        assert fine.status_code == 201, fine.text[:300]
+
+
+# -- worker routes: the token first -----------------------------------------------------------
+
+
+def _worker_routes(live: Any) -> list[tuple[str, str]]:
+    """(method, URL) of every route under /api/worker/, enumerated from the app."""
+    routes = [
+        (method, context.path)
+        for context in iter_route_contexts(live.app.routes)
+        if isinstance(context.original_route, APIRoute)
+        and context.path
+        and context.path.startswith("/api/worker/")
+        for method in sorted(context.methods or ())
+    ]
+    assert len(routes) >= 4, routes
+    return [
+        (method, path.format(run_id="r_0123456789ab", name="step-00000001"))
+        for method, path in routes
+    ]
+
+
+def test_worker_routes_refuse_the_unauthenticated_before_anything_else(tmp_path: Path) -> None:
+    """401 whatever else is missing or malformed (a 422 would tell a stranger which
+    headers to send); then, for the token's holder, 422 naming the headers at fault."""
+    worker_headers = ("X-LayerLab-Worker", "X-LayerLab-Worker-Key", "X-LayerLab-Fencing")
+    with serving(tmp_path) as live, httpx.Client(base_url=live.url) as client:
+        for method, url in _worker_routes(live):
+            body = b"x" if method == "PUT" else None
+            complete = {
+                "X-LayerLab-Worker": "w_0123456789ab",
+                "X-LayerLab-Worker-Key": "key",
+                "X-LayerLab-Fencing": "1",
+            }
+            strangers = [
+                {},
+                {"Authorization": "Bearer wrong"},
+                {"Authorization": f"Bearer {WORKER_TOKEN}x", **complete},
+                {"Authorization": "Bearer wrong", "X-LayerLab-Fencing": "not a number"},
+            ]
+            for headers in strangers:
+                refused = client.request(method, url, headers=headers, content=body)
+                assert refused.status_code == 401, (method, url, headers, refused.text)
+                assert refused.json()["code"] == "unauthorized"
+                assert refused.headers["www-authenticate"] == "Bearer"
+                assert not any(h.lower() in refused.text.lower() for h in worker_headers)
+            bad_path = url.replace("r_0123456789ab", "r_nope")
+            assert client.request(method, bad_path, content=body).status_code == 401
+
+            token = {"Authorization": f"Bearer {WORKER_TOKEN}"}
+            missing = client.request(method, url, headers=token, content=body)
+            assert missing.status_code == 422, (method, url, missing.text)
+            assert missing.json()["field"] == "header.X-LayerLab-Worker"
+            assert all(h in missing.json()["message"] for h in worker_headers)
+            for fencing in ("+1", "1_0", "1.0", "0", "x"):
+                malformed = {**token, **complete, "X-LayerLab-Fencing": fencing}
+                answer = client.request(method, url, headers=malformed, content=body)
+                assert answer.status_code == 422, (method, url, fencing, answer.text)
+                assert answer.json()["field"] == "header.X-LayerLab-Fencing"
+            unknown = client.request(method, url, headers={**token, **complete}, content=body)
+            assert unknown.status_code == 403, (method, url, unknown.text)
+
+
+def test_a_worker_socket_without_hello_is_closed_with_a_reason(tmp_path: Path) -> None:
+    runs = FAST.model_copy(update={"auth_timeout_s": 0.5})
+    with serving(tmp_path, runs=runs) as live:
+        with ws_connect(ws_url(live.url, "/ws/worker")) as silent:
+            start = time.monotonic()
+            with pytest.raises(ConnectionClosed) as closed:
+                silent.recv(timeout=10)
+            waited = time.monotonic() - start
+        assert closed.value.rcvd is not None, "closed without a close frame"
+        assert closed.value.rcvd.code == 1008  # policy violation
+        assert closed.value.rcvd.reason == "no hello within 0.5 s"
+        assert 0.4 < waited < 5

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import torch
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat, ValidationError
 
 from layerlab.graph.errors import Code, GraphError, GraphIssue
 from layerlab.graph.limits import Limits
@@ -48,20 +48,44 @@ def is_reserved_id(name: str) -> bool:
     return name in RESERVED_IDS or name.startswith("__")
 
 
+def _json_integer(value: Any) -> Any:
+    # JSON Schema's integer: 3 or 3.0, never true or "3" (pydantic's lax mode takes both).
+    if isinstance(value, bool | str | bytes):
+        raise ValueError("Input should be an integer, not a boolean or a string")
+    return value
+
+
+JSON_INTEGER = BeforeValidator(_json_integer)
+"""Bounds go before it (`Annotated[int, Ge(1), JSON_INTEGER]`), or the published schema
+loses them."""
+JsonInt = Annotated[int, JSON_INTEGER]
+
+
+def _identifier_keys(schema: dict[str, Any]) -> None:
+    """A dict keyed by `Identifier`: pydantic publishes the key pattern as
+    `patternProperties`, which lets other keys through; `propertyNames` says it all."""
+    patterns = schema.pop("patternProperties", {})
+    names = schema.setdefault("propertyNames", {})
+    for pattern in patterns:
+        names["pattern"] = pattern
+    schema["additionalProperties"] = True  # any value (openapi-typescript reads none without it)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Position(_Model):
-    x: float = 0.0
-    y: float = 0.0
+    # Strict, as op parameters are: `false` is not a coordinate (lax mode reads it as 0.0).
+    x: StrictFloat = 0.0
+    y: StrictFloat = 0.0
 
 
 class NodeDoc(_Model):
     id: Identifier
     type: TypeName
     params: dict[str, Any] = Field(default_factory=dict)
-    repeat: int = Field(
+    repeat: JsonInt = Field(
         default=1, ge=1, description="Copies of a block, chained; only for block types"
     )
     network: Identifier | None = Field(
@@ -85,7 +109,7 @@ class BlockDoc(_Model):
 
     name: Identifier
     description: str = Field(default="", max_length=5_000)
-    params: dict[Identifier, Any] = Field(default_factory=dict)
+    params: dict[Identifier, Any] = Field(default_factory=dict, json_schema_extra=_identifier_keys)
     nodes: list[NodeDoc]
     edges: list[EdgeDoc] = Field(default_factory=list)
 

@@ -29,6 +29,8 @@ class Code(StrEnum):
     """A warning: the node's result reaches no Output."""
     SHAPE_MISMATCH = "shape_mismatch"
     LIMIT_EXCEEDED = "limit_exceeded"
+    NO_PARAMETERS = "no_parameters"
+    """Not trainable: an optimizer of the training task would get no parameters (run intake)."""
 
 
 class GraphIssue(BaseModel):

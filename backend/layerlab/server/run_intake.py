@@ -1,6 +1,7 @@
 """What `POST /api/runs` checks before a run is queued: the document (its check
-errors, located, as 422), the training configuration and dataset, the estimated
-memory against the largest worker's, and the client's run limits (429).
+errors, located, as 422), the training configuration and dataset, that each of the
+task's optimizers has parameters to train, the estimated memory against the largest
+worker's, and the client's run limits (429).
 
 Everything a worker would refuse at setup is refused here, while the person still
 looks at the editor, not minutes later in a failed run.
@@ -13,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from layerlab import format as fmt
-from layerlab.graph.check import check
+from layerlab.graph.check import CheckResult, check
 from layerlab.graph.document import GraphDocument, document_json, load_document
-from layerlab.graph.errors import GraphError
+from layerlab.graph.errors import Code, GraphError, GraphIssue
+from layerlab.graph.wiring import DEFAULT_NETWORK
 from layerlab.server.deps import invalid_document, parse_model, validate_document
 from layerlab.server.errors import ApiError
 from layerlab.server.run_schemas import CreateRun, ForkRequest
@@ -24,6 +26,7 @@ from layerlab.train.config import ConfigError, TrainingConfig, config_of
 from layerlab.train.data.base import DataError, LoadContext
 from layerlab.train.data.files import confine, upload_path
 from layerlab.train.data.registry import OptionsError, get_source, parse_options
+from layerlab.train.tasks import TASKS
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,9 @@ class PreparedRun:
 def parse_request(raw: Any, settings: Settings) -> RunRequest:
     if not isinstance(raw, dict):
         raise ApiError(422, "invalid_request", "send a JSON object", field="body")
-    rest = parse_model(CreateRun, {k: v for k, v in raw.items() if k != "document"})
+    # The document is validated on its own (located issues); a null one goes to the
+    # model, which refuses it as it refuses every null source.
+    rest = parse_model(CreateRun, {k: v for k, v in raw.items() if k != "document" or v is None})
     document = None
     if raw.get("document") is not None:
         document = validate_document(raw["document"], settings)
@@ -98,6 +103,45 @@ def check_dataset(config: TrainingConfig, settings: Settings) -> None:
         raise ApiError(422, "invalid_dataset", str(exc), field=field) from None
 
 
+def check_trainable(report: CheckResult, config: TrainingConfig) -> None:
+    """Every optimizer of the task has parameters to train (torch refuses an empty list
+    when the worker sets the run up). Counted per network from the check report; no
+    model is built."""
+    task = TASKS.get(config.task)
+    if task is None:  # not a task at all: the configuration was refused before this
+        return
+    params = {net.name: net.params for net in report.networks}
+    outputs = {net.name: net.outputs for net in report.networks}
+    issues = []
+    for optimizer in task.optimizers:
+        trained = task.trained_networks(optimizer, list(params))
+        if sum(params.get(name, 0) for name in trained) > 0:
+            continue
+        what = "the optimizer" if optimizer == "model" else f"the {optimizer} optimizer"
+        for name in trained:
+            if name not in outputs:
+                message = (
+                    f"the {task.name} task trains a network named {name!r} ({what}); "
+                    f"the document has {', '.join(repr(n) for n in outputs)}: set each node's network"
+                )
+                issues.append(GraphIssue(code=Code.NO_PARAMETERS, message=message, field="network"))
+                continue
+            label = "the network" if name == DEFAULT_NETWORK else f"network {name!r}"
+            output = outputs[name][0] if outputs[name] else None
+            before = f" before Output {output!r}" if output else ""
+            message = (
+                f"{label} has no trainable parameters, so {what} would have nothing to "
+                f"train: add a layer with weights (Linear, Conv2d, ...){before}"
+            )
+            issues.append(
+                GraphIssue(
+                    code=Code.NO_PARAMETERS, message=message, node_id=output, field="network"
+                )
+            )
+    if issues:
+        raise invalid_document(issues)
+
+
 def prepare(
     document: GraphDocument,
     overrides: dict[str, Any],
@@ -123,6 +167,7 @@ def prepare(
     report = check(document, settings.limits, config.batch_size)
     if not report.ok:
         raise invalid_document(report.errors)
+    check_trainable(report, config)
     memory = report.totals.memory_bytes
     if largest_worker_memory is not None and memory > largest_worker_memory:
         raise ApiError(

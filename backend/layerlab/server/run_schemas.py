@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from annotated_types import Ge, Le
 from pydantic import BaseModel, ConfigDict, Field
 
-from layerlab.graph.document import GraphDocument
+from layerlab.graph.document import JSON_INTEGER, GraphDocument
+from layerlab.server.fields import Omittable
 from layerlab.store.graphs import GRAPH_ID_PATTERN
 from layerlab.store.run_checkpoints import checkpoint_name
 from layerlab.store.runs import (
@@ -34,6 +36,10 @@ class ForkRequest(BaseModel):
     )
 
 
+RUN_SOURCES = ("document", "graph_id", "fork")
+"""What a run is of: a document sent, a saved graph, or a fork of a run's checkpoint."""
+
+
 class CreateRun(BaseModel):
     """A run of a document: send `document`, or `graph_id` (and `graph_version`, else
     the newest) of a saved graph, or `fork`. `config` overrides fields of the
@@ -44,12 +50,19 @@ class CreateRun(BaseModel):
     checkpoint: a new run, counting its own steps and epochs from 0, with a fresh
     optimizer and schedule under its (edited) settings."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        # Exactly one source; a version only of a saved graph (run_intake checks both).
+        json_schema_extra={
+            "oneOf": [{"required": [source]} for source in RUN_SOURCES],
+            "dependentRequired": {"graph_version": ["graph_id"]},
+        },
+    )
 
-    document: GraphDocument | None = Field(default=None, description="The graph to train")
-    graph_id: str | None = Field(default=None, pattern=GRAPH_ID_PATTERN)
-    graph_version: int | None = Field(default=None, ge=1, le=2**31 - 1)
-    fork: ForkRequest | None = Field(default=None, description="Fork a run from a checkpoint")
+    document: Omittable[GraphDocument] = Field(default=None, description="The graph to train")
+    graph_id: Omittable[str] = Field(default=None, pattern=GRAPH_ID_PATTERN)
+    graph_version: Omittable[Annotated[int, Ge(1), Le(2**31 - 1), JSON_INTEGER]] = None
+    fork: Omittable[ForkRequest] = Field(default=None, description="Fork a run from a checkpoint")
     config: dict[str, Any] = Field(
         default_factory=dict, description="Overrides of TrainingConfig fields"
     )

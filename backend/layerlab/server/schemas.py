@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from layerlab.graph.document import GraphDocument
+from layerlab.graph.document import GraphDocument, JsonInt
 from layerlab.store.graphs import GRAPH_ID_PATTERN
 from layerlab.store.runs import RUN_ID_PATTERN
 
@@ -111,9 +111,9 @@ class VersionRecord(VersionSummary):
 ExportFormat = Literal["python", "safetensors", "onnx"]
 
 
-class ExportRequest(BaseModel):
-    """What to export. Send `document`; `run_id` (a run's trained weights) is
-    reserved for when runs exist and is refused until then."""
+class ExportOptions(BaseModel):
+    """An export request without its document (the route reads the document itself,
+    for located errors)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -121,11 +121,17 @@ class ExportRequest(BaseModel):
         description="python: PyTorch source (text); safetensors: weights of a fresh "
         "initialisation; onnx: the network as ONNX (one network per file)"
     )
-    document: GraphDocument | None = Field(default=None, description="The graph to export")
     run_id: str | None = Field(
         default=None, pattern=RUN_ID_PATTERN, description="Reserved: a run's weights"
     )
-    seed: int = Field(default=0, ge=0, le=2**63 - 1, description="Seed of the initialisation")
+    seed: JsonInt = Field(default=0, ge=0, le=2**63 - 1, description="Seed of the initialisation")
     network: str | None = Field(
         default=None, max_length=64, description="Which network, for ONNX of a multi-network graph"
     )
+
+
+class ExportRequest(ExportOptions):
+    """What to export: `document`, always (`run_id`, a run's trained weights, is
+    reserved and refused until then)."""
+
+    document: GraphDocument = Field(description="The graph to export")

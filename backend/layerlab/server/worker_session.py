@@ -10,11 +10,13 @@ store in the write's own transaction).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
+from starlette import status
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
 from layerlab.server.hub import EventItem, Hub
@@ -99,7 +101,7 @@ class WorkerSession:
             await self.websocket.send_text(
                 ProtocolError(code=code, message=message).model_dump_json()
             )
-            await self.websocket.close(1008, code)
+            await self.websocket.close(status.WS_1008_POLICY_VIOLATION, code)
         except Exception:  # gone already
             log.debug("could not send the error to the worker", exc_info=True)
 
@@ -110,10 +112,18 @@ class WorkerSession:
     # -- hello ----------------------------------------------------------------------------
 
     async def _greet(self) -> WorkerConnection | None:
+        timeout = self.timers.auth_timeout_s
         try:
-            text = await asyncio.wait_for(self.websocket.receive_text(), self.timers.auth_timeout_s)
+            text = await asyncio.wait_for(self.websocket.receive_text(), timeout)
             hello = parse_worker_message(text)
-        except (TimeoutError, WebSocketDisconnect, WebSocketDisconnected):
+        except TimeoutError:
+            # A close frame with the reason, not a dropped connection.
+            with contextlib.suppress(Exception):  # gone already
+                await self.websocket.close(
+                    status.WS_1008_POLICY_VIOLATION, f"no hello within {timeout:g} s"
+                )
+            return None
+        except (WebSocketDisconnect, WebSocketDisconnected):
             return None
         except (ValidationError, KeyError, RuntimeError):
             await self._fail("invalid_message", "the first message must be a hello")

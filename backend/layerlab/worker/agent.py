@@ -246,6 +246,8 @@ class Agent:
                 self._control(message)
             elif isinstance(message, Refused):
                 job = self._job(message.run, message.attempt)
+                if job is not None and message.code == "not_found":
+                    job.run_over = True  # deleted
                 if job is not None and job.result_sent:
                     self._drop(job)  # its result was recorded before the answer was lost
                 elif job is not None:
@@ -253,6 +255,7 @@ class Agent:
             elif isinstance(message, Closed):
                 job = self._job(message.run, message.attempt)
                 if job is not None:
+                    job.run_over = job.run_over or not job.released
                     self._drop(job)
             elif isinstance(message, ProtocolError):
                 log.error("the server says: %s: %s", message.code, message.message)
@@ -266,9 +269,13 @@ class Agent:
         return job if job is not None and job.lease.attempt == attempt else None
 
     def _drop(self, job: RunJob) -> None:
+        """Forget a job whose training has ended, and its files: the server says the
+        lease ended (a result or a release recorded, or the lease lost or the run
+        deleted)."""
         job.close()
         self.jobs.pop(job.run, None)
         self._ready_sent = False
+        job.remove_files()
 
     async def _lease(self, websocket: ClientConnection, lease: Lease) -> None:
         busy = any(job.lost is None or job.training() for job in self.jobs.values())
@@ -342,6 +349,7 @@ class Agent:
         assert job.ending is not None
         lease = job.lease
         if job.handing_back and job.ending.status == "stopped":
+            job.released = True
             message: BaseModel = Release(
                 run=lease.run,
                 attempt=lease.attempt,

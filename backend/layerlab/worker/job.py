@@ -8,13 +8,17 @@ never blocks a training step.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import re
+import shutil
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from layerlab.store.runs import RUN_ID_PATTERN
 from layerlab.train.config import TrainingConfig
 from layerlab.train.control import Control
 from layerlab.train.data import LoadContext, LoadedDataset
@@ -89,6 +93,10 @@ class RunJob:
         """Why the lease was lost; nothing more is sent about this run then."""
         self.handing_back = False
         self.result_sent = False
+        self.released = False
+        """What was sent is a release (the run is queued again), not its result."""
+        self.run_over = False
+        """The server recorded the run's end, or deleted it: none of its files are wanted."""
         self._thread = threading.Thread(target=self._train, name=f"train-{lease.run}", daemon=True)
 
     @property
@@ -134,6 +142,14 @@ class RunJob:
 
     def close(self) -> None:
         self.uploader.stop()
+
+    def remove_files(self) -> None:
+        """Delete what this attempt kept on disk, once the server no longer needs it from
+        this worker (it holds every uploaded checkpoint; a later attempt downloads the
+        one it resumes from). Call it once training has ended. The run's whole folder
+        goes when the run is over or deleted; otherwise only this attempt's, since
+        another worker sharing the data dir may be training the run's next attempt."""
+        remove_run_folder(self.data_dir, self.run, None if self.run_over else self.lease.attempt)
 
     # -- the training thread ----------------------------------------------------------------
 
@@ -267,6 +283,31 @@ class RunJob:
                 log.warning("run %s: %s failed (%s); retrying", self.run, what, exc)
                 time.sleep(backoff)
                 backoff = min(backoff * 2, UPLOAD_BACKOFF_MAX_S)
+
+
+def remove_run_folder(data_dir: Path, run_id: str, attempt: int | None) -> None:
+    """Delete `<data dir>/runs/<run id>/attempt-<attempt>/` (and the run's folder if that
+    leaves it empty), or with `attempt` None the whole `<data dir>/runs/<run id>/`.
+    Nothing outside it: the run id must be one (no separators, no `..`), and a link in
+    its place is left alone rather than followed."""
+    if not re.fullmatch(RUN_ID_PATTERN, run_id):
+        log.warning("not removing the files of %r: not a run id", run_id[:40])
+        return
+    run_folder = data_dir / "runs" / run_id
+    target = run_folder if attempt is None else run_folder / f"attempt-{int(attempt)}"
+    if run_folder.is_symlink() or target.is_symlink():
+        log.warning("not removing %s: it is a link", target)
+        return
+    try:
+        shutil.rmtree(target)  # never follows links inside it
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        log.warning("could not remove %s: %s", target, exc)
+        return
+    if attempt is not None:
+        with contextlib.suppress(OSError):  # other attempts' folders are still there
+            run_folder.rmdir()
 
 
 def _start_note(start: StartWeights | None) -> str:

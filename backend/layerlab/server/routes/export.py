@@ -8,7 +8,7 @@ from layerlab.server.deps import JsonBody, SettingsDep, parse_model, run_cpu, va
 from layerlab.server.errors import ApiError
 from layerlab.server.exporting import ExportTooLarge, export
 from layerlab.server.openapi import request_body
-from layerlab.server.schemas import ExportRequest
+from layerlab.server.schemas import ExportOptions, ExportRequest
 
 router = APIRouter(tags=["export"])
 
@@ -36,7 +36,7 @@ BINARY = {"schema": {"type": "string", "format": "binary"}}
 async def export_document(request: Request, raw: JsonBody, settings: SettingsDep) -> Response:
     if not isinstance(raw, dict):
         raise ApiError(422, "invalid_request", "the body must be a JSON object", field="body")
-    envelope = parse_model(ExportRequest, {k: v for k, v in raw.items() if k != "document"})
+    envelope = parse_model(ExportOptions, {k: v for k, v in raw.items() if k != "document"})
     if envelope.run_id is not None:
         raise ApiError(
             422,
@@ -44,7 +44,7 @@ async def export_document(request: Request, raw: JsonBody, settings: SettingsDep
             "exporting a run's weights is not available yet; send the document instead",
             field="body.run_id",
         )
-    if raw.get("document") is None:
+    if raw.get("document") is None:  # left out or null: the schema requires a document
         raise ApiError(422, "invalid_request", "send the document to export", field="body.document")
 
     def work() -> Response:

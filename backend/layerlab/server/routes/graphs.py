@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from annotated_types import Ge, Le
 from fastapi import APIRouter, Header, Path, Query, Response, status
 
 from layerlab.graph.document import GraphDocument
 from layerlab.server.deps import DocumentBody, SessionDep
 from layerlab.server.errors import ApiError, ErrorBody
+from layerlab.server.fields import PlainInt, without_null
 from layerlab.server.openapi import document_request_body
 from layerlab.server.schemas import (
     GraphList,
@@ -43,6 +45,7 @@ IF_MATCH = Header(
     alias="If-Match",
     pattern=r'^(W/)?"?[0-9]{1,12}"?$',
     description='The version this change is based on: "3" (an ETag from GET) or 3',
+    json_schema_extra=without_null,  # optional on DELETE: left out, never `null`
 )
 
 
@@ -200,7 +203,7 @@ def list_versions(
 )
 def get_version(
     graph_id: GraphId,
-    version: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    version: Annotated[int, Ge(1), Le(2**31 - 1), PlainInt, Path()],
     session: SessionDep,
 ) -> VersionRecord:
     try:

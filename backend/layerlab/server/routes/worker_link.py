@@ -10,6 +10,7 @@ import hmac
 from typing import Annotated, Any, cast
 
 import anyio
+from annotated_types import Ge, Le
 from fastapi import APIRouter, Depends, Header, Path, Request, WebSocket, status
 from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from layerlab.server.checkpoint_files import CheckpointFiles
 from layerlab.server.deps import SettingsDep, run_cpu
 from layerlab.server.errors import ApiError, ErrorBody
+from layerlab.server.fields import PlainInt
 from layerlab.server.run_io import in_session
 from layerlab.server.run_schemas import CheckpointStored
 from layerlab.server.settings import Settings
@@ -49,7 +51,6 @@ WORKER_PREFIX = "/worker"
 KEEP_CHECKPOINTS = 3
 """Checkpoints kept per run on the server; older ones are deleted."""
 
-router = APIRouter(prefix=WORKER_PREFIX, tags=["worker"])
 ws_router = APIRouter()
 
 RunId = Annotated[str, Path(pattern=RUN_ID_PATTERN)]
@@ -75,15 +76,10 @@ class WorkerLease:
         self.fencing = fencing
 
 
-async def worker_lease(
-    request: Request,
-    run_id: RunId,
-    settings: SettingsDep,
-    worker_id: Annotated[str, Header(alias=WORKER_HEADER, pattern=WORKER_ID_PATTERN)],
-    worker_key: Annotated[str, Header(alias=KEY_HEADER, max_length=128)],
-    fencing: Annotated[int, Header(alias=FENCING_HEADER, ge=1, le=2**62)],
-    authorization: Annotated[str, Header()] = "",
-) -> WorkerLease:
+async def worker_token(settings: SettingsDep, authorization: Annotated[str, Header()] = "") -> None:
+    """401 unless the request carries the worker token: before the worker headers are
+    validated, so an unauthenticated caller learns nothing about what else a request
+    needs (a 422 naming them would tell)."""
     expected = settings.worker_token
     given = authorization.encode("latin-1", "replace")
     if expected is None or not hmac.compare_digest(
@@ -96,6 +92,14 @@ async def worker_lease(
             headers={"WWW-Authenticate": "Bearer"},
         )
 
+
+async def worker_lease(
+    request: Request,
+    run_id: RunId,
+    worker_id: Annotated[str, Header(alias=WORKER_HEADER, pattern=WORKER_ID_PATTERN)],
+    worker_key: Annotated[str, Header(alias=KEY_HEADER, max_length=128)],
+    fencing: Annotated[int, Ge(1), Le(2**62), PlainInt, Header(alias=FENCING_HEADER)],
+) -> WorkerLease:
     def check(session: Session) -> None:
         if not worker_store.verify_key(session, worker_id, worker_key):
             raise ApiError(403, "forbidden", "unknown worker or wrong worker key")
@@ -111,6 +115,8 @@ async def worker_lease(
 
 
 LeaseDep = Annotated[WorkerLease, Depends(worker_lease)]
+router = APIRouter(prefix=WORKER_PREFIX, tags=["worker"], dependencies=[Depends(worker_token)])
+"""Every route checks the token first (router dependencies run before the route's own)."""
 
 
 async def _receive(request: Request, path: anyio.Path, limit: int) -> None:

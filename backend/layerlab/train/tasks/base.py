@@ -106,6 +106,12 @@ class Task:
         """The parameters an optimizer trains; one optimizer trains everything by default."""
         return [p for p in self.trainee.module.parameters() if p.requires_grad]
 
+    @classmethod
+    def trained_networks(cls, optimizer: str, networks: Sequence[str]) -> list[str]:
+        """The networks (by name) whose parameters `optimizer` trains, as `parameters`
+        takes them: run intake checks each optimizer gets some, without a model."""
+        return list(networks)
+
     # -- helpers for subclasses ---------------------------------------------------------
 
     def single_net(self) -> Net:

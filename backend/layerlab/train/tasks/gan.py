@@ -10,7 +10,7 @@ easily; `minimax` minimises log(1 - D(G(z))), the objective as the game states i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -59,6 +59,10 @@ class GAN(Task):
 
     def parameters(self, optimizer: str) -> list[nn.Parameter]:
         return self.trainee.net(optimizer).parameters()
+
+    @classmethod
+    def trained_networks(cls, optimizer: str, networks: Sequence[str]) -> list[str]:
+        return [optimizer]  # each optimizer trains the network of its name
 
     def fake(self, count: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """`count` generated samples; a generator with an Input is fed N(0, I) noise."""

@@ -8,6 +8,7 @@ import hashlib
 import logging
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,57 +113,73 @@ def download_checkpoint(
         pack.unlink(missing_ok=True)
 
 
-def download_start_weights(credentials: Credentials, run: str, fencing: int, target: Path) -> Path:
-    """GET the weights a forked run starts from into `target` (whole, or not at all)."""
+def _download_whole(
+    credentials: Credentials,
+    fencing: int,
+    url_path: str,
+    target: Path,
+    what: str,
+    gone_code: str,
+    check: Callable[[str], None] = lambda _sha256: None,
+) -> Path:
+    """GET `url_path` into `target`, whole or not at all: through a partial file that
+    `check(sha256 of the bytes)` must pass before it is renamed. A 404 naming `gone_code`
+    (the file left the server's disk) is a FileNotFoundError: the run fails, no retry."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".download-{target.name}-{os.getpid()}")
-    url = f"{credentials.server}/api/worker/runs/{run}/start-weights"
+    partial = target.with_name(f".download-{os.getpid()}-{secrets.token_hex(4)}")
+    digest = hashlib.sha256()
     try:
+        url = f"{credentials.server}{url_path}"
         with httpx.stream("GET", url, headers=credentials.headers(fencing), timeout=TIMEOUT) as r:
             if r.status_code >= 400:
                 r.read()
-                if "no_start_weights" in r.text:  # gone from the server's disk: fail the run
-                    raise FileNotFoundError(f"run {run}: the server has no start weights")
-            _raise_for(r, "start weights download")
+                if r.status_code == 404 and gone_code in r.text:
+                    raise FileNotFoundError(f"{what}: the server no longer has the file")
+            _raise_for(r, what)
             with open(partial, "wb") as out:
                 for chunk in r.iter_bytes():
+                    digest.update(chunk)
                     out.write(chunk)
+        check(digest.hexdigest())
         os.replace(partial, target)
         return target
     except httpx.HTTPError as exc:
-        raise TransferFailed(f"start weights download: {exc}") from None
+        raise TransferFailed(f"{what}: {exc}") from None
     finally:
         partial.unlink(missing_ok=True)
+
+
+def download_start_weights(credentials: Credentials, run: str, fencing: int, target: Path) -> Path:
+    """GET the weights a forked run starts from into `target` (whole, or not at all)."""
+    return _download_whole(
+        credentials,
+        fencing,
+        f"/api/worker/runs/{run}/start-weights",
+        target,
+        f"run {run}: start weights download",
+        "no_start_weights",
+    )
 
 
 def download_upload(
     credentials: Credentials, run: str, fencing: int, sha256: str, target: Path
 ) -> Path:
     """GET the uploaded file a run trains on into `target`, whole and with the expected
-    sha256, or not at all (a file that does not match is deleted, and the run fails)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".download-{os.getpid()}-{secrets.token_hex(4)}")
-    url = f"{credentials.server}/api/worker/runs/{run}/dataset"
-    digest = hashlib.sha256()
-    try:
-        with httpx.stream("GET", url, headers=credentials.headers(fencing), timeout=TIMEOUT) as r:
-            if r.status_code >= 400:
-                r.read()
-                if r.status_code == 404 and "upload_gone" in r.text:
-                    raise FileNotFoundError(f"run {run}: the uploaded file was deleted")
-            _raise_for(r, "dataset download")
-            with open(partial, "wb") as out:
-                for chunk in r.iter_bytes():
-                    digest.update(chunk)
-                    out.write(chunk)
-        if digest.hexdigest() != sha256:
+    sha256, or not at all (a file that does not match is dropped, and the run fails)."""
+
+    def check(actual: str) -> None:
+        if actual != sha256:
             raise DataError(
-                f"the uploaded file arrived with sha256 {digest.hexdigest()[:12]}…, "
-                f"not {sha256[:12]}…; it is not used"
+                f"the uploaded file arrived with sha256 {actual[:12]}…, not {sha256[:12]}…; "
+                "it is not used"
             )
-        os.replace(partial, target)
-        return target
-    except httpx.HTTPError as exc:
-        raise TransferFailed(f"dataset download: {exc}") from None
-    finally:
-        partial.unlink(missing_ok=True)
+
+    return _download_whole(
+        credentials,
+        fencing,
+        f"/api/worker/runs/{run}/dataset",
+        target,
+        f"run {run}: dataset download",
+        "upload_gone",
+        check,
+    )

@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from tests.server.conftest import LiveServer, live_server, make_settings
-from tests.train.data.fixtures import idx_bytes, png_bytes, write_zip
+from tests.train.data.fixtures import idx_bytes, png_bytes, write_mnist_folder, write_zip
 from tests.worker.harness import wait_for
 
 UPLOAD_LIMIT = 2 * 1024 * 1024
@@ -304,3 +304,15 @@ def test_a_partial_upload_left_by_a_kill_is_swept_at_start(tmp_path: Path) -> No
     with live_server(make_settings(tmp_path)):
         assert sorted(p.name for p in uploads.iterdir()) == ["ab" * 32]
         assert kept.read_bytes() == b"a whole one"
+
+
+def test_a_set_whose_files_are_here_is_on_this_server(tmp_path: Path) -> None:
+    write_mnist_folder(tmp_path / "mnist", train_count=None, test_count=20)
+    with live_server(make_settings(tmp_path)) as live, live.client() as client:
+        builtin = {d["name"]: d for d in client.get("/api/datasets").json()["builtin"]}
+    assert builtin["mnist"]["availability"] == {
+        "state": "on_server",
+        "message": "on this server",
+        "upload_kind": None,
+    }
+    assert builtin["fashion_mnist"]["availability"]["state"] == "stand_in"

@@ -23,6 +23,11 @@ def positive_int(text: str) -> int:
     return value
 
 
+def address_list(text: str) -> list[str]:
+    """An argparse type: comma-separated items (`127.0.0.1, 10.0.0.0/8`)."""
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
 def _print_check(result: CheckResult) -> None:
     rows = [("node", "type", "output", "params")]
     for node in result.nodes:
@@ -105,18 +110,27 @@ def cmd_presets(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import logging
 
+    from pydantic import ValidationError
+
     from layerlab.server.app import create_app
     from layerlab.server.local_workers import serve
     from layerlab.server.settings import Settings, with_token
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    settings = Settings.from_env(
-        host=args.host,
-        port=args.port,
-        database_url=args.db,
-        data_dir=args.data_dir,
-        local_workers=args.workers,
-    )
+    try:
+        settings = Settings.from_env(
+            host=args.host,
+            port=args.port,
+            database_url=args.db,
+            data_dir=args.data_dir,
+            local_workers=args.workers,
+            forwarded_allow_ips=args.forwarded_allow_ips,
+        )
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            where = ".".join(str(part) for part in error["loc"])
+            print(f"error: setting {where}: {error['msg']}", file=sys.stderr)
+        return 2
     settings = with_token(settings)
     if settings.auth_required:
         print("auth is on: send 'Authorization: Bearer <token>' (LAYERLAB_TOKEN) to /api")
@@ -164,6 +178,13 @@ def parser() -> argparse.ArgumentParser:
         "--data-dir", type=Path, help="folder for the database, checkpoints, data (default ./data)"
     )
     p.add_argument("--workers", type=int, help="local worker processes to start (default 1)")
+    p.add_argument(
+        "--forwarded-allow-ips",
+        type=address_list,
+        metavar="ADDRESSES",
+        help="comma-separated proxy addresses or networks whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed (default none; LAYERLAB_FORWARDED_ALLOW_IPS)",
+    )
     p.set_defaults(func=cmd_serve)
 
     from layerlab.train.command import add_train_command

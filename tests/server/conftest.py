@@ -1,7 +1,8 @@
 """Real servers on loopback for the server tests, over SQLite and PostgreSQL.
 
 A server runs uvicorn in a thread of the test process on a socket bound to port 0
-(no race for a free port), and is ready when /api/health answers. PostgreSQL tests
+(no race for a free port), with the configuration `layerlab serve` uses
+(`listener.uvicorn_config`), and is ready when /api/health answers. PostgreSQL tests
 use a fresh schema of the `test` database per server, dropped afterwards; they are
 skipped when PostgreSQL is unreachable, unless LAYERLAB_REQUIRE_POSTGRES=1.
 """
@@ -28,6 +29,7 @@ from fastapi import FastAPI
 
 from layerlab.graph.limits import Limits
 from layerlab.server.app import create_app
+from layerlab.server.listener import uvicorn_config
 from layerlab.server.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,6 +43,8 @@ BACKENDS = ["sqlite", "postgresql"]
 TEST_LIMITS = Limits(max_document_bytes=1024 * 1024)
 TEST_BODY_LIMIT = 2 * 1024 * 1024
 START_TIMEOUT = 30.0
+TEST_WS_PING = (20.0, 20.0)
+"""uvicorn's own defaults, which these tests were written with."""
 
 
 def lenet() -> dict[str, Any]:
@@ -73,7 +77,11 @@ def live_server(settings: Settings) -> Iterator[LiveServer]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    # The configuration `layerlab serve` runs (forwarded headers, request timeouts),
+    # but for its keepalive pings: derived from the tests' short run timers they would
+    # come every second and drop the viewers that tests stall on purpose.
+    config = uvicorn_config(app, effective, log_level="warning", ws_ping=TEST_WS_PING)
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     live = LiveServer(effective, app, f"http://127.0.0.1:{port}", token)

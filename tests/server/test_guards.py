@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -230,6 +231,100 @@ def test_foreign_host_is_refused(sqlite_server: LiveServer, host: str, accepted:
     else:
         assert response.status_code == 400 and response.json()["code"] == "bad_host"
         assert graphs.status_code == 400
+
+
+def _raw_get(
+    server: LiveServer, head_lines: list[str], path: str = "/api/health"
+) -> tuple[int, bytes]:
+    """The status and body of a GET whose head is written byte for byte as given."""
+    port = int(server.url.rsplit(":", 1)[1])
+    head = "\r\n".join([f"GET {path} HTTP/1.1", *head_lines, "Connection: close", "", ""])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(head.encode("latin-1"))
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    status_line, _, rest = answer.partition(b"\r\n")
+    return int(status_line.split()[1]), rest.partition(b"\r\n\r\n")[2]
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "127.0.0.1:8000@evil.com",
+        "localhost:evil.com",
+        "localhost..",
+        "localhost:",
+        "localhost:99999",
+        "localhost:80:80",
+        "localhost:+80",
+        "localhost:8000/",
+        "local host",
+        ".localhost",
+        "localhost@127.0.0.1",
+        "user@localhost",
+        "::1",
+        "[::1",
+        "[::1]x",
+        "[::1]:",
+        "[fe80::1%25lo]",
+        "[localhost]",
+        "127.0.0.1\\@evil.com",
+        "",
+    ],
+)
+def test_malformed_host_is_refused(sqlite_server: LiveServer, host: str) -> None:
+    status, body = _raw_get(sqlite_server, [f"Host: {host}"])
+    assert status == 400, (host, body)
+    assert json.loads(body)["code"] == "bad_host"
+
+
+@pytest.mark.parametrize(
+    "hosts",
+    [["localhost", "localhost"], ["localhost", "evil.example"], ["evil.example", "localhost"]],
+)
+def test_two_host_headers_are_refused(sqlite_server: LiveServer, hosts: list[str]) -> None:
+    status, body = _raw_get(sqlite_server, [f"Host: {host}" for host in hosts])
+    assert status == 400 and json.loads(body)["code"] == "bad_host"
+    assert b"exactly one Host" in body
+
+
+@pytest.mark.parametrize(
+    "host", ["localhost:8000", "[::1]:8000", "[0:0:0:0:0:0:0:1]", "LocalHost.", "127.0.0.1:1"]
+)
+def test_well_formed_host_is_accepted(sqlite_server: LiveServer, host: str) -> None:
+    assert _raw_get(sqlite_server, [f"Host: {host}"])[0] == 200
+
+
+def test_a_websocket_with_a_malformed_host_is_refused(sqlite_server: LiveServer) -> None:
+    upgrade = [
+        "Upgrade: websocket",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+        "Sec-WebSocket-Version: 13",
+    ]
+    # (The head's own "Connection: close" is replaced: an upgrade needs "Upgrade".)
+    port = int(sqlite_server.url.rsplit(":", 1)[1])
+    for host, expected in (("localhost", b" 101 "), ("localhost:evil.com", b" 403 ")):
+        head = "\r\n".join(
+            ["GET /ws/runs/r_0123456789ab HTTP/1.1", f"Host: {host}", "Connection: Upgrade"]
+            + upgrade
+            + ["", ""]
+        )
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(head.encode())
+            assert expected in sock.recv(4096).split(b"\r\n", 1)[0], host
+
+
+def test_configured_names_and_proxies_are_checked_at_start() -> None:
+    assert Settings(allowed_hosts=["api:8000", "Lab.Example.", "::1", "[::1]:80", "*"])
+    for bad in (["lab example"], ["localhost:evil.com"], ["a..b"]):
+        with pytest.raises(ValueError, match="is not a host name"):
+            Settings(allowed_hosts=bad)
+    assert Settings(forwarded_allow_ips=["127.0.0.1", "10.0.0.0/8", "::1", "*"])
+    with pytest.raises(ValueError, match="is not an IP address or network"):
+        Settings(forwarded_allow_ips=["proxy.example"])
+    parsed = Settings.from_env({"LAYERLAB_FORWARDED_ALLOW_IPS": "127.0.0.1, 10.0.0.0/8"})
+    assert parsed.forwarded_allow_ips == ["127.0.0.1", "10.0.0.0/8"]
 
 
 def test_configured_host_names_are_accepted(tmp_path: Path) -> None:

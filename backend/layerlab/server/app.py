@@ -1,7 +1,9 @@
 """`create_app(settings)`: the FastAPI application.
 
 Middleware, outermost first: Host check, Origin check, (CORS for configured
-origins), bearer token, body limit. Routes live under /api, one module per
+origins), bearer token, body time, body size. (Below them all, uvicorn's config in
+listener.py bounds the request head's time and decides which peers' forwarded
+headers are believed.) Routes live under /api, one module per
 resource; the built frontend, when present, is served at /. The database is
 opened and migrated when the app starts (lifespan), and closed when it stops.
 """
@@ -21,6 +23,7 @@ from fastapi.middleware.cors import CORSMiddleware
 import layerlab
 from layerlab.server import errors
 from layerlab.server.body_limit import BodyLimitMiddleware
+from layerlab.server.body_timeout import BodyTimeoutMiddleware
 from layerlab.server.checkpoint_files import CheckpointFiles
 from layerlab.server.guards import API_PREFIX, HostGuard, OriginGuard, TokenGuard
 from layerlab.server.hub import Hub
@@ -127,6 +130,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
         by_path={f"{API_PREFIX}/datasets": upload_bytes},
+    )
+    app.add_middleware(
+        BodyTimeoutMiddleware,
+        idle_s=settings.body_timeout_s,
+        min_bytes_per_s=settings.body_min_bytes_per_s,
     )
     if settings.auth_required:
         assert settings.token is not None

@@ -25,6 +25,7 @@ import uvicorn
 from fastapi import FastAPI
 from pydantic import SecretStr
 
+from layerlab.server.listener import uvicorn_config
 from layerlab.server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -155,15 +156,7 @@ class Server(uvicorn.Server):
 
 def serve(app: FastAPI, settings: Settings) -> None:
     """Run the app with uvicorn until interrupted (`layerlab serve`)."""
-    config = uvicorn.Config(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level="info",
-        server_header=False,
-        ws_ping_interval=settings.runs.heartbeat_s * 5,
-        ws_ping_timeout=settings.runs.lease_s,
-    )
+    config = uvicorn_config(app, settings)
     # uvicorn raises the Ctrl-C it handled again once it is done; that is the end.
     with contextlib.suppress(KeyboardInterrupt):
         Server(config, app.state.local_workers).run()

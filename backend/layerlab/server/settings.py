@@ -4,6 +4,9 @@ command-line flags.
 Auth is on when the server listens beyond loopback or when a token is given; with
 auth on and no token, one is generated at start (and logged). Every REST route then
 wants `Authorization: Bearer TOKEN`.
+
+Behind a reverse proxy, `forwarded_allow_ips` names the proxies whose X-Forwarded-For
+and X-Forwarded-Proto are believed; by default nobody's are.
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from layerlab.graph.limits import Limits
 from layerlab.presets import PRESETS_DIR
+from layerlab.server.host_header import normal_name
 from layerlab.server.run_settings import RunSettings
 from layerlab.store.db import normalize_url, sqlite_url
 
@@ -78,8 +82,39 @@ class Settings(BaseModel):
         ge=1,
         description="Largest dataset upload; default: each kind's own limit (CSV 64 MB, ...)",
     )
-    max_active_runs_per_client: int = Field(default=2, ge=1)
-    max_queued_runs_per_client: int = Field(default=20, ge=1)
+    max_active_runs_per_client: int = Field(
+        default=2, ge=1, description="Runs one client may have training at once"
+    )
+    max_queued_runs_per_client: int = Field(
+        default=20,
+        ge=1,
+        description="Runs one client may have waiting; a client is the token holder when "
+        "auth is on (one shared token: one client), else the peer address",
+    )
+    forwarded_allow_ips: list[str] = Field(
+        default_factory=list,
+        description="Proxies (addresses or networks, e.g. 127.0.0.1 or 10.0.0.0/8; '*' for "
+        "any peer) whose X-Forwarded-For and X-Forwarded-Proto are believed; none by default",
+    )
+    header_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        description="A request's line and headers must arrive within this many seconds of "
+        "the connection opening (or of their first byte on a kept-alive connection)",
+    )
+    body_timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="The longest wait for the next bytes of a request body",
+    )
+    body_min_bytes_per_s: float = Field(
+        default=500.0,
+        gt=0,
+        description="A body must also keep this average rate: the time spent waiting for it "
+        "may not pass body_timeout_s plus one second per this many bytes received",
+    )
     limits: Limits = Field(default_factory=Limits, description="What a graph document may ask for")
     max_export_params: int = Field(
         default=100_000_000,
@@ -96,6 +131,25 @@ class Settings(BaseModel):
         default=Path("frontend/dist"), description="Built frontend, served at / when present"
     )
     presets_dir: Path = Field(default=PRESETS_DIR, description="Folder of preset documents")
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _host_names(cls, names: list[str]) -> list[str]:
+        for name in names:
+            if name != "*":
+                normal_name(name)  # raises ValueError for what is no host name
+        return names
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxy_addresses(cls, entries: list[str]) -> list[str]:
+        for entry in entries:
+            if entry != "*":
+                try:
+                    ipaddress.ip_network(entry, strict=False)
+                except ValueError:
+                    raise ValueError(f"{entry!r} is not an IP address or network") from None
+        return entries
 
     @property
     def auth_required(self) -> bool:
@@ -131,6 +185,9 @@ class Settings(BaseModel):
             "LAYERLAB_FRONTEND_DIST": "frontend_dist",
             "LAYERLAB_PRESETS_DIR": "presets_dir",
             "LAYERLAB_WORKERS": "local_workers",
+            "LAYERLAB_HEADER_TIMEOUT_S": "header_timeout_s",
+            "LAYERLAB_BODY_TIMEOUT_S": "body_timeout_s",
+            "LAYERLAB_BODY_MIN_BYTES_PER_S": "body_min_bytes_per_s",
         }
         for var, field in plain.items():
             if env.get(var):
@@ -138,6 +195,7 @@ class Settings(BaseModel):
         for var, field in (
             ("LAYERLAB_ALLOWED_HOSTS", "allowed_hosts"),
             ("LAYERLAB_ALLOWED_ORIGINS", "allowed_origins"),
+            ("LAYERLAB_FORWARDED_ALLOW_IPS", "forwarded_allow_ips"),
         ):
             if env.get(var):
                 values[field] = _split(env[var])

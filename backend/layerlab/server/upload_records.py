@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from layerlab.server import uploads
+from layerlab.server.body_limit import BodyTooLarge
+from layerlab.server.body_timeout import BodyTimeout
 from layerlab.server.dataset_schemas import DatasetConfig, DatasetRecord, UploadInfo
 from layerlab.server.errors import ApiError
 from layerlab.server.settings import Settings
@@ -42,7 +44,7 @@ async def upload_form(request: Request) -> FormData:
         )
     try:
         return await request.form(max_files=1, max_fields=8, max_part_size=64 * 1024)
-    except ApiError:
+    except (ApiError, BodyTooLarge, BodyTimeout):  # the body's own limits: 413, 408
         raise
     except Exception as exc:  # starlette's MultiPartException and parser errors
         raise ApiError(

@@ -19,6 +19,7 @@ from layerlab.server import run_intake, run_sources
 from layerlab.server.checkpoint_files import CheckpointFiles
 from layerlab.server.deps import JsonBody, SessionDep, SettingsDep, run_cpu
 from layerlab.server.errors import ApiError, ErrorBody
+from layerlab.server.guards import client_identity
 from layerlab.server.hub import Hub
 from layerlab.server.openapi import request_body
 from layerlab.server.run_io import event_items, in_session, publish_record
@@ -77,11 +78,6 @@ def _database(request: Request) -> Database:
     return cast(Database, request.app.state.database)
 
 
-def _client(request: Request) -> str:
-    # The peer address: the one thing about a client it cannot choose freely.
-    return request.client.host if request.client else "unknown"
-
-
 def _not_found(exc: RunNotFound) -> ApiError:
     return ApiError(404, "not_found", str(exc))
 
@@ -125,7 +121,7 @@ async def create(
             source.document, wanted.overrides, settings, largest, base=source.config
         ),
     )
-    client = _client(request)
+    client = client_identity(request, settings.auth_required)
     new_id = new_run_id()
     files = CheckpointFiles(settings.checkpoints)
     if source.fork is not None:

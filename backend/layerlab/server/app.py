@@ -4,8 +4,9 @@ Middleware, outermost first: Host check, Origin check, (CORS for configured
 origins), bearer token, body time, body size. (Below them all, uvicorn's config in
 listener.py bounds the request head's time and decides which peers' forwarded
 headers are believed.) Routes live under /api, one module per
-resource; the built frontend, when present, is served at /. The database is
-opened and migrated when the app starts (lifespan), and closed when it stops.
+resource; the built frontend is served at / (or, when it is not built, how to build
+it). The database is opened and migrated when the app starts (lifespan), and closed
+when it stops.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from layerlab.server.routes import (
     worker_link,
     workers,
 )
-from layerlab.server.routes.frontend import frontend_router
+from layerlab.server.routes.frontend import frontend_router, not_built_router
 from layerlab.server.scheduler import Scheduler
 from layerlab.server.settings import Settings, with_token
 from layerlab.server.uploads import FORM_OVERHEAD_BYTES, sweep_partials, upload_limit
@@ -113,7 +114,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in WEBSOCKET_ROUTERS:
         app.include_router(router)
     if (settings.frontend_dist / "index.html").is_file():
+        log.info("browser app from %s", settings.frontend_dist)
         app.include_router(frontend_router(settings.frontend_dist))
+    else:
+        log.warning("no browser app built at %s: / says how to build it", settings.frontend_dist)
+        app.include_router(not_built_router())
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -21,7 +21,7 @@ FRONTEND_SRC   := $(shell find frontend/src -type f 2>/dev/null) frontend/index.
                   frontend/vite.config.ts frontend/tsconfig.json frontend/package.json
 
 .PHONY: setup run test lint typecheck test-slow bench docs clean frontend frontend-check \
-        browser-deps bench-editor dev types
+        browser-deps bench-editor dev types wheel
 
 setup: $(STAMP)
 
@@ -43,6 +43,11 @@ frontend/dist/index.html: $(FRONTEND_STAMP) $(FRONTEND_SRC)
 	cd frontend && $(NPM) run build
 
 frontend: frontend/dist/index.html
+
+# A wheel (in dist/) that carries the presets and the built browser app (setup.py copies
+# them in); built offline with the venv's setuptools.
+wheel: setup frontend
+	$(BIN)/python -m pip wheel . --no-deps --no-build-isolation -w dist
 
 # Vite's dev server (hot reload) on :5173, proxying /api to a server started here.
 dev: setup $(FRONTEND_STAMP)
@@ -91,4 +96,5 @@ docs: setup
 	$(BIN)/python -m layerlab.ops.docs > docs/ops.md
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache frontend/node_modules frontend/dist
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache frontend/node_modules frontend/dist \
+	       build dist

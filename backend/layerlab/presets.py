@@ -1,4 +1,5 @@
-"""The preset documents shipped in the repository's graphs/ folder."""
+"""The preset documents: the repository's graphs/ folder, or the copy a wheel ships
+(see `layerlab.bundled`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-PRESETS_DIR = Path(__file__).resolve().parents[2] / "graphs"
+from layerlab.bundled import PRESETS_DIR
 
 
 @dataclass(frozen=True)

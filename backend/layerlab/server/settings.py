@@ -20,8 +20,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from layerlab.bundled import FRONTEND_DIST, PRESETS_DIR
 from layerlab.graph.limits import Limits
-from layerlab.presets import PRESETS_DIR
 from layerlab.server.host_header import normal_name
 from layerlab.server.run_settings import RunSettings
 from layerlab.store.db import normalize_url, sqlite_url
@@ -128,7 +128,9 @@ class Settings(BaseModel):
         default=1, ge=0, description="Worker processes `layerlab serve` starts beside the server"
     )
     frontend_dist: Path = Field(
-        default=Path("frontend/dist"), description="Built frontend, served at / when present"
+        default=FRONTEND_DIST,
+        description="Built frontend, served at / when present; by default the one the "
+        "installed wheel ships, or frontend/dist in a source checkout",
     )
     presets_dir: Path = Field(default=PRESETS_DIR, description="Folder of preset documents")
 

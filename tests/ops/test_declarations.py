@@ -38,6 +38,12 @@ def test_summary_and_category_are_one_line(op: Op[Any]) -> None:
 
 
 @pytest.mark.parametrize("op", OPS)
+def test_activations_say_how_telemetry_reads_them(op: Op[Any]) -> None:
+    # The one place that makes a node an activation for telemetry (train/layers.py asks).
+    assert (op.health_kind is not None) == (op.category == "Activation"), op.name
+
+
+@pytest.mark.parametrize("op", OPS)
 def test_every_field_has_a_description_and_a_default(op: Op[Any]) -> None:
     for name, field in op.Params.model_fields.items():
         assert field.description and field.description.strip(), f"{name} has no description"

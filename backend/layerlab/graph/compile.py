@@ -4,6 +4,8 @@ Each network becomes one GraphModule whose submodules are named by node id, so
 `state_dict` keys read `conv1.weight`; a block instance is a nested GraphModule (a
 `ModuleList` of them when repeated: `layer1.0.conv1.weight`). The generated forward
 is plain Python (print `module.code`), so training runs at hand-written speed.
+Each GraphModule also records which node type built each of its submodules
+(`node_types`), so telemetry can ask the op's declaration rather than the torch class.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Signature:
 
 
 SIGNATURE = "layerlab.signature"
+NODE_TYPES = "layerlab.node_types"
 
 
 class Networks(nn.ModuleDict):
@@ -80,6 +83,13 @@ def signature(module: nn.Module) -> Signature:
     return found
 
 
+def node_types(module: nn.Module) -> dict[str, str]:
+    """Submodule name -> node type id, for the node submodules of a GraphModule that
+    `compile_network` built (block instances are absent: they are GraphModules too)."""
+    found = getattr(module, "meta", {}).get(NODE_TYPES, {})
+    return dict(found) if isinstance(found, dict) else {}
+
+
 def _compile_body(
     analysis: Analysis,
     body: Body,
@@ -91,6 +101,7 @@ def _compile_body(
     root = nn.Module()
     graph = fx.Graph()
     values: dict[tuple[str, str], fx.Node] = {}
+    types: dict[str, str] = {}
     kinds = body.kinds
     inputs = [n for n in body.nodes if n in members and _is_op(kinds[n], "Input")]
     for node_id in inputs:
@@ -110,6 +121,7 @@ def _compile_body(
         else:
             module = kind.module(node_result.op_params, node_result.inputs).build()
             root.add_module(node_id, module)
+            types[node_id] = kind.name
             extra: dict[str, Any] = {}
             if is_source(kind) and not body.wires_in[node_id]:
                 # A noise source makes as many samples as the batch has.
@@ -124,6 +136,7 @@ def _compile_body(
     graph.output(returned[0] if len(returned) == 1 else tuple(returned))
     module = fx.GraphModule(root, graph, class_name=name)
     module.graph.lint()
+    module.meta[NODE_TYPES] = types
     return module
 
 

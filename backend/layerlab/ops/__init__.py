@@ -17,6 +17,26 @@ from layerlab.ops import attention  # noqa: F401
 from layerlab.ops import generative  # noqa: F401
 
 # isort: on
-from layerlab.ops.base import REGISTRY, ModuleCall, Op, OpParams, Port, ShapeError, TensorSpec, spec
+from layerlab.ops.base import (
+    REGISTRY,
+    HealthKind,
+    ModuleCall,
+    Op,
+    OpParams,
+    Port,
+    ShapeError,
+    TensorSpec,
+    spec,
+)
 
-__all__ = ["REGISTRY", "ModuleCall", "Op", "OpParams", "Port", "ShapeError", "TensorSpec", "spec"]
+__all__ = [
+    "REGISTRY",
+    "HealthKind",
+    "ModuleCall",
+    "Op",
+    "OpParams",
+    "Port",
+    "ShapeError",
+    "TensorSpec",
+    "spec",
+]

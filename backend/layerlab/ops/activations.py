@@ -7,7 +7,15 @@ from typing import Literal
 from pydantic import Field
 from torch import nn
 
-from layerlab.ops.base import ModuleCall, Op, OpParams, ShapeError, TensorSpec, spec
+from layerlab.ops.base import (
+    HealthKind,
+    ModuleCall,
+    Op,
+    OpParams,
+    ShapeError,
+    TensorSpec,
+    spec,
+)
 
 
 class Activation(Op[OpParams]):
@@ -15,6 +23,7 @@ class Activation(Op[OpParams]):
     module in `torch_class` and its parameters pass through as keyword arguments."""
 
     category = "Activation"
+    health_kind = HealthKind.OTHER
     torch_class: type[nn.Module]
     example = {"x": spec(4, 5)}
 
@@ -29,6 +38,7 @@ class ReLU(Activation):
     name = "ReLU"
     summary = "max(0, x): cheap, no vanishing gradient for x > 0; units can die at x < 0."
     torch_class = nn.ReLU
+    health_kind = HealthKind.RELU_LIKE
 
 
 class LeakyReLUParams(OpParams):
@@ -49,12 +59,14 @@ class Sigmoid(Activation):
     name = "Sigmoid"
     summary = "1 / (1 + e^-x), into (0, 1): saturates, so deep stacks vanish gradients."
     torch_class = nn.Sigmoid
+    health_kind = HealthKind.SATURATING
 
 
 class Tanh(Activation):
     name = "Tanh"
     summary = "tanh(x), into (-1, 1): zero-centred, but saturates like the sigmoid."
     torch_class = nn.Tanh
+    health_kind = HealthKind.SATURATING
 
 
 class SiLU(Activation):

@@ -4,7 +4,8 @@ A node type is a subclass of `Op` in one `ops/*.py` module. Defining the class
 registers it; from it come parameter validation (`Params`, a pydantic model),
 shape inference (`infer`), FLOPs (`flops`), the torch module (`module`, which is
 also what the Python exporter prints), the palette entry and the inspector form
-(`schema()`), and the reference page `docs/ops.md`.
+(`schema()`), the reference page `docs/ops.md`, and how telemetry reads its outputs
+(`health_kind`).
 
 Shapes exclude the batch dimension throughout.
 """
@@ -15,6 +16,7 @@ import inspect
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 import torch
@@ -56,6 +58,14 @@ class Port:
     description: str
     optional: bool = False
     dtype: DType | Literal["any"] = "float32"
+
+
+class HealthKind(Enum):
+    """How telemetry reads an activation's outputs."""
+
+    RELU_LIKE = "relu_like"  # zeros mean inactive units
+    SATURATING = "saturating"  # outputs near the asymptotes mean flat gradients
+    OTHER = "other"
 
 
 class OpParams(BaseModel):
@@ -131,6 +141,9 @@ class Op(Generic[P]):
     """Inputs that the default parameters accept: used by the registry-wide tests and docs."""
     example_params: ClassVar[dict[str, Any]] = {}
     """Parameters to use with `example` when the defaults need something (e.g. Input's shape)."""
+    health_kind: ClassVar[HealthKind | None] = None
+    """Set on activations: telemetry watches their outputs (dead units, saturation) as well
+    as every layer with parameters. None: not an activation."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -186,19 +199,6 @@ class Op(Generic[P]):
             "key_params": list(self.key_params),
             "params_schema": self.Params.model_json_schema(),
         }
-
-    def input_port(self, name: str | None) -> Port | None:
-        return _find_port(self.inputs, name)
-
-    def output_port(self, name: str | None) -> Port | None:
-        return _find_port(self.outputs, name)
-
-
-def _find_port(ports: tuple[Port, ...], name: str | None) -> Port | None:
-    """A port by name; no name means the only port (or the first output)."""
-    if name is None:
-        return ports[0] if len(ports) >= 1 else None
-    return next((p for p in ports if p.name == name), None)
 
 
 # -- small shape helpers shared by the families -------------------------------------

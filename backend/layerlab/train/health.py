@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, Field
 from torch import nn
 
+from layerlab.ops import HealthKind
 from layerlab.train.events import ActivationStats, Diagnosis
-from layerlab.train.layers import Kind, Layer
+from layerlab.train.layers import Layer
 
 VANISHING_RATIO = 1e-3
 EXPLODING_FACTOR = 100.0
@@ -136,7 +137,7 @@ class HealthMonitor:
         """After each activation measurement."""
         for node, s in stats.items():
             kind = self.kinds.get(node)
-            if kind is Kind.RELU_LIKE and s.dead_fraction is not None:
+            if kind is HealthKind.RELU_LIKE and s.dead_fraction is not None:
                 self._observe(
                     "dead_relu",
                     node,
@@ -145,7 +146,7 @@ class HealthMonitor:
                     "they no longer learn (lower the learning rate, or try LeakyReLU)",
                     s.dead_fraction,
                 )
-            if kind is Kind.SATURATING and s.saturated_fraction is not None:
+            if kind is HealthKind.SATURATING and s.saturated_fraction is not None:
                 self._observe(
                     "saturated",
                     node,

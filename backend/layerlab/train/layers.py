@@ -5,36 +5,20 @@ GraphModule (a ModuleList of them when repeated), so inner nodes read `layer1.0.
 A torch layer with parts of its own (an encoder layer's attention and feed-forward) is
 one node: all its parameters count towards that node. For a multi-network document the
 network name is left out, since node ids are unique across the document.
+
+Which layers are activations, and how their outputs are read, is the op's declaration
+(`Op.health_kind`), found through the node type that `compile` records for each
+submodule.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 
 from torch import fx, nn
 
-from layerlab.graph.compile import Networks
-
-
-class Kind(Enum):
-    """How a layer's output statistics are read."""
-
-    RELU_LIKE = "relu_like"  # zeros mean inactive units
-    SATURATING = "saturating"  # outputs near the asymptotes mean flat gradients
-    OTHER = "other"
-
-
-ACTIVATION_KINDS: dict[type[nn.Module], Kind] = {
-    nn.ReLU: Kind.RELU_LIKE,
-    nn.ReLU6: Kind.RELU_LIKE,
-    nn.Sigmoid: Kind.SATURATING,
-    nn.Tanh: Kind.SATURATING,
-    nn.LeakyReLU: Kind.OTHER,
-    nn.GELU: Kind.OTHER,
-    nn.SiLU: Kind.OTHER,
-    nn.Softmax: Kind.OTHER,
-}
+from layerlab.graph.compile import Networks, node_types
+from layerlab.ops import REGISTRY, HealthKind
 
 
 @dataclass
@@ -42,12 +26,9 @@ class Layer:
     node: str
     """Node id, dotted inside blocks: `layer1.0.conv1`."""
     module: nn.Module
-    kind: Kind
+    kind: HealthKind
+    """How its outputs are read: OTHER for a layer that is not an activation."""
     parameters: list[nn.Parameter] = field(default_factory=list)
-
-    @property
-    def is_activation(self) -> bool:
-        return type(self.module) in ACTIVATION_KINDS
 
 
 def node_layers(module: nn.Module) -> list[Layer]:
@@ -65,6 +46,7 @@ def node_layers(module: nn.Module) -> list[Layer]:
 
 
 def _collect(prefix: str, graph_module: nn.Module, out: list[Layer]) -> None:
+    types = node_types(graph_module)
     for name, child in graph_module.named_children():
         path = f"{prefix}{name}"
         # A block instance is a GraphModule; repeated copies sit in a plain container
@@ -73,9 +55,10 @@ def _collect(prefix: str, graph_module: nn.Module, out: list[Layer]) -> None:
             _collect(f"{path}.", child, out)
             continue
         params = [p for p in child.parameters() if p.requires_grad]
-        kind = ACTIVATION_KINDS.get(type(child), Kind.OTHER)
-        if params or type(child) in ACTIVATION_KINDS:
-            out.append(Layer(path, child, kind, params))
+        op = REGISTRY.get(types.get(name, ""))
+        kind = op.health_kind if op is not None else None
+        if params or kind is not None:
+            out.append(Layer(path, child, kind or HealthKind.OTHER, params))
 
 
 def parameter_layers(layers: list[Layer]) -> list[Layer]:

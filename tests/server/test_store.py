@@ -120,12 +120,12 @@ def _metrics(step: int) -> events.NewEvent:
     )
 
 
-def test_append_assigns_gapless_seqs_and_reads_back(database: Database) -> None:
+def test_batches_get_gapless_seqs_and_read_back(database: Database) -> None:
     run_id = _run(database)
     with database.session() as session:
-        assert list(events.append_events(session, run_id, 1, [_metrics(0), _metrics(1)])) == [1, 2]
-        assert list(events.append_events(session, run_id, 1, [_metrics(2)])) == [3]
-        assert list(events.append_events(session, run_id, 1, [])) == []
+        first = events.ingest_batch(session, run_id, 1, 1, [_metrics(0), _metrics(1)])
+        assert list(first.seqs) == [1, 2]
+        assert list(events.ingest_batch(session, run_id, 1, 2, [_metrics(2)]).seqs) == [3]
         assert events.last_seq(session, run_id) == 3
         page = events.read_events(session, run_id)
         assert [(e.seq, e.step, e.payload) for e in page.events] == [
@@ -202,7 +202,7 @@ def test_read_events_since_with_type_filter_and_paging(database: Database) -> No
                 )
             )
     with database.session() as session:
-        events.append_events(session, run_id, 1, mixed)
+        events.ingest_batch(session, run_id, 1, 1, mixed)
         logs = events.read_events(session, run_id, types={"log"})
         assert [e.payload["message"] for e in logs.events] == ["at 0", "at 3", "at 6", "at 9"]
         seen: list[int] = []
@@ -231,7 +231,7 @@ def test_stale_fencing_token_and_unknown_run_are_refused(database: Database) -> 
         ok = events.ingest_batch(session, run_id, 1, 1, [_metrics(0)], fencing_token=5)
         assert list(ok.seqs) == [1]
         with pytest.raises(runs.RunNotFound):
-            events.append_events(session, "r_000000000000", 1, [_metrics(0)])
+            events.ingest_batch(session, "r_000000000000", 1, 1, [_metrics(0)])
         with pytest.raises(runs.RunNotFound):
             events.read_events(session, "r_000000000000")
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 import layerlab
-from layerlab.train.config import ConfigError, TrainingConfig, config_of, parse_config
+from layerlab.train.config import ConfigError, TaskName, TrainingConfig, config_of, parse_config
+from layerlab.train.tasks import TASKS
 from tests.conftest import GRAPHS
 from tests.train.helpers import mlp
 
@@ -25,6 +27,15 @@ def test_every_field_documents_itself() -> None:
         assert field.description, name
     schema = TrainingConfig.model_json_schema()
     assert "telemetry" in schema["properties"]
+
+
+def test_task_names_are_the_task_registry() -> None:
+    # TaskName stays a written-out Literal (the tasks import this module; the JSON Schema
+    # needs the enum). Registering a task outside it fails at import; this catches a
+    # name left in the Literal without its task.
+    assert set(get_args(TaskName)) == set(TASKS)
+    schema = TrainingConfig.model_json_schema()["properties"]["task"]
+    assert set(schema["enum"]) == set(TASKS)
 
 
 def test_errors_name_each_field() -> None:

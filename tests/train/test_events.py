@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import json
 import math
+from typing import get_args
 
 import pytest
 
 from layerlab.train.events import (
+    ACTIVE_STATUSES,
+    END_STATUSES,
+    ESSENTIAL_TYPES,
     EVENT_ADAPTER,
+    EVENT_CLASSES,
+    EVENT_TYPES,
+    FAILURE_STATUSES,
+    OPEN_STATUSES,
     ActivationStats,
     Histogram,
     MetricsEvent,
     PointsView,
+    RunStatus,
     SamplesEvent,
     StatusEvent,
     clean_values,
@@ -45,6 +54,24 @@ def test_the_envelope_is_flat_as_documented() -> None:
         "nonfinite": [],
     }
     assert parse_event(event_json(event)) == event
+
+
+def test_event_types_are_read_off_the_union() -> None:
+    assert tuple(cls.model_fields["type"].default for cls in EVENT_CLASSES) == EVENT_TYPES
+    assert len(set(EVENT_TYPES)) == len(EVENT_TYPES) == 9
+    for cls in EVENT_CLASSES:  # each class's one `type` is what the adapter dispatches on
+        assert get_args(cls.model_fields["type"].annotation) == (cls.model_fields["type"].default,)
+    # Kept by a full outbox: status, health, checkpoints and logs; telemetry is not.
+    assert {"status", "health", "checkpoint", "log"} == ESSENTIAL_TYPES
+
+
+def test_status_subsets_split_the_statuses() -> None:
+    statuses = set(get_args(RunStatus))
+    assert set(OPEN_STATUSES) | set(END_STATUSES) == statuses
+    assert not set(OPEN_STATUSES) & set(END_STATUSES)
+    assert set(ACTIVE_STATUSES) < set(OPEN_STATUSES) and "queued" not in ACTIVE_STATUSES
+    assert set(FAILURE_STATUSES) < set(END_STATUSES)
+    assert get_args(RunStatus)[0] == "queued"
 
 
 def test_non_finite_numbers_become_null_and_are_flagged() -> None:

@@ -34,7 +34,7 @@ from layerlab.server.viewer_protocol import (
     ViewerResync,
     parse_viewer_message,
 )
-from layerlab.train.events import Event, LogEvent, MetricsEvent
+from layerlab.train.events import END_STATUSES, Event, LogEvent, MetricsEvent
 from layerlab.worker.protocol import (
     Ack,
     EventBatch,
@@ -60,7 +60,6 @@ FAST = RunSettings(
     frame_interval_s=0.02,
 )
 """The timers of RELIABILITY.md's harness: heartbeat 0.2 s, lease 1 s."""
-TERMINAL = ("finished", "stopped", "failed", "diverged")
 WAIT = 90.0
 """Generous: the machine may be busy; conditions end the wait long before."""
 
@@ -361,7 +360,7 @@ class Viewer:
 
 
 def finished_status(viewer: Viewer) -> bool:
-    return any(e["type"] == "status" and e["status"] in TERMINAL for e in viewer.events)
+    return any(e["type"] == "status" and e["status"] in END_STATUSES for e in viewer.events)
 
 
 # -- a fake worker: the protocol by hand ------------------------------------------------------

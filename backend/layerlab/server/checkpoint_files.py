@@ -18,6 +18,7 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
+from layerlab.ids import RUN_ID_PATTERN
 from layerlab.train.checkpoint import fsync_path
 from layerlab.worker.pack import read_pack_meta, write_model_weights
 
@@ -28,7 +29,7 @@ WEIGHTS_SUFFIX = ".weights.safetensors"
 START_WEIGHTS = "start" + WEIGHTS_SUFFIX
 UNFINISHED = (".upload-", ".copy-")
 """Prefixes of files being written: an upload, a fork's copy of its start."""
-_RUN_FOLDER = re.compile(r"^r_[0-9a-f]{12}$")
+_RUN_FOLDER = re.compile(RUN_ID_PATTERN)
 
 
 class CheckpointFiles:

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from annotated_types import Ge, Le
 from pydantic import BaseModel, ConfigDict, Field
 
 from layerlab.graph.document import JSON_INTEGER, GraphDocument
-from layerlab.server.fields import Omittable
-from layerlab.store.graphs import GRAPH_ID_PATTERN
-from layerlab.store.run_checkpoints import checkpoint_name
-from layerlab.store.runs import (
+from layerlab.ids import (
     CHECKPOINT_NAME_PATTERN,
+    GRAPH_ID_PATTERN,
     RUN_ID_PATTERN,
     WORKER_ID_PATTERN,
-    ForkOrigin,
 )
+from layerlab.server.fields import Omittable
+from layerlab.store.run_checkpoints import checkpoint_name
+from layerlab.store.runs import ForkOrigin
 from layerlab.store.tables import Checkpoint, Run
 from layerlab.train.config import TrainingConfig
+from layerlab.train.control import HELD_REQUESTS, HeldRequest
 from layerlab.train.events import Event, RunStatus
 
 
@@ -72,7 +73,7 @@ class RunRecord(BaseModel):
     id: str = Field(pattern=RUN_ID_PATTERN)
     name: str = Field(description="The document's name")
     status: RunStatus
-    requested: Literal["pause", "stop"] | None = Field(
+    requested: HeldRequest | None = Field(
         description="What a person asked for that the run has not done yet, or still holds"
     )
     graph_id: str | None
@@ -95,7 +96,7 @@ class RunRecord(BaseModel):
 
     @classmethod
     def of(cls, run: Run) -> RunRecord:
-        requested = run.control if run.control in ("pause", "stop") else None
+        requested = run.control if run.control in HELD_REQUESTS else None
         return cls(
             id=run.id,
             name=str(run.document.get("name", "")),

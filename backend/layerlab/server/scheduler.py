@@ -28,9 +28,9 @@ from layerlab.server.worker_connection import HeldRunState, WorkerConnection
 from layerlab.store import leases
 from layerlab.store.db import Database
 from layerlab.train.config import TrainingConfig
+from layerlab.train.control import ControlAction
 from layerlab.worker.protocol import (
     CheckpointRef,
-    ControlAction,
     ControlRequest,
     Lease,
     StartWeights,

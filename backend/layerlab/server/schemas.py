@@ -10,8 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from layerlab.graph.document import GraphDocument, JsonInt
-from layerlab.store.graphs import GRAPH_ID_PATTERN
-from layerlab.store.runs import RUN_ID_PATTERN
+from layerlab.ids import GRAPH_ID_PATTERN, RUN_ID_PATTERN
 
 
 class Health(BaseModel):

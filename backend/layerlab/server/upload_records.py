@@ -10,6 +10,7 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
+from layerlab.ids import new_dataset_id
 from layerlab.server import uploads
 from layerlab.server.body_limit import BodyTooLarge
 from layerlab.server.body_timeout import BodyTimeout
@@ -22,7 +23,6 @@ from layerlab.store.datasets import (
     delete_dataset,
     file_shared,
     get_dataset,
-    new_dataset_id,
     runs_needing_upload,
     same_upload,
 )

@@ -31,7 +31,8 @@ from layerlab.store.event_codec import to_new_event
 from layerlab.store.events import StaleLease, ingest_batch
 from layerlab.store.fencing import check_lease
 from layerlab.store.runs import RunNotFound
-from layerlab.train.events import StatusEvent
+from layerlab.train.control import HELD_REQUESTS
+from layerlab.train.events import ACTIVE_STATUSES, StatusEvent
 from layerlab.worker.protocol import (
     Ack,
     Closed,
@@ -180,10 +181,9 @@ class WorkerSession:
                 await self._refuse(held.run, held.attempt, "stale_lease", "the lease was lost")
         for run_id, control in controls.items():
             # A request made while the worker was away.
-            if control in ("stop", "pause"):
+            if control in HELD_REQUESTS:
                 state = connection.runs[run_id]
-                action = "stop" if control == "stop" else "pause"
-                await self._send(ControlRequest(run=run_id, attempt=state.attempt, action=action))
+                await self._send(ControlRequest(run=run_id, attempt=state.attempt, action=control))
         self.scheduler.attach(connection)
         log.info(
             "worker %s (%s, %s) connected; kept %s",
@@ -273,7 +273,7 @@ class WorkerSession:
             )
         )
         statuses = [e.status for e in batch.events if isinstance(e, StatusEvent)]
-        if statuses and not result.duplicate and statuses[-1] in leases.ACTIVE:
+        if statuses and not result.duplicate and statuses[-1] in ACTIVE_STATUSES:
             last = statuses[-1]
             changed = await in_session(
                 self.database,

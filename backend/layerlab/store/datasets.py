@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from layerlab.store.leases import ACTIVE
 from layerlab.store.tables import Run, UploadedDataset
-
-DATASET_ID_PATTERN = r"^d_[0-9a-f]{12}$"
+from layerlab.train.events import OPEN_STATUSES
 
 
 class DatasetNotFound(LookupError):
     def __init__(self, dataset_id: str):
         super().__init__(f"no dataset {dataset_id}")
         self.dataset_id = dataset_id
-
-
-def new_dataset_id() -> str:
-    return f"d_{secrets.token_hex(6)}"
 
 
 def add_dataset(session: Session, row: UploadedDataset) -> UploadedDataset:
@@ -60,7 +53,7 @@ def file_shared(session: Session, sha256: str, except_id: str) -> bool:
 
 def runs_needing_upload(session: Session, sha256: str) -> list[str]:
     """Queued or running runs whose configuration trains on the upload `sha256`."""
-    query = select(Run.id, Run.config).where(Run.status.in_(("queued", *ACTIVE)))
+    query = select(Run.id, Run.config).where(Run.status.in_(OPEN_STATUSES))
     return [run_id for run_id, config in session.execute(query) if upload_of(config) == sha256]
 
 

@@ -1,5 +1,6 @@
-"""The event log of runs: append with gapless per-run seqs, ingest idempotently,
-read since a seq.
+"""The event log of runs: ingest a worker's batches idempotently with gapless per-run
+seqs, read since a seq. (The server's own status events are written by `leases` and
+`run_control`, in the transaction that changes the run.)
 
 Seqs come from `runs.last_seq`, advanced by one UPDATE per batch. That UPDATE locks
 the run's row (PostgreSQL) or the database (SQLite) until the batch commits, so two
@@ -109,22 +110,6 @@ def _rows(run_id: str, attempt: int, first_seq: int, events: Sequence[NewEvent])
     ]
 
 
-def append_events(
-    session: Session,
-    run_id: str,
-    attempt: int,
-    events: Sequence[NewEvent],
-    fencing_token: int | None = None,
-) -> range:
-    """Store events with the next seqs (not idempotent: for the server's own events).
-    Returns the seqs given. Raises RunNotFound, or StaleLease when `fencing_token` is
-    given and is not the run's current one."""
-    first = _allocate(session, run_id, len(events), fencing_token)
-    session.add_all(_rows(run_id, attempt, first, events))
-    session.commit()
-    return range(first, first + len(events))
-
-
 def ingest_batch(
     session: Session,
     run_id: str,
@@ -133,8 +118,10 @@ def ingest_batch(
     events: Sequence[NewEvent],
     fencing_token: int | None = None,
 ) -> IngestResult:
-    """Store a worker's batch once. A batch seen before (same run, attempt and
-    batch_seq) is answered with the seqs it got then, and nothing is written."""
+    """Store a worker's batch once, with the run's next seqs. A batch seen before (same
+    run, attempt and batch_seq) is answered with the seqs it got then, and nothing is
+    written. Raises RunNotFound, or StaleLease when `fencing_token` is given and is not
+    the run's current one."""
     first = _allocate(session, run_id, len(events), fencing_token)
     # The run's row is locked now, so a batch stored by another writer is visible here.
     seen = session.get(IngestBatch, (run_id, attempt, batch_seq))

@@ -7,16 +7,14 @@ single UPDATE, so two concurrent saves can never both win, on SQLite or PostgreS
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, defer
 
+from layerlab.ids import new_graph_id
 from layerlab.store.tables import NAME_LENGTH, Graph, GraphVersion
 from layerlab.store.types import clean_text, utcnow
-
-GRAPH_ID_PATTERN = r"^g_[0-9a-f]{12}$"
 
 
 class NotFound(LookupError):
@@ -33,10 +31,6 @@ class VersionConflict(RuntimeError):
         self.graph_id = graph_id
         self.current = current
         self.base = base
-
-
-def new_graph_id() -> str:
-    return "g_" + secrets.token_hex(6)
 
 
 def create_graph(session: Session, name: str, document: dict[str, Any]) -> GraphVersion:

@@ -29,10 +29,12 @@ from layerlab.store.run_checkpoints import checkpoint_name
 from layerlab.store.runs import ForkOrigin, latest_checkpoint
 from layerlab.store.tables import Run, RunEvent, Worker
 from layerlab.store.types import utcnow
-from layerlab.train.events import RunStatus, StatusEvent
-
-ACTIVE = ("running", "paused")
-TERMINAL = ("finished", "stopped", "failed", "diverged")
+from layerlab.train.events import (
+    ACTIVE_STATUSES,
+    FAILURE_STATUSES,
+    RunStatus,
+    StatusEvent,
+)
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ def grant_lease(
     busy = (
         select(func.count())
         .select_from(other)
-        .where(other.client_id == candidate.client_id, other.status.in_(ACTIVE))
+        .where(other.client_id == candidate.client_id, other.status.in_(ACTIVE_STATUSES))
         .scalar_subquery()
     )
     pick = select(candidate.id).where(
@@ -255,11 +257,13 @@ def set_reported_status(
     session: Session, run_id: str, fencing_token: int, status: RunStatus
 ) -> bool:
     """The worker reported running or paused: mirror it on the run's row."""
-    if status not in ACTIVE:
+    if status not in ACTIVE_STATUSES:
         return False
     result = session.execute(
         update(Run)
-        .where(Run.id == run_id, Run.fencing_token == fencing_token, Run.status.in_(ACTIVE))
+        .where(
+            Run.id == run_id, Run.fencing_token == fencing_token, Run.status.in_(ACTIVE_STATUSES)
+        )
         .values(status=status)
     )
     session.commit()
@@ -315,7 +319,7 @@ def finish_lease(
     """The worker reports how the run ended (its status event is already stored)."""
     held = and_(Run.lease_owner == worker_id, Run.fencing_token == fencing_token)
     values: dict[str, Any] = {"status": status, "control": None, "finished_at": utcnow()}
-    if status in ("failed", "diverged"):
+    if status in FAILURE_STATUSES:
         values["failure_reason"] = message
     if _take_back(session, run_id, held, values, with_event=False) is None:
         raise_stale(session, run_id, fencing_token)

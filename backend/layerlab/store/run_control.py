@@ -9,17 +9,16 @@ worker holds changes at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from layerlab.store.leases import ACTIVE, TERMINAL, add_status_event
+from layerlab.store.leases import add_status_event
 from layerlab.store.runs import RunNotFound, get_run
 from layerlab.store.tables import Checkpoint, Run, RunEvent
 from layerlab.store.types import utcnow
-
-ControlAction = Literal["stop", "pause", "resume"]
+from layerlab.train.control import ControlAction
+from layerlab.train.events import ACTIVE_STATUSES, END_STATUSES, OPEN_STATUSES
 
 
 class RunConflict(RuntimeError):
@@ -60,11 +59,11 @@ def client_counts(session: Session, client_id: str) -> tuple[int, int]:
     rows = dict(
         session.execute(
             select(Run.status, func.count())
-            .where(Run.client_id == client_id, Run.status.in_(("queued", *ACTIVE)))
+            .where(Run.client_id == client_id, Run.status.in_(OPEN_STATUSES))
             .group_by(Run.status)
         ).all()
     )
-    return rows.get("queued", 0), sum(rows.get(s, 0) for s in ACTIVE)
+    return rows.get("queued", 0), sum(rows.get(s, 0) for s in ACTIVE_STATUSES)
 
 
 def request_control(session: Session, run_id: str, action: ControlAction) -> ControlOutcome:
@@ -91,7 +90,7 @@ def request_control(session: Session, run_id: str, action: ControlAction) -> Con
             )
             session.commit()
             return ControlOutcome(get_run(session, run_id), None, event)
-    query = update(Run).where(Run.id == run_id, Run.status.not_in(TERMINAL))
+    query = update(Run).where(Run.id == run_id, Run.status.not_in(END_STATUSES))
     if action == "stop":
         query = query.values(control="stop")
     elif action == "pause":
@@ -105,11 +104,11 @@ def request_control(session: Session, run_id: str, action: ControlAction) -> Con
     if changed is None:
         session.rollback()
         run = get_run(session, run_id)  # RunNotFound
-        if run.status in TERMINAL:
+        if run.status in END_STATUSES:
             raise RunConflict(f"run {run_id} has ended ({run.status})")
         raise RunConflict(f"run {run_id} is stopping")
     session.commit()
-    holder = changed.lease_owner if changed.status in ACTIVE else None
+    holder = changed.lease_owner if changed.status in ACTIVE_STATUSES else None
     return ControlOutcome(get_run(session, run_id), holder, None)
 
 

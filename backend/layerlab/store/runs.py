@@ -1,24 +1,23 @@
 """Runs, workers and checkpoints: the rows the run system builds on.
 
-Only creation and lookup live here; leasing, heartbeats and retries belong to the
-run system (`worker/` and its routes), which reads and writes these same tables.
+Only creation and lookup live here. The rest of the run system is beside it in
+`store/`: leasing, heartbeats and retries in `leases.py` (which the server's scheduler
+and worker sessions call), the fencing check in `fencing.py`, people's stop, pause and
+resume in `run_control.py`, uploaded checkpoints in `run_checkpoints.py` and the event
+log in `events.py`. The ids' patterns live in `layerlab/ids.py`.
 """
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from layerlab.ids import CHECKPOINT_NAME_PATTERN, RUN_ID_PATTERN, new_run_id
 from layerlab.store.tables import Checkpoint, Run
 from layerlab.store.types import clean_text, utcnow
-
-RUN_ID_PATTERN = r"^r_[0-9a-f]{12}$"
-WORKER_ID_PATTERN = r"^w_[0-9a-f]{12}$"
-CHECKPOINT_NAME_PATTERN = r"^step-\d{8}(-\d+)?$"
 
 
 class RunNotFound(LookupError):
@@ -55,14 +54,6 @@ class NewRun(BaseModel):
     graph_version: int | None = None
     max_attempts: int = Field(default=3, ge=1)
     memory_bytes: int | None = Field(default=None, ge=0, description="Estimated training memory")
-
-
-def new_run_id() -> str:
-    return "r_" + secrets.token_hex(6)
-
-
-def new_worker_id() -> str:
-    return "w_" + secrets.token_hex(6)
 
 
 def create_run(session: Session, new: NewRun) -> Run:

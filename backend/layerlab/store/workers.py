@@ -15,7 +15,7 @@ import secrets
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from layerlab.store.runs import new_worker_id
+from layerlab.ids import new_worker_id
 from layerlab.store.tables import NAME_LENGTH, Worker
 from layerlab.store.types import clean_text, utcnow
 

@@ -26,6 +26,8 @@ TaskName = Literal[
     "vae",
     "gan",
 ]
+"""The task registry's names (`train/tasks`), written out because the tasks import this
+module and the JSON Schema needs the enum; tests/train/test_config.py holds the two equal."""
 LossName = Literal["auto", "cross_entropy", "mse", "l1", "smooth_l1", "bce"]
 OptimizerName = Literal["sgd", "adam", "adamw", "rmsprop"]
 ScheduleName = Literal["constant", "step", "cosine", "one_cycle"]

@@ -9,6 +9,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Literal, get_args
+
+HeldRequest = Literal["pause", "stop"]
+"""A request a run holds until it is done (the server keeps it for a worker that is away)."""
+ControlAction = Literal[HeldRequest, "resume"]
+"""What a person may ask of a run."""
+HELD_REQUESTS: tuple[HeldRequest, ...] = get_args(HeldRequest)
 
 
 class StopRequested(Exception):

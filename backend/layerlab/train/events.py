@@ -11,11 +11,24 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
 
-RunStatus = Literal["queued", "running", "paused", "finished", "stopped", "failed", "diverged"]
+ActiveStatus = Literal["running", "paused"]
+"""A worker holds the run's lease (a paused run keeps it)."""
+OpenStatus = Literal["queued", ActiveStatus]
+"""The run has not ended: it waits for a worker, or one holds it."""
+FailureStatus = Literal["failed", "diverged"]
+"""The run ended badly; its message says why."""
+EndStatus = Literal["finished", "stopped", FailureStatus]
+"""The run has ended: nothing changes it any more."""
+RunStatus = Literal[OpenStatus, EndStatus]
+"""Every status, in the order a run goes through them (nested Literals flatten)."""
+ACTIVE_STATUSES: tuple[ActiveStatus, ...] = get_args(ActiveStatus)
+OPEN_STATUSES: tuple[OpenStatus, ...] = get_args(OpenStatus)
+FAILURE_STATUSES: tuple[FailureStatus, ...] = get_args(FailureStatus)
+END_STATUSES: tuple[EndStatus, ...] = get_args(EndStatus)
 Diagnosis = Literal[
     "vanishing_gradients",
     "exploding_gradients",
@@ -57,6 +70,10 @@ class _Model(BaseModel):
 
 
 class _Envelope(_Model):
+    essential: ClassVar[bool] = False
+    """Never dropped for want of room (a worker's full outbox): such events are few, and
+    a run's history cannot do without them. Sampled telemetry is dropped first."""
+
     seq: int = Field(description="Per-run sequence number, from 1, without gaps")
     run: str = Field(description="Run id")
     step: int = Field(description="Optimizer steps taken so far")
@@ -252,6 +269,7 @@ class SamplesEvent(_Envelope):
 
 
 class HealthEvent(_Envelope):
+    essential = True
     type: Literal["health"] = "health"
     diagnosis: Diagnosis
     node: str | None = Field(
@@ -264,6 +282,7 @@ class HealthEvent(_Envelope):
 
 
 class StatusEvent(_Envelope):
+    essential = True
     type: Literal["status"] = "status"
     status: RunStatus
     message: str = ""
@@ -278,12 +297,14 @@ class StatusEvent(_Envelope):
 
 
 class CheckpointEvent(_Envelope):
+    essential = True
     type: Literal["checkpoint"] = "checkpoint"
     name: str = Field(description="Checkpoint directory name, e.g. step-00000120")
     reason: Literal["interval", "epoch", "stop", "final"]
 
 
 class LogEvent(_Envelope):
+    essential = True
     type: Literal["log"] = "log"
     level: Literal["info", "warning", "error"] = "info"
     message: str
@@ -301,17 +322,13 @@ Event = Annotated[
     | LogEvent,
     Field(discriminator="type"),
 ]
-EventType = Literal[
-    "metrics",
-    "grad_norms",
-    "activations",
-    "weights",
-    "samples",
-    "health",
-    "status",
-    "checkpoint",
-    "log",
-]
+EVENT_CLASSES: tuple[type[_Envelope], ...] = get_args(get_args(Event)[0])
+"""Every event's model, in the union's order."""
+EVENT_TYPES: tuple[str, ...] = tuple(cls.model_fields["type"].default for cls in EVENT_CLASSES)
+"""Every event's `type`, in the union's order: the one list of them."""
+ESSENTIAL_TYPES = frozenset(
+    cls.model_fields["type"].default for cls in EVENT_CLASSES if cls.essential
+)
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 
 

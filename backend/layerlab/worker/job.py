@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from layerlab.store.runs import RUN_ID_PATTERN
+from layerlab.ids import RUN_ID_PATTERN
 from layerlab.train.config import TrainingConfig
 from layerlab.train.control import Control
 from layerlab.train.data import LoadContext, LoadedDataset
@@ -30,12 +30,12 @@ from layerlab.train.data.isolated import (
     load_isolated,
     names_user_file,
 )
-from layerlab.train.events import Event, LogEvent, StatusEvent
+from layerlab.train.events import END_STATUSES, EndStatus, Event, LogEvent, StatusEvent
 from layerlab.train.loop import RunOptions
 from layerlab.train.runner import dataset_request, load_data, train_document
 from layerlab.train.stream import EventStream
 from layerlab.worker.outbox import Outbox
-from layerlab.worker.protocol import EndStatus, HeldRun, Lease, StartWeights
+from layerlab.worker.protocol import HeldRun, Lease, StartWeights
 from layerlab.worker.transfer import (
     Credentials,
     LeaseLost,
@@ -228,7 +228,7 @@ class RunJob:
             )
             result = train_document(lease.document, config, data=data, options=options)
             status = result.status
-            assert status in ("finished", "stopped", "failed", "diverged"), status
+            assert status in END_STATUSES, status
             self.ending = Ending(status, result.message)
         except LeaseLost as exc:
             self.lose(str(exc))

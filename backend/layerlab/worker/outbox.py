@@ -4,9 +4,8 @@ The training thread adds events; the network loop cuts them into numbered batche
 sends them, and forgets a batch when the server acknowledges it. After a reconnect
 every unacknowledged batch is sent again, with the same batch_seq, so the server
 stores it once. While the server is unreachable training goes on: the buffer is
-bounded, and past the bound sampled telemetry is dropped (and counted) while status,
-health, checkpoint and log events are always kept: they are few, and they are what
-the run's history cannot do without.
+bounded, and past the bound sampled telemetry is dropped (and counted) while the
+event types that `train/events.py` declares `essential` are always kept.
 """
 
 from __future__ import annotations
@@ -14,10 +13,9 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict, deque
 
-from layerlab.train.events import Event, LogEvent
+from layerlab.train.events import ActivationsEvent, Event, LogEvent, SamplesEvent
 from layerlab.worker.protocol import MAX_BATCH_EVENTS, EventBatch
 
-ESSENTIAL = frozenset({"status", "health", "checkpoint", "log"})
 MAX_BATCH_BYTES = 2 * 2**20
 """Roughly: a batch closes once its events' JSON passes this (samples events are large)."""
 
@@ -38,7 +36,7 @@ class Outbox:
     def add(self, event: Event) -> bool:
         """Queue an event (any thread); False if it was dropped for want of room."""
         with self._lock:
-            if self._buffered >= self.max_events and event.type not in ESSENTIAL:
+            if self._buffered >= self.max_events and not event.essential:
                 self._dropped += 1
                 return False
             if self._dropped and self._buffered < self.max_events // 2:
@@ -72,7 +70,7 @@ class Outbox:
             while self._pending and len(events) < MAX_BATCH_EVENTS and size < MAX_BATCH_BYTES:
                 event = self._pending.popleft()
                 events.append(event)
-                if event.type in ("samples", "activations"):
+                if isinstance(event, SamplesEvent | ActivationsEvent):
                     size += len(event.model_dump_json())
             batch = EventBatch(
                 run=self.run,

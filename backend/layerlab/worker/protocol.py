@@ -31,9 +31,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from layerlab.graph.document import GraphDocument
-from layerlab.store.runs import CHECKPOINT_NAME_PATTERN, RUN_ID_PATTERN, WORKER_ID_PATTERN
+from layerlab.ids import CHECKPOINT_NAME_PATTERN, RUN_ID_PATTERN, WORKER_ID_PATTERN
 from layerlab.train.config import TrainingConfig
-from layerlab.train.events import Event
+from layerlab.train.control import ControlAction
+from layerlab.train.events import EndStatus, Event
 
 PROTOCOL_VERSION = 1
 MAX_BATCH_EVENTS = 500
@@ -43,8 +44,6 @@ RunId = Annotated[str, Field(pattern=RUN_ID_PATTERN)]
 WorkerId = Annotated[str, Field(pattern=WORKER_ID_PATTERN)]
 Attempt = Annotated[int, Field(ge=1, le=1_000_000)]
 Fencing = Annotated[int, Field(ge=1, le=2**62)]
-EndStatus = Literal["finished", "stopped", "failed", "diverged"]
-ControlAction = Literal["stop", "pause", "resume"]
 RefusalCode = Literal["stale_lease", "not_found", "invalid"]
 
 

@@ -10,6 +10,7 @@ import anyio.to_thread
 from fastapi import APIRouter, Path, Request, Response
 from starlette.datastructures import UploadFile
 
+from layerlab.ids import DATASET_ID_PATTERN
 from layerlab.server.dataset_catalog import builtin_datasets
 from layerlab.server.dataset_schemas import (
     DatasetCatalog,
@@ -26,7 +27,7 @@ from layerlab.server.upload_records import (
     upload_form,
 )
 from layerlab.server.uploads import upload_kinds
-from layerlab.store.datasets import DATASET_ID_PATTERN, list_datasets
+from layerlab.store.datasets import list_datasets
 
 router = APIRouter(tags=["datasets"])
 log = logging.getLogger(__name__)

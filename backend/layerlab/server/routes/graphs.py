@@ -15,6 +15,7 @@ from annotated_types import Ge, Le
 from fastapi import APIRouter, Header, Path, Query, Response, status
 
 from layerlab.graph.document import GraphDocument
+from layerlab.ids import GRAPH_ID_PATTERN
 from layerlab.server.deps import DocumentBody, SessionDep
 from layerlab.server.errors import ApiError, ErrorBody
 from layerlab.server.fields import PlainInt, without_null
@@ -31,7 +32,7 @@ from layerlab.store.tables import GraphVersion
 
 router = APIRouter(prefix="/graphs", tags=["graphs"])
 
-GraphId = Annotated[str, Path(pattern=store.GRAPH_ID_PATTERN, description="g_ + 12 hex digits")]
+GraphId = Annotated[str, Path(pattern=GRAPH_ID_PATTERN, description="g_ + 12 hex digits")]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "No such graph (or version)"}
 }

@@ -12,9 +12,9 @@ from typing import Annotated, cast
 
 from fastapi import APIRouter, Path, Query, WebSocket
 
+from layerlab.ids import RUN_ID_PATTERN
 from layerlab.server.settings import Settings
 from layerlab.server.viewer_stream import ViewerStream
-from layerlab.store.runs import RUN_ID_PATTERN
 
 router = APIRouter()
 

@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
 from layerlab.graph.document import GraphDocument
+from layerlab.ids import GRAPH_ID_PATTERN, RUN_ID_PATTERN, new_run_id
 from layerlab.server import run_intake, run_sources
 from layerlab.server.checkpoint_files import CheckpointFiles
 from layerlab.server.deps import JsonBody, SessionDep, SettingsDep, run_cpu
@@ -32,24 +33,22 @@ from layerlab.server.run_schemas import (
     RunRecord,
 )
 from layerlab.server.scheduler import Scheduler
-from layerlab.store import graphs as graph_store
 from layerlab.store import run_control
 from layerlab.store.db import Database
 from layerlab.store.event_codec import to_event
 from layerlab.store.events import MAX_PAGE, read_events
 from layerlab.store.run_checkpoints import checkpoint_name
 from layerlab.store.runs import (
-    RUN_ID_PATTERN,
     NewRun,
     RunNotFound,
     checkpoints_of,
     create_run,
     get_run,
-    new_run_id,
 )
 from layerlab.store.runs import latest_checkpoint as latest_checkpoint_row
 from layerlab.train.config import TrainingConfig
-from layerlab.train.events import RunStatus
+from layerlab.train.control import ControlAction
+from layerlab.train.events import EVENT_TYPES, RunStatus
 
 router = APIRouter(prefix="/runs", tags=["runs"])
 
@@ -60,10 +59,9 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorBody, "description": "The run has ended (or is stopping)"}
 }
-TYPES_PATTERN = (
-    r"^(metrics|grad_norms|activations|weights|samples|health|status|checkpoint|log)"
-    r"(,(metrics|grad_norms|activations|weights|samples|health|status|checkpoint|log))*$"
-)
+_ANY_TYPE = "|".join(EVENT_TYPES)
+TYPES_PATTERN = rf"^({_ANY_TYPE})(,({_ANY_TYPE}))*$"
+"""A comma-separated list of event types."""
 
 
 def _scheduler(request: Request) -> Scheduler:
@@ -180,7 +178,7 @@ async def create(
 def list_runs(
     session: SessionDep,
     status_filter: Annotated[RunStatus | None, Query(alias="status")] = None,
-    graph_id: Annotated[str | None, Query(pattern=graph_store.GRAPH_ID_PATTERN)] = None,
+    graph_id: Annotated[str | None, Query(pattern=GRAPH_ID_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> RunList:
@@ -223,7 +221,7 @@ def events(
     )
 
 
-async def _control(request: Request, run_id: str, action: run_control.ControlAction) -> RunRecord:
+async def _control(request: Request, run_id: str, action: ControlAction) -> RunRecord:
     database, hub = _database(request), _hub(request)
 
     def record(session: Session) -> run_control.ControlOutcome:

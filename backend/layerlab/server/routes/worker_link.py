@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Header, Path, Request, WebSocket, status
 from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
+from layerlab.ids import CHECKPOINT_NAME_PATTERN, RUN_ID_PATTERN, WORKER_ID_PATTERN
 from layerlab.server.checkpoint_files import CheckpointFiles
 from layerlab.server.deps import SettingsDep, run_cpu
 from layerlab.server.errors import ApiError, ErrorBody
@@ -29,12 +30,7 @@ from layerlab.store.datasets import run_config, upload_of
 from layerlab.store.db import Database
 from layerlab.store.events import StaleLease
 from layerlab.store.fencing import check_lease
-from layerlab.store.runs import (
-    CHECKPOINT_NAME_PATTERN,
-    RUN_ID_PATTERN,
-    WORKER_ID_PATTERN,
-    RunNotFound,
-)
+from layerlab.store.runs import RunNotFound
 from layerlab.store.runs import latest_checkpoint as latest_checkpoint_row
 from layerlab.train.data.files import upload_path
 from layerlab.worker.pack import PackError

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from typing import ClassVar
 
 import torch
 
 from layerlab.ops import torch_modules as tm
+from layerlab.train.config import TaskName
 from layerlab.train.data.base import Split
 from layerlab.train.events import ReconstructionsView, SampleView, VectorReconstructionsView
 from layerlab.train.tasks.base import (
@@ -24,7 +26,7 @@ from layerlab.train.views import MAX_ITEMS, images, is_image, rounded
 
 
 class Autoencoder(Task):
-    name = "autoencoder"
+    name: ClassVar[TaskName] = "autoencoder"  # widened: the two below derive from it
     summary = "Reconstruct the input through a bottleneck: reconstruction error, reconstructions."
 
     def check(self) -> None:

@@ -1,7 +1,9 @@
 """The one declaration a task needs: how a batch becomes a loss, metrics and samples.
 
 A task is a subclass of `Task` in one `train/tasks/*.py` module; defining it registers
-it (like node types and datasets). The fit loop knows nothing about any task: it asks
+it (like node types and datasets). Its name must be one of `TaskName` (train/config.py),
+the static type the training config, the JSON Schema and the browser see; a test holds
+that Literal and this registry equal. The fit loop knows nothing about any task: it asks
 `training_step` for one or more `Phase`s (a loss and the optimizer it updates; a GAN
 yields two), `validation_sums` for per-batch sums that `summarize` turns into
 metrics, and `samples` for the views a person looks at.
@@ -12,13 +14,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_args
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from layerlab.train.config import TrainingConfig
+from layerlab.train.config import TaskName, TrainingConfig
 from layerlab.train.data.base import LoadedDataset, Split
 from layerlab.train.events import SampleView
 from layerlab.train.model import Net, Trainee
@@ -55,7 +57,7 @@ TASKS: dict[str, type[Task]] = {}
 
 
 class Task:
-    name: ClassVar[str]
+    name: ClassVar[TaskName]
     summary: ClassVar[str]
     optimizers: ClassVar[tuple[str, ...]] = ("model",)
 
@@ -64,6 +66,8 @@ class Task:
         if "name" in cls.__dict__:
             if cls.name in TASKS:
                 raise RuntimeError(f"task {cls.name!r} declared twice")
+            if cls.name not in get_args(TaskName):
+                raise RuntimeError(f"task {cls.name!r} is not a TaskName (train/config.py)")
             TASKS[cls.name] = cls
 
     @classmethod

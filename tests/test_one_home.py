@@ -1,0 +1,106 @@
+"""One home per fact: the names that registries and unions hold are never written out
+again elsewhere in the package.
+
+The scan reads every module's syntax tree and fails on a tuple, list, set or Literal
+that spells two or more names of one vocabulary (event types, run statuses, task
+names, control actions), or on a string that joins them with `|` (a regex), outside
+the module that is their home. Derive instead: `EVENT_TYPES`, `END_STATUSES`,
+`ACTIVE_STATUSES`, `FAILURE_STATUSES`, `HELD_REQUESTS`, `TASKS`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from typing import get_args
+
+import pytest
+
+import layerlab
+from layerlab.train.control import ControlAction
+from layerlab.train.events import EVENT_TYPES, RunStatus
+from layerlab.train.tasks import TASKS
+
+PACKAGE = Path(layerlab.__file__).parent
+
+VOCABULARIES: dict[str, tuple[frozenset[str], set[str]]] = {
+    # name: (the names, modules allowed to spell several of them, relative to the package)
+    "event types": (frozenset(EVENT_TYPES), set()),
+    "run statuses": (frozenset(get_args(RunStatus)), {"train/events.py"}),
+    "task names": (
+        frozenset(TASKS),
+        # TaskName, the static twin of the registry (tests/train/test_config.py holds them
+        # equal); and how a CSV's target column is read, which is not the registry.
+        {"train/config.py", "train/data/tabular.py"},
+    ),
+    "control actions": (frozenset(get_args(ControlAction)), {"train/control.py"}),
+}
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    """Ids of string statements (docstrings, attribute docstrings): prose, not lists."""
+    return {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+
+
+def _spelled_lists(tree: ast.AST) -> list[tuple[int, list[str]]]:
+    """(line, strings) of every literal collection, and of every `|`-joined string."""
+    prose = _docstrings(tree)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Tuple | ast.List | ast.Set):
+            words = [
+                e.value
+                for e in node.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            ]
+            found.append((node.lineno, words))
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and "|" in node.value
+            and id(node) not in prose
+        ):
+            found.append((node.lineno, re.findall(r"\w+", node.value)))
+    return found
+
+
+def second_lists(source: str, vocabulary: frozenset[str]) -> list[tuple[int, list[str]]]:
+    """Where `source` spells two or more names of `vocabulary` together."""
+    hits = []
+    for line, words in _spelled_lists(ast.parse(source)):
+        named = sorted({w for w in words if w in vocabulary})
+        if len(named) >= 2:
+            hits.append((line, named))
+    return hits
+
+
+@pytest.mark.parametrize("vocabulary", list(VOCABULARIES))
+def test_no_second_list_of_registry_names(vocabulary: str) -> None:
+    names, homes = VOCABULARIES[vocabulary]
+    problems = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        where = path.relative_to(PACKAGE).as_posix()
+        if where in homes:
+            continue
+        for line, named in second_lists(path.read_text(encoding="utf-8"), names):
+            problems.append(f"{where}:{line} spells {vocabulary} {named}")
+    assert not problems, "derive these from their one home:\n" + "\n".join(problems)
+
+
+def test_the_scan_catches_what_it_is_for() -> None:
+    statuses = VOCABULARIES["run statuses"][0]
+    events = VOCABULARIES["event types"][0]
+    assert second_lists('TERMINAL = ("finished", "stopped")\n', statuses) == [
+        (1, ["finished", "stopped"])
+    ]
+    assert second_lists('S = Literal["paused", "running"]\n', statuses)
+    assert second_lists('P = r"^(metrics|log)(,(metrics|log))*$"\n', events)
+    assert second_lists('E = frozenset({"status", "health"})\n', events)
+    # Prose and single names are not lists.
+    assert not second_lists('"""A status (queued | running) event."""\n', statuses)
+    assert not second_lists('if s == "finished" or t == "stopped": pass\n', statuses)

@@ -3,7 +3,9 @@
 import type { OpSchema } from '../model/ops';
 import type {
   CheckResult,
-  DatasetSchema,
+  DatasetCatalog,
+  DatasetPreview,
+  DatasetRecord,
   ErrorBody,
   ExportFormat,
   GraphDocument,
@@ -80,6 +82,67 @@ async function request<T>(path: string, init: RequestInit & { json?: unknown } =
   return (await (await send(path, init)).json()) as T;
 }
 
+/** Bytes of an upload sent so far (`total` is the whole request). */
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
+/** An uploaded dataset's record; `created` false: those bytes were uploaded before. */
+export interface Uploaded {
+  record: DatasetRecord;
+  created: boolean;
+}
+
+/** Upload `file` as a dataset (multipart: file, name?, kind?) with XMLHttpRequest, the
+ * browser API that reports upload progress; `signal` cancels it (an AbortError). Fails as
+ * `send` does: ApiError with the server's body (413 too large, 422 naming the row, column
+ * or entry), OfflineError when the server cannot be reached. */
+export function uploadDataset(
+  file: File,
+  fields: { name?: string; kind?: string | null },
+  onProgress: (progress: UploadProgress) => void,
+  signal?: AbortSignal,
+): Promise<Uploaded> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new DOMException('upload cancelled', 'AbortError'));
+      return;
+    }
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/datasets');
+    const token = storedToken();
+    if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
+    xhr.upload.onprogress = (e) => onProgress({ loaded: e.loaded, total: e.lengthComputable ? e.total : file.size });
+    xhr.onload = () => {
+      const status = xhr.status;
+      if (status === 502 || status === 503 || status === 504) {
+        reject(new OfflineError(`the server is unavailable (${status})`));
+        return;
+      }
+      let body: unknown = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        /* not JSON: said below by the status */
+      }
+      if (status >= 200 && status < 300 && body) resolve({ record: body as DatasetRecord, created: status === 201 });
+      else {
+        const error = errorBody(body);
+        reject(new ApiError(status, error, error?.message ?? `${status} ${xhr.statusText}`));
+      }
+    };
+    xhr.onerror = () => reject(new OfflineError('cannot reach the server (the connection closed during the upload)'));
+    xhr.onabort = () => reject(new DOMException('upload cancelled', 'AbortError'));
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    const form = new FormData();
+    form.append('file', file, file.name);
+    if (fields.name) form.append('name', fields.name);
+    if (fields.kind) form.append('kind', fields.kind);
+    xhr.send(form);
+  });
+}
+
 export interface ExportFile {
   filename: string;
   blob: Blob;
@@ -88,7 +151,14 @@ export interface ExportFile {
 export const api = {
   health: () => request<Health>('/api/health'),
   ops: () => request<OpSchema[]>('/api/ops'),
-  datasets: () => request<DatasetSchema[]>('/api/datasets'),
+  /** Built-in sets (with their availability here) and uploads, the newest first. */
+  datasets: () => request<DatasetCatalog>('/api/datasets'),
+  dataset: (id: string) => request<DatasetRecord>(`/api/datasets/${encodeURIComponent(id)}`),
+  datasetPreview: (id: string) => request<DatasetPreview>(`/api/datasets/${encodeURIComponent(id)}/preview`),
+  /** A 409 ApiError (code dataset_in_use) while a queued or running run uses it. */
+  deleteDataset: async (id: string): Promise<void> => {
+    await send(`/api/datasets/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  },
   presets: () => request<PresetSummary[]>('/api/presets'),
   preset: (name: string) => request<Preset>(`/api/presets/${encodeURIComponent(name)}`),
   graphs: () => request<GraphList>('/api/graphs?limit=200'),

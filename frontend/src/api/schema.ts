@@ -29,8 +29,44 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every dataset and its options */
-        get: operations["list_datasets_api_datasets_get"];
+        /** Built-in and uploaded datasets */
+        get: operations["catalog_api_datasets_get"];
+        put?: never;
+        /** Upload a file (multipart: file, name?, kind?) as a dataset */
+        post: operations["upload_api_datasets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datasets/{dataset_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An upload's record */
+        get: operations["record_api_datasets__dataset_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete an upload (409 while a queued or running run uses it) */
+        delete: operations["delete_api_datasets__dataset_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datasets/{dataset_id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An upload's first rows, thumbnails or text, and its class counts */
+        get: operations["preview_api_datasets__dataset_id__preview_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -376,6 +412,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/worker/runs/{run_id}/dataset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The uploaded file a run trains on (the lease holder only) */
+        get: operations["download_dataset_api_worker_runs__run_id__dataset_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/worker/runs/{run_id}/start-weights": {
         parameters: {
             query?: never;
@@ -506,6 +559,28 @@ export interface components {
             weights: (number | null)[][];
         };
         /**
+         * Availability
+         * @description Whether a built-in set can train here, said before Train is pressed.
+         */
+        Availability: {
+            /**
+             * Message
+             * @description The same, for people: 'on this server', ...
+             */
+            message: string;
+            /**
+             * State
+             * @description on_server: its files are here; generated: made on the fly; stand_in: absent, an offline look-alike trains instead; needs_file: upload a file for it
+             * @enum {string}
+             */
+            state: "on_server" | "generated" | "stand_in" | "needs_file";
+            /**
+             * Upload Kind
+             * @description The upload kind that gives this set its data, if one does
+             */
+            upload_kind?: string | null;
+        };
+        /**
          * BlockDoc
          * @description A reusable subgraph. Its `Input` nodes are its input ports and its `Output` nodes
          *     its output ports (by id, in order). Inner parameter values written "$name" take the
@@ -527,6 +602,56 @@ export interface components {
             params?: {
                 [key: string]: unknown;
             };
+        };
+        /** BuiltinDataset */
+        BuiltinDataset: {
+            availability: components["schemas"]["Availability"];
+            /**
+             * Input Dtype
+             * @description float32 or int64
+             */
+            input_dtype?: string | null;
+            /**
+             * Input Shape
+             * @description One sample's shape with the default options; null if unknown
+             */
+            input_shape?: number[] | null;
+            /**
+             * Kind
+             * @description points, image, sequence, text or tabular
+             */
+            kind: string;
+            /**
+             * Max Upload Bytes
+             * @description Set for kinds a person can upload: the largest file taken
+             */
+            max_upload_bytes?: number | null;
+            /** Name */
+            name: string;
+            /**
+             * Notes
+             * @description How the default load went (splits, substitutes)
+             */
+            notes?: string[];
+            /**
+             * Num Classes
+             * @description Classes (or vocabulary size)
+             */
+            num_classes?: number | null;
+            /**
+             * Options Schema
+             * @description JSON Schema of the dataset's options
+             */
+            options_schema: {
+                [key: string]: unknown;
+            };
+            /** Summary */
+            summary: string;
+            /**
+             * Target
+             * @description class, value, sequence or none
+             */
+            target?: string | null;
         };
         /** CheckpointEvent */
         CheckpointEvent: {
@@ -624,11 +749,18 @@ export interface components {
             /** Warnings */
             warnings: components["schemas"]["GraphIssue"][];
         };
+        /** ClassCount */
+        ClassCount: {
+            /** Count */
+            count: number;
+            /** Name */
+            name: string;
+        };
         /**
          * Code
          * @enum {string}
          */
-        Code: "invalid_document" | "unsupported_version" | "unknown_type" | "bad_id" | "bad_param" | "bad_block" | "duplicate_id" | "dangling_edge" | "unknown_port" | "missing_input" | "extra_input" | "cross_network_edge" | "cycle" | "no_input" | "no_output" | "unreachable" | "unused" | "shape_mismatch" | "limit_exceeded";
+        Code: "invalid_document" | "unsupported_version" | "unknown_type" | "bad_id" | "bad_param" | "bad_block" | "duplicate_id" | "dangling_edge" | "unknown_port" | "missing_input" | "extra_input" | "cross_network_edge" | "cycle" | "no_input" | "no_output" | "unreachable" | "unused" | "shape_mismatch" | "limit_exceeded" | "no_parameters";
         /** ConfusionView */
         ConfusionView: {
             /** Classes */
@@ -663,27 +795,15 @@ export interface components {
             config?: {
                 [key: string]: unknown;
             };
-            /**
-             * @description The graph to train
-             * @default null
-             */
-            document?: components["schemas"]["GraphDocument"] | null;
-            /**
-             * @description Fork a run from a checkpoint
-             * @default null
-             */
-            fork?: components["schemas"]["ForkRequest"] | null;
-            /**
-             * Graph Id
-             * @default null
-             */
-            graph_id?: string | null;
-            /**
-             * Graph Version
-             * @default null
-             */
-            graph_version?: number | null;
-        };
+            /** @description The graph to train */
+            document?: components["schemas"]["GraphDocument"];
+            /** @description Fork a run from a checkpoint */
+            fork?: components["schemas"]["ForkRequest"];
+            /** Graph Id */
+            graph_id?: string;
+            /** Graph Version */
+            graph_version?: number;
+        } & (unknown | unknown | unknown);
         /** CurveView */
         CurveView: {
             /**
@@ -704,49 +824,72 @@ export interface components {
             /** X */
             x: (number | null)[];
         };
-        /** DatasetSchema */
-        DatasetSchema: {
+        /** DatasetCatalog */
+        DatasetCatalog: {
+            /** Builtin */
+            builtin: components["schemas"]["BuiltinDataset"][];
             /**
-             * Input Dtype
-             * @description float32 or int64
+             * Uploads
+             * @description Newest first
              */
-            input_dtype?: string | null;
+            uploads: components["schemas"]["DatasetRecord"][];
+        };
+        /**
+         * DatasetConfig
+         * @description Exactly what a run's config takes to train on the upload.
+         */
+        DatasetConfig: {
+            /** Dataset */
+            dataset: string;
+            /** Dataset Options */
+            dataset_options: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * DatasetPreview
+         * @description One of table, images or text is set, by the dataset's kind.
+         */
+        DatasetPreview: {
             /**
-             * Input Shape
-             * @description One sample's shape with the default options; null if unknown
+             * Class Counts
+             * @description Samples per class, training and validation together
              */
-            input_shape?: number[] | null;
+            class_counts?: components["schemas"]["ClassCount"][];
+            /** Images */
+            images?: components["schemas"]["Thumbnail"][];
+            table?: components["schemas"]["TablePreview"] | null;
+            /**
+             * Text
+             * @description The first 2000 characters
+             */
+            text?: string | null;
+        };
+        /** DatasetRecord */
+        DatasetRecord: {
+            /** Bytes */
+            bytes: number;
+            config: components["schemas"]["DatasetConfig"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * @description d_ + 12 hex
+             */
+            id: string;
+            info: components["schemas"]["UploadInfo"];
             /**
              * Kind
-             * @description points, image, sequence, text or tabular
+             * @description csv, image_zip, text or idx: the dataset it is read as
              */
             kind: string;
             /** Name */
             name: string;
-            /**
-             * Notes
-             * @description How the default load went (splits, substitutes)
-             */
-            notes?: string[];
-            /**
-             * Num Classes
-             * @description Classes (or vocabulary size)
-             */
-            num_classes?: number | null;
-            /**
-             * Options Schema
-             * @description JSON Schema of the dataset's options
-             */
-            options_schema: {
-                [key: string]: unknown;
-            };
-            /** Summary */
-            summary: string;
-            /**
-             * Target
-             * @description class, value, sequence or none
-             */
-            target?: string | null;
+            /** Sha256 */
+            sha256: string;
         };
         /** DecisionBoundaryView */
         DecisionBoundaryView: {
@@ -887,15 +1030,12 @@ export interface components {
         };
         /**
          * ExportRequest
-         * @description What to export. Send `document`; `run_id` (a run's trained weights) is
-         *     reserved for when runs exist and is refused until then.
+         * @description What to export: `document`, always (`run_id`, a run's trained weights, is
+         *     reserved and refused until then).
          */
         ExportRequest: {
-            /**
-             * @description The graph to export
-             * @default null
-             */
-            document?: components["schemas"]["GraphDocument"] | null;
+            /** @description The graph to export */
+            document: components["schemas"]["GraphDocument"];
             /**
              * Format
              * @description python: PyTorch source (text); safetensors: weights of a fresh initialisation; onnx: the network as ONNX (one network per file)
@@ -1521,6 +1661,21 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** PreviewColumn */
+        PreviewColumn: {
+            /** Name */
+            name: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "feature" | "target";
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "number" | "text";
+        };
         /** ReconstructionsView */
         ReconstructionsView: {
             /** Inputs */
@@ -1552,6 +1707,11 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Dataset Used
+             * @description What its worker trains on, once it started: the set, or a stand-in, said so
+             */
+            dataset_used: string | null;
             /**
              * Device
              * @description Where its latest attempt trains (null: not yet)
@@ -1630,6 +1790,11 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Dataset Used
+             * @description What its worker trains on, once it started: the set, or a stand-in, said so
+             */
+            dataset_used: string | null;
             /**
              * Device
              * @description Where its latest attempt trains (null: not yet)
@@ -1746,6 +1911,11 @@ export interface components {
         /** StatusEvent */
         StatusEvent: {
             /**
+             * Dataset
+             * @description On running: the data it trains on ('mnist', or a stand-in, said so)
+             */
+            dataset?: string | null;
+            /**
              * Epoch
              * @description Current epoch, from 0
              */
@@ -1790,6 +1960,16 @@ export interface components {
              * @enum {string}
              */
             type: "status";
+        };
+        /** TablePreview */
+        TablePreview: {
+            /** Columns */
+            columns: components["schemas"]["PreviewColumn"][];
+            /**
+             * Rows
+             * @description The first 20 data rows, as in the file
+             */
+            rows: string[][];
         };
         /**
          * TelemetryConfig
@@ -1871,6 +2051,19 @@ export interface components {
             prompt: string;
             /** Text */
             text: string;
+        };
+        /** Thumbnail */
+        Thumbnail: {
+            /**
+             * Label
+             * @description The sample's class name
+             */
+            label: string;
+            /**
+             * Png
+             * @description The image as base64 PNG
+             */
+            png: string;
         };
         /** Totals */
         Totals: {
@@ -2136,6 +2329,43 @@ export interface components {
              * @default 0
              */
             weight_decay?: number;
+        };
+        /**
+         * UploadInfo
+         * @description What training on an upload will see, found by loading it once.
+         */
+        UploadInfo: {
+            /** Classes */
+            classes?: string[] | null;
+            /**
+             * Input Dtype
+             * @enum {string}
+             */
+            input_dtype: "float32" | "int64";
+            /**
+             * Input Shape
+             * @description One sample's shape, batch excluded
+             */
+            input_shape: number[];
+            /** Notes */
+            notes?: string[];
+            /** Num Classes */
+            num_classes?: number | null;
+            /**
+             * Target
+             * @description class, value, sequence or none
+             */
+            target: string;
+            /**
+             * Train
+             * @description Training samples
+             */
+            train: number;
+            /**
+             * Val
+             * @description Validation samples
+             */
+            val: number;
         };
         /** VectorReconstructionsView */
         VectorReconstructionsView: {
@@ -2405,7 +2635,7 @@ export interface operations {
             };
         };
     };
-    list_datasets_api_datasets_get: {
+    catalog_api_datasets_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -2420,7 +2650,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DatasetSchema"][];
+                    "application/json": components["schemas"]["DatasetCatalog"];
                 };
             };
             /** @description Host header not accepted */
@@ -2443,6 +2673,340 @@ export interface operations {
             };
             /** @description Origin not accepted */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    upload_api_datasets_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                    /**
+                     * @description What the file is; sniffed when absent
+                     * @enum {string}
+                     */
+                    kind?: "image_zip" | "idx" | "csv" | "text";
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Those bytes were there already */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetRecord"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetRecord"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The file is over its kind's size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a multipart/form-data body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The file does not parse: where, and why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    record_api_datasets__dataset_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description d_ + 12 hex */
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetRecord"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such dataset */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_api_datasets__dataset_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description d_ + 12 hex */
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such dataset */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A queued or running run uses it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    preview_api_datasets__dataset_id__preview_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description d_ + 12 hex */
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetPreview"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such dataset */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2852,7 +3416,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description The version this change is based on: "3" (an ETag from GET) or 3 */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description g_ + 12 hex digits */
@@ -4333,6 +4897,96 @@ export interface operations {
                 };
             };
             /** @description Checkpoint too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    download_dataset_api_worker_runs__run_id__dataset_get: {
+        parameters: {
+            query?: never;
+            header: {
+                authorization?: string;
+                "X-LayerLab-Fencing": number;
+                "X-LayerLab-Worker": string;
+                "X-LayerLab-Worker-Key": string;
+            };
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong worker token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown worker, or a wrong worker key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such run (or no checkpoint of it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description This worker does not hold the run's lease now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
             413: {
                 headers: {
                     [name: string]: unknown;

@@ -15,7 +15,19 @@ export type TensorSpec = Schemas['TensorSpec'];
 export type Totals = Schemas['Totals'];
 export type ApiOpSchema = Schemas['OpSchema'];
 export type PortSchema = Schemas['PortSchema'];
-export type DatasetSchema = Schemas['DatasetSchema'];
+// Datasets: the catalog (built-in sets with their availability, and uploads), an upload's
+// record and its preview.
+export type DatasetCatalog = Schemas['DatasetCatalog'];
+export type BuiltinDataset = Schemas['BuiltinDataset'];
+export type Availability = Schemas['Availability'];
+export type AvailabilityState = Availability['state'];
+export type DatasetRecord = Schemas['DatasetRecord'];
+export type UploadInfo = Schemas['UploadInfo'];
+export type DatasetPreview = Schemas['DatasetPreview'];
+export type TablePreview = Schemas['TablePreview'];
+export type PreviewColumn = Schemas['PreviewColumn'];
+export type Thumbnail = Schemas['Thumbnail'];
+export type ClassCount = Schemas['ClassCount'];
 export type PresetSummary = Schemas['PresetSummary'];
 export type Preset = Schemas['Preset'];
 export type GraphList = Schemas['GraphList'];

@@ -3,10 +3,12 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { openScope, useEditor } from '../store/editor';
 import { BottomDrawer } from './BottomDrawer';
 import { Canvas } from './Canvas';
+import { DataPickerHost } from './DataPicker';
 import { Inspector } from './Inspector';
 import { ConflictDialog, HelpOverlay, NoticeToast } from './Overlays';
 import { Palette } from './Palette';
 import { TopBar } from './TopBar';
+import { useNoFileNavigation } from './UploadStatus';
 import { useShortcuts } from './useShortcuts';
 
 function ScopeBar() {
@@ -27,6 +29,7 @@ function ScopeBar() {
 
 function Editor() {
   useShortcuts();
+  useNoFileNavigation();
   return (
     <div className="editor">
       <TopBar />
@@ -41,6 +44,7 @@ function Editor() {
       </div>
       <HelpOverlay />
       <ConflictDialog />
+      <DataPickerHost />
       <NoticeToast />
     </div>
   );

@@ -1,17 +1,18 @@
 // With nothing selected, the inspector shows the document: its name and description, and
-// its `training` section as a form (dataset, task, optimizer, schedule, epochs, ...).
+// its `training` section: the data (DataSection) and a form for the rest (task, optimizer,
+// schedule, epochs, ...). A file dropped anywhere on the panel is uploaded as training data.
 import { useMemo, useState } from 'react';
-import { applyDataset } from '../model/fixes';
 import { formFields } from '../model/schemaForm';
 import { editDocument, sealEdit, useEditor } from '../store/editor';
+import { DataSection } from './DataSection';
 import { ParamField } from './ParamField';
 import { useTrainingSchema } from './trainingSchema';
+import { DropOverlay, useFileDrop } from './UploadStatus';
 
 export function TrainingPanel() {
   const name = useEditor((s) => s.history.present.name ?? 'Untitled');
   const description = useEditor((s) => s.history.present.description ?? '');
   const training = useEditor((s) => s.history.present.training) ?? {};
-  const datasets = useEditor((s) => s.datasets);
   const [schema, provisional] = useTrainingSchema();
   const fields = useMemo(
     () => formFields(schema).filter((f) => f.name !== 'dataset' && f.name !== 'dataset_options'),
@@ -20,8 +21,7 @@ export function TrainingPanel() {
   // The fields the document sets come first; the set is fixed while the panel is open, so
   // a field does not jump away while someone types into it.
   const [shownFirst] = useState(() => new Set(Object.keys(training)));
-  const datasetName = typeof training.dataset === 'string' ? training.dataset : '';
-  const dataset = datasets.find((d) => d.name === datasetName);
+  const { over, handlers } = useFileDrop();
 
   const setTraining = (field: string, value: unknown) =>
     editDocument((doc) => {
@@ -32,7 +32,7 @@ export function TrainingPanel() {
     }, `training:${field}`);
 
   return (
-    <>
+    <div className="training-drop" data-testid="training-drop" {...handlers}>
       <section className="panel">
         <h2>Document</h2>
         <label className="field">
@@ -47,33 +47,7 @@ export function TrainingPanel() {
       </section>
       <section className="panel" data-testid="training">
         <h2>Training</h2>
-        <label className="field">
-          <span className="field-label">dataset</span>
-          <select
-            data-testid="training-dataset"
-            value={datasetName}
-            onChange={(e) => {
-              const picked = datasets.find((d) => d.name === e.target.value);
-              if (picked) editDocument((d) => applyDataset(d, picked));
-              else setTraining('dataset', undefined);
-            }}
-          >
-            <option value="">(none)</option>
-            {datasetName && !dataset && <option value={datasetName}>{datasetName} (unknown here)</option>}
-            {datasets.map((d) => (
-              <option key={d.name} value={d.name}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-          {dataset && (
-            <span className="field-help" data-testid="dataset-facts">
-              {(dataset as { summary?: string }).summary}
-              {dataset.input_shape ? ` · samples ${dataset.input_shape.join('×')}` : ''}
-              {dataset.num_classes ? ` · ${dataset.num_classes} classes` : ''}
-            </span>
-          )}
-        </label>
+        <DataSection />
         {provisional && (
           <p className="provisional" data-testid="training-provisional">
             Minimal form: the server does not publish its training settings schema yet, so only the common fields are offered.
@@ -93,6 +67,7 @@ export function TrainingPanel() {
             ))}
         </details>
       </section>
-    </>
+      {over && <DropOverlay />}
+    </div>
   );
 }

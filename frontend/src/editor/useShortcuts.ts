@@ -14,6 +14,7 @@ import {
   undoEdit,
   useEditor,
 } from '../store/editor';
+import { closePicker, useDatasets } from '../store/datasets';
 import { save } from '../store/session';
 import { toggleHelp, useUi } from '../store/ui';
 
@@ -31,6 +32,11 @@ export function useShortcuts() {
       if (mod && key === 's') {
         e.preventDefault();
         void save();
+        return;
+      }
+      // The dataset picker is modal: the graph's shortcuts wait; Escape closes it.
+      if (useDatasets.getState().pickerOpen) {
+        if (e.key === 'Escape') closePicker();
         return;
       }
       if (typing(e.target)) return;

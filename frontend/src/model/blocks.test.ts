@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GraphDocument } from '../api/types';
 import { makeBlock } from './blocks';
 import { copyFragment, pasteFragment } from './clipboard';
-import { applyDataset, hints, insertBetween } from './fixes';
+import { hints, insertBetween } from './fixes';
 import { portsResolver } from './ops';
 import { TEST_INDEX } from './testing';
 
@@ -97,11 +97,5 @@ describe('obvious fixes', () => {
     expect(found.map((h) => h.fix.label)).toEqual(['Set x shape to 1×32×32', 'Set fc out_features to 10']);
     const fixed = found[1]!.fix.apply(chain);
     expect(fixed.nodes?.find((n) => n.id === 'fc')?.params).toEqual({ out_features: 10 });
-  });
-
-  it('choosing a dataset records it and sets the Input shape', () => {
-    const doc = applyDataset(chain, { name: 'cifar10', input_shape: [3, 32, 32] });
-    expect(doc.training).toEqual({ dataset: 'cifar10' });
-    expect(doc.nodes?.[0]?.params).toEqual({ shape: [3, 32, 32] });
   });
 });

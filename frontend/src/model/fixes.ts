@@ -1,14 +1,25 @@
 // Hints the editor adds to the server's report where the fix is obvious, each with the
 // fix itself as a pure document edit: Flatten before a Linear fed an image, a head whose
 // size does not match the dataset's classes, an Input that does not match the dataset.
+// (Choosing a dataset applies the dataset's fixes at once: model/applyDataset.ts.)
 import type { CheckResult, GraphDocument, NodeDoc } from '../api/types';
 import { freshId } from './ids';
 
-/** What the hints need to know of a dataset (GET /api/datasets). */
+/** What the hints and `applyDataset` need to know of a dataset: a built-in set from
+ * GET /api/datasets, or an upload (then `upload` is its sha256 and `options` the
+ * dataset_options that train on it). */
 export interface DatasetFacts {
+  /** The registry name, as `training.dataset` holds it: mnist, csv, image_zip, ... */
   name: string;
+  /** What people call it, when not its registry name (an upload's file name). */
+  label?: string;
+  /** The `training.dataset_options` it trains with (an upload's, naming its file). */
+  options?: Record<string, unknown>;
+  upload?: string | null;
   input_shape?: number[] | null;
   input_dtype?: string | null;
+  /** class, value, sequence or none */
+  target?: string | null;
   num_classes?: number | null;
 }
 
@@ -25,13 +36,20 @@ export interface Hint {
   fix: Fix;
 }
 
-const sameShape = (a: readonly number[], b: readonly number[]) =>
+export const sameShape = (a: readonly number[], b: readonly number[]) =>
   a.length === b.length && a.every((v, i) => v === b[i]);
 
-function setParam(doc: GraphDocument, id: string, name: string, value: unknown): GraphDocument {
+/** `value` undefined clears the parameter back to its default. */
+export function setParam(doc: GraphDocument, id: string, name: string, value: unknown): GraphDocument {
   return {
     ...doc,
-    nodes: (doc.nodes ?? []).map((n) => (n.id === id ? { ...n, params: { ...(n.params ?? {}), [name]: value } } : n)),
+    nodes: (doc.nodes ?? []).map((n) => {
+      if (n.id !== id) return n;
+      const params: Record<string, unknown> = { ...(n.params ?? {}) };
+      if (value === undefined) delete params[name];
+      else params[name] = value;
+      return { ...n, params };
+    }),
   };
 }
 
@@ -59,18 +77,8 @@ export function insertBetween(doc: GraphDocument, source: string, target: string
   return { ...doc, nodes: nextNodes, edges };
 }
 
-/** Choosing a dataset: record it, and give the (first) Input its sample shape. */
-export function applyDataset(doc: GraphDocument, dataset: DatasetFacts): GraphDocument {
-  const next = { ...doc, training: { ...(doc.training ?? {}), dataset: dataset.name } };
-  const input = (doc.nodes ?? []).find((n) => n.type === 'Input');
-  if (!input || !dataset.input_shape) return next;
-  let out = setParam(next, input.id, 'shape', dataset.input_shape);
-  if (dataset.input_dtype && dataset.input_dtype !== 'float32') out = setParam(out, input.id, 'dtype', dataset.input_dtype);
-  return out;
-}
-
 /** The Linear that produces what an Output receives, looking back through shape-keeping nodes. */
-function headOf(doc: GraphDocument, output: NodeDoc): NodeDoc | null {
+export function headOf(doc: GraphDocument, output: NodeDoc): NodeDoc | null {
   const byId = new Map((doc.nodes ?? []).map((n) => [n.id, n]));
   let current = output.id;
   for (let step = 0; step < 4; step += 1) {
@@ -111,7 +119,7 @@ export function hints(doc: GraphDocument, check: CheckResult | null, dataset: Da
       key: `input-shape:${input.id}`,
       nodeId: input.id,
       port: null,
-      message: `${input.id} takes ${(shape as number[]).join('×')}, but ${dataset.name} samples are ${want.join('×')}`,
+      message: `${input.id} takes ${(shape as number[]).join('×')}, but ${dataset.label ?? dataset.name} samples are ${want.join('×')}`,
       fix: { label: `Set ${input.id} shape to ${want.join('×')}`, apply: (d) => setParam(d, input.id, 'shape', want) },
     });
   }
@@ -128,7 +136,7 @@ export function hints(doc: GraphDocument, check: CheckResult | null, dataset: Da
           key: `head:${head.id}`,
           nodeId: head.id,
           port: null,
-          message: `${head.id} gives ${size} outputs, but ${dataset.name} has ${classes} classes`,
+          message: `${head.id} gives ${size} outputs, but ${dataset.label ?? dataset.name} has ${classes} classes`,
           fix: { label: `Set ${head.id} out_features to ${classes}`, apply: (d) => setParam(d, head.id, 'out_features', classes) },
         });
       }

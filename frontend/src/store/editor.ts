@@ -4,6 +4,7 @@
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from '@xyflow/react';
 import { create } from 'zustand';
 import type { CheckResult, GraphDocument } from '../api/types';
+import { activeFacts } from '../data/catalog';
 import { makeBlock } from '../model/blocks';
 import { edgeKey, type LayerEdge, type LayerNode, type Scope } from '../model/canvas';
 import { checkView, EMPTY_VIEW, type CheckView } from '../model/checkView';
@@ -28,6 +29,7 @@ export interface Notice {
 export interface EditorState {
   ops: OpSchema[];
   opIndex: OpIndex;
+  /** Every dataset's facts (built-in and uploads), for the hints: store/datasets.ts sets them. */
   datasets: DatasetFacts[];
   history: History<GraphDocument>;
   scope: Scope;
@@ -83,8 +85,7 @@ export function notify(text: string, kind: Notice['kind'] = 'info') {
 }
 
 function activeDataset(doc: GraphDocument): DatasetFacts | null {
-  const name = (doc.training as Record<string, unknown> | undefined)?.dataset;
-  return get().datasets.find((d) => d.name === name) ?? null;
+  return activeFacts(doc.training as Record<string, unknown> | undefined, get().datasets);
 }
 
 /** Recompute what the canvas shows of the check report (after a check or a scope change). */

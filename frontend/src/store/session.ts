@@ -4,9 +4,9 @@ import { create } from 'zustand';
 import { api, ApiError, OfflineError } from '../api/client';
 import type { CheckResult, GraphDocument, GraphSummary, PresetSummary } from '../api/types';
 import { emptyDocument } from '../model/convert';
-import type { DatasetFacts } from '../model/fixes';
+import { loadDatasets } from './datasets';
 import { loadDraft, saveDraft } from './draft';
-import { currentDoc, notify, openDocument, setCatalog, setCheck, setCheckStatus, setDatasets, useEditor } from './editor';
+import { currentDoc, notify, openDocument, setCatalog, setCheck, setCheckStatus, useEditor } from './editor';
 
 export type SaveState = 'new' | 'saved' | 'dirty' | 'saving' | 'conflict';
 
@@ -127,11 +127,7 @@ export async function loadCatalog() {
     const [ops, presets] = await Promise.all([api.ops(), api.presets()]);
     setCatalog(ops);
     setS({ presets });
-    // Datasets come from a heavier module on the server; the editor works without them.
-    api.datasets().then(
-      (datasets) => setDatasets(datasets as DatasetFacts[]),
-      () => undefined,
-    );
+    void loadDatasets();
     void refreshGraphs();
   } catch (err) {
     if (err instanceof OfflineError) {

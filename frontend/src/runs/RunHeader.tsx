@@ -1,9 +1,11 @@
 // The run's header: name, status, device, epoch and step with a progress bar and ETA,
 // throughput, elapsed time, Pause/Resume/Stop, Fork, and the way back to the graph it ran.
 import { useState } from 'react';
+import { useDatasets } from '../store/datasets';
 import { importDocument, openRunGraph } from '../store/session';
 import { useTheme } from '../theme';
 import { ForkDialog } from './ForkDialog';
+import { datasetAsked, datasetShown, datasetUsed } from './model/datasetUsed';
 import { etaSeconds, fractionDone } from './model/progress';
 import { formatDuration, formatRate } from './model/units';
 import { control, runData, useRun } from './store';
@@ -70,6 +72,8 @@ export function RunHeader() {
   const epochs = detail?.config.epochs ?? null;
   const rate = data.metrics.get('samples_per_s')?.last() ?? null;
   const active = ACTIVE.has(status);
+  const uploads = useDatasets((s) => s.catalog.uploads);
+  const dataset = detail ? datasetShown(datasetAsked(detail.config, uploads), datasetUsed(record) ?? datasetUsed(detail)) : null;
   const shownStatus = requested === 'pause' && status === 'running' ? 'pausing' : requested === 'stop' && active ? 'stopping' : status;
 
   return (
@@ -105,6 +109,14 @@ export function RunHeader() {
         <span title={record?.device ? 'Where it trains' : 'Not on a worker yet: the device it asks for'}>
           <span className="muted">device</span> <strong data-testid="run-device">{record?.device ?? detail?.config.device ?? '–'}</strong>
         </span>
+        {dataset && (
+          <span className="run-dataset" title={dataset.title}>
+            <span className="muted">data</span>{' '}
+            <strong data-testid="run-dataset" data-stand-in={dataset.standIn || undefined}>
+              {dataset.text}
+            </strong>
+          </span>
+        )}
         <span>
           <span className="muted">epoch</span>{' '}
           <strong className="num" data-testid="run-epoch">
@@ -160,6 +172,11 @@ export function RunHeader() {
           Fork…
         </button>
       </div>
+      {dataset?.standIn && (
+        <p className="run-message stand-in" data-testid="run-stand-in">
+          Stand-in: {detail?.config.dataset} is not on the worker, so this run trains on {dataset.text}.
+        </p>
+      )}
       {(actionError || record?.failure_reason || (data.status?.message && !active)) && (
         <p className={`run-message ${status === 'failed' || status === 'diverged' || actionError ? 'error' : ''}`} data-testid="run-message">
           {actionError ?? record?.failure_reason ?? data.status?.message}

@@ -4,6 +4,8 @@ import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client';
 import type { RunRecord, RunStatus } from '../api/types';
 import { useTheme } from '../theme';
+import { useDatasets } from '../store/datasets';
+import { datasetAsked, datasetShown, datasetUsed } from './model/datasetUsed';
 import { runSummary, type RunSummary } from './summary';
 import { formatDuration, formatMetric } from './model/units';
 import './runs.css';
@@ -79,6 +81,7 @@ export function RunsList() {
     return (runs ?? []).filter((r) => words.every((w) => `${r.name} ${r.id} ${r.graph_id ?? ''}`.toLowerCase().includes(w)));
   }, [runs, query]);
   const summaries = useSummaries(shown);
+  const uploads = useDatasets((s) => s.catalog.uploads);
 
   const toggleRun = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p.slice(-1), id]));
 
@@ -149,6 +152,7 @@ export function RunsList() {
           <tbody>
             {shown.map((r) => {
               const s = summaries[r.id];
+              const data = s ? datasetShown(datasetAsked(s.data, uploads), datasetUsed(r) ?? s.datasetUsed) : null;
               return (
                 <tr key={r.id} data-testid={`run-row-${r.id}`} data-status={r.status}>
                   <td>
@@ -172,7 +176,10 @@ export function RunsList() {
                     <span className={`status-pill status-${r.status}`}>{r.status}</span>
                   </td>
                   <td>{r.graph_id ? <a href={`#/graphs/${r.graph_id}`}>{`${r.graph_id}${r.graph_version ? ` v${r.graph_version}` : ''}`}</a> : <span className="muted">unsaved</span>}</td>
-                  <td>{s?.dataset ?? '…'}</td>
+                  <td data-testid={`dataset-${r.id}`} data-stand-in={data?.standIn || undefined} title={data?.title}>
+                    {data ? data.text : '…'}
+                    {data?.standIn && <span className="stand-in-tag">stand-in</span>}
+                  </td>
                   <td className="num" data-testid={`best-${r.id}`}>
                     {s?.best ? `${s.best.metric} ${formatMetric(s.best.value)}` : s ? '–' : '…'}
                   </td>

@@ -1,12 +1,17 @@
-// What the runs table shows beyond the run record: the dataset (from the run's config)
+// What the runs table shows beyond the run record: the dataset (the worker's word, else
+// the run's config)
 // and the best validation metric (from its per-epoch metrics events).
 import { api } from '../api/client';
-import type { MetricsEvent, RunRecord } from '../api/types';
+import type { MetricsEvent, RunRecord, TrainingConfig } from '../api/types';
+import { datasetUsed } from './model/datasetUsed';
 import { isEpochMetrics } from './model/runData';
 
 export interface RunSummary {
   lastSeq: number;
-  dataset: string;
+  /** What its config asks to train on (shown with model/datasetUsed.ts). */
+  data: Pick<TrainingConfig, 'dataset' | 'dataset_options'>;
+  /** What the worker says it loaded, if it has. */
+  datasetUsed: string | null;
   steps: number;
   best: { metric: string; value: number } | null;
 }
@@ -37,7 +42,8 @@ export async function runSummary(run: RunRecord, maxPages = 4): Promise<RunSumma
   const preferred = ['val/acc', 'val/loss', ...bestOf.keys()].find((k) => bestOf.has(k));
   return {
     lastSeq: run.last_seq,
-    dataset: detail.config.dataset ?? '–',
+    data: { dataset: detail.config.dataset, dataset_options: detail.config.dataset_options },
+    datasetUsed: datasetUsed(run) ?? datasetUsed(detail),
     steps,
     best: preferred ? { metric: preferred, value: bestOf.get(preferred)! } : null,
   };

@@ -85,7 +85,7 @@ function PreviewBody({ preview }: { preview: Preview }) {
       {images.length > 0 && (
         <section>
           <h4>
-            Samples <span className="muted">· {images.length} of the training images, by class</span>
+            Samples <span className="muted">· {images.length} of the images, taken in turn from each class</span>
           </h4>
           <ul className="thumbs" data-testid="preview-images">
             {images.map((image, i) => (

@@ -64,6 +64,7 @@ JSON_DOC: Callable[[dict[str, str]], dict[str, Any]] = lambda _p: {"json": lenet
 
 SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/api/health"): Sample(200),
+    ("GET", "/api/meta"): Sample(200),
     ("GET", "/api/ops"): Sample(200),
     ("GET", "/api/datasets"): Sample(200),
     ("POST", "/api/datasets"): Sample(

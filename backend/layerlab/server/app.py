@@ -36,6 +36,7 @@ from layerlab.server.routes import (
     export,
     graphs,
     health,
+    meta,
     ops,
     presets,
     run_stream,
@@ -53,7 +54,7 @@ from layerlab.store.runs import recorded_checkpoints
 
 log = logging.getLogger(__name__)
 
-ROUTERS = [health, ops, datasets, presets, graphs, check, export, runs, workers, worker_link]
+ROUTERS = [health, meta, ops, datasets, presets, graphs, check, export, runs, workers, worker_link]
 WEBSOCKET_ROUTERS = [run_stream.router, worker_link.ws_router]
 
 

@@ -183,6 +183,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/meta": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Health thresholds, run-status groups and the training settings' schema */
+        get: operations["meta_api_meta_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ops": {
         parameters: {
             query?: never;
@@ -467,6 +484,27 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * ActivationRule
+         * @description When the server calls a layer's outputs dead or saturated, and how they are binned.
+         */
+        ActivationRule: {
+            /**
+             * Dead Fraction
+             * @description Dead ReLUs: over this share of a ReLU's units are zero for a whole batch
+             */
+            dead_fraction: number;
+            /**
+             * Histogram Bins
+             * @description Bins of each activation histogram
+             */
+            histogram_bins: number;
+            /**
+             * Saturated Fraction
+             * @description Saturated: over this share of a sigmoid's or tanh's outputs in the tails
+             */
+            saturated_fraction: number;
+        };
         /** ActivationsEvent */
         ActivationsEvent: {
             /**
@@ -1092,6 +1130,34 @@ export interface components {
              * @description The run to fork
              */
             run: string;
+        };
+        /**
+         * GradientRule
+         * @description When the server calls gradients vanishing or exploding (train/health.py). Both
+         *     rules are relative: gradient norms differ by orders of magnitude between healthy
+         *     networks, so no absolute norm means trouble.
+         */
+        GradientRule: {
+            /**
+             * Exploding Factor
+             * @description Exploding: the total gradient norm is over this multiple of its early reference (or not finite)
+             */
+            exploding_factor: number;
+            /**
+             * Reference Samples
+             * @description The early reference is the median of the first this-many total norms measured before the one judged; judging starts at the second measurement
+             */
+            reference_samples: number;
+            /**
+             * Sustain
+             * @description Consecutive measurements a diagnosis must hold before it is reported
+             */
+            sustain: number;
+            /**
+             * Vanishing Ratio
+             * @description Vanishing: the earliest weight layer's gradient norm is under this share of the last weight layer's, at the same step
+             */
+            vanishing_ratio: number;
         };
         /** GradNormsEvent */
         GradNormsEvent: {
@@ -1852,6 +1918,35 @@ export interface components {
              */
             worker: string | null;
         };
+        /**
+         * RunStatusGroups
+         * @description The run statuses (train/events.py), all in the order a run goes through them, and
+         *     their groups.
+         */
+        RunStatusGroups: {
+            /**
+             * Active
+             * @description A worker holds the run (paused too)
+             */
+            active: ("running" | "paused")[];
+            /** All */
+            all: ("queued" | "running" | "paused" | "finished" | "stopped" | "failed" | "diverged")[];
+            /**
+             * End
+             * @description Ended: nothing changes the run any more
+             */
+            end: ("finished" | "stopped" | "failed" | "diverged")[];
+            /**
+             * Failure
+             * @description Ended badly; the message says why
+             */
+            failure: ("failed" | "diverged")[];
+            /**
+             * Open
+             * @description Not ended: waiting for a worker, or held
+             */
+            open: ("queued" | "running" | "paused")[];
+        };
         /** SamplesEvent */
         SamplesEvent: {
             /**
@@ -1907,6 +2002,19 @@ export interface components {
              * @enum {string}
              */
             kind: "sequences";
+        };
+        /** ServerMeta */
+        ServerMeta: {
+            activations: components["schemas"]["ActivationRule"];
+            gradients: components["schemas"]["GradientRule"];
+            statuses: components["schemas"]["RunStatusGroups"];
+            /**
+             * Training Schema
+             * @description JSON Schema of a document's `training` section (TrainingConfig)
+             */
+            training_schema: {
+                [key: string]: unknown;
+            };
         };
         /** StatusEvent */
         StatusEvent: {
@@ -3672,6 +3780,71 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    meta_api_meta_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerMeta"];
                 };
             };
             /** @description Host header not accepted */

@@ -16,20 +16,7 @@ import layerlab
 from layerlab.graph.check import CheckResult, check
 from layerlab.graph.errors import Code, GraphError
 from layerlab.graph.limits import Limits
-
-
-def node(node_id: str, type_name: str, **params: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": node_id, "type": type_name}
-    if params:
-        out["params"] = params
-    return out
-
-
-def edge(source: str, target: str, target_port: str | None = None) -> dict[str, Any]:
-    out = {"source": source, "target": target}
-    if target_port is not None:
-        out["target_port"] = target_port
-    return out
+from tests.graph.drafting import edge, node
 
 
 def instance(node_id: str, block: str, repeat: int = 1, **params: Any) -> dict[str, Any]:

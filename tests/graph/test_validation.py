@@ -17,29 +17,12 @@ from layerlab.graph.check import CheckResult, check
 from layerlab.graph.document import GraphDocument, document_json, load_document
 from layerlab.graph.errors import Code, GraphError, GraphIssue
 from layerlab.graph.limits import Limits
+from tests.graph.drafting import edge, node
 
 Where = tuple[Code, str | None, str | None, str | None, str | None]
 
 
 # -- small builders ---------------------------------------------------------------------
-
-
-def node(node_id: str, type_name: str, **params: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": node_id, "type": type_name}
-    if params:
-        out["params"] = params
-    return out
-
-
-def edge(
-    source: str, target: str, target_port: str | None = None, source_port: str | None = None
-) -> dict[str, Any]:
-    out = {"source": source, "target": target}
-    if target_port is not None:
-        out["target_port"] = target_port
-    if source_port is not None:
-        out["source_port"] = source_port
-    return out
 
 
 def document(

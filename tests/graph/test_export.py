@@ -26,10 +26,11 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 import layerlab
-from layerlab.graph.analysis import Analysis, Network
+from layerlab.graph.analysis import Analysis
 from layerlab.graph.check import analyze_or_raise
 from layerlab.graph.compile import Networks, class_name, example_inputs, signature
 from layerlab.graph.export_onnx import OnnxExportError, export_onnx
+from layerlab.graph.structure import Network
 from layerlab.graph.weights import WeightsError, load_weights, save_weights
 from layerlab.ops import torch_modules
 from tests.weights import perturb

@@ -6,17 +6,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from layerlab.graph.analysis import (
-    Analysis,
-    NodeResult,
-    analyze,
-    batch_size_of,
-    training_memory,
-    walk,
-)
+from layerlab.graph.analysis import Analysis, analyze, batch_size_of
 from layerlab.graph.document import GraphDocument, load_document
 from layerlab.graph.errors import GraphError, GraphIssue
-from layerlab.graph.limits import Limits
+from layerlab.graph.inference import NodeResult, every_node
+from layerlab.graph.limits import Limits, training_memory
 from layerlab.ops import TensorSpec
 
 
@@ -83,7 +77,7 @@ def summarize(analysis: Analysis) -> CheckResult:
     result = analysis.result
     top = result.nodes if result else {}
     ordered = [top[n.id] for n in doc.nodes if n.id in top]
-    inner = [n for node in ordered for copy in node.copies for n in walk(copy)]
+    inner = [n for node in ordered for copy in node.copies for n in every_node(copy)]
     edges = []
     if analysis.top is not None:
         for node_id in analysis.top.nodes:

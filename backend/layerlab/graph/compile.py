@@ -11,16 +11,19 @@ Each GraphModule also records which node type built each of its submodules
 from __future__ import annotations
 
 import operator
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import torch
 from torch import fx, nn
 
-from layerlab.graph.analysis import Analysis, BodyResult, Network
+from layerlab.graph.analysis import Analysis
 from layerlab.graph.document import BlockDoc
-from layerlab.graph.wiring import Body, input_ports, is_source, output_ports
-from layerlab.ops import Op
+from layerlab.graph.inference import BodyResult
+from layerlab.graph.structure import Network
+from layerlab.graph.traversal import Step, traverse
+from layerlab.graph.wiring import Body
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ def compile_network(analysis: Analysis, network: Network) -> fx.GraphModule:
         analysis,
         analysis.top,
         analysis.result,
-        set(network.nodes),
+        network.nodes,
         class_name(name),
         network.needs_batch_size,
     )
@@ -94,122 +97,65 @@ def _compile_body(
     analysis: Analysis,
     body: Body,
     result: BodyResult,
-    members: set[str],
+    members: Collection[str] | None,
     name: str,
     needs_batch_size: bool,
 ) -> fx.GraphModule:
-    root = nn.Module()
-    graph = fx.Graph()
-    values: dict[tuple[str, str], fx.Node] = {}
-    types: dict[str, str] = {}
-    kinds = body.kinds
-    inputs = [n for n in body.nodes if n in members and _is_op(kinds[n], "Input")]
-    for node_id in inputs:
-        values[(node_id, "y")] = graph.placeholder(node_id)
-    batch: fx.Node | None = (
-        graph.placeholder("batch_size", default_value=1) if needs_batch_size else None
-    )
-
-    for node_id in body.order:
-        kind = kinds[node_id]
-        if node_id not in members or _is_op(kind, "Input") or _is_op(kind, "Output"):
-            continue
-        args = _arguments(body, node_id, values)
-        node_result = result.nodes[node_id]
-        if isinstance(kind, BlockDoc):
-            call = _call_block(analysis, kind, node_id, node_result.copies, root, graph, args)
-        else:
-            module = kind.module(node_result.op_params, node_result.inputs).build()
-            root.add_module(node_id, module)
-            types[node_id] = kind.name
-            extra: dict[str, Any] = {}
-            if is_source(kind) and not body.wires_in[node_id]:
-                # A noise source makes as many samples as the batch has.
-                if batch is None:
-                    batch = graph.call_method("size", (values[(inputs[0], "y")], 0))
-                extra["batch_size"] = batch
-            call = graph.call_module(node_id, tuple(args), extra)
-        _bind_outputs(body, node_id, kind, call, graph, values)
-
-    outputs = [n for n in body.nodes if n in members and _is_op(kinds[n], "Output")]
-    returned = [_wired_value(body, n, "x", values) for n in outputs]
-    graph.output(returned[0] if len(returned) == 1 else tuple(returned))
-    module = fx.GraphModule(root, graph, class_name=name)
+    builder = _GraphBuilder(analysis)
+    traverse(body, result, builder, members, needs_batch_size)
+    module = fx.GraphModule(builder.root, builder.graph, class_name=name)
     module.graph.lint()
-    module.meta[NODE_TYPES] = types
+    module.meta[NODE_TYPES] = builder.types
     return module
 
 
-def _is_op(kind: Op[Any] | BlockDoc, name: str) -> bool:
-    return isinstance(kind, Op) and kind.name == name
+class _GraphBuilder:
+    """Builds one body's fx graph and the root module that holds its submodules."""
 
+    def __init__(self, analysis: Analysis):
+        self.analysis = analysis
+        self.root = nn.Module()
+        self.graph = fx.Graph()
+        self.types: dict[str, str] = {}
 
-def _wired_value(
-    body: Body, node_id: str, port: str, values: dict[tuple[str, str], fx.Node]
-) -> fx.Node:
-    wire = body.wires_in[node_id][port]
-    return values[(wire.source, wire.source_port)]
+    def input(self, node_id: str) -> fx.Node:
+        return self.graph.placeholder(node_id)
 
+    def batch_size(self) -> fx.Node:
+        return self.graph.placeholder("batch_size", default_value=1)
 
-def _arguments(
-    body: Body, node_id: str, values: dict[tuple[str, str], fx.Node]
-) -> list[fx.Node | None]:
-    """Inputs in port order, up to the last connected one; None for a gap."""
-    ports = [p.name for p in input_ports(body.kinds[node_id])]
-    connected = body.wires_in[node_id]
-    last = max((i for i, p in enumerate(ports) if p in connected), default=-1)
-    return [
-        _wired_value(body, node_id, p, values) if p in connected else None
-        for p in ports[: last + 1]
-    ]
+    def batch_size_of(self, first_input: fx.Node) -> fx.Node:
+        return self.graph.call_method("size", (first_input, 0))
 
+    def module(self, step: Step) -> None:
+        if isinstance(step.kind, BlockDoc):
+            body = self.analysis.blocks[step.kind.name]
+            built = [
+                _compile_body(self.analysis, body, copy, None, step.kind.name, False)
+                for copy in step.result.copies
+            ]
+            self.root.add_module(
+                step.node_id, built[0] if len(built) == 1 else nn.ModuleList(built)
+            )
+        else:
+            node = step.result
+            self.root.add_module(
+                step.node_id, step.kind.module(node.op_params, node.inputs).build()
+            )
+            self.types[step.node_id] = step.kind.name
 
-def _bind_outputs(
-    body: Body,
-    node_id: str,
-    kind: Op[Any] | BlockDoc,
-    call: fx.Node,
-    graph: fx.Graph,
-    values: dict[tuple[str, str], fx.Node],
-) -> None:
-    ports = [p.name for p in output_ports(kind)]
-    if len(ports) == 1:
-        values[(node_id, ports[0])] = call
-        return
-    used = {w.source_port for w in body.wires_out[node_id]}
-    for index, port in enumerate(ports):
-        if port in used:
-            values[(node_id, port)] = graph.call_function(operator.getitem, (call, index))
+    def call(
+        self, step: Step, copy: int | None, args: Sequence[fx.Node | None], batch: fx.Node | None
+    ) -> fx.Node:
+        target = step.node_id if copy is None else f"{step.node_id}.{copy}"
+        kwargs: dict[str, Any] = {} if batch is None else {"batch_size": batch}
+        return self.graph.call_module(target, tuple(args), kwargs)
 
+    def item(self, call: fx.Node, index: int) -> fx.Node:
+        return self.graph.call_function(operator.getitem, (call, index))
 
-def _call_block(
-    analysis: Analysis,
-    block: BlockDoc,
-    node_id: str,
-    copies: list[BodyResult],
-    root: nn.Module,
-    graph: fx.Graph,
-    args: list[fx.Node | None],
-) -> fx.Node:
-    """Call each repeated copy in turn: copy i's first output feeds copy i+1's first
-    input; the other inputs go to every copy."""
-    body = analysis.blocks[block.name]
-    members = set(body.nodes)
-    built = [_compile_body(analysis, body, copy, members, block.name, False) for copy in copies]
-    if len(built) == 1:
-        root.add_module(node_id, built[0])
-        targets = [node_id]
-    else:
-        root.add_module(node_id, nn.ModuleList(built))
-        targets = [f"{node_id}.{i}" for i in range(len(built))]
-    several_outputs = len(output_ports(block)) > 1
-    call: fx.Node | None = None
-    for target in targets:
-        call = graph.call_module(target, tuple(args))
-        chained = graph.call_function(operator.getitem, (call, 0)) if several_outputs else call
-        args = [chained, *args[1:]]
-    assert call is not None
-    return call
+    def output(self, values: Sequence[fx.Node]) -> None:
+        self.graph.output(values[0] if len(values) == 1 else tuple(values))
 
 
 def example_inputs(

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from layerlab.graph.analysis import Analysis, BodyResult
+from layerlab.graph.analysis import Analysis
 from layerlab.graph.compile import class_name
 from layerlab.graph.document import BlockDoc
-from layerlab.graph.wiring import Body, input_ports, is_source, output_ports
-from layerlab.ops import Op, TensorSpec, torch_modules
+from layerlab.graph.inference import BodyResult
+from layerlab.graph.traversal import Step, traverse
+from layerlab.graph.wiring import Body
+from layerlab.ops import TensorSpec, torch_modules
 
 INDENT = "    "
 
@@ -49,112 +52,21 @@ class _Exporter:
         self,
         body: Body,
         result: BodyResult,
-        members: list[str],
+        members: Collection[str] | None,
         wanted: str,
         needs_batch_size: bool,
         doc: str,
     ) -> str:
-        init: list[str] = []
-        forward: list[str] = []
-        taken = set(body.nodes) | {"self", "batch_size"}
-        values: dict[tuple[str, str], str] = {}
-        inputs = [n for n in members if _is_op(body.kinds[n], "Input")]
-        args = ["batch_size: int = 1"] if needs_batch_size else inputs
-        for node_id in inputs:
-            values[(node_id, "y")] = node_id
-            forward.append(f"# {node_id}: {shape_comment(result.nodes[node_id].outputs['y'])}")
-        batch_expr = (
-            "batch_size" if needs_batch_size else (f"{inputs[0]}.shape[0]" if inputs else "1")
-        )
-
-        for node_id in body.order:
-            kind = body.kinds[node_id]
-            if node_id not in set(members) or _is_op(kind, "Input") or _is_op(kind, "Output"):
-                continue
-            node = result.nodes[node_id]
-            call_args = self._arguments(body, node_id, values)
-            outs = self._output_names(body, node_id, kind, taken)
-            shapes = ", ".join(
-                shape_comment(node.outputs[p]) for p in node.outputs if (node_id, p) in outs
-            )
-            target = (
-                ", ".join(outs.values())
-                if len(output_ports(kind)) == 1
-                else ", ".join(outs.get((node_id, p.name), "_") for p in output_ports(kind))
-            )
-            if isinstance(kind, BlockDoc):
-                init_line, calls = self._block(kind, node_id, node.copies, call_args, target)
-                init.append(init_line)
-                forward.extend(f"{line}  # {shapes}" for line in calls)
-            else:
-                call = kind.module(node.op_params, node.inputs)
-                if call.cls.__module__ == torch_modules.__name__:
-                    self.custom.add(call.cls.__name__)
-                init.append(f"self.{node_id} = {call.source()}")
-                if is_source(kind) and not body.wires_in[node_id]:
-                    call_args.append(f"batch_size={batch_expr}")
-                forward.append(f"{target} = self.{node_id}({', '.join(call_args)})  # {shapes}")
-            values.update(outs)
-
-        outputs = [n for n in members if _is_op(body.kinds[n], "Output")]
-        returned = [
-            values[(w.source, w.source_port)] for n in outputs for w in [body.wires_in[n]["x"]]
-        ]
-        forward.append(f"return {', '.join(returned)}")
-        text = _class_text("{name}", doc, init, args, forward)
+        """The class for one body (the same class again for a body that prints the same)."""
+        writer = _ClassWriter(self, body, result)
+        traverse(body, result, writer, members, needs_batch_size)
+        text = _class_text("{name}", doc, writer.init, writer.arguments, writer.forward)
         if text in self.class_by_text:
             return self.class_by_text[text]
         name = self.unique_class(wanted)
         self.class_by_text[text] = name
         self.classes.append(text.replace("{name}", name, 1))
         return name
-
-    def _arguments(self, body: Body, node_id: str, values: dict[tuple[str, str], str]) -> list[str]:
-        ports = [p.name for p in input_ports(body.kinds[node_id])]
-        wires = body.wires_in[node_id]
-        last = max((i for i, p in enumerate(ports) if p in wires), default=-1)
-        return [
-            values[(wires[p].source, wires[p].source_port)] if p in wires else "None"
-            for p in ports[: last + 1]
-        ]
-
-    def _output_names(
-        self, body: Body, node_id: str, kind: Op[Any] | BlockDoc, taken: set[str]
-    ) -> dict[tuple[str, str], str]:
-        ports = [p.name for p in output_ports(kind)]
-        if len(ports) == 1:
-            return {(node_id, ports[0]): node_id}
-        used = {w.source_port for w in body.wires_out[node_id]}
-        names = {}
-        for port in ports:
-            if port in used:
-                name, n = f"{node_id}_{port}", 2
-                while name in taken:
-                    name, n = f"{node_id}_{port}{n}", n + 1
-                taken.add(name)
-                names[(node_id, port)] = name
-        return names
-
-    def _block(
-        self, block: BlockDoc, node_id: str, copies: list[BodyResult], args: list[str], target: str
-    ) -> tuple[str, list[str]]:
-        body = self.analysis.blocks[block.name]
-        members = list(body.nodes)
-        names = [
-            self.body_class(body, copy, members, class_name(block.name), False, block.description)
-            for copy in copies
-        ]
-        chained = target.split(", ")[0]
-        if len(names) == 1:
-            return f"self.{node_id} = {names[0]}()", [
-                f"{target} = self.{node_id}({', '.join(args)})"
-            ]
-        init = f"self.{node_id} = nn.ModuleList([{', '.join(n + '()' for n in names)}])"
-        calls = []
-        for i in range(len(names)):
-            calls.append(f"{target} = self.{node_id}[{i}]({', '.join(args)})")
-            args = [chained, *args[1:]]
-        return init, calls
 
     def custom_source(self) -> str:
         """The LayerLab modules used, with the helper functions they call."""
@@ -173,8 +85,90 @@ class _Exporter:
         return "\n\n\n".join(p.rstrip() for p in parts)  # PEP 8: two blank lines
 
 
-def _is_op(kind: Op[Any] | BlockDoc, name: str) -> bool:
-    return isinstance(kind, Op) and kind.name == name
+class _ClassWriter:
+    """Writes one class's `__init__` and `forward` lines; a value is the name (or the
+    expression) that holds it, and a call's value is what its line assigns."""
+
+    def __init__(self, exporter: _Exporter, body: Body, result: BodyResult):
+        self.exporter = exporter
+        self.result = result
+        self.init: list[str] = []
+        self.forward: list[str] = []
+        self.arguments: list[str] = []
+        self.taken = set(body.nodes) | {"self", "batch_size"}
+        self.target = ""  # what every call of the current node assigns
+
+    def input(self, node_id: str) -> str:
+        self.arguments.append(node_id)
+        self.forward.append(
+            f"# {node_id}: {shape_comment(self.result.nodes[node_id].outputs['y'])}"
+        )
+        return node_id
+
+    def batch_size(self) -> str:
+        self.arguments.append("batch_size: int = 1")
+        return "batch_size"
+
+    def batch_size_of(self, first_input: str) -> str:
+        return f"{first_input}.shape[0]"
+
+    def module(self, step: Step) -> None:
+        self.target = self._target(step)
+        if isinstance(step.kind, BlockDoc):
+            block = step.kind
+            body = self.exporter.analysis.blocks[block.name]
+            names = [
+                self.exporter.body_class(
+                    body, copy, None, class_name(block.name), False, block.description
+                )
+                for copy in step.result.copies
+            ]
+            made = (
+                f"{names[0]}()"
+                if len(names) == 1
+                else f"nn.ModuleList([{', '.join(n + '()' for n in names)}])"
+            )
+            self.init.append(f"self.{step.node_id} = {made}")
+        else:
+            call = step.kind.module(step.result.op_params, step.result.inputs)
+            if call.cls.__module__ == torch_modules.__name__:
+                self.exporter.custom.add(call.cls.__name__)
+            self.init.append(f"self.{step.node_id} = {call.source()}")
+
+    def call(
+        self, step: Step, copy: int | None, args: Sequence[str | None], batch: str | None
+    ) -> str:
+        callee = f"self.{step.node_id}" + ("" if copy is None else f"[{copy}]")
+        written = ["None" if a is None else a for a in args]
+        if batch is not None:
+            written.append(f"batch_size={batch}")
+        outputs = step.result.outputs
+        shapes = ", ".join(shape_comment(outputs[p]) for p in outputs if p in step.bound)
+        self.forward.append(f"{self.target} = {callee}({', '.join(written)})  # {shapes}")
+        return self.target
+
+    def item(self, call: str, index: int) -> str:
+        return call.split(", ")[index]  # the call's line unpacked its tuple into names
+
+    def output(self, values: Sequence[str]) -> None:
+        self.forward.append(f"return {', '.join(values)}")
+
+    def _target(self, step: Step) -> str:
+        """What a call of the node assigns: the node id, or one name per output port
+        (`_` for a port nothing reads), unique in this forward."""
+        if not step.unpacks:
+            return step.node_id
+        names = []
+        for port in step.ports:
+            if port not in step.bound:
+                names.append("_")
+                continue
+            name, n = f"{step.node_id}_{port}", 2
+            while name in self.taken:
+                name, n = f"{step.node_id}_{port}{n}", n + 1
+            self.taken.add(name)
+            names.append(name)
+        return ", ".join(names)
 
 
 def _class_text(name: str, doc: str, init: list[str], args: list[str], forward: list[str]) -> str:
@@ -202,11 +196,10 @@ def python_source(analysis: Analysis) -> str:
     network_classes = []
     for net in analysis.networks:
         wanted = class_name(doc.name if len(analysis.networks) == 1 else net.name)
-        members = [n for n in analysis.top.nodes if n in set(net.nodes)]
         name = exporter.body_class(
             analysis.top,
             analysis.result,
-            members,
+            net.nodes,
             wanted,
             net.needs_batch_size,
             doc.description if len(analysis.networks) == 1 else "",

@@ -45,6 +45,11 @@ def is_source(kind: Kind) -> bool:
     return bool(output_ports(kind)) and all(p.optional for p in input_ports(kind))
 
 
+def is_op(kind: Kind | None, name: str) -> bool:
+    """Whether `kind` is the registered op `name` (a block never is)."""
+    return isinstance(kind, Op) and kind.name == name
+
+
 @dataclass(frozen=True)
 class Wire:
     source: str
@@ -70,6 +75,11 @@ class Body:
 
     def network_of(self, node_id: str) -> str:
         return self.nodes[node_id].network or DEFAULT_NETWORK
+
+    def is_unfed_source(self, node_id: str) -> bool:
+        """A source with nothing wired in: an Input, or a noise source that makes as
+        many samples as the batch has."""
+        return is_source(self.kinds[node_id]) and not self.wires_in[node_id]
 
 
 class _Issues:

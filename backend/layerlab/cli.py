@@ -113,8 +113,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from layerlab.server.app import create_app
-    from layerlab.server.local_workers import serve
     from layerlab.server.settings import Settings, with_token
+    from layerlab.server.workers.local import serve
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:

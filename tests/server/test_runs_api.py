@@ -18,7 +18,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect as ws_connect
 
-from layerlab.server.worker_connection import WorkerConnection
+from layerlab.server.workers.connection import WorkerConnection
 from layerlab.store.workers import new_worker
 from layerlab.worker.protocol import (
     Closed,

@@ -12,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from layerlab.store import events, graphs, runs, workers
+from layerlab.store import event_codec, events, graphs, runs, workers
 from layerlab.store.db import Database
 from layerlab.store.migrate import current_revision, head_revision, upgrade
 from layerlab.store.tables import Base, Checkpoint
@@ -110,8 +110,8 @@ def _run(db: Database) -> str:
         return run.id
 
 
-def _metrics(step: int) -> events.NewEvent:
-    return events.NewEvent(
+def _metrics(step: int) -> event_codec.NewEvent:
+    return event_codec.NewEvent(
         type="metrics",
         step=step,
         epoch=0,
@@ -197,7 +197,7 @@ def test_read_events_since_with_type_filter_and_paging(database: Database) -> No
         mixed.append(_metrics(step))
         if step % 3 == 0:
             mixed.append(
-                events.NewEvent(
+                event_codec.NewEvent(
                     type="log", step=step, time=step * 0.1, payload={"message": f"at {step}"}
                 )
             )

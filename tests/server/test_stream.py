@@ -21,9 +21,9 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect as ws_connect
 
-from layerlab.server.hub import Hub, HubStats
-from layerlab.server.run_settings import RunSettings
-from layerlab.server.viewer_protocol import (
+from layerlab.server.runs.settings import RunSettings
+from layerlab.server.viewers.hub import Hub, HubStats
+from layerlab.server.viewers.protocol import (
     ViewerError,
     ViewerEvents,
     ViewerResync,

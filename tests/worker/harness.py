@@ -26,9 +26,9 @@ from safetensors.torch import load as load_safetensors
 from websockets.sync.client import ClientConnection
 from websockets.sync.client import connect as ws_connect
 
-from layerlab.server.run_settings import RunSettings
+from layerlab.server.runs.settings import RunSettings
 from layerlab.server.settings import Settings
-from layerlab.server.viewer_protocol import (
+from layerlab.server.viewers.protocol import (
     ViewerEvents,
     ViewerMessage,
     ViewerResync,

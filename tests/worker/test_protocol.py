@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from safetensors.torch import load_file, save_file
 
 from layerlab.graph.document import load_document
-from layerlab.server.viewer_protocol import ViewerEvents, events_frame, parse_viewer_message
+from layerlab.server.viewers.protocol import ViewerEvents, events_frame, parse_viewer_message
 from layerlab.train.checkpoint import MODEL_FILE, OPTIMIZER_FILE, latest_checkpoint, load_checkpoint
 from layerlab.train.config import parse_config
 from layerlab.train.events import LogEvent, StatusEvent

@@ -23,12 +23,10 @@ from fastapi.middleware.cors import CORSMiddleware
 
 import layerlab
 from layerlab.server import errors
-from layerlab.server.body_limit import BodyLimitMiddleware
-from layerlab.server.body_timeout import BodyTimeoutMiddleware
-from layerlab.server.checkpoint_files import CheckpointFiles
-from layerlab.server.guards import API_PREFIX, HostGuard, OriginGuard, TokenGuard
-from layerlab.server.hub import Hub
-from layerlab.server.local_workers import LocalWorkers, with_worker_token
+from layerlab.server.datasets.uploads import FORM_OVERHEAD_BYTES, sweep_partials, upload_limit
+from layerlab.server.middleware.body_limit import BodyLimitMiddleware
+from layerlab.server.middleware.body_timeout import BodyTimeoutMiddleware
+from layerlab.server.middleware.guards import API_PREFIX, HostGuard, OriginGuard, TokenGuard
 from layerlab.server.openapi import build_openapi
 from layerlab.server.routes import (
     check,
@@ -45,9 +43,11 @@ from layerlab.server.routes import (
     workers,
 )
 from layerlab.server.routes.frontend import frontend_router, not_built_router
-from layerlab.server.scheduler import Scheduler
+from layerlab.server.runs.checkpoint_files import CheckpointFiles
 from layerlab.server.settings import Settings, with_token
-from layerlab.server.uploads import FORM_OVERHEAD_BYTES, sweep_partials, upload_limit
+from layerlab.server.viewers.hub import Hub
+from layerlab.server.workers.local import LocalWorkers, with_worker_token
+from layerlab.server.workers.scheduler import Scheduler
 from layerlab.store.db import Database
 from layerlab.store.migrate import upgrade
 from layerlab.store.runs import recorded_checkpoints
@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await anyio.to_thread.run_sync(_sweep_checkpoints, app.state.database, settings)
         await anyio.to_thread.run_sync(sweep_partials, settings.data_dir)
         # The run system: queued runs wait in the database; the scheduler leases them
-        # to workers; local workers start once the port is known (see local_workers).
+        # to workers; local workers start once the port is known (see workers/local.py).
         app.state.scheduler = Scheduler(app.state.database, settings, app.state.hub)
         await app.state.scheduler.start()
         if settings.port:

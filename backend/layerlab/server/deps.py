@@ -1,4 +1,5 @@
-"""Dependencies shared by the routes: settings, a database session, safely parsed
+"""Dependencies shared by the routes: the app's state (settings, database, hub,
+scheduler; the one place that reads `app.state`), a database session, safely parsed
 JSON bodies and graph documents, and a bounded pool for CPU-bound work.
 
 Request bodies are parsed here, never by FastAPI's default JSON reader: the core's
@@ -10,31 +11,42 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import anyio.to_thread
 from anyio import CapacityLimiter
 from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
+from starlette.requests import HTTPConnection
 
 from layerlab.graph.document import GraphDocument, load_document, parse_json
 from layerlab.graph.errors import Code, GraphError, GraphIssue
 from layerlab.server.errors import ApiError
 from layerlab.server.settings import Settings
+from layerlab.server.viewers.hub import Hub
+from layerlab.server.workers.scheduler import Scheduler
 from layerlab.store.db import Database
 
 T = TypeVar("T")
 
-
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+# The app's state, for requests and websockets alike (both are HTTPConnections).
 
 
-def get_database(request: Request) -> Database:
-    database: Database = request.app.state.database
-    return database
+def get_settings(connection: HTTPConnection) -> Settings:
+    return cast(Settings, connection.app.state.settings)
+
+
+def get_database(connection: HTTPConnection) -> Database:
+    return cast(Database, connection.app.state.database)
+
+
+def get_hub(connection: HTTPConnection) -> Hub:
+    return cast(Hub, connection.app.state.hub)
+
+
+def get_scheduler(connection: HTTPConnection) -> Scheduler:
+    return cast(Scheduler, connection.app.state.scheduler)
 
 
 def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
@@ -43,6 +55,9 @@ def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterato
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+HubDep = Annotated[Hub, Depends(get_hub)]
+SchedulerDep = Annotated[Scheduler, Depends(get_scheduler)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 

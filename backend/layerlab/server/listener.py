@@ -10,7 +10,7 @@ the tests' servers alike, so that the tests exercise what `serve` runs.
   sends its request line and headers a byte at a time, nor one that opens and says
   nothing. `HeadTimeoutProtocol` closes a connection whose head is not complete
   within `Settings.header_timeout_s` (answering 408 when part of a head came). The
-  body's time is bounded by body_timeout.py, where the app reads it.
+  body's time is bounded by middleware/body_timeout.py, where the app reads it.
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@ from fastapi.openapi.utils import get_openapi
 from pydantic.json_schema import models_json_schema
 
 from layerlab.graph.document import GraphDocument
-from layerlab.server.run_schemas import CreateRun
+from layerlab.server.runs.schemas import CreateRun
 from layerlab.server.schemas import ExportRequest
-from layerlab.server.viewer_protocol import (
+from layerlab.server.viewers.protocol import (
     ViewerAuth,
     ViewerError,
     ViewerEvents,

@@ -22,8 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from layerlab.bundled import FRONTEND_DIST, PRESETS_DIR
 from layerlab.graph.limits import Limits
-from layerlab.server.host_header import normal_name
-from layerlab.server.run_settings import RunSettings
+from layerlab.server.middleware.host_header import normal_name
+from layerlab.server.runs.settings import RunSettings
 from layerlab.store.db import normalize_url, sqlite_url
 
 log = logging.getLogger(__name__)

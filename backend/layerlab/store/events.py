@@ -1,6 +1,7 @@
 """The event log of runs: ingest a worker's batches idempotently with gapless per-run
-seqs, read since a seq. (The server's own status events are written by `leases` and
-`run_control`, in the transaction that changes the run.)
+seqs, add the server's own status events (`add_status_event`, called by `leases` and
+`run_control` in the transaction that changes the run), read since a seq. Every row
+of the log is built by `_row`.
 
 Seqs come from `runs.last_seq`, advanced by one UPDATE per batch. That UPDATE locks
 the run's row (PostgreSQL) or the database (SQLite) until the batch commits, so two
@@ -11,17 +12,17 @@ seqs it got the first time and stores nothing.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from layerlab.store.event_codec import NewEvent, to_new_event
 from layerlab.store.runs import RunNotFound
 from layerlab.store.tables import IngestBatch, Run, RunEvent
+from layerlab.train.events import RunStatus, StatusEvent
 
 MAX_PAGE = 5_000
 
@@ -36,26 +37,6 @@ class StaleLease(RuntimeError):
         self.run_id = run_id
         self.token = token
         self.current = current
-
-
-class NewEvent(BaseModel):
-    """An event before it has a seq: the envelope's fields and the rest as payload
-    (for a `metrics` event, `{"values": {...}, "nonfinite": [...]}`)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    type: str = Field(min_length=1, max_length=16)
-    step: int = Field(ge=0)
-    epoch: int | None = Field(default=None, ge=0)
-    time: float = Field(ge=0)
-    payload: dict[str, Any] = Field(default_factory=dict)
-
-    @field_validator("time")
-    @classmethod
-    def _finite(cls, value: float) -> float:
-        if not math.isfinite(value):
-            raise ValueError("time must be finite")
-        return value
 
 
 class IngestResult(BaseModel):
@@ -94,20 +75,36 @@ def _allocate(session: Session, run_id: str, count: int, fencing_token: int | No
     return int(last) - count + 1
 
 
-def _rows(run_id: str, attempt: int, first_seq: int, events: Sequence[NewEvent]) -> list[RunEvent]:
-    return [
-        RunEvent(
-            run_id=run_id,
-            seq=first_seq + i,
-            type=event.type,
-            step=event.step,
-            epoch=event.epoch,
-            time=event.time,
-            attempt=attempt,
-            payload=event.payload,
-        )
-        for i, event in enumerate(events)
-    ]
+def _row(run_id: str, seq: int, attempt: int, event: NewEvent) -> RunEvent:
+    return RunEvent(
+        run_id=run_id,
+        seq=seq,
+        type=event.type,
+        step=event.step,
+        epoch=event.epoch,
+        time=event.time,
+        attempt=attempt,
+        payload=event.payload,
+    )
+
+
+def add_status_event(
+    session: Session, run_id: str, seq: int, attempt: int, status: RunStatus, message: str
+) -> RunEvent:
+    """The run's event `seq` (already allocated), at the position of its last event."""
+    last = session.execute(
+        select(RunEvent.step, RunEvent.epoch, RunEvent.time)
+        .where(RunEvent.run_id == run_id)
+        .order_by(RunEvent.seq.desc())
+        .limit(1)
+    ).first()
+    step, epoch, time = (last.step, last.epoch, last.time) if last else (0, None, 0.0)
+    event = StatusEvent(
+        seq=seq, run=run_id, step=step, epoch=epoch, time=time, status=status, message=message
+    )
+    row = _row(run_id, seq, attempt, to_new_event(event))
+    session.add(row)
+    return row
 
 
 def ingest_batch(
@@ -137,7 +134,7 @@ def ingest_batch(
             count=len(events),
         )
     )
-    session.add_all(_rows(run_id, attempt, first, events))
+    session.add_all(_row(run_id, first + i, attempt, event) for i, event in enumerate(events))
     _note_dataset_used(session, run_id, events)
     session.commit()
     return IngestResult(first_seq=first, count=len(events), duplicate=False)

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from layerlab.store.event_codec import to_new_event
+from layerlab.store.events import add_status_event
 from layerlab.store.fencing import raise_stale
 from layerlab.store.run_checkpoints import checkpoint_name
 from layerlab.store.runs import ForkOrigin, latest_checkpoint
@@ -33,7 +33,6 @@ from layerlab.train.events import (
     ACTIVE_STATUSES,
     FAILURE_STATUSES,
     RunStatus,
-    StatusEvent,
 )
 
 
@@ -79,35 +78,6 @@ class StatusChange:
 
 def _deadline(lease_s: float) -> datetime:
     return utcnow() + timedelta(seconds=lease_s)
-
-
-def add_status_event(
-    session: Session, run_id: str, seq: int, attempt: int, status: RunStatus, message: str
-) -> RunEvent:
-    """The run's event `seq` (already allocated), at the position of its last event."""
-    last = session.execute(
-        select(RunEvent.step, RunEvent.epoch, RunEvent.time)
-        .where(RunEvent.run_id == run_id)
-        .order_by(RunEvent.seq.desc())
-        .limit(1)
-    ).first()
-    step, epoch, time = (last.step, last.epoch, last.time) if last else (0, None, 0.0)
-    event = StatusEvent(
-        seq=seq, run=run_id, step=step, epoch=epoch, time=time, status=status, message=message
-    )
-    new = to_new_event(event)
-    row = RunEvent(
-        run_id=run_id,
-        seq=seq,
-        type=new.type,
-        step=new.step,
-        epoch=new.epoch,
-        time=new.time,
-        attempt=attempt,
-        payload=new.payload,
-    )
-    session.add(row)
-    return row
 
 
 # -- granting -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from layerlab.store.leases import add_status_event
+from layerlab.store.events import add_status_event
 from layerlab.store.runs import RunNotFound, get_run
 from layerlab.store.tables import Checkpoint, Run, RunEvent
 from layerlab.store.types import utcnow

@@ -11,22 +11,22 @@ from fastapi import APIRouter, Path, Request, Response
 from starlette.datastructures import UploadFile
 
 from layerlab.ids import DATASET_ID_PATTERN
-from layerlab.server.dataset_catalog import builtin_datasets
-from layerlab.server.dataset_schemas import (
-    DatasetCatalog,
-    DatasetPreview,
-    DatasetRecord,
-)
-from layerlab.server.deps import SessionDep, SettingsDep
-from layerlab.server.errors import ErrorBody
-from layerlab.server.upload_records import (
+from layerlab.server.datasets.catalog import builtin_datasets
+from layerlab.server.datasets.records import (
     accept_upload,
     dataset_record,
     delete_upload,
     find_dataset,
     upload_form,
 )
-from layerlab.server.uploads import upload_kinds
+from layerlab.server.datasets.schemas import (
+    DatasetCatalog,
+    DatasetPreview,
+    DatasetRecord,
+)
+from layerlab.server.datasets.uploads import upload_kinds
+from layerlab.server.deps import DatabaseDep, SessionDep, SettingsDep
+from layerlab.server.errors import ErrorBody
 from layerlab.store.datasets import list_datasets
 
 router = APIRouter(tags=["datasets"])
@@ -79,10 +79,12 @@ async def catalog(settings: SettingsDep, session: SessionDep) -> DatasetCatalog:
         }
     },
 )
-async def upload(request: Request, response: Response, settings: SettingsDep) -> DatasetRecord:
+async def upload(
+    request: Request, response: Response, settings: SettingsDep, database: DatabaseDep
+) -> DatasetRecord:
     form = await upload_form(request)
     try:
-        record, created = await accept_upload(request, form, settings)
+        record, created = await accept_upload(database, form, settings)
     finally:
         for value in form.values():
             if isinstance(value, UploadFile):

@@ -1,19 +1,16 @@
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 import layerlab
-from layerlab.server.deps import SettingsDep, get_database
+from layerlab.server.deps import DatabaseDep, SettingsDep
 from layerlab.server.schemas import Health
-from layerlab.store.db import Database
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/health", response_model=Health, summary="The server is up and its database answers")
-def health(settings: SettingsDep, database: Annotated[Database, Depends(get_database)]) -> Health:
+def health(settings: SettingsDep, database: DatabaseDep) -> Health:
     database.ping()
     return Health(
         version=layerlab.__version__, database=database.backend, auth=settings.auth_required

@@ -1,5 +1,5 @@
 """`WS /ws/runs/{id}?since=SEQ`: a run's events, the stored history then the live tail
-(see `viewer_stream.py` for how, and `viewer_protocol.py` for the messages).
+(see `viewers/stream.py` for how, and `viewers/protocol.py` for the messages).
 
 When auth is on, the token comes in the first message (`{"type": "auth", "token":
 ...}`): browsers cannot set headers on a websocket, and a token in the URL would end
@@ -8,13 +8,13 @@ up in logs. Host and Origin are checked by the middleware, as for every route.
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, WebSocket
 
 from layerlab.ids import RUN_ID_PATTERN
-from layerlab.server.settings import Settings
-from layerlab.server.viewer_stream import ViewerStream
+from layerlab.server.deps import DatabaseDep, HubDep, SettingsDep
+from layerlab.server.viewers.stream import ViewerStream
 
 router = APIRouter()
 
@@ -23,8 +23,9 @@ router = APIRouter()
 async def watch_run(
     websocket: WebSocket,
     run_id: Annotated[str, Path(pattern=RUN_ID_PATTERN)],
+    settings: SettingsDep,
+    database: DatabaseDep,
+    hub: HubDep,
     since: Annotated[int, Query(ge=0, le=2**62)] = 0,
 ) -> None:
-    state = websocket.app.state
-    settings = cast(Settings, state.settings)
-    await ViewerStream(websocket, run_id, since, settings, state.database, state.hub).serve()
+    await ViewerStream(websocket, run_id, since, settings, database, hub).serve()

@@ -2,13 +2,13 @@
 list them, read one and its events, stop, pause, resume, delete, list its kept
 checkpoints and download its latest weights.
 
-A run is checked completely before it is queued (see `run_intake.py`); from then on
+A run is checked completely before it is queued (see `runs/intake.py`); from then on
 it lives in the database, and the scheduler hands it to a worker.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import FileResponse
@@ -16,15 +16,25 @@ from sqlalchemy.orm import Session
 
 from layerlab.graph.document import GraphDocument
 from layerlab.ids import GRAPH_ID_PATTERN, RUN_ID_PATTERN, new_run_id
-from layerlab.server import run_intake, run_sources
-from layerlab.server.checkpoint_files import CheckpointFiles
-from layerlab.server.deps import JsonBody, SessionDep, SettingsDep, run_cpu
+from layerlab.server.database import in_session
+from layerlab.server.deps import (
+    DatabaseDep,
+    HubDep,
+    JsonBody,
+    SchedulerDep,
+    SessionDep,
+    SettingsDep,
+    get_database,
+    get_hub,
+    get_scheduler,
+    run_cpu,
+)
 from layerlab.server.errors import ApiError, ErrorBody
-from layerlab.server.guards import client_identity
-from layerlab.server.hub import Hub
+from layerlab.server.middleware.guards import client_identity
 from layerlab.server.openapi import request_body
-from layerlab.server.run_io import event_items, in_session, publish_record
-from layerlab.server.run_schemas import (
+from layerlab.server.runs import intake, sources
+from layerlab.server.runs.checkpoint_files import CheckpointFiles
+from layerlab.server.runs.schemas import (
     CheckpointRecord,
     CreateRun,
     EventPage,
@@ -32,9 +42,8 @@ from layerlab.server.run_schemas import (
     RunList,
     RunRecord,
 )
-from layerlab.server.scheduler import Scheduler
+from layerlab.server.viewers.publish import publish_record, status_event, store_and_publish
 from layerlab.store import run_control
-from layerlab.store.db import Database
 from layerlab.store.event_codec import to_event
 from layerlab.store.events import MAX_PAGE, read_events
 from layerlab.store.run_checkpoints import checkpoint_name
@@ -62,18 +71,6 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
 _ANY_TYPE = "|".join(EVENT_TYPES)
 TYPES_PATTERN = rf"^({_ANY_TYPE})(,({_ANY_TYPE}))*$"
 """A comma-separated list of event types."""
-
-
-def _scheduler(request: Request) -> Scheduler:
-    return cast(Scheduler, request.app.state.scheduler)
-
-
-def _hub(request: Request) -> Hub:
-    return cast(Hub, request.app.state.hub)
-
-
-def _database(request: Request) -> Database:
-    return cast(Database, request.app.state.database)
 
 
 def _not_found(exc: RunNotFound) -> ApiError:
@@ -107,15 +104,19 @@ def _detail(session: Session, run_id: str) -> RunDetail:
     "memory estimate larger than the largest connected worker's memory.",
 )
 async def create(
-    request: Request, raw: JsonBody, settings: SettingsDep, response: Response
+    request: Request,
+    raw: JsonBody,
+    settings: SettingsDep,
+    database: DatabaseDep,
+    scheduler: SchedulerDep,
+    response: Response,
 ) -> RunDetail:
-    wanted = await run_cpu(request, lambda: run_intake.parse_request(raw, settings))
-    database = _database(request)
-    source = await run_sources.resolve(request, wanted, settings)
-    largest = _scheduler(request).largest_memory()
+    wanted = await run_cpu(request, lambda: intake.parse_request(raw, settings))
+    source = await sources.resolve(request, wanted, settings)
+    largest = scheduler.largest_memory()
     prepared = await run_cpu(
         request,
-        lambda: run_intake.prepare(
+        lambda: intake.prepare(
             source.document, wanted.overrides, settings, largest, base=source.config
         ),
     )
@@ -169,7 +170,7 @@ async def create(
         if source.fork is not None:
             await run_cpu(request, lambda: files.delete_run(new_id, []))
         raise
-    _scheduler(request).wake()
+    scheduler.wake()
     response.headers["Location"] = f"/api/runs/{detail.id}"
     return detail
 
@@ -222,7 +223,7 @@ def events(
 
 
 async def _control(request: Request, run_id: str, action: ControlAction) -> RunRecord:
-    database, hub = _database(request), _hub(request)
+    database, hub = get_database(request), get_hub(request)
 
     def record(session: Session) -> run_control.ControlOutcome:
         try:
@@ -232,12 +233,9 @@ async def _control(request: Request, run_id: str, action: ControlAction) -> RunR
         except run_control.RunConflict as exc:
             raise ApiError(409, "run_ended", str(exc)) from None
 
-    async with hub.writing(run_id):
-        outcome = await in_session(database, record)
-        if outcome.event is not None:
-            hub.publish_events(run_id, event_items([outcome.event]))
+    outcome = await store_and_publish(database, hub, run_id, record, status_event)
     if outcome.notify_worker is not None:
-        await _scheduler(request).send_control(run_id, outcome.notify_worker, action)
+        await get_scheduler(request).send_control(run_id, outcome.notify_worker, action)
     found = await publish_record(database, hub, run_id)
     if found is None:
         raise ApiError(404, "not_found", f"no run {run_id}")
@@ -283,21 +281,27 @@ async def resume(request: Request, run_id: RunId) -> RunRecord:
     responses=NOT_FOUND,
     summary="Delete a run, its events and checkpoints (an active run is stopped first)",
 )
-async def delete(request: Request, run_id: RunId, settings: SettingsDep) -> Response:
-    database = _database(request)
+async def delete(
+    request: Request,
+    run_id: RunId,
+    settings: SettingsDep,
+    database: DatabaseDep,
+    hub: HubDep,
+    scheduler: SchedulerDep,
+) -> Response:
     try:
         run = await in_session(database, lambda s: get_run(s, run_id))
     except RunNotFound as exc:
         raise _not_found(exc) from None
     if run.lease_owner is not None:
         # Its worker stops at once; whatever it sends afterwards is refused (not_found).
-        await _scheduler(request).send_control(run_id, run.lease_owner, "stop", "deleted")
-    async with _hub(request).writing(run_id):
+        await scheduler.send_control(run_id, run.lease_owner, "stop", "deleted")
+    async with hub.writing(run_id):  # no writer of the run's events meanwhile
         try:
             paths = await in_session(database, lambda s: run_control.delete_run(s, run_id))
         except RunNotFound as exc:
             raise _not_found(exc) from None
-    _hub(request).close_run(run_id)
+    hub.close_run(run_id)
     await run_cpu(request, lambda: CheckpointFiles(settings.checkpoints).delete_run(run_id, paths))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

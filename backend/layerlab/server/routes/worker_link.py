@@ -7,7 +7,7 @@ fencing token.
 from __future__ import annotations
 
 import hmac
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 import anyio
 from annotated_types import Ge, Le
@@ -16,18 +16,16 @@ from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
 from layerlab.ids import CHECKPOINT_NAME_PATTERN, RUN_ID_PATTERN, WORKER_ID_PATTERN
-from layerlab.server.checkpoint_files import CheckpointFiles
-from layerlab.server.deps import SettingsDep, run_cpu
+from layerlab.server.database import in_session
+from layerlab.server.deps import DatabaseDep, HubDep, SchedulerDep, SettingsDep, run_cpu
 from layerlab.server.errors import ApiError, ErrorBody
 from layerlab.server.fields import PlainInt
-from layerlab.server.run_io import in_session
-from layerlab.server.run_schemas import CheckpointStored
-from layerlab.server.settings import Settings
-from layerlab.server.worker_session import WorkerSession
+from layerlab.server.runs.checkpoint_files import CheckpointFiles
+from layerlab.server.runs.schemas import CheckpointStored
+from layerlab.server.workers.session import WorkerSession
 from layerlab.store import run_checkpoints
 from layerlab.store import workers as worker_store
 from layerlab.store.datasets import run_config, upload_of
-from layerlab.store.db import Database
 from layerlab.store.events import StaleLease
 from layerlab.store.fencing import check_lease
 from layerlab.store.runs import RunNotFound
@@ -59,10 +57,6 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _database(request: Request) -> Database:
-    return cast(Database, request.app.state.database)
-
-
 class WorkerLease:
     """The caller, checked: a worker holding the run's lease with this fencing token."""
 
@@ -90,7 +84,7 @@ async def worker_token(settings: SettingsDep, authorization: Annotated[str, Head
 
 
 async def worker_lease(
-    request: Request,
+    database: DatabaseDep,
     run_id: RunId,
     worker_id: Annotated[str, Header(alias=WORKER_HEADER, pattern=WORKER_ID_PATTERN)],
     worker_key: Annotated[str, Header(alias=KEY_HEADER, max_length=128)],
@@ -106,7 +100,7 @@ async def worker_lease(
         except StaleLease as exc:
             raise ApiError(409, "stale_lease", str(exc)) from None
 
-    await in_session(_database(request), check)
+    await in_session(database, check)
     return WorkerLease(worker_id, run_id, fencing)
 
 
@@ -141,7 +135,11 @@ async def _receive(request: Request, path: anyio.Path, limit: int) -> None:
     summary="Upload a checkpoint pack (the lease holder only)",
 )
 async def upload_checkpoint(
-    request: Request, name: CheckpointName, lease: LeaseDep, settings: SettingsDep
+    request: Request,
+    name: CheckpointName,
+    lease: LeaseDep,
+    settings: SettingsDep,
+    database: DatabaseDep,
 ) -> CheckpointStored:
     files = CheckpointFiles(settings.checkpoints)
     upload = files.temporary(lease.run_id)
@@ -166,7 +164,7 @@ async def upload_checkpoint(
         )
 
     try:
-        pruned = await in_session(_database(request), record)
+        pruned = await in_session(database, record)
     except StaleLease as exc:
         # Lost the lease while uploading: the files must not outlive the refusal.
         files.delete(stored_path)
@@ -186,9 +184,9 @@ async def upload_checkpoint(
     summary="The run's latest checkpoint pack, to resume it (the lease holder only)",
 )
 async def download_checkpoint(
-    request: Request, lease: LeaseDep, settings: SettingsDep
+    lease: LeaseDep, settings: SettingsDep, database: DatabaseDep
 ) -> FileResponse:
-    row = await in_session(_database(request), lambda s: latest_checkpoint_row(s, lease.run_id))
+    row = await in_session(database, lambda s: latest_checkpoint_row(s, lease.run_id))
     if row is None:
         raise ApiError(404, "no_checkpoint", f"run {lease.run_id} has no checkpoint")
     name = run_checkpoints.checkpoint_name(row.path)
@@ -222,9 +220,9 @@ async def download_start_weights(lease: LeaseDep, settings: SettingsDep) -> File
     summary="The uploaded file a run trains on (the lease holder only)",
 )
 async def download_dataset(
-    request: Request, lease: LeaseDep, settings: SettingsDep
+    lease: LeaseDep, settings: SettingsDep, database: DatabaseDep
 ) -> FileResponse:
-    config = await in_session(_database(request), lambda s: run_config(s, lease.run_id))
+    config = await in_session(database, lambda s: run_config(s, lease.run_id))
     sha256 = upload_of(config)
     if sha256 is None:
         raise ApiError(404, "no_upload", f"run {lease.run_id} trains on no uploaded file")
@@ -237,7 +235,11 @@ async def download_dataset(
 
 
 @ws_router.websocket("/ws/worker")
-async def worker_socket(websocket: WebSocket) -> None:
-    state = websocket.app.state
-    settings = cast(Settings, state.settings)
-    await WorkerSession(websocket, settings, state.database, state.scheduler, state.hub).serve()
+async def worker_socket(
+    websocket: WebSocket,
+    settings: SettingsDep,
+    database: DatabaseDep,
+    scheduler: SchedulerDep,
+    hub: HubDep,
+) -> None:
+    await WorkerSession(websocket, settings, database, scheduler, hub).serve()

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from typing import cast
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Request
-
-from layerlab.server.run_schemas import WorkerRecord
-from layerlab.server.scheduler import Scheduler
+from layerlab.server.deps import SchedulerDep
+from layerlab.server.runs.schemas import WorkerRecord
 
 router = APIRouter(prefix="/workers", tags=["workers"])
 
 
 @router.get("", response_model=list[WorkerRecord], summary="Connected workers")
-async def list_workers(request: Request) -> list[WorkerRecord]:
-    scheduler = cast(Scheduler, request.app.state.scheduler)
+async def list_workers(scheduler: SchedulerDep) -> list[WorkerRecord]:
     return [
         WorkerRecord(
             id=c.worker_id,

@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from layerlab.server.errors import error_response
-from layerlab.server.guards import WORKER_PREFIX
+from layerlab.server.middleware.guards import WORKER_PREFIX
 
 
 class BodyTooLarge(HTTPException):

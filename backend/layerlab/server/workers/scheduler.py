@@ -21,10 +21,11 @@ import logging
 from sqlalchemy.orm import Session
 
 from layerlab.graph.document import GraphDocument
-from layerlab.server.hub import Hub
-from layerlab.server.run_io import event_items, in_session, publish_record
+from layerlab.server.database import in_session
 from layerlab.server.settings import Settings
-from layerlab.server.worker_connection import HeldRunState, WorkerConnection
+from layerlab.server.viewers.hub import Hub
+from layerlab.server.viewers.publish import publish_record, status_event, store_and_publish
+from layerlab.server.workers.connection import HeldRunState, WorkerConnection
 from layerlab.store import leases
 from layerlab.store.db import Database
 from layerlab.train.config import TrainingConfig
@@ -182,10 +183,7 @@ class Scheduler:
         def work(session: Session) -> leases.StatusChange | None:
             return leases.expire_lease(session, lease, reason)
 
-        async with self.hub.writing(lease.run_id):
-            change = await in_session(self.database, work)
-            if change is not None and change.event is not None:
-                self.hub.publish_events(lease.run_id, event_items([change.event]))
+        change = await store_and_publish(self.database, self.hub, lease.run_id, work, status_event)
         if change is None:
             return
         log.warning("run %s: %s -> %s", lease.run_id, reason, change.status)
@@ -252,9 +250,6 @@ class Scheduler:
         def work(session: Session) -> leases.StatusChange:
             return leases.release_lease(session, run_id, worker_id, fencing, reason)
 
-        async with self.hub.writing(run_id):
-            change = await in_session(self.database, work)
-            if change.event is not None:
-                self.hub.publish_events(run_id, event_items([change.event]))
+        await store_and_publish(self.database, self.hub, run_id, work, status_event)
         await publish_record(self.database, self.hub, run_id)
         self.wake()

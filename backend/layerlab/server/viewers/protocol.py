@@ -22,7 +22,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from layerlab.server.run_schemas import RunRecord
+from layerlab.server.runs.schemas import RunRecord
 from layerlab.train.events import Event
 
 

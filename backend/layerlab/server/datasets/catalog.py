@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from layerlab.server.dataset_schemas import Availability, BuiltinDataset
+from layerlab.server.datasets.schemas import Availability, BuiltinDataset
 from layerlab.train.data import DATASETS, DataError, LoadContext, MissingDataError, load_dataset
 from layerlab.train.data.base import DatasetSource, LoadedDataset
 from layerlab.train.data.official import OFFICIAL_FILES

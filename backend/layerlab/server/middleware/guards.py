@@ -18,7 +18,7 @@ middleware so that no route, present or future, can be left out.
 Who a client is, for per-client limits (`client_identity`): the token holder when
 auth is on, else the peer address. The peer address is the TCP peer's, or the one a
 trusted proxy forwards (X-Forwarded-For, only from `Settings.forwarded_allow_ips`,
-applied by uvicorn: see listener.py); from anyone else that header is ignored.
+applied by uvicorn: see server/listener.py); from anyone else that header is ignored.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from layerlab.server.errors import error_response
-from layerlab.server.host_header import normal_name, parse_host
+from layerlab.server.middleware.host_header import normal_name, parse_host
 from layerlab.server.settings import LOOPBACK_NAMES
 
 API_PREFIX = "/api"

@@ -8,7 +8,7 @@ both: it skips seqs it has sent).
 
 Publishing never waits for a viewer. Each subscription is a bounded queue; one that
 overflows (its viewer does not keep up) drops what it holds and is marked, and its
-viewer is told to `resync` (see `viewer_stream.py`). Every event is serialized once,
+viewer is told to `resync` (see `viewers/stream.py`). Every event is serialized once,
 whatever the number of viewers.
 """
 
@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from layerlab.server.run_settings import RunSettings
+from layerlab.server.runs.settings import RunSettings
 
 log = logging.getLogger(__name__)
 

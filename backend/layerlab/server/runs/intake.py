@@ -20,7 +20,7 @@ from layerlab.graph.errors import Code, GraphError, GraphIssue
 from layerlab.graph.wiring import DEFAULT_NETWORK
 from layerlab.server.deps import invalid_document, parse_model, validate_document
 from layerlab.server.errors import ApiError
-from layerlab.server.run_schemas import CreateRun, ForkRequest
+from layerlab.server.runs.schemas import CreateRun, ForkRequest
 from layerlab.server.settings import Settings
 from layerlab.train.config import ConfigError, TrainingConfig, config_of
 from layerlab.train.data.base import DataError, LoadContext

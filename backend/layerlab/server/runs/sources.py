@@ -1,7 +1,7 @@
 """Where a new run comes from: a document sent with the request, a saved graph's
 version, or a fork of a run's checkpoint (the forked run's snapshot and configuration,
 and the checkpoint whose weights it starts from). Reads the store; the caller checks
-and queues (see `run_intake.py` and `routes/runs.py`)."""
+and queues (see `intake.py` and `routes/runs.py`)."""
 
 from __future__ import annotations
 
@@ -12,21 +12,16 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 
 from layerlab.graph.document import GraphDocument
-from layerlab.server import run_intake
-from layerlab.server.deps import run_cpu
+from layerlab.server.database import in_session
+from layerlab.server.deps import get_database, run_cpu
 from layerlab.server.errors import ApiError
-from layerlab.server.run_io import in_session
-from layerlab.server.run_schemas import ForkRequest
+from layerlab.server.runs import intake
+from layerlab.server.runs.schemas import ForkRequest
 from layerlab.server.settings import Settings
 from layerlab.store import graphs as graph_store
-from layerlab.store.db import Database
 from layerlab.store.run_checkpoints import checkpoint_name
 from layerlab.store.runs import ForkOrigin, RunNotFound, checkpoints_of, get_run
 from layerlab.train.config import TrainingConfig
-
-
-def _database(request: Request) -> Database:
-    return cast(Database, request.app.state.database)
 
 
 @dataclass(frozen=True)
@@ -48,7 +43,7 @@ class RunSource:
     fork: Fork | None = None
 
 
-async def resolve(request: Request, wanted: run_intake.RunRequest, settings: Settings) -> RunSource:
+async def resolve(request: Request, wanted: intake.RunRequest, settings: Settings) -> RunSource:
     if wanted.document is not None:
         return RunSource(wanted.document, None, None, None)
     if wanted.fork is not None:
@@ -63,8 +58,8 @@ async def resolve(request: Request, wanted: run_intake.RunRequest, settings: Set
         except graph_store.NotFound as exc:
             raise ApiError(404, "not_found", str(exc)) from None
 
-    raw_document = await in_session(_database(request), load)
-    document = await run_cpu(request, lambda: run_intake.stored_document(raw_document, settings))
+    raw_document = await in_session(get_database(request), load)
+    document = await run_cpu(request, lambda: intake.stored_document(raw_document, settings))
     return RunSource(document, None, graph_id, wanted.graph_version)
 
 
@@ -92,9 +87,9 @@ async def _fork(request: Request, fork: ForkRequest, settings: Settings) -> RunS
         return run.document, run.config, run.graph_id, run.graph_version, Fork(origin, chosen.path)
 
     raw_document, config, graph_id, graph_version, chosen = await in_session(
-        _database(request), load
+        get_database(request), load
     )
-    document = await run_cpu(request, lambda: run_intake.stored_document(raw_document, settings))
+    document = await run_cpu(request, lambda: intake.stored_document(raw_document, settings))
     return RunSource(
         document, TrainingConfig.model_validate(config), graph_id, graph_version, chosen
     )

@@ -53,7 +53,7 @@ class CreateRun(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        # Exactly one source; a version only of a saved graph (run_intake checks both).
+        # Exactly one source; a version only of a saved graph (runs/intake.py checks both).
         json_schema_extra={
             "oneOf": [{"required": [source]} for source in RUN_SOURCES],
             "dependentRequired": {"graph_version": ["graph_id"]},

@@ -27,17 +27,18 @@ from starlette.websockets import (
     WebSocketState,
 )
 
-from layerlab.server.hub import EventItem, Hub, Item, RunItem, Subscription
-from layerlab.server.run_io import event_items, in_session
-from layerlab.server.run_schemas import RunRecord
+from layerlab.server.database import in_session
+from layerlab.server.runs.schemas import RunRecord
 from layerlab.server.settings import Settings
-from layerlab.server.viewer_protocol import (
+from layerlab.server.viewers.hub import EventItem, Hub, Item, RunItem, Subscription
+from layerlab.server.viewers.protocol import (
     ViewerAuth,
     ViewerError,
     ViewerResync,
     ViewerWelcome,
     events_frame,
 )
+from layerlab.server.viewers.publish import event_items
 from layerlab.store.db import Database
 from layerlab.store.events import read_events
 from layerlab.store.runs import RunNotFound, get_run

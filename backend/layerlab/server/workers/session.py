@@ -19,16 +19,17 @@ from sqlalchemy.orm import Session
 from starlette import status
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
-from layerlab.server.hub import EventItem, Hub
-from layerlab.server.run_io import in_session, publish_record
-from layerlab.server.scheduler import Scheduler
+from layerlab.server.database import in_session
 from layerlab.server.settings import Settings
-from layerlab.server.worker_connection import HeldRunState, WorkerConnection
+from layerlab.server.viewers.hub import EventItem, Hub
+from layerlab.server.viewers.publish import publish_record, store_and_publish
+from layerlab.server.workers.connection import HeldRunState, WorkerConnection
+from layerlab.server.workers.scheduler import Scheduler
 from layerlab.store import leases
 from layerlab.store import workers as worker_store
 from layerlab.store.db import Database
 from layerlab.store.event_codec import to_new_event
-from layerlab.store.events import StaleLease, ingest_batch
+from layerlab.store.events import IngestResult, StaleLease, ingest_batch
 from layerlab.store.fencing import check_lease
 from layerlab.store.runs import RunNotFound
 from layerlab.train.control import HELD_REQUESTS
@@ -242,21 +243,26 @@ class WorkerSession:
             await self._refuse(batch.run, batch.attempt, "invalid", "events of another run")
             return
         new = [to_new_event(event) for event in batch.events]
+
+        def stored(result: IngestResult) -> list[EventItem]:
+            if result.duplicate:  # published when it was stored
+                return []
+            return [
+                EventItem(seq, event.model_copy(update={"seq": seq}).model_dump_json())
+                for seq, event in zip(result.seqs, batch.events, strict=True)
+            ]
+
         try:
             await self._owns(connection, batch.run, batch.fencing)
-            async with self.hub.writing(batch.run):
-                result = await in_session(
-                    self.database,
-                    lambda s: ingest_batch(
-                        s, batch.run, batch.attempt, batch.batch_seq, new, batch.fencing
-                    ),
-                )
-                if not result.duplicate:
-                    items = [
-                        EventItem(seq, event.model_copy(update={"seq": seq}).model_dump_json())
-                        for seq, event in zip(result.seqs, batch.events, strict=True)
-                    ]
-                    self.hub.publish_events(batch.run, items)
+            result = await store_and_publish(
+                self.database,
+                self.hub,
+                batch.run,
+                lambda s: ingest_batch(
+                    s, batch.run, batch.attempt, batch.batch_seq, new, batch.fencing
+                ),
+                stored,
+            )
         except StaleLease as exc:
             await self._refuse(batch.run, batch.attempt, "stale_lease", str(exc))
             return

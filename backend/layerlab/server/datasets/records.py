@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from layerlab.ids import new_dataset_id
-from layerlab.server import uploads
-from layerlab.server.body_limit import BodyTooLarge
-from layerlab.server.body_timeout import BodyTimeout
-from layerlab.server.dataset_schemas import DatasetConfig, DatasetRecord, UploadInfo
+from layerlab.server.datasets import uploads
+from layerlab.server.datasets.schemas import DatasetConfig, DatasetRecord, UploadInfo
 from layerlab.server.errors import ApiError
+from layerlab.server.middleware.body_limit import BodyTooLarge
+from layerlab.server.middleware.body_timeout import BodyTimeout
 from layerlab.server.settings import Settings
 from layerlab.store.datasets import (
     DatasetNotFound,
@@ -74,13 +74,12 @@ def _form_fields(form: FormData) -> tuple[UploadFile, str | None, str | None]:
 
 
 async def accept_upload(
-    request: Request, form: FormData, settings: Settings
+    database: Database, form: FormData, settings: Settings
 ) -> tuple[DatasetRecord, bool]:
     """The record of the uploaded file, and whether it is new (False: uploaded before)."""
     file, name, kind = _form_fields(form)
     filename = file.filename or ""
     label = (name or filename).strip()[:NAME_CHARS] or "upload"
-    database: Database = request.app.state.database
 
     def work() -> tuple[DatasetRecord, bool]:
         received = uploads.receive(

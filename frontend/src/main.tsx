@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { adoptTokenFromUrl } from './api/client';
 import { App } from './App';
 import { useEditor } from './store/editor';
+import { loadMeta } from './store/meta';
 import { loadCatalog, restore, startSession } from './store/session';
 import './styles.css';
 import { applyTheme } from './theme';
@@ -19,6 +20,7 @@ window.__layerlab = { nodes: () => useEditor.getState().nodes.length };
 adoptTokenFromUrl();
 applyTheme();
 startSession();
+void loadMeta();
 // The catalog first: ports (and so edges) depend on the node types.
 void loadCatalog().then(() => restore());
 

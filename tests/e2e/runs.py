@@ -15,7 +15,6 @@ require_playwright()
 
 from playwright.sync_api import Page, expect  # noqa: E402
 
-TERMINAL = ("finished", "stopped", "failed", "diverged")
 PRESET = ROOT / "graphs" / "mlp_playground.json"
 
 
@@ -29,13 +28,17 @@ def moons_document(**training: Any) -> dict[str, Any]:
 class Rest:
     """The server's REST API, as the tests' oracle."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, token: str | None = None):
         self.base = base
+        self.token = token
 
     def call(self, method: str, path: str, body: Any = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
+        headers = {"content-type": "application/json"}
+        if self.token:
+            headers["authorization"] = f"Bearer {self.token}"
         request = urllib.request.Request(
-            self.base + path, data=data, method=method, headers={"content-type": "application/json"}
+            self.base + path, data=data, method=method, headers=headers
         )
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read() or b"null")

@@ -32,10 +32,14 @@ def free_port() -> int:
 
 
 class Server:
-    """`layerlab serve` as a subprocess; start() returns once /api/health answers."""
+    """`layerlab serve` as a subprocess; start() returns once /api/health answers. With
+    `token`, auth is on: every REST request needs it (LAYERLAB_TOKEN)."""
 
-    def __init__(self, data_dir: Path, port: int | None = None, workers: int = 0):
+    def __init__(
+        self, data_dir: Path, port: int | None = None, workers: int = 0, token: str | None = None
+    ):
         self.data_dir = data_dir
+        self.token = token
         self.workers = workers  # local worker processes (`--workers`); 0 keeps runs queued
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -51,6 +55,8 @@ class Server:
             "LAYERLAB_FRONTEND_DIST": str(DIST),
         }
         env.pop("LAYERLAB_TOKEN", None)
+        if self.token:
+            env["LAYERLAB_TOKEN"] = self.token
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [
@@ -75,7 +81,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log.read_text()[-2000:]}")
             try:
-                with urllib.request.urlopen(f"{self.url}/api/health", timeout=2) as r:
+                with urllib.request.urlopen(self.request("/api/health"), timeout=2) as r:
                     if r.status == 200:
                         return
             except OSError:
@@ -83,6 +89,11 @@ class Server:
         raise RuntimeError(
             f"server did not answer within {timeout}s: {self.log.read_text()[-2000:]}"
         )
+
+    def request(self, path: str) -> urllib.request.Request:
+        """A GET of `path` on this server, with the token when auth is on."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        return urllib.request.Request(self.url + path, headers=headers)
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, WebSocketRoute, expect  # noqa: E402
 
+from layerlab.train.events import END_STATUSES
 from tests.e2e.conftest import Console, page_for_test
 from tests.e2e.editor import deselect, open_preset
 from tests.e2e.runs import (
-    TERMINAL,
     Rest,
     expect_points_at_least,
     expect_status,
@@ -105,6 +105,7 @@ def test_train_from_the_editor_and_watch_it_learn(run_page: Page, rest: Rest) ->
     page.get_by_test_id("tab-gradients").click()
     expect(page.get_by_test_id("grad-heatmap")).to_have_attribute("data-layers", "3")
     expect(page.get_by_test_id("grad-bar-fc1")).to_have_attribute("data-grad-class", "healthy")
+    screenshot(page, "runs-gradients")
     page.get_by_test_id("tab-activations").click()
     expect(page.get_by_test_id("activation-histograms")).to_have_attribute("data-layers", "5")
     page.get_by_test_id("tab-weights").click()
@@ -216,7 +217,7 @@ def test_a_reload_and_a_cut_connection_lose_nothing(run_page: Page, rest: Rest) 
     expect_points_at_least(page, loss_points(page) + 5)  # live again
     page.get_by_test_id("stop").click()
     expect_status(page, "stopped")
-    record = rest.wait(run_id, TERMINAL)
+    record = rest.wait(run_id, END_STATUSES)
     page.wait_for_function("n => window.__layerlabRun.lastSeq() >= n", arg=record["last_seq"])
     assert probe(page, "lastSeq()") == record["last_seq"]
     assert loss_points(page) == rest.loss_points(run_id)
@@ -234,8 +235,8 @@ def test_open_a_finished_run_and_compare_two(run_page: Page, rest: Rest) -> None
     graph = rest.call("POST", "/api/graphs", base)  # A trains a saved graph, B a document
     a = str(rest.call("POST", "/api/runs", {"graph_id": graph["id"], "graph_version": 1})["id"])
     b = rest.create(wider)
-    rest.wait(a, TERMINAL)
-    rest.wait(b, TERMINAL)
+    rest.wait(a, END_STATUSES)
+    rest.wait(b, END_STATUSES)
 
     page.goto("/#/runs")
     expect(page.get_by_test_id("runs-list")).to_be_visible()
@@ -277,7 +278,7 @@ def test_open_a_finished_run_and_compare_two(run_page: Page, rest: Rest) -> None
 def test_fork_a_run_from_a_checkpoint_with_edited_settings(run_page: Page, rest: Rest) -> None:
     page = run_page
     source = rest.create(moons_document(epochs=3))
-    rest.wait(source, TERMINAL)
+    rest.wait(source, END_STATUSES)
     kept = rest.call("GET", f"/api/runs/{source}/checkpoints")
     assert kept, "a finished run keeps its checkpoints"
 

@@ -12,6 +12,7 @@ import type {
   GraphList,
   GraphRecord,
   Health,
+  ServerMeta,
   Preset,
   PresetSummary,
   CheckpointRecord,
@@ -150,6 +151,8 @@ export interface ExportFile {
 
 export const api = {
   health: () => request<Health>('/api/health'),
+  /** Health thresholds, run-status groups and the training settings' JSON Schema. */
+  meta: () => request<ServerMeta>('/api/meta'),
   ops: () => request<OpSchema[]>('/api/ops'),
   /** Built-in sets (with their availability here) and uploads, the newest first. */
   datasets: () => request<DatasetCatalog>('/api/datasets'),

@@ -35,6 +35,11 @@ export type GraphSummary = Schemas['GraphSummary'];
 export type GraphRecord = Schemas['GraphRecord'];
 export type ErrorBody = Schemas['ErrorBody'];
 export type Health = Schemas['Health'];
+// What the server serves about itself (GET /api/meta): health rules, status groups, the
+// training settings' schema.
+export type ServerMeta = Schemas['ServerMeta'];
+export type GradientRule = Schemas['GradientRule'];
+export type ActivationRule = Schemas['ActivationRule'];
 export type ExportFormat = Schemas['ExportRequest']['format'];
 export type CreateRun = Schemas['CreateRun'];
 export type RunRecord = Schemas['RunRecord'];

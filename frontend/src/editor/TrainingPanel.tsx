@@ -4,18 +4,19 @@
 import { useMemo, useState } from 'react';
 import { formFields } from '../model/schemaForm';
 import { editDocument, sealEdit, useEditor } from '../store/editor';
+import { useMeta, useTrainingSchema } from '../store/meta';
 import { DataSection } from './DataSection';
 import { ParamField } from './ParamField';
-import { useTrainingSchema } from './trainingSchema';
 import { DropOverlay, useFileDrop } from './UploadStatus';
 
 export function TrainingPanel() {
   const name = useEditor((s) => s.history.present.name ?? 'Untitled');
   const description = useEditor((s) => s.history.present.description ?? '');
   const training = useEditor((s) => s.history.present.training) ?? {};
-  const [schema, provisional] = useTrainingSchema();
+  const schema = useTrainingSchema();
+  const metaError = useMeta((s) => s.error);
   const fields = useMemo(
-    () => formFields(schema).filter((f) => f.name !== 'dataset' && f.name !== 'dataset_options'),
+    () => (schema ? formFields(schema) : []).filter((f) => f.name !== 'dataset' && f.name !== 'dataset_options'),
     [schema],
   );
   // The fields the document sets come first; the set is fixed while the panel is open, so
@@ -48,9 +49,9 @@ export function TrainingPanel() {
       <section className="panel" data-testid="training">
         <h2>Training</h2>
         <DataSection />
-        {provisional && (
-          <p className="provisional" data-testid="training-provisional">
-            Minimal form: the server does not publish its training settings schema yet, so only the common fields are offered.
+        {!schema && (
+          <p className={metaError ? 'error-text' : 'muted'} data-testid="training-loading">
+            {metaError ? `The training settings could not be loaded: ${metaError}` : 'Loading the training settings…'}
           </p>
         )}
         {fields

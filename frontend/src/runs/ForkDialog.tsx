@@ -6,8 +6,8 @@ import { api } from '../api/client';
 import type { CheckpointRecord, RunDetail } from '../api/types';
 import { ParamField } from '../editor/ParamField';
 import { useFocusTrap } from '../ui/focusTrap';
-import { useTrainingSchema } from '../editor/trainingSchema';
 import { formFields, type FieldSpec } from '../model/schemaForm';
+import { useTrainingSchema } from '../store/meta';
 import { same } from './model/diff';
 import { defaultCheckpoint, forkOverrides, settingChanges, shortValue } from './model/fork';
 import { formatDuration } from './model/units';
@@ -33,13 +33,13 @@ export function ForkDialog({ detail, cursor, onClose }: Props) {
   const [edited, setEdited] = useState<Record<string, unknown>>(() => ({ ...base }));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [schema] = useTrainingSchema();
+  const schema = useTrainingSchema();
   const dialog = useRef<HTMLDivElement>(null);
   useFocusTrap(dialog);
 
   // Settings a fork may change: every plain field but the task (the graph's outputs
   // were built for it); structured ones (telemetry, dataset options) stay as they were.
-  const fields = useMemo(() => formFields(schema).filter((f) => f.kind !== 'text' && f.name !== 'task'), [schema]);
+  const fields = useMemo(() => (schema ? formFields(schema) : []).filter((f) => f.kind !== 'text' && f.name !== 'task'), [schema]);
   const first = fields.filter((f) => FIRST.includes(f.name)).sort((a, b) => FIRST.indexOf(a.name) - FIRST.indexOf(b.name));
   const more = fields.filter((f) => !FIRST.includes(f.name));
   const changes = settingChanges(base, edited);

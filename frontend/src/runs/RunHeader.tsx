@@ -2,6 +2,7 @@
 // throughput, elapsed time, Pause/Resume/Stop, Fork, and the way back to the graph it ran.
 import { useState } from 'react';
 import { useDatasets } from '../store/datasets';
+import { statusIn, useMeta } from '../store/meta';
 import { importDocument, openRunGraph } from '../store/session';
 import { useTheme } from '../theme';
 import { ForkDialog } from './ForkDialog';
@@ -9,8 +10,6 @@ import { datasetAsked, datasetShown, datasetUsed } from './model/datasetUsed';
 import { etaSeconds, fractionDone } from './model/progress';
 import { formatDuration, formatRate } from './model/units';
 import { control, runData, useRun } from './store';
-
-const ACTIVE = new Set(['queued', 'running', 'paused']);
 
 function GraphLink() {
   const detail = useRun((s) => s.detail);
@@ -71,7 +70,9 @@ export function RunHeader() {
   const eta = status === 'running' ? etaSeconds(data.marks, total) : null;
   const epochs = detail?.config.epochs ?? null;
   const rate = data.metrics.get('samples_per_s')?.last() ?? null;
-  const active = ACTIVE.has(status);
+  const meta = useMeta((s) => s.meta);
+  // Not ended yet (queued, or held by a worker): the server's "open" group.
+  const active = statusIn(meta, 'open', status);
   const uploads = useDatasets((s) => s.catalog.uploads);
   const dataset = detail ? datasetShown(datasetAsked(detail.config, uploads), datasetUsed(record) ?? datasetUsed(detail)) : null;
   const shownStatus = requested === 'pause' && status === 'running' ? 'pausing' : requested === 'stop' && active ? 'stopping' : status;
@@ -178,7 +179,7 @@ export function RunHeader() {
         </p>
       )}
       {(actionError || record?.failure_reason || (data.status?.message && !active)) && (
-        <p className={`run-message ${status === 'failed' || status === 'diverged' || actionError ? 'error' : ''}`} data-testid="run-message">
+        <p className={`run-message ${statusIn(meta, 'failure', status) || actionError ? 'error' : ''}`} data-testid="run-message">
           {actionError ?? record?.failure_reason ?? data.status?.message}
         </p>
       )}

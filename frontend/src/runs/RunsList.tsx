@@ -5,13 +5,14 @@ import { api } from '../api/client';
 import type { RunRecord, RunStatus } from '../api/types';
 import { useTheme } from '../theme';
 import { useDatasets } from '../store/datasets';
+import { statusIn, useMeta } from '../store/meta';
 import { datasetAsked, datasetShown, datasetUsed } from './model/datasetUsed';
 import { runSummary, type RunSummary } from './summary';
 import { formatDuration, formatMetric } from './model/units';
 import './runs.css';
 
-const STATUSES: RunStatus[] = ['queued', 'running', 'paused', 'finished', 'stopped', 'failed', 'diverged'];
 const REFRESH_MS = 3000;
+const NONE: readonly RunStatus[] = []; // one empty list: a selector must not make a new one each time
 
 function duration(r: RunRecord): number | null {
   if (!r.started_at) return null;
@@ -53,6 +54,7 @@ export function RunsList() {
   const [query, setQuery] = useState('');
   const [picked, setPicked] = useState<string[]>([]);
   const { theme, toggle } = useTheme();
+  const statuses = useMeta((s) => s.meta?.statuses.all ?? NONE);
 
   useEffect(() => {
     let live = true;
@@ -64,7 +66,9 @@ export function RunsList() {
         setRuns(list.items);
         setTotal(list.total);
         setError(null);
-        if (list.items.some((r) => r.status === 'running' || r.status === 'queued' || r.status === 'paused')) timer = setTimeout(() => void load(), REFRESH_MS);
+        // Refreshed while a run has not ended (or while the server's groups are unknown).
+        const meta = useMeta.getState().meta;
+        if (!meta || list.items.some((r) => statusIn(meta, 'open', r.status))) timer = setTimeout(() => void load(), REFRESH_MS);
       } catch (err) {
         if (live) setError(err instanceof Error ? err.message : String(err));
       }
@@ -108,7 +112,7 @@ export function RunsList() {
             status
             <select value={status} onChange={(e) => setStatus(e.target.value)} data-testid="runs-status-filter">
               <option value="">any</option>
-              {STATUSES.map((s) => (
+              {statuses.map((s) => (
                 <option key={s} value={s}>
                   {s}
                 </option>

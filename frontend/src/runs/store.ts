@@ -5,7 +5,9 @@
 // RunData), so a busy run costs one render per frame, not one per event.
 import { create } from 'zustand';
 import { api, storedToken } from '../api/client';
-import type { RunDetail, RunEvent, RunRecord } from '../api/types';
+import type { GradientRule, RunDetail, RunEvent, RunRecord } from '../api/types';
+import { GradScale } from './model/gradScale';
+import type { LayerTable } from './model/layerTable';
 import { RunData } from './model/runData';
 import { paints, type Paint } from './probe';
 import { viewerUrl } from './protocol';
@@ -63,6 +65,16 @@ let lastPublish = 0;
 
 /** The run's data (mutable; re-read it when `version` changes). */
 export const runData = (): RunData => data;
+
+let scale: { data: RunData; scale: GradScale } | null = null;
+
+/** Each gradient norm's position on the health scale by the server's rule (null until the
+ * rule is known), caught up with the data: one pass over the rows that came since. */
+export function gradPositions(rule: GradientRule | null): LayerTable<number> | null {
+  if (!rule) return null;
+  if (scale?.data !== data || scale.scale.rule !== rule) scale = { data, scale: new GradScale(rule) };
+  return scale.scale.sync(data.grads, data.gradTotal.y).positions;
+}
 
 /** Time budget for applying events in one frame, and the longest a backlog may go unseen. */
 const FRAME_BUDGET_MS = 10;

@@ -36,19 +36,23 @@ class GradientRule(BaseModel):
     networks, so no absolute norm means trouble."""
 
     vanishing_ratio: float = Field(
+        gt=0,
+        lt=1,
         description="Vanishing: the earliest weight layer's gradient norm is under this "
-        "share of the last weight layer's, at the same step"
+        "share of the last weight layer's, at the same step",
     )
     exploding_factor: float = Field(
+        gt=1,
         description="Exploding: the total gradient norm is over this multiple of its early "
-        "reference (or not finite)"
+        "reference (or not finite)",
     )
     reference_samples: int = Field(
+        ge=1,
         description="The early reference is the median of the first this-many total norms "
-        "measured before the one judged; judging starts at the second measurement"
+        "measured before the one judged; judging starts at the second measurement",
     )
     sustain: int = Field(
-        description="Consecutive measurements a diagnosis must hold before it is reported"
+        ge=1, description="Consecutive measurements a diagnosis must hold before it is reported"
     )
 
 
@@ -56,12 +60,16 @@ class ActivationRule(BaseModel):
     """When the server calls a layer's outputs dead or saturated, and how they are binned."""
 
     dead_fraction: float = Field(
-        description="Dead ReLUs: over this share of a ReLU's units are zero for a whole batch"
+        ge=0,
+        le=1,
+        description="Dead ReLUs: over this share of a ReLU's units are zero for a whole batch",
     )
     saturated_fraction: float = Field(
-        description="Saturated: over this share of a sigmoid's or tanh's outputs in the tails"
+        ge=0,
+        le=1,
+        description="Saturated: over this share of a sigmoid's or tanh's outputs in the tails",
     )
-    histogram_bins: int = Field(description="Bins of each activation histogram")
+    histogram_bins: int = Field(ge=1, description="Bins of each activation histogram")
 
 
 class RunStatusGroups(BaseModel):

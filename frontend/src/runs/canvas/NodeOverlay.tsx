@@ -2,7 +2,9 @@
 // with its gradient norm, a badge with its activation health, a mark when a health
 // warning names it, and (on hover) the numbers behind them.
 import { snapshotAt } from '../atCursor';
+import { useMeta } from '../../store/meta';
 import { GRAD_LABEL, gradClass, gradColor } from '../model/colors';
+import { extremePosition } from '../model/gradScale';
 import { activationHealth, DIAGNOSIS_LABEL, warningsFor, worstActivation } from '../model/health';
 import { combineNorms, nodeValue } from '../model/layerTable';
 import { formatMetric, formatPercent } from '../model/units';
@@ -13,15 +15,18 @@ const combineWeights = <T,>(inner: T[]): T | null => inner[0] ?? null;
 export function NodeOverlay({ id }: { id: string }) {
   const version = useRun((s) => s.version);
   const cursor = useRun((s) => s.cursor);
-  const snap = snapshotAt(version, cursor);
+  const rules = useMeta((s) => s.meta);
+  const snap = snapshotAt(version, cursor, rules?.gradients ?? null);
   const grad = nodeValue(snap.grads, id, (inner) => (inner.some((v) => !Number.isFinite(v)) ? Number.NaN : combineNorms(inner)));
+  // A block instance shows its inner layer furthest from healthy.
+  const position = nodeValue(snap.gradPositions, id, extremePosition);
   const act = nodeValue(snap.activations, id, worstActivation);
   const weight = nodeValue(snap.weights, id, combineWeights);
   const warnings = warningsFor(snap.warnings, id);
   if (grad === null && act === null && !warnings.length) return null;
-  const kind = gradClass(grad);
-  const color = gradColor(grad);
-  const health = activationHealth(act);
+  const kind = grad === null ? 'none' : gradClass(position);
+  const color = gradColor(position);
+  const health = activationHealth(act, rules?.activations ?? null);
   const worst = warnings.find((w) => w.severity === 'error') ?? warnings[0];
   return (
     <div className={`run-overlay grad-${kind}`} data-testid={`overlay-${id}`} data-grad-class={kind}>

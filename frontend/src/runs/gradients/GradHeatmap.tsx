@@ -1,10 +1,12 @@
 // Gradient flow over time: one row per layer (network order), one column per sampled
 // step (squeezed into the pixels there are), coloured by the gradient health scale.
 import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { useMeta } from '../../store/meta';
 import { bucketMax, bucketRanges } from '../model/buckets';
 import { GRAD_LABEL, gradClass, gradColor } from '../model/colors';
+import { extremePosition } from '../model/gradScale';
 import { formatMetric } from '../model/units';
-import { focusNode, runData, setCursor, useRun } from '../store';
+import { focusNode, gradPositions, runData, setCursor, useRun } from '../store';
 import { sizedContext, useWidth } from '../useWidth';
 
 const ROW = 18;
@@ -22,7 +24,9 @@ export function GradHeatmap() {
   const [box, width] = useWidth<HTMLDivElement>();
   const canvas = useRef<HTMLCanvasElement>(null);
   const [hover, setHover] = useState<Hover | null>(null);
+  const rule = useMeta((s) => s.meta?.gradients ?? null);
   const table = runData().grads;
+  const positions = gradPositions(rule);
   const plotWidth = Math.max(0, width - NAMES);
   const columns = Math.min(table.length, plotWidth);
   const ranges = useMemo(
@@ -39,14 +43,18 @@ export function GradHeatmap() {
     if (!ctx) return;
     ctx.clearRect(0, 0, plotWidth, height);
     const cell = columns ? plotWidth / columns : 0;
-    table.layers.forEach((layer, row) => {
-      const values = bucketMax(table.column(layer), columns);
-      values.forEach((v, col) => {
-        if (v === null) return;
-        ctx.fillStyle = gradColor(v);
-        ctx.fillRect(col * cell, row * ROW + 1, Math.ceil(cell), ROW - 2);
+    // Each cell: the step of its range furthest from healthy (a NaN wins).
+    if (positions) {
+      table.layers.forEach((layer, row) => {
+        const column = positions.column(layer);
+        ranges.forEach(([a, b], col) => {
+          const p = extremePosition(column.slice(a, b));
+          if (p === null) return;
+          ctx.fillStyle = gradColor(p);
+          ctx.fillRect(col * cell, row * ROW + 1, Math.ceil(cell), ROW - 2);
+        });
       });
-    });
+    }
     if (cursor !== null && table.length) {
       const i = table.rowAt(cursor);
       const col = ranges.findIndex(([a, b]) => i >= a && i < b);
@@ -56,7 +64,7 @@ export function GradHeatmap() {
         ctx.strokeRect(col * cell + 1, 0, Math.max(2, cell - 2), height);
       }
     }
-  }, [version, plotWidth, columns, cursor, table, ranges]);
+  }, [version, plotWidth, columns, cursor, table, ranges, positions]);
 
   const at = (e: MouseEvent) => {
     const rect = e.currentTarget.getBoundingClientRect();
@@ -72,8 +80,9 @@ export function GradHeatmap() {
     if (!hit) return setHover(null);
     const [a, b] = hit.range;
     const v = bucketMax(table.column(hit.layer).slice(a, b), 1)[0] ?? null;
+    const p = extremePosition(positions?.column(hit.layer).slice(a, b) ?? []);
     const steps = a === b - 1 ? `step ${table.steps[a]}` : `steps ${table.steps[a]}–${table.steps[b - 1]}`;
-    setHover({ x: hit.x, y: hit.y, text: `${hit.layer} · ${steps} · ‖∇‖ ${formatMetric(v)} (${GRAD_LABEL[gradClass(v)]})` });
+    setHover({ x: hit.x, y: hit.y, text: `${hit.layer} · ${steps} · ‖∇‖ ${formatMetric(v)} (${GRAD_LABEL[v === null ? 'none' : gradClass(p)]})` });
   };
 
   const onClick = (e: MouseEvent) => {

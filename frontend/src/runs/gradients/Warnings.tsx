@@ -1,7 +1,7 @@
 // Health warnings standing at the cursor (or now), each naming its layer; a click shows
 // the layer on the graph. Errors red, warnings amber; gradient diagnoses carry the
 // gradient scale's colour of their measurement.
-import { gradColor } from '../model/colors';
+import { CLASS_POSITION, gradColor } from '../model/colors';
 import { DIAGNOSIS_LABEL, standingWarnings } from '../model/health';
 import { formatMetric } from '../model/units';
 import { focusNode, runData, setCursor, useRun } from '../store';
@@ -23,7 +23,7 @@ export function Warnings({ compact = false }: { compact?: boolean }) {
         const gradient = w.diagnosis === 'vanishing_gradients' || w.diagnosis === 'exploding_gradients';
         return (
           <li key={w.key} className={`warning-item ${w.severity}`} data-testid={`warning-${w.node ?? 'network'}`} data-diagnosis={w.diagnosis}>
-            {gradient && <span className="swatch" style={{ background: gradColor(w.diagnosis === 'vanishing_gradients' ? 1e-6 : 1e4) }} aria-hidden />}
+            {gradient && <span className="swatch" style={{ background: gradColor(CLASS_POSITION[w.diagnosis === 'vanishing_gradients' ? 'vanishing' : 'exploding']) }} aria-hidden />}
             <strong>{DIAGNOSIS_LABEL[w.diagnosis]}</strong>
             {w.node ? (
               <button className="link" onClick={() => focusNode(w.node!.split('.')[0] ?? w.node)}>

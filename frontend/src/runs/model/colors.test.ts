@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { densityColor, EXPLODING, gradClass, gradColor, gradRgb, NO_DATA, VANISHING } from './colors';
+import { CLASS_POSITION, densityColor, gradClass, gradColor, gradRgb, gradStrip, NO_DATA, SCALE_RANGE } from './colors';
 
-const channels = (norm: number) => gradRgb(norm)!;
+const channels = (position: number) => gradRgb(position)!;
 
 function hue([r, g, b]: readonly number[]): number {
   const max = Math.max(r!, g!, b!);
@@ -12,35 +12,36 @@ function hue([r, g, b]: readonly number[]): number {
   return h * 60;
 }
 
+/** Which channel dominates: blue (cool), green (healthy) or red (hot). */
+function dominant(c: readonly number[]): 'blue' | 'green' | 'red' {
+  const [r, g, b] = c as [number, number, number];
+  return b > r && b > g ? 'blue' : g > r && g > b ? 'green' : 'red';
+}
+
 describe('the gradient health scale', () => {
-  it('classifies norms: vanishing, healthy, exploding, not finite, none', () => {
-    expect(gradClass(1e-6)).toBe('vanishing');
-    expect(gradClass(VANISHING * 2)).toBe('healthy');
-    expect(gradClass(0.3)).toBe('healthy');
-    expect(gradClass(EXPLODING * 2)).toBe('exploding');
+  it('classifies positions: the thresholds at -1 and +1, NaN not finite, null none', () => {
+    expect(gradClass(-3)).toBe('vanishing');
+    expect(gradClass(-1)).toBe('vanishing');
+    expect(gradClass(-0.999)).toBe('healthy');
+    expect(gradClass(0)).toBe('healthy');
+    expect(gradClass(0.999)).toBe('healthy');
+    expect(gradClass(1)).toBe('exploding');
     expect(gradClass(Number.NaN)).toBe('nonfinite');
-    expect(gradClass(Number.POSITIVE_INFINITY)).toBe('nonfinite');
-    expect(gradClass(null, true)).toBe('nonfinite');
     expect(gradClass(null)).toBe('none');
-    expect(gradClass(0)).toBe('vanishing');
   });
 
-  it('is cool for vanishing, green for healthy, hot for exploding', () => {
-    const [r1, g1, b1] = channels(1e-6);
-    expect(b1).toBeGreaterThan(r1);
-    expect(b1).toBeGreaterThan(g1);
-    const [r2, g2, b2] = channels(0.1);
-    expect(g2).toBeGreaterThan(r2);
-    expect(g2).toBeGreaterThan(b2);
-    const [r3, g3, b3] = channels(1e4);
-    expect(r3).toBeGreaterThan(g3);
-    expect(r3).toBeGreaterThan(b3);
+  it('is cool for vanishing, green for healthy, hot for exploding, right up to each threshold', () => {
+    for (let u = -4; u <= 4; u += 0.01) {
+      const kind = gradClass(u);
+      const expected = kind === 'vanishing' ? 'blue' : kind === 'healthy' ? 'green' : 'red';
+      expect(dominant(channels(u)), `position ${u}`).toBe(expected);
+    }
   });
 
-  it('turns steadily from blue through green to red as the norm grows (hue falls)', () => {
+  it('turns steadily from blue through green to red (hue falls)', () => {
     let previous = Infinity;
-    for (let e = -8; e <= 4; e += 0.25) {
-      const h = hue(channels(10 ** e));
+    for (let u = -3; u <= 3; u += 0.05) {
+      const h = hue(channels(u));
       expect(h).toBeLessThanOrEqual(previous + 1);
       previous = h;
     }
@@ -49,8 +50,17 @@ describe('the gradient health scale', () => {
   it('gives CSS colours, grey for no data and the hot end for NaN', () => {
     expect(gradColor(null)).toBe(NO_DATA);
     expect(gradColor(0.1)).toMatch(/^rgb\(\d+, \d+, \d+\)$/);
-    expect(gradColor(Number.NaN)).toBe(gradColor(1, true));
-    expect(gradColor(1e9)).not.toBe(gradColor(1e-9));
+    expect(dominant(channels(Number.NaN))).toBe('red');
+    expect(gradColor(2)).not.toBe(gradColor(-2));
+  });
+
+  it('has a colour per class for swatches, and a legend strip over its range', () => {
+    expect(gradClass(CLASS_POSITION.vanishing)).toBe('vanishing');
+    expect(gradClass(CLASS_POSITION.healthy)).toBe('healthy');
+    expect(gradClass(CLASS_POSITION.exploding)).toBe('exploding');
+    expect(SCALE_RANGE[0]).toBeLessThan(CLASS_POSITION.vanishing);
+    expect(SCALE_RANGE[1]).toBeGreaterThan(CLASS_POSITION.exploding);
+    expect(gradStrip()).toMatch(/^linear-gradient\(to right, rgb\(.*0\.00%.*100\.00%\)$/);
   });
 });
 

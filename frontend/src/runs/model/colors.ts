@@ -3,25 +3,42 @@
 // (orange to red). The canvas overlay, the gradient heatmap and bars, and the warnings
 // all call `gradColor`/`gradClass`, so a colour read in one place reads the same in
 // every other. Errors are red and warnings amber (the theme's --error / --warning).
+//
+// The scale is relative, as the server's diagnoses are (train/health.py): a colour is
+// given to a measurement's *position* on the scale, which `gradScale.ts` computes from the
+// server's rule (GET /api/meta): at or below -1 the server's vanishing side, at or above
+// +1 its exploding side, healthy strictly between. No norm is healthy or not by itself.
 
 export type GradClass = 'none' | 'vanishing' | 'healthy' | 'exploding' | 'nonfinite';
 
-/** Below this L2 gradient norm a layer barely learns; above EXPLODING it overshoots. */
-export const VANISHING = 1e-4;
-export const EXPLODING = 1e2;
+/** A gradient measurement's place on the health scale: <= -1 vanishing, >= 1 exploding,
+ * between them healthy; NaN: not finite; null: nothing measured. */
+export type GradPosition = number | null;
 
 type Rgb = readonly [number, number, number];
+type Stops = readonly (readonly [number, Rgb])[];
 
-/** The gradient scale's stops, at log10(norm). */
-const GRAD_STOPS: readonly (readonly [number, Rgb])[] = [
-  [-7, [40, 60, 200]], // deep blue: nothing flows
-  [-5, [70, 130, 225]], // blue
-  [-4, [90, 175, 200]], // teal: the vanishing threshold
-  [-2.5, [72, 180, 110]], // green: healthy
-  [0.5, [56, 166, 92]], // green: healthy
-  [2, [245, 159, 0]], // orange: the exploding threshold
-  [3.5, [224, 49, 49]], // red: exploding
+/** Each class has its own band of colours, so a colour never reads as the wrong class:
+ * the bands meet with a hard edge at the server's thresholds (positions -1 and +1). */
+const VANISHING_STOPS: Stops = [
+  [-2.5, [40, 60, 200]], // deep blue: nothing flows
+  [-1.75, [70, 130, 225]], // blue
+  [-1, [90, 175, 200]], // teal: just past the vanishing threshold
 ];
+const HEALTHY_STOPS: Stops = [
+  [-1, [78, 178, 150]], // green, leaning teal: near the vanishing side
+  [-0.4, [72, 180, 110]], // green: healthy
+  [0.4, [56, 166, 92]], // green: healthy
+  [1, [140, 170, 60]], // yellow-green: near the exploding side
+];
+const EXPLODING_STOPS: Stops = [
+  [1, [245, 159, 0]], // orange: just past the exploding threshold
+  [2.5, [224, 49, 49]], // red: exploding
+];
+
+/** Positions the legend spans, and where each class's colour is shown on its own. */
+export const SCALE_RANGE: readonly [number, number] = [-2.5, 2.5];
+export const CLASS_POSITION = { vanishing: -1.75, healthy: 0, exploding: 1.75 } as const;
 
 /** Non-finite gradients are the end of the hot side. */
 export const NONFINITE_RGB: Rgb = [201, 42, 42];
@@ -33,7 +50,7 @@ export function rgb(c: Rgb, alpha = 1): string {
   return alpha >= 1 ? `rgb(${r}, ${g}, ${b})` : `rgba(${r}, ${g}, ${b}, ${alpha})`;
 }
 
-function interpolate(stops: readonly (readonly [number, Rgb])[], x: number): Rgb {
+function interpolate(stops: Stops, x: number): Rgb {
   const first = stops[0]!;
   const last = stops[stops.length - 1]!;
   if (x <= first[0]) return first[1];
@@ -49,26 +66,44 @@ function interpolate(stops: readonly (readonly [number, Rgb])[], x: number): Rgb
   return last[1];
 }
 
-export function gradClass(norm: number | null | undefined, nonfinite = false): GradClass {
-  if (nonfinite || (typeof norm === 'number' && !Number.isFinite(norm))) return 'nonfinite';
-  if (norm === null || norm === undefined) return 'none';
-  if (norm < VANISHING) return 'vanishing';
-  if (norm > EXPLODING) return 'exploding';
+export function gradClass(position: GradPosition | undefined): GradClass {
+  if (position === null || position === undefined) return 'none';
+  if (Number.isNaN(position)) return 'nonfinite';
+  if (position <= -1) return 'vanishing';
+  if (position >= 1) return 'exploding';
   return 'healthy';
 }
 
-export function gradRgb(norm: number | null | undefined, nonfinite = false): Rgb | null {
-  const kind = gradClass(norm, nonfinite);
+const BANDS: Record<'vanishing' | 'healthy' | 'exploding', Stops> = {
+  vanishing: VANISHING_STOPS,
+  healthy: HEALTHY_STOPS,
+  exploding: EXPLODING_STOPS,
+};
+
+export function gradRgb(position: GradPosition | undefined): Rgb | null {
+  const kind = gradClass(position);
   if (kind === 'nonfinite') return NONFINITE_RGB;
   if (kind === 'none') return null;
-  return interpolate(GRAD_STOPS, Math.log10(Math.max(norm as number, 1e-30)));
+  return interpolate(BANDS[kind], position as number);
 }
 
-/** The colour of a gradient norm (null: none measured; NaN or nonfinite: hot). */
-export function gradColor(norm: number | null | undefined, nonfinite = false): string {
-  const c = gradRgb(norm, nonfinite);
+/** The colour of a position on the scale (null: none measured, grey; NaN: hot). */
+export function gradColor(position: GradPosition | undefined): string {
+  const c = gradRgb(position);
   return c ? rgb(c) : NO_DATA;
 }
+
+/** The legend's strip as CSS stops over SCALE_RANGE: every band's stops, with a hard
+ * edge where two bands meet. */
+export function gradStrip(): string {
+  const [lo, hi] = SCALE_RANGE;
+  const at = (x: number) => `${(((Math.min(hi, Math.max(lo, x)) - lo) / (hi - lo)) * 100).toFixed(2)}%`;
+  const stops = [VANISHING_STOPS, HEALTHY_STOPS, EXPLODING_STOPS].flatMap((band) => band.map(([x, c]) => `${rgb(c)} ${at(x)}`));
+  return `linear-gradient(to right, ${stops.join(', ')})`;
+}
+
+/** Where a position sits along the legend's strip, 0..1. */
+export const stripOffset = (position: number): number => (position - SCALE_RANGE[0]) / (SCALE_RANGE[1] - SCALE_RANGE[0]);
 
 export const GRAD_LABEL: Record<GradClass, string> = {
   none: 'no gradient measured',

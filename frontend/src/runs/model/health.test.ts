@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HealthEvent } from '../../api/types';
+import type { ActivationRule, HealthEvent } from '../../api/types';
 import { activationHealth, standingWarnings, warningsFor, worstActivation } from './health';
 
 const health = (seq: number, step: number, diagnosis: HealthEvent['diagnosis'], node: string | null, active = true): HealthEvent => ({
@@ -42,14 +42,24 @@ describe('health warnings', () => {
 });
 
 describe('activation health', () => {
-  it('reads dead units, saturation and NaN with the server thresholds', () => {
-    expect(activationHealth({ dead_fraction: 0.12 })).toEqual({ level: 'ok', text: 'dead 12%' });
-    expect(activationHealth({ dead_fraction: 0.6 })).toEqual({ level: 'warning', text: 'dead 60%' });
-    expect(activationHealth({ saturated_fraction: 0.004 })).toEqual({ level: 'ok', text: 'sat 0.4%' });
-    expect(activationHealth({ saturated_fraction: 0.5 }).level).toBe('warning');
-    expect(activationHealth({ dead_fraction: 0, nonfinite: true })).toEqual({ level: 'error', text: 'NaN' });
-    expect(activationHealth({ zero_fraction: 0.2 })).toEqual({ level: 'none', text: '' });
-    expect(activationHealth(null).level).toBe('none');
+  // Not the server's numbers on purpose: the browser must hold none of its own.
+  const rule: ActivationRule = { dead_fraction: 0.3, saturated_fraction: 0.7, histogram_bins: 16 };
+  it('reads dead units, saturation and NaN with the served thresholds', () => {
+    expect(activationHealth({ dead_fraction: 0.12 }, rule)).toEqual({ level: 'ok', text: 'dead 12%' });
+    expect(activationHealth({ dead_fraction: 0.31 }, rule)).toEqual({ level: 'warning', text: 'dead 31%' });
+    expect(activationHealth({ saturated_fraction: 0.004 }, rule)).toEqual({ level: 'ok', text: 'sat 0.4%' });
+    expect(activationHealth({ saturated_fraction: 0.69 }, rule).level).toBe('ok');
+    expect(activationHealth({ saturated_fraction: 0.71 }, rule).level).toBe('warning');
+    expect(activationHealth({ dead_fraction: 0, nonfinite: true }, rule)).toEqual({ level: 'error', text: 'NaN' });
+    expect(activationHealth({ zero_fraction: 0.2 }, rule)).toEqual({ level: 'none', text: '' });
+    expect(activationHealth(null, rule).level).toBe('none');
+  });
+  it('warns over a threshold, not at it, as the server does (train/health.py: share > limit)', () => {
+    expect(activationHealth({ dead_fraction: 0.3 }, rule).level).toBe('ok');
+    expect(activationHealth({ saturated_fraction: 0.7 }, rule).level).toBe('ok');
+  });
+  it('warns of nothing before the rule is known, but still says the share', () => {
+    expect(activationHealth({ dead_fraction: 0.9 }, null)).toEqual({ level: 'ok', text: 'dead 90%' });
   });
   it('picks the worst inner layer of a block', () => {
     expect(worstActivation([{ dead_fraction: 0.1 }, { saturated_fraction: 0.7 }, { dead_fraction: 0.3 }])).toEqual({ saturated_fraction: 0.7 });

@@ -1,6 +1,6 @@
 // Health warnings as they stand at a point of the run: each (diagnosis, layer) is raised
 // by a health event and cleared by a later one with `active: false`.
-import type { HealthEvent } from '../../api/types';
+import type { ActivationRule, HealthEvent } from '../../api/types';
 
 export type Diagnosis = HealthEvent['diagnosis'];
 
@@ -52,10 +52,6 @@ export function warningsFor(warnings: readonly Warning[], nodeId: string): Warni
   return warnings.filter((w) => w.node !== null && (w.node === nodeId || w.node.startsWith(`${nodeId}.`)));
 }
 
-/** The server's thresholds (train/health.py): over half the units dead, or saturated. */
-export const DEAD_FRACTION = 0.5;
-export const SATURATED_FRACTION = 0.5;
-
 export interface ActivationHealth {
   level: 'none' | 'ok' | 'warning' | 'error';
   /** Short, for a badge: "dead 12%", "sat 61%", "NaN". */
@@ -71,15 +67,18 @@ interface Fractions {
 
 const pct = (v: number) => `${v !== 0 && v < 0.01 ? (v * 100).toFixed(1) : Math.round(v * 100)}%`;
 
-/** How a layer's outputs look: dead units (ReLU), saturation (sigmoid, tanh), NaN. */
-export function activationHealth(stats: Fractions | null | undefined): ActivationHealth {
+/** How a layer's outputs look: dead units (ReLU), saturation (sigmoid, tanh), NaN. A
+ * warning where the server's rule (GET /api/meta `activations`, train/health.py) says
+ * so: a share over its threshold; none until the rule is known. */
+export function activationHealth(stats: Fractions | null | undefined, rule: ActivationRule | null): ActivationHealth {
   if (!stats) return { level: 'none', text: '' };
   if (stats.nonfinite) return { level: 'error', text: 'NaN' };
+  const level = (share: number, limit: number | undefined) => (limit !== undefined && share > limit ? 'warning' : 'ok');
   if (typeof stats.dead_fraction === 'number') {
-    return { level: stats.dead_fraction >= DEAD_FRACTION ? 'warning' : 'ok', text: `dead ${pct(stats.dead_fraction)}` };
+    return { level: level(stats.dead_fraction, rule?.dead_fraction), text: `dead ${pct(stats.dead_fraction)}` };
   }
   if (typeof stats.saturated_fraction === 'number') {
-    return { level: stats.saturated_fraction >= SATURATED_FRACTION ? 'warning' : 'ok', text: `sat ${pct(stats.saturated_fraction)}` };
+    return { level: level(stats.saturated_fraction, rule?.saturated_fraction), text: `sat ${pct(stats.saturated_fraction)}` };
   }
   return { level: 'none', text: '' };
 }

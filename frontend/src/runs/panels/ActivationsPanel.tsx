@@ -2,7 +2,8 @@
 // y: value, darker where more outputs fall), with the dead-unit or saturated share and
 // the mean ± std at the cursor.
 import { useEffect, useMemo, useRef } from 'react';
-import type { ActivationStats } from '../../api/types';
+import type { ActivationRule, ActivationStats } from '../../api/types';
+import { useMeta } from '../../store/meta';
 import { useTheme } from '../../theme';
 import { densityColor } from '../model/colors';
 import { activationHealth } from '../model/health';
@@ -11,13 +12,14 @@ import { formatMetric, formatPercent } from '../model/units';
 import { runData, useRun } from '../store';
 import { sizedContext, useWidth } from '../useWidth';
 
-const BINS = 32;
 const HEIGHT = 56;
 
-function LayerHistograms({ layer, column, steps, cursorRow, marked, width }: { layer: string; column: readonly (ActivationStats | null)[]; steps: readonly number[]; cursorRow: number; marked: boolean; width: number }) {
+function LayerHistograms({ layer, column, steps, cursorRow, marked, width, rule }: { layer: string; column: readonly (ActivationStats | null)[]; steps: readonly number[]; cursorRow: number; marked: boolean; width: number; rule: ActivationRule }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const { theme } = useTheme();
-  const grid = useMemo(() => histogramGrid(column.map((s) => s?.histogram ?? null), BINS), [column, column.length]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Drawn with as many bins as the server measures (GET /api/meta).
+  const bins = rule.histogram_bins;
+  const grid = useMemo(() => histogramGrid(column.map((s) => s?.histogram ?? null), bins), [column, column.length, bins]); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => {
     const el = canvas.current;
     if (!el || !width) return;
@@ -26,10 +28,10 @@ function LayerHistograms({ layer, column, steps, cursorRow, marked, width }: { l
     ctx.clearRect(0, 0, width, HEIGHT);
     const n = grid.columns.length;
     const cw = width / Math.max(1, n);
-    const bh = HEIGHT / BINS;
+    const bh = HEIGHT / bins;
     grid.columns.forEach((col, i) => {
       if (!col) return;
-      for (let b = 0; b < BINS; b += 1) {
+      for (let b = 0; b < bins; b += 1) {
         const v = col[b] ?? 0;
         if (v <= 0) continue;
         ctx.fillStyle = densityColor(v, theme === 'dark');
@@ -41,9 +43,9 @@ function LayerHistograms({ layer, column, steps, cursorRow, marked, width }: { l
       ctx.lineWidth = 1.5;
       ctx.strokeRect(cursorRow * cw + 0.75, 0.75, Math.max(2, cw - 1.5), HEIGHT - 1.5);
     }
-  }, [grid, width, theme, cursorRow, marked]);
+  }, [grid, width, theme, cursorRow, marked, bins]);
   const stats = cursorRow >= 0 ? column[cursorRow] : null;
-  const health = activationHealth(stats);
+  const health = activationHealth(stats, rule);
   return (
     <li className="act-row" data-testid={`activation-${layer}`} data-health={health.level}>
       <div className="act-head">
@@ -71,18 +73,19 @@ export function ActivationsPanel() {
   const version = useRun((s) => s.version);
   const cursor = useRun((s) => s.cursor);
   const [box, width] = useWidth<HTMLDivElement>();
+  const rule = useMeta((s) => s.meta?.activations ?? null);
   const table = runData().activations;
   const row = table.rowAt(cursor);
   void version;
   return (
     <section className="panel-section" data-testid="activation-histograms" data-layers={table.layers.length} data-steps={table.length} ref={box}>
       <h3 className="chart-title">Layer outputs over time ({table.length} sampled steps)</h3>
-      {!table.length ? (
+      {!table.length || !rule ? (
         <p className="muted chart-empty">Activation statistics appear on the first sampled step (telemetry.activations_every).</p>
       ) : (
         <ul className="act-list">
           {table.layers.map((layer) => (
-            <LayerHistograms key={layer} layer={layer} column={table.column(layer)} steps={table.steps} cursorRow={row} marked={cursor !== null} width={Math.max(120, width - 70)} />
+            <LayerHistograms key={layer} layer={layer} column={table.column(layer)} steps={table.steps} cursorRow={row} marked={cursor !== null} width={Math.max(120, width - 70)} rule={rule} />
           ))}
         </ul>
       )}

@@ -1,13 +1,15 @@
 // The run's log lines, status changes and checkpoints, newest first.
+import { statusIn, useMeta } from '../../store/meta';
 import { formatDuration } from '../model/units';
 import { runData, useRun } from '../store';
 
 export function RunLog() {
   useRun((s) => s.version);
+  const meta = useMeta((s) => s.meta);
   const d = runData();
   const lines = [
     ...d.logs.map((l) => ({ seq: l.seq, time: l.time, level: l.level ?? 'info', text: l.message })),
-    ...d.statuses.map((s) => ({ seq: s.seq, time: s.time, level: s.status === 'failed' || s.status === 'diverged' ? 'error' : 'info', text: `status: ${s.status}${s.message ? ` (${s.message})` : ''}` })),
+    ...d.statuses.map((s) => ({ seq: s.seq, time: s.time, level: statusIn(meta, 'failure', s.status) ? 'error' : 'info', text: `status: ${s.status}${s.message ? ` (${s.message})` : ''}` })),
     ...d.checkpoints.map((c) => ({ seq: c.seq, time: c.time, level: 'info', text: `checkpoint ${c.name} (${c.reason})` })),
   ].sort((a, b) => b.seq - a.seq);
   if (!lines.length) return null;

@@ -13,6 +13,7 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import type { LayerEdge, LayerNode } from '../model/canvas';
+import { toConnection } from '../model/convert';
 import {
   addNode,
   connect,
@@ -36,28 +37,20 @@ const nodeTypes = { layer: LayerNodeComponent };
 const edgeTypes = { shape: ShapeEdgeComponent };
 const fitOptions = { padding: 0.15, maxZoom: 1.25 };
 
-const isValidConnection: IsValidConnection<LayerEdge> = (c) =>
-  connectionVerdict({
-    source: c.source,
-    sourcePort: c.sourceHandle ?? '',
-    target: c.target,
-    targetPort: c.targetHandle ?? '',
-  }).ok;
+const isValidConnection: IsValidConnection<LayerEdge> = (c) => connectionVerdict(toConnection(c)).ok;
 
 const onConnect: OnConnect = (c) => {
-  connect({ source: c.source, sourcePort: c.sourceHandle ?? '', target: c.target, targetPort: c.targetHandle ?? '' });
+  connect(toConnection(c));
 };
 
 const onConnectEnd: OnConnectEnd = (_event, state: FinalConnectionState) => {
   if (state.isValid !== false || !state.fromNode || !state.toNode || !state.fromHandle || !state.toHandle) return;
   if (state.fromHandle.type === state.toHandle.type) return;
+  // Dragged from an output or from an input: the source is the output's end either way.
   const out = state.fromHandle.type === 'source';
-  const verdict = connectionVerdict({
-    source: out ? state.fromNode.id : state.toNode.id,
-    sourcePort: (out ? state.fromHandle.id : state.toHandle.id) ?? '',
-    target: out ? state.toNode.id : state.fromNode.id,
-    targetPort: (out ? state.toHandle.id : state.fromHandle.id) ?? '',
-  });
+  const [source, target] = out ? [state.fromNode, state.toNode] : [state.toNode, state.fromNode];
+  const [sourceHandle, targetHandle] = out ? [state.fromHandle.id, state.toHandle.id] : [state.toHandle.id, state.fromHandle.id];
+  const verdict = connectionVerdict(toConnection({ source: source.id, sourceHandle, target: target.id, targetHandle }));
   if (!verdict.ok) notify(`Not connected: ${verdict.reason}`, 'error');
 };
 

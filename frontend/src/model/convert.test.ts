@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphDocument } from '../api/types';
-import { canvasToDoc, docToCanvas } from './convert';
+import { canvasToDoc, docToCanvas, toConnection, toEdge } from './convert';
 import { portsResolver } from './ops';
 import { TEST_INDEX } from './testing';
 
@@ -131,5 +131,20 @@ describe('canvas -> document', () => {
     expect(back.blocks?.[0]?.nodes.map((n) => n.id)).toEqual(['inp', 'o']);
     expect(back.blocks?.[0]?.edges).toEqual([{ source: 'inp', target: 'o' }]);
     expect(back.blocks?.[0]?.params).toEqual({ ch: 1 });
+  });
+});
+
+describe('canvas links <-> connections', () => {
+  it('reads handles as port names, and makes the edge a connection draws', () => {
+    const c = toConnection({ source: 'a', sourceHandle: 'y', target: 'b', targetHandle: 'x' });
+    expect(c).toEqual({ source: 'a', sourcePort: 'y', target: 'b', targetPort: 'x' });
+    expect(toEdge(c)).toEqual({ id: 'a.y->b.x', type: 'shape', source: 'a', target: 'b', sourceHandle: 'y', targetHandle: 'x' });
+    expect(toConnection(toEdge(c))).toEqual(c);
+    expect(toConnection({ source: 'a', sourceHandle: null, target: 'b' })).toEqual({ source: 'a', sourcePort: '', target: 'b', targetPort: '' });
+  });
+
+  it('gives the edges of a document the same shape a new connection gets', () => {
+    const { edges } = docToCanvas(doc, null, portsResolver(TEST_INDEX, []));
+    for (const e of edges) expect(toEdge(toConnection(e))).toEqual({ ...e, id: e.id.replace(/#\d+$/, '') });
   });
 });

@@ -7,6 +7,7 @@
 // a single port, so documents keep their short form.
 import type { BlockDoc, EdgeDoc, GraphDocument, NodeDoc } from '../api/types';
 import { edgeKey, type LayerEdge, type LayerNode, type Scope } from './canvas';
+import type { Connection } from './connect';
 import type { PortsOf } from './ops';
 
 export interface Body {
@@ -91,20 +92,40 @@ export function docToCanvas(doc: GraphDocument, scope: Scope, portsOf: PortsOf):
   });
   const seen = new Set<string>();
   const edges: LayerEdge[] = resolvePorts(body, portsOf).map((e) => {
-    let id = edgeKey(e.source, e.source_port, e.target, e.target_port);
-    for (let i = 2; seen.has(id); i += 1) id = `${edgeKey(e.source, e.source_port, e.target, e.target_port)}#${i}`;
-    seen.add(id);
-    return {
-      id,
-      type: 'shape',
-      source: e.source,
-      target: e.target,
-      sourceHandle: e.source_port,
-      targetHandle: e.target_port,
-    };
+    const edge = toEdge({ source: e.source, sourcePort: e.source_port, target: e.target, targetPort: e.target_port });
+    const key = edge.id;
+    for (let i = 2; seen.has(edge.id); i += 1) edge.id = `${key}#${i}`;
+    seen.add(edge.id);
+    return edge;
   });
   return { nodes, edges, unplaced };
 }
+
+/** What React Flow says joins two handles (an edge, a connection being drawn). */
+export interface FlowLink {
+  source: string;
+  target: string;
+  sourceHandle?: string | null;
+  targetHandle?: string | null;
+}
+
+/** A canvas link as a connection between ports: handles are the ports' names. */
+export const toConnection = (link: FlowLink): Connection => ({
+  source: link.source,
+  sourcePort: link.sourceHandle ?? '',
+  target: link.target,
+  targetPort: link.targetHandle ?? '',
+});
+
+/** The canvas edge of a connection. */
+export const toEdge = (c: Connection): LayerEdge => ({
+  id: edgeKey(c.source, c.sourcePort, c.target, c.targetPort),
+  type: 'shape',
+  source: c.source,
+  target: c.target,
+  sourceHandle: c.sourcePort,
+  targetHandle: c.targetPort,
+});
 
 function nodeDoc(node: LayerNode): NodeDoc {
   const d = node.data;

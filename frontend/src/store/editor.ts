@@ -6,15 +6,15 @@ import { create } from 'zustand';
 import type { CheckResult, GraphDocument } from '../api/types';
 import { activeFacts } from '../data/catalog';
 import { makeBlock } from '../model/blocks';
-import { edgeKey, type LayerEdge, type LayerNode, type Scope } from '../model/canvas';
+import type { LayerEdge, LayerNode, Scope } from '../model/canvas';
 import { checkView, EMPTY_VIEW, type CheckView } from '../model/checkView';
 import { copyFragment, isFragment, pasteFragment, type Fragment } from '../model/clipboard';
 import { checkConnection, type Connection } from '../model/connect';
-import { canvasToDoc, docToCanvas, emptyDocument } from '../model/convert';
+import { canvasToDoc, docToCanvas, emptyDocument, toConnection, toEdge } from '../model/convert';
 import { hints, type DatasetFacts } from '../model/fixes';
 import { canRedo, canUndo, initHistory, record, redo, seal, undo, type History } from '../model/history';
 import { freshBlockName, freshId } from '../model/ids';
-import { layoutPositions } from '../model/layout';
+import { layoutNodes, PASTE_OFFSET } from '../model/layout';
 import { indexOps, portsResolver, type OpIndex, type OpSchema, type PortsOf } from '../model/ops';
 import { reconcileEdges, reconcileNodes } from './reconcile';
 
@@ -95,24 +95,22 @@ export function refreshView() {
   set({ view: checkView(check, doc, scope, hints(doc, check, activeDataset(doc))) });
 }
 
-function placeUnplaced(nodes: LayerNode[], edges: LayerEdge[], unplaced: string[]): LayerNode[] {
-  if (!unplaced.length) return nodes;
-  const missing = new Set(unplaced);
-  const positions = layoutPositions(
-    nodes.map((n) => ({ id: n.id, width: n.measured?.width, height: n.measured?.height })),
-    edges,
-  );
-  const all = missing.size === nodes.length;
-  return nodes.map((n) => (all || missing.has(n.id) ? { ...n, position: positions.get(n.id) ?? n.position } : n));
+/** `base` with the canvas as it stands written into the scope shown. */
+function canvasDocument(base: GraphDocument): GraphDocument {
+  const { nodes, edges, scope } = get();
+  return canvasToDoc(base, scope, nodes, edges, portsOf(base));
 }
 
-/** Show `doc` at `scope` on the canvas, keeping what is unchanged. Returns whether nodes were laid out. */
-function showDocument(doc: GraphDocument, scope: Scope): boolean {
+/** Show `doc` at `scope` on the canvas, keeping what is unchanged. Nodes without a position
+ * are laid out, and the document returned takes their positions: settling is part of
+ * showing it, and the caller decides whether that is an undo step. */
+function showDocument(doc: GraphDocument, scope: Scope): { doc: GraphDocument; laidOut: boolean } {
   const canvas = docToCanvas(doc, scope, portsOf(doc));
-  const nodes = placeUnplaced(canvas.nodes, canvas.edges, canvas.unplaced);
+  const laidOut = canvas.unplaced.length > 0;
+  const nodes = laidOut ? layoutNodes(canvas.nodes, canvas.edges, new Set(canvas.unplaced)) : canvas.nodes;
   const { nodes: before, edges: edgesBefore } = get();
-  set({ nodes: reconcileNodes(before, nodes), edges: reconcileEdges(edgesBefore, canvas.edges) });
-  return canvas.unplaced.length > 0;
+  set({ scope, nodes: reconcileNodes(before, nodes), edges: reconcileEdges(edgesBefore, canvas.edges) });
+  return { doc: laidOut ? canvasDocument(doc) : doc, laidOut };
 }
 
 function documentChanged(history: History<GraphDocument>) {
@@ -122,26 +120,21 @@ function documentChanged(history: History<GraphDocument>) {
 
 /** Commit the canvas as it stands as one undo step (`key` merges repeated edits of one field). */
 export function commitCanvas(key?: string) {
-  const { nodes, edges, scope, history } = get();
-  const doc = canvasToDoc(history.present, scope, nodes, edges, portsOf(history.present));
-  documentChanged(record(history, doc, { key }));
+  const { history } = get();
+  documentChanged(record(history, canvasDocument(history.present), { key }));
 }
 
 /** Commit a whole new document (a fix, a pasted fragment, a new block) as one undo step. */
 export function commitDocument(doc: GraphDocument, key?: string) {
-  const { scope } = get();
-  const laidOut = showDocument(doc, scope);
-  // Positions given by layout belong in the document too.
-  const settled = laidOut ? canvasToDoc(doc, scope, get().nodes, get().edges, portsOf(doc)) : doc;
-  documentChanged(record(get().history, settled, { key }));
+  const shown = showDocument(doc, get().scope);
+  documentChanged(record(get().history, shown.doc, { key }));
 }
 
 /** Open a document: a new history, the top level, the view fitted. */
 export function openDocument(doc: GraphDocument) {
-  set({ scope: null, nodes: [], edges: [], check: null });
-  const laidOut = showDocument(doc, null);
-  const settled = laidOut ? canvasToDoc(doc, null, get().nodes, get().edges, portsOf(doc)) : doc;
-  set({ history: initHistory(settled), revision: get().revision + 1, fitRequest: get().fitRequest + 1, pendingLayout: laidOut });
+  set({ nodes: [], edges: [], check: null });
+  const shown = showDocument(doc, null);
+  set({ history: initHistory(shown.doc), revision: get().revision + 1, fitRequest: get().fitRequest + 1, pendingLayout: shown.laidOut });
   refreshView();
 }
 
@@ -179,19 +172,8 @@ export function onEdgesChange(changes: EdgeChange<LayerEdge>[]) {
 
 export function connectionVerdict(c: Connection) {
   const { nodes, edges } = get();
-  return checkConnection(
-    {
-      nodes: nodes.map((n) => ({ id: n.id, type: n.data.type, network: n.data.network })),
-      edges: edges.map((e) => ({
-        source: e.source,
-        sourcePort: e.sourceHandle ?? '',
-        target: e.target,
-        targetPort: e.targetHandle ?? '',
-      })),
-    },
-    c,
-    portsOf(),
-  );
+  const graph = { nodes: nodes.map((n) => ({ id: n.id, type: n.data.type, network: n.data.network })), edges: edges.map(toConnection) };
+  return checkConnection(graph, c, portsOf());
 }
 
 export function connect(c: Connection): boolean {
@@ -200,15 +182,7 @@ export function connect(c: Connection): boolean {
     notify(`Not connected: ${verdict.reason}`, 'error');
     return false;
   }
-  const edge: LayerEdge = {
-    id: edgeKey(c.source, c.sourcePort, c.target, c.targetPort),
-    type: 'shape',
-    source: c.source,
-    target: c.target,
-    sourceHandle: c.sourcePort,
-    targetHandle: c.targetPort,
-  };
-  set({ edges: [...get().edges, edge] });
+  set({ edges: [...get().edges, toEdge(c)] });
   commitCanvas();
   return true;
 }
@@ -311,7 +285,7 @@ export function copySelection(): Fragment | null {
   return fragment;
 }
 
-export function pasteClipboard(offset = { x: 40, y: 40 }) {
+export function pasteClipboard(offset: { x: number; y: number } = PASTE_OFFSET) {
   let fragment: unknown;
   try {
     fragment = JSON.parse(localStorage.getItem(CLIPBOARD_KEY) ?? 'null');
@@ -334,7 +308,7 @@ function pasteInto(fragment: Fragment, offset: { x: number; y: number }) {
 export function duplicateSelection() {
   const ids = selectedIds();
   if (!ids.length) return;
-  pasteInto(copyFragment(currentDoc(), get().scope, ids), { x: 40, y: 40 });
+  pasteInto(copyFragment(currentDoc(), get().scope, ids), PASTE_OFFSET);
 }
 
 // --- blocks, scope, layout ---------------------------------------------------------------
@@ -359,38 +333,31 @@ export function makeBlockFromSelection(): boolean {
 export function openScope(scope: Scope) {
   const doc = currentDoc();
   if (!scopeExists(doc, scope)) return;
-  set({ scope, nodes: [], edges: [] });
-  const laidOut = showDocument(doc, scope);
-  if (laidOut) {
-    // A block drawn without positions gets them now, without an undo step of its own.
-    const settled = canvasToDoc(doc, scope, get().nodes, get().edges, portsOf(doc));
-    set({ history: { ...get().history, present: settled }, pendingLayout: true });
-  }
+  set({ nodes: [], edges: [] });
+  const shown = showDocument(doc, scope);
+  // A block drawn without positions gets them now, without an undo step of its own.
+  if (shown.laidOut) set({ history: { ...get().history, present: shown.doc }, pendingLayout: true });
   set({ fitRequest: get().fitRequest + 1 });
   refreshView();
+}
+
+/** Lay the whole canvas out again, at the nodes' measured sizes, and fit the view to it. */
+function layOutCanvas() {
+  const { nodes, edges, fitRequest } = get();
+  set({ nodes: layoutNodes(nodes, edges), fitRequest: fitRequest + 1 });
 }
 
 /** The first layout of a document without positions used estimated node sizes; now that
  * every node is measured, lay it out again (part of opening it: no undo step). */
 export function settleLayout() {
-  const { nodes, edges, scope, history } = get();
-  if (!get().pendingLayout || nodes.some((n) => !n.measured?.height)) return;
-  const positions = layoutPositions(
-    nodes.map((n) => ({ id: n.id, width: n.measured?.width, height: n.measured?.height })),
-    edges,
-  );
-  const placed = nodes.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position }));
-  const doc = canvasToDoc(history.present, scope, placed, edges, portsOf(history.present));
-  set({ nodes: placed, history: { ...history, present: doc }, pendingLayout: false, fitRequest: get().fitRequest + 1 });
+  const { nodes, pendingLayout } = get();
+  if (!pendingLayout || nodes.some((n) => !n.measured?.height)) return;
+  layOutCanvas();
+  set({ history: { ...get().history, present: canvasDocument(get().history.present) }, pendingLayout: false });
 }
 
 export function autoLayout() {
-  const { nodes, edges } = get();
-  const positions = layoutPositions(
-    nodes.map((n) => ({ id: n.id, width: n.measured?.width, height: n.measured?.height })),
-    edges,
-  );
-  set({ nodes: nodes.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position })), fitRequest: get().fitRequest + 1 });
+  layOutCanvas();
   commitCanvas();
 }
 

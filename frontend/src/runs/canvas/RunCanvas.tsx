@@ -12,7 +12,7 @@ import { ShapeEdgeComponent } from '../../editor/ShapeEdge';
 import type { LayerEdge, LayerNode } from '../../model/canvas';
 import { checkView, EMPTY_VIEW, type CheckView } from '../../model/checkView';
 import { docToCanvas } from '../../model/convert';
-import { layoutPositions } from '../../model/layout';
+import { layoutNodes } from '../../model/layout';
 import { portsResolver } from '../../model/ops';
 import { useEditor } from '../../store/editor';
 import { useTheme } from '../../theme';
@@ -29,10 +29,7 @@ function useGraph(doc: GraphDocument) {
   const opIndex = useEditor((s) => s.opIndex);
   return useMemo(() => {
     const graph = docToCanvas(doc, null, portsResolver(opIndex, doc.blocks ?? []));
-    if (graph.unplaced.length) {
-      const at = layoutPositions(graph.nodes, graph.edges);
-      graph.nodes = graph.nodes.map((n) => ({ ...n, position: at.get(n.id) ?? n.position }));
-    }
+    if (graph.unplaced.length) graph.nodes = layoutNodes(graph.nodes, graph.edges);
     return graph;
   }, [doc, opIndex]);
 }

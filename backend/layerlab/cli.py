@@ -111,6 +111,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import logging
 
     from pydantic import ValidationError
+    from pydantic_settings import SettingsError
 
     from layerlab.server.app import create_app
     from layerlab.server.settings import Settings, with_token
@@ -130,6 +131,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         for error in exc.errors(include_url=False):
             where = ".".join(str(part) for part in error["loc"])
             print(f"error: setting {where}: {error['msg']}", file=sys.stderr)
+        return 2
+    except SettingsError as exc:  # a variable that does not parse (a nested one's JSON)
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     settings = with_token(settings)
     if settings.auth_required:

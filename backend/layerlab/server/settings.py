@@ -1,5 +1,11 @@
-"""The server's settings: one object, read from LAYERLAB_* environment variables and
-command-line flags.
+"""The server's settings: one object, read by pydantic-settings from LAYERLAB_*
+environment variables, then command-line flags (`Settings.from_env`).
+
+Every field has its variable: LAYERLAB_<FIELD> (LAYERLAB_PORT, LAYERLAB_MAX_BODY_BYTES),
+and the nested ones LAYERLAB_RUNS_<FIELD> and LAYERLAB_LIMITS_<FIELD>
+(LAYERLAB_RUNS_LEASE_S, LAYERLAB_LIMITS_MAX_NODES). Lists are comma-separated; empty
+variables are ignored; LAYERLAB_WORKERS is the older name of LAYERLAB_LOCAL_WORKERS.
+`Settings(...)` built in code holds exactly what it is given, never the environment.
 
 Auth is on when the server listens beyond loopback or when a token is given; with
 auth on and no token, one is generated at start (and logged). Every REST route then
@@ -15,10 +21,18 @@ import ipaddress
 import logging
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from layerlab.bundled import FRONTEND_DIST, PRESETS_DIR
 from layerlab.graph.limits import Limits
@@ -28,7 +42,13 @@ from layerlab.store.db import normalize_url, sqlite_url
 
 log = logging.getLogger(__name__)
 
+ENV_PREFIX = "LAYERLAB_"
+ENV_ALIASES = {"LAYERLAB_WORKERS": "LAYERLAB_LOCAL_WORKERS"}
+"""Older variable names, read when the field's own variable is not set."""
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+
+CommaList = Annotated[list[str], NoDecode]
+"""A list read from one comma-separated variable (`a, b`), not from JSON."""
 
 
 def is_loopback(host: str) -> bool:
@@ -40,15 +60,19 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _split(value: str) -> list[str]:
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
-class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        frozen=True,
+        extra="forbid",
+        env_prefix=ENV_PREFIX,
+        # LAYERLAB_RUNS_LEASE_S is runs.lease_s: split once, after the field's name.
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        env_ignore_empty=True,
+    )
 
     host: str = Field(default="127.0.0.1", description="Address to listen on")
-    port: int = Field(default=8000, ge=0, le=65535)
+    port: int = Field(default=8000, ge=0, le=65535, description="Port; 0 picks a free one")
     data_dir: Path = Field(default=Path("data"), description="Database file, checkpoints, datasets")
     database_url: str = Field(
         default="",
@@ -66,13 +90,14 @@ class Settings(BaseModel):
         description="Token workers present (LAYERLAB_WORKER_TOKEN); generated when not given",
     )
     runs: RunSettings = Field(
-        default_factory=RunSettings, description="Leases, heartbeats, retries, viewer streams"
+        default_factory=RunSettings,
+        description="Leases, heartbeats, retries, viewer streams (LAYERLAB_RUNS_<FIELD>)",
     )
-    allowed_hosts: list[str] = Field(
+    allowed_hosts: CommaList = Field(
         default_factory=list,
         description="Host names accepted besides the bound host and localhost; '*' accepts any",
     )
-    allowed_origins: list[str] = Field(
+    allowed_origins: CommaList = Field(
         default_factory=list,
         description="Browser origins allowed besides the server's own (e.g. a dev server)",
     )
@@ -91,7 +116,7 @@ class Settings(BaseModel):
         description="Runs one client may have waiting; a client is the token holder when "
         "auth is on (one shared token: one client), else the peer address",
     )
-    forwarded_allow_ips: list[str] = Field(
+    forwarded_allow_ips: CommaList = Field(
         default_factory=list,
         description="Proxies (addresses or networks, e.g. 127.0.0.1 or 10.0.0.0/8; '*' for "
         "any peer) whose X-Forwarded-For and X-Forwarded-Proto are believed; none by default",
@@ -115,7 +140,10 @@ class Settings(BaseModel):
         description="A body must also keep this average rate: the time spent waiting for it "
         "may not pass body_timeout_s plus one second per this many bytes received",
     )
-    limits: Limits = Field(default_factory=Limits, description="What a graph document may ask for")
+    limits: Limits = Field(
+        default_factory=Limits,
+        description="What a graph document may ask for (LAYERLAB_LIMITS_<FIELD>)",
+    )
     max_export_params: int = Field(
         default=100_000_000,
         ge=1,
@@ -125,7 +153,10 @@ class Settings(BaseModel):
         default=2, ge=1, description="Checks and exports computed at once (CPU-bound, off the loop)"
     )
     local_workers: int = Field(
-        default=1, ge=0, description="Worker processes `layerlab serve` starts beside the server"
+        default=1,
+        ge=0,
+        description="Worker processes `layerlab serve` starts beside the server "
+        "(LAYERLAB_LOCAL_WORKERS, or LAYERLAB_WORKERS)",
     )
     frontend_dist: Path = Field(
         default=FRONTEND_DIST,
@@ -133,6 +164,13 @@ class Settings(BaseModel):
         "installed wheel ships, or frontend/dist in a source checkout",
     )
     presets_dir: Path = Field(default=PRESETS_DIR, description="Folder of preset documents")
+
+    @field_validator("allowed_hosts", "allowed_origins", "forwarded_allow_ips", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
 
     @field_validator("allowed_hosts")
     @classmethod
@@ -153,6 +191,19 @@ class Settings(BaseModel):
                     raise ValueError(f"{entry!r} is not an IP address or network") from None
         return entries
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Built in code (tests, create_app's callers): only what is passed. The
+        # environment is read by `from_env` alone.
+        return (init_settings,)
+
     @property
     def auth_required(self) -> bool:
         return self.token is not None or not is_loopback(self.host)
@@ -168,49 +219,27 @@ class Settings(BaseModel):
         return self.checkpoint_dir or self.data_dir / "checkpoints"
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
-        """Settings from LAYERLAB_* variables, then `overrides` (flags) where not None."""
-        env = dict(os.environ if env is None else env)
-        values: dict[str, Any] = {}
-        plain = {
-            "LAYERLAB_HOST": "host",
-            "LAYERLAB_PORT": "port",
-            "LAYERLAB_DATA_DIR": "data_dir",
-            "LAYERLAB_DATABASE_URL": "database_url",
-            "LAYERLAB_CHECKPOINT_DIR": "checkpoint_dir",
-            "LAYERLAB_TOKEN": "token",
-            "LAYERLAB_WORKER_TOKEN": "worker_token",
-            "LAYERLAB_MAX_BODY_BYTES": "max_body_bytes",
-            "LAYERLAB_MAX_UPLOAD_BYTES": "max_upload_bytes",
-            "LAYERLAB_MAX_ACTIVE_RUNS_PER_CLIENT": "max_active_runs_per_client",
-            "LAYERLAB_MAX_QUEUED_RUNS_PER_CLIENT": "max_queued_runs_per_client",
-            "LAYERLAB_FRONTEND_DIST": "frontend_dist",
-            "LAYERLAB_PRESETS_DIR": "presets_dir",
-            "LAYERLAB_WORKERS": "local_workers",
-            "LAYERLAB_HEADER_TIMEOUT_S": "header_timeout_s",
-            "LAYERLAB_BODY_TIMEOUT_S": "body_timeout_s",
-            "LAYERLAB_BODY_MIN_BYTES_PER_S": "body_min_bytes_per_s",
-        }
-        for var, field in plain.items():
-            if env.get(var):
-                values[field] = env[var]
-        for var, field in (
-            ("LAYERLAB_ALLOWED_HOSTS", "allowed_hosts"),
-            ("LAYERLAB_ALLOWED_ORIGINS", "allowed_origins"),
-            ("LAYERLAB_FORWARDED_ALLOW_IPS", "forwarded_allow_ips"),
-        ):
-            if env.get(var):
-                values[field] = _split(env[var])
-        # Every run-system timer and bound: LAYERLAB_RUNS_LEASE_S, ..._HEARTBEAT_S, ...
-        runs = {
-            name: env[f"LAYERLAB_RUNS_{name.upper()}"]
-            for name in RunSettings.model_fields
-            if env.get(f"LAYERLAB_RUNS_{name.upper()}")
-        }
-        if runs:
-            values["runs"] = runs
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from LAYERLAB_* variables (`env`, by default the process's), then
+        `overrides` (flags) where not None."""
+        values = Environment(cls, os.environ if env is None else env)()
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls.model_validate(values)
+        return cls(**values)
+
+
+class Environment(EnvSettingsSource):
+    """The settings' variables in `environ` (case-insensitive, as pydantic-settings
+    reads them), with the older names of `ENV_ALIASES` where the new ones are unset."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]):
+        self.environ = dict(environ)
+        for old, new in ENV_ALIASES.items():
+            if self.environ.get(old) and not self.environ.get(new):
+                self.environ[new] = self.environ[old]
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {name.lower(): value for name, value in self.environ.items() if value}
 
 
 def with_token(settings: Settings) -> Settings:

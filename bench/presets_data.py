@@ -17,7 +17,7 @@ from typing import Any
 
 from layerlab.train.config import TrainingConfig
 from layerlab.train.data import LoadedDataset
-from layerlab.train.runner import load_data
+from layerlab.train.entry import load_data
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATASETS = ROOT.parent / "shared" / "datasets"

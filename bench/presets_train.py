@@ -15,11 +15,11 @@ import layerlab
 from layerlab.graph.document import GraphDocument
 from layerlab.train.config import TrainingConfig, config_of
 from layerlab.train.data import LoadedDataset
+from layerlab.train.entry import train_document
 from layerlab.train.events import Event, HealthEvent
 from layerlab.train.hooks import Hooks, LoopState
-from layerlab.train.loop import FitResult, RunOptions
 from layerlab.train.model import Trainee
-from layerlab.train.runner import train_document
+from layerlab.train.run import FitResult, RunOptions
 from presets_data import DataPlaces, Prepared, describe
 
 GRAPHS = Path(__file__).resolve().parents[1] / "graphs"

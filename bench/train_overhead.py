@@ -55,11 +55,12 @@ from layerlab.train.config import TrainingConfig, parse_config
 from layerlab.train.control import Control
 from layerlab.train.data import LoadContext, load_dataset
 from layerlab.train.data.base import DatasetInfo, LoadedDataset, Split
+from layerlab.train.entry import train_document
 from layerlab.train.events import Event
 from layerlab.train.hooks import Hooks, LoopState
-from layerlab.train.loop import RunOptions, fit, pick_device
+from layerlab.train.loop import fit
 from layerlab.train.model import build_trainee
-from layerlab.train.runner import train_document
+from layerlab.train.run import RunOptions, pick_device
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent

@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import re
-import signal
 import subprocess
 import sys
 import sysconfig
-import threading
 import time
 from pathlib import Path
 
@@ -27,11 +24,11 @@ import httpx
 import pytest
 
 from layerlab.bundled import CHECKOUT, FRONTEND_DIST, PRESETS_DIR
+from tests.cli.serving import interrupt, spawn_serve, wait_for_url
 from tests.conftest import GRAPHS, ROOT
 
 INDEX = ROOT / "frontend" / "dist" / "index.html"
 BUILD_SDIST = "import sys; from setuptools import build_meta; build_meta.build_sdist(sys.argv[1])"
-START_TIMEOUT = 60.0
 RUN_TIMEOUT = 90.0
 
 
@@ -62,19 +59,12 @@ def test_the_installed_wheel_serves_the_app_the_presets_and_a_run(tmp_path: Path
     )
     assert Path(imported.strip()).is_relative_to(venv), imported
 
-    process = subprocess.Popen(
-        [str(venv / "bin" / "layerlab"), "serve", "--port", "0"]
-        + ["--data-dir", str(tmp_path / "data"), "--workers", "1"],
-        cwd=elsewhere,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    process, lines = spawn_serve(
+        tmp_path / "data", env, workers=1, command=[str(venv / "bin" / "layerlab")], cwd=elsewhere
     )
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=_read_lines, args=(process, lines), daemon=True).start()
+    seen: list[str] = []
     try:
-        url, seen = _wait_for_url(lines, process)
+        url = wait_for_url(lines, process, seen)
         # The serving process found the app in its own package, not in the repository.
         served_from = re.search(r"browser app from (\S+)", "".join(seen))
         assert served_from and Path(served_from.group(1)).is_relative_to(venv), seen
@@ -94,12 +84,7 @@ def test_the_installed_wheel_serves_the_app_the_presets_and_a_run(tmp_path: Path
             run = _wait_for_run(client, created.json()["id"])
             assert run["status"] == "finished", (run, "".join(seen))
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            code = process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise
+        code = interrupt(process)
     assert code == 0
 
 
@@ -133,29 +118,6 @@ def _run(command: list[str], cwd: Path | None = None, env: dict[str, str] | None
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     assert done.returncode == 0, f"{command} failed:\n{done.stdout}\n{done.stderr}"
     return done.stdout
-
-
-def _read_lines(process: subprocess.Popen[str], lines: queue.Queue[str]) -> None:
-    assert process.stdout is not None
-    for line in process.stdout:
-        lines.put(line)
-
-
-def _wait_for_url(lines: queue.Queue[str], process: subprocess.Popen[str]) -> tuple[str, list[str]]:
-    seen: list[str] = []
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=0.5)
-        except queue.Empty:
-            if process.poll() is not None:
-                raise RuntimeError("layerlab serve exited:\n" + "".join(seen)) from None
-            continue
-        seen.append(line)
-        match = re.search(r"Uvicorn running on (http://127\.0\.0\.1:\d+)", line)
-        if match:
-            return match.group(1), seen
-    raise TimeoutError("layerlab serve did not start:\n" + "".join(seen))
 
 
 def _wait_for_run(client: httpx.Client, run_id: str) -> dict[str, object]:

@@ -14,9 +14,9 @@ from layerlab.train.config import TrainingConfig, config_of
 from layerlab.train.data import LoadedDataset
 from layerlab.train.data.official import OFFICIAL_FILES
 from layerlab.train.data.registry import SubstitutableSource, get_source
+from layerlab.train.entry import load_data, train_document
 from layerlab.train.events import Event, HealthEvent, LogEvent, MetricsEvent
-from layerlab.train.loop import FitResult, RunOptions
-from layerlab.train.runner import load_data, train_document
+from layerlab.train.run import FitResult, RunOptions
 from tests.conftest import GRAPHS, SHARED_DATASETS
 
 PRESET_PATHS = sorted(GRAPHS.glob("*.json"))

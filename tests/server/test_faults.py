@@ -27,11 +27,12 @@ from layerlab.store.db import Database
 from layerlab.store.tables import RunEvent
 from layerlab.train.checkpoint import latest_checkpoint, load_checkpoint
 from layerlab.train.config import parse_config
+from layerlab.train.entry import load_data
 from layerlab.train.faults import FAULT_EXIT_CODE
-from layerlab.train.loop import RunOptions, fit
+from layerlab.train.loop import fit
 from layerlab.train.model import build_trainee
 from layerlab.train.optim import build_optimizer
-from layerlab.train.runner import load_data
+from layerlab.train.run import RunOptions
 from tests.server.conftest import LiveServer
 from tests.worker.harness import (
     WAIT,

@@ -28,7 +28,7 @@ import httpx
 
 from layerlab.train.events import Event
 from layerlab.worker.protocol import Ack, Lease, ProtocolError, Refused
-from tests.server.test_cli_serve import _wait_for_url, spawn_serve
+from tests.cli.serving import spawn_serve, wait_for_url
 from tests.server.test_faults import assert_ran_once_whole, queue_under_way
 from tests.worker.harness import (
     WAIT,
@@ -65,7 +65,7 @@ class ServeProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("LAYERLAB_")}
         env.update(PYTHONUNBUFFERED="1", LAYERLAB_WORKER_TOKEN=WORKER_TOKEN)
         self.process, self.lines = spawn_serve(self.data, env, port=self.port)
-        url = _wait_for_url(self.lines, self.process)
+        url = wait_for_url(self.lines, self.process)
         assert url == self.url, f"it listens on {url}, not on the port it was given"
         return url
 

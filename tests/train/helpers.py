@@ -13,8 +13,9 @@ from layerlab.train.config import TrainingConfig, parse_config
 from layerlab.train.data import LoadContext, LoadedDataset, load_dataset
 from layerlab.train.data.base import DatasetInfo, Split
 from layerlab.train.events import Event
-from layerlab.train.loop import FitResult, RunOptions, fit
+from layerlab.train.loop import fit
 from layerlab.train.model import build_trainee
+from layerlab.train.run import FitResult, RunOptions
 
 QUIET = {"scalars_every": 5, "grad_norms_every": 10, "weights_every": 20, "activations_every": 20}
 """Telemetry rates for learning tests: some of everything, little cost."""

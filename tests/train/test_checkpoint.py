@@ -26,9 +26,10 @@ from layerlab.train.config import TrainingConfig
 from layerlab.train.control import Control
 from layerlab.train.faults import FAULT_ENV, FAULT_EXIT_CODE
 from layerlab.train.hooks import Hooks, LoopState
-from layerlab.train.loop import RunOptions, fit
+from layerlab.train.loop import fit
 from layerlab.train.model import build_trainee
 from layerlab.train.optim import build_optimizer
+from layerlab.train.run import RunOptions
 from tests.train.helpers import config, mlp, registry, train
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -160,8 +161,8 @@ from pathlib import Path
 from typing import Any
 from layerlab.graph.document import load_document
 from layerlab.train.config import parse_config
-from layerlab.train.runner import train_document
-from layerlab.train.loop import RunOptions
+from layerlab.train.entry import train_document
+from layerlab.train.run import RunOptions
 from tests.train.helpers import registry
 
 doc = load_document(Path(sys.argv[1]))

@@ -9,8 +9,9 @@ from pathlib import Path
 from layerlab.train.config import TrainingConfig
 from layerlab.train.control import Control
 from layerlab.train.events import Event, MetricsEvent, StatusEvent
-from layerlab.train.loop import FitResult, RunOptions, fit
+from layerlab.train.loop import fit
 from layerlab.train.model import build_trainee
+from layerlab.train.run import FitResult, RunOptions
 from tests.train.helpers import config, mlp, registry
 
 TIMEOUT = 60.0

@@ -8,8 +8,9 @@ from typing import Any
 import torch
 
 from layerlab.train.events import Event, HealthEvent
-from layerlab.train.loop import RunOptions, fit
+from layerlab.train.loop import fit
 from layerlab.train.model import build_trainee
+from layerlab.train.run import RunOptions
 from tests.train.helpers import config, dataset, mlp, of_type, registry, train
 
 # Gradients and activations measured on every other step: diagnoses need a few samples.

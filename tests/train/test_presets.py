@@ -11,9 +11,10 @@ import pytest
 import layerlab
 from layerlab.train.config import config_of
 from layerlab.train.data.base import Split
-from layerlab.train.loop import RunOptions, fit
+from layerlab.train.entry import load_data
+from layerlab.train.loop import fit
 from layerlab.train.model import build_trainee
-from layerlab.train.runner import load_data
+from layerlab.train.run import RunOptions
 from tests.conftest import GRAPHS, SHARED_DATASETS
 
 EVERYTHING = {

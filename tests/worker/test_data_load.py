@@ -9,7 +9,6 @@ worker, so the run queued behind uses a built-in set, which loads in-process).
 
 from __future__ import annotations
 
-import argparse
 import signal
 import time
 from collections.abc import Callable
@@ -17,11 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from layerlab.train.data.isolated import HANG_FAULT
 from layerlab.train.faults import FAULT_ENV
-from layerlab.worker.main import memory_size, seconds
 from tests.server.test_faults import served_with_workers, status_events
 from tests.train.data.test_isolated import load_children
 from tests.worker.harness import WAIT, WorkerProcess, moons_document, wait_for
@@ -134,15 +131,3 @@ def test_a_load_past_the_time_limit_fails_the_run_and_the_next_one_trains(
         assert status_events(api.events(slow))[-1]["message"] == reason
         api.wait_status(behind, "finished")
         assert not load_children(worker.pid)
-
-
-def test_the_worker_reads_its_load_limits_in_people_s_units() -> None:
-    assert memory_size("300") == memory_size("300MB") == 300 * 10**6
-    assert memory_size("1.5GiB") == 3 * 2**29 and memory_size("123456789B") == 123456789
-    assert seconds("2.5") == 2.5
-    for bad in ("0", "-1", "3TB", "lots"):
-        with pytest.raises(argparse.ArgumentTypeError):
-            memory_size(bad)
-    for bad in ("0", "-1", "nan", "soon"):
-        with pytest.raises(argparse.ArgumentTypeError):
-            seconds(bad)

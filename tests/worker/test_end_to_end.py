@@ -4,13 +4,11 @@ process, which trains a run that a websocket viewer watches live to the end."""
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 from pathlib import Path
 
 import httpx
 
-from tests.server.test_cli_serve import _wait_for_url, spawn_serve
+from tests.cli.serving import interrupt, spawn_serve, wait_for_url
 from tests.worker.harness import WAIT, Api, Viewer, finished_status, moons_document, wait_for
 
 
@@ -37,7 +35,7 @@ def test_serve_starts_a_local_worker_that_trains_a_watched_run(tmp_path: Path) -
     data = tmp_path / "data"
     process, lines = spawn_serve(data, env, workers=1)
     try:
-        url = _wait_for_url(lines, process)
+        url = wait_for_url(lines, process)
         with httpx.Client(base_url=url, timeout=60) as client:
             api = Api(client)
             wait_for(lambda: client.get("/api/workers").json(), WAIT, "the local worker")
@@ -58,11 +56,6 @@ def test_serve_starts_a_local_worker_that_trains_a_watched_run(tmp_path: Path) -
             assert api.weights(run_id)  # the final weights are kept
         assert _local_workers(data)
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            code = process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise
+        code = interrupt(process, timeout=60)
     assert code == 0
     wait_for(lambda: not _local_workers(data), 30, "the local worker to exit with the server")

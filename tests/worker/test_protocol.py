@@ -16,10 +16,11 @@ from layerlab.graph.document import load_document
 from layerlab.server.viewers.protocol import ViewerEvents, events_frame, parse_viewer_message
 from layerlab.train.checkpoint import MODEL_FILE, OPTIMIZER_FILE, latest_checkpoint, load_checkpoint
 from layerlab.train.config import parse_config
+from layerlab.train.entry import load_data
 from layerlab.train.events import LogEvent, StatusEvent
-from layerlab.train.loop import RunOptions, fit
+from layerlab.train.loop import fit
 from layerlab.train.model import build_trainee
-from layerlab.train.runner import load_data
+from layerlab.train.run import RunOptions
 from layerlab.worker.outbox import Outbox
 from layerlab.worker.pack import PackError, pack_checkpoint, read_pack_meta, unpack_checkpoint
 from layerlab.worker.protocol import (

@@ -27,13 +27,10 @@ from layerlab.train.run import (
     RunOptions,
     clip_gradients,
     epoch_order,
-    pick_device,
 )
 from layerlab.train.watch import Diverged
 
 log = logging.getLogger(__name__)
-
-__all__ = ["Diverged", "FitResult", "RunOptions", "fit", "pick_device"]
 
 
 def fit(

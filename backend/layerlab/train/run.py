@@ -1,6 +1,7 @@
-"""A run's plumbing, so the fit loop can stay a loop: setup and resumption, events,
-checkpoints, and the work at the end of each epoch (validation, samples, health,
-early stopping).
+"""One run's plumbing, so the fit loop (loop.py) can stay a loop: `Run` holds the setup
+and resumption, events, checkpoints, and the work at the end of each epoch
+(validation, samples, health, early stopping); `RunOptions` is how a run talks to the
+world, `FitResult` how it ended.
 """
 
 from __future__ import annotations

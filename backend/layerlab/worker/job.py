@@ -30,9 +30,9 @@ from layerlab.train.data.isolated import (
     load_isolated,
     names_user_file,
 )
+from layerlab.train.entry import dataset_request, load_data, train_document
 from layerlab.train.events import END_STATUSES, EndStatus, Event, LogEvent, StatusEvent
-from layerlab.train.loop import RunOptions
-from layerlab.train.runner import dataset_request, load_data, train_document
+from layerlab.train.run import RunOptions
 from layerlab.train.stream import EventStream
 from layerlab.worker.outbox import Outbox
 from layerlab.worker.protocol import HeldRun, Lease, StartWeights

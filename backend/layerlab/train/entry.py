@@ -18,8 +18,9 @@ from typing import Any
 from layerlab.graph.document import GraphDocument
 from layerlab.train.config import ConfigError, TrainingConfig, config_of
 from layerlab.train.data import LoadContext, LoadedDataset, load_dataset
-from layerlab.train.loop import FitResult, RunOptions, fit
+from layerlab.train.loop import fit
 from layerlab.train.model import build_trainee
+from layerlab.train.run import FitResult, RunOptions
 
 
 def dataset_request(config: TrainingConfig) -> tuple[str, dict[str, Any]]:

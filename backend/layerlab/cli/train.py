@@ -21,7 +21,7 @@ PROGRESS_EVERY_S = 2.0
 """Seconds between progress lines when stderr is not a terminal (a log file)."""
 
 
-def add_train_command(sub: Any) -> None:
+def add_command(sub: Any) -> None:
     """Register `train` on the CLI's subcommand parsers."""
     p = sub.add_parser("train", help="train a graph headless, as its training section says")
     p.add_argument("graph", help="path to a graph JSON document")
@@ -116,8 +116,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     from layerlab.train.config import ConfigError, config_of
     from layerlab.train.control import Control
     from layerlab.train.data import DataError
-    from layerlab.train.loop import RunOptions
-    from layerlab.train.runner import load_data, train_document
+    from layerlab.train.entry import load_data, train_document
+    from layerlab.train.run import RunOptions
     from layerlab.train.tasks import TaskError
 
     logging.basicConfig(

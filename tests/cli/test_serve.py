@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 import os
-import queue
-import re
-import signal
 import socket
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
@@ -20,9 +14,8 @@ from layerlab.cli import main, parser
 from layerlab.server.app import create_app
 from layerlab.server.listener import HeadTimeoutProtocol, uvicorn_config
 from layerlab.server.settings import Settings
+from tests.cli.serving import interrupt, spawn_serve, wait_for_url
 from tests.server.conftest import lenet
-
-START_TIMEOUT = 60.0
 
 
 def test_serve_flags_reach_the_settings() -> None:
@@ -65,19 +58,14 @@ def test_serve_starts_answers_with_the_token_and_stops_on_sigint(tmp_path: Path)
     env.pop("LAYERLAB_DATABASE_URL", None)
     process, lines = spawn_serve(tmp_path / "data", env)
     try:
-        url = _wait_for_url(lines, process)
+        url = wait_for_url(lines, process)
         with httpx.Client(base_url=url) as client:
             assert client.get("/api/health").status_code == 401
             health = client.get("/api/health", headers={"Authorization": "Bearer cli-test-token"})
             assert health.status_code == 200 and health.json()["auth"] is True
         assert (tmp_path / "data" / "layerlab.db").is_file()
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            code = process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise
+        code = interrupt(process)
     assert code == 0
 
 
@@ -95,7 +83,7 @@ def test_serve_ignores_forwarded_headers_and_cuts_off_slow_heads(tmp_path: Path)
         env.pop(name, None)
     process, lines = spawn_serve(tmp_path / "data", env)
     try:
-        url = _wait_for_url(lines, process)
+        url = wait_for_url(lines, process)
         with httpx.Client(base_url=url, timeout=60) as client:
             run = {"document": lenet()}
             assert client.post("/api/runs", json=run).status_code == 201
@@ -114,51 +102,5 @@ def test_serve_ignores_forwarded_headers_and_cuts_off_slow_heads(tmp_path: Path)
             took = time.monotonic() - start
         assert answer.startswith(b"HTTP/1.1 408") and took < 5.0, (took, answer)
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            code = process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise
+        code = interrupt(process)
     assert code == 0
-
-
-def spawn_serve(
-    data_dir: Path, env: dict[str, str], port: int = 0, workers: int = 0
-) -> tuple[subprocess.Popen[str], queue.Queue[str]]:
-    """`layerlab serve` as a process, and a queue its output lines arrive in (read on a
-    thread, so its pipe never fills); `_wait_for_url` reads its address from them."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "layerlab.cli", "serve", "--port", str(port)]
-        + ["--data-dir", str(data_dir), "--workers", str(workers)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=_read_lines, args=(process, lines), daemon=True).start()
-    return process, lines
-
-
-def _read_lines(process: subprocess.Popen[str], lines: queue.Queue[str]) -> None:
-    assert process.stdout is not None
-    for line in process.stdout:
-        lines.put(line)
-
-
-def _wait_for_url(lines: queue.Queue[str], process: subprocess.Popen[str]) -> str:
-    seen: list[str] = []
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=0.5)
-        except queue.Empty:
-            if process.poll() is not None:
-                raise RuntimeError("layerlab serve exited:\n" + "".join(seen)) from None
-            continue
-        seen.append(line)
-        match = re.search(r"Uvicorn running on (http://127\.0\.0\.1:\d+)", line)
-        if match:
-            return match.group(1)
-    raise TimeoutError("layerlab serve did not start:\n" + "".join(seen))

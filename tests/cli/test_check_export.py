@@ -26,7 +26,7 @@ from layerlab.cli import main
 from layerlab.graph.check import CheckResult
 from layerlab.graph.weights import load_weights
 
-DOCUMENTS = Path(__file__).parent / "documents"
+DOCUMENTS = Path(__file__).parents[1] / "graph" / "documents"
 LENET = DOCUMENTS / "lenet5.json"
 GAN = DOCUMENTS / "gan_mlp.json"
 

@@ -1,0 +1,7 @@
+"""`python -m layerlab.cli ...`: the `layerlab` command (how local workers are started)."""
+
+import sys
+
+from layerlab.cli import main
+
+sys.exit(main())

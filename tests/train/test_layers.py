@@ -25,7 +25,7 @@ def test_activations_are_read_as_their_op_declares() -> None:
         [4],
     )
     layers = build_trainee(doc, seed=0).layers
-    assert [(layer.node, layer.kind) for layer in layers] == [
+    assert [(layer.node, layer.health_kind) for layer in layers] == [
         ("fc1", HealthKind.OTHER),
         ("relu", HealthKind.RELU_LIKE),
         ("fc2", HealthKind.OTHER),
@@ -66,7 +66,7 @@ def test_layers_inside_repeated_blocks_are_found_by_their_node_type() -> None:
         }
     )
     layers = build_trainee(doc, seed=0).layers
-    assert [(layer.node, layer.kind) for layer in layers] == [
+    assert [(layer.node, layer.health_kind) for layer in layers] == [
         ("body.0.fc", HealthKind.OTHER),
         ("body.0.act", HealthKind.SATURATING),
         ("body.1.fc", HealthKind.OTHER),

@@ -69,7 +69,7 @@ class HealthMonitor:
 
     def __post_init__(self) -> None:
         self.depth_order = weight_layers(self.layers)
-        self.kinds = {layer.node: layer.kind for layer in self.layers}
+        self.health_kinds = {layer.node: layer.health_kind for layer in self.layers}
 
     def _observe(
         self,
@@ -136,8 +136,8 @@ class HealthMonitor:
     def activations(self, stats: dict[str, ActivationStats]) -> None:
         """After each activation measurement."""
         for node, s in stats.items():
-            kind = self.kinds.get(node)
-            if kind is HealthKind.RELU_LIKE and s.dead_fraction is not None:
+            health_kind = self.health_kinds.get(node)
+            if health_kind is HealthKind.RELU_LIKE and s.dead_fraction is not None:
                 self._observe(
                     "dead_relu",
                     node,
@@ -146,7 +146,7 @@ class HealthMonitor:
                     "they no longer learn (lower the learning rate, or try LeakyReLU)",
                     s.dead_fraction,
                 )
-            if kind is HealthKind.SATURATING and s.saturated_fraction is not None:
+            if health_kind is HealthKind.SATURATING and s.saturated_fraction is not None:
                 self._observe(
                     "saturated",
                     node,

@@ -26,7 +26,7 @@ class Layer:
     node: str
     """Node id, dotted inside blocks: `layer1.0.conv1`."""
     module: nn.Module
-    kind: HealthKind
+    health_kind: HealthKind
     """How its outputs are read: OTHER for a layer that is not an activation."""
     parameters: list[nn.Parameter] = field(default_factory=list)
 
@@ -56,9 +56,9 @@ def _collect(prefix: str, graph_module: nn.Module, out: list[Layer]) -> None:
             continue
         params = [p for p in child.parameters() if p.requires_grad]
         op = REGISTRY.get(types.get(name, ""))
-        kind = op.health_kind if op is not None else None
-        if params or kind is not None:
-            out.append(Layer(path, child, kind or HealthKind.OTHER, params))
+        health_kind = op.health_kind if op is not None else None
+        if params or health_kind is not None:
+            out.append(Layer(path, child, health_kind or HealthKind.OTHER, params))
 
 
 def parameter_layers(layers: list[Layer]) -> list[Layer]:

@@ -60,7 +60,7 @@ def saturation(module: nn.Module, y: torch.Tensor) -> torch.Tensor:
     return (y.abs() > 0.96).float().mean()  # tanh
 
 
-def activation_summary(module: nn.Module, kind: HealthKind, y: torch.Tensor) -> torch.Tensor:
+def activation_summary(module: nn.Module, health_kind: HealthKind, y: torch.Tensor) -> torch.Tensor:
     """SUMMARY_FIELDS then HISTOGRAM_BINS counts of a layer's output (B, ...), as one
     float vector on y's device (no sync). Fields that do not apply are NaN."""
     y = y.detach().float()
@@ -70,12 +70,12 @@ def activation_summary(module: nn.Module, kind: HealthKind, y: torch.Tensor) -> 
     nan = torch.full((), float("nan"), device=y.device)
     mean, std = flat.mean(), flat.std() if flat.numel() > 1 else nan
     zero = dead = saturated = nan
-    if kind is HealthKind.RELU_LIKE:
+    if health_kind is HealthKind.RELU_LIKE:
         zero = (flat == 0).float().mean()
         # A unit is dead on this batch when it is zero for every sample.
         alive = (y > 0).flatten(1).any(dim=0)
         dead = 1.0 - alive.float().mean()
-    elif kind is HealthKind.SATURATING:
+    elif health_kind is HealthKind.SATURATING:
         saturated = saturation(module, flat)
     # The histogram spans the finite values; NaN and infinities are counted in bin 0.
     finite = torch.nan_to_num(flat, nan=0.0, posinf=0.0, neginf=0.0)

@@ -19,7 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["points", "image", "sequence", "text", "tabular"]
+DataKind = Literal["points", "image", "sequence", "text", "tabular"]
+"""What one sample is (how the editor previews a set and which tasks fit it); not an
+upload's kind, which names the `DatasetSource` a file is read as."""
 Target = Literal["class", "value", "sequence", "none"]
 
 
@@ -44,7 +46,7 @@ class DatasetInfo(BaseModel):
     """What the editor and the task need to know about a loaded dataset."""
 
     name: str
-    kind: Kind
+    kind: DataKind
     input_shape: list[int] = Field(description="One sample's shape, batch excluded")
     input_dtype: Literal["float32", "int64"] = "float32"
     target: Target
@@ -123,7 +125,7 @@ DATASETS: dict[str, DatasetSource[Any]] = {}
 class DatasetSource(Generic[OptionsT]):
     name: ClassVar[str]
     summary: ClassVar[str]
-    kind: ClassVar[Kind]
+    kind: ClassVar[DataKind]
     Options: ClassVar[type[DatasetOptions]] = DatasetOptions
     max_upload_bytes: ClassVar[int] = 0
     """Above 0, a person may upload a file of up to this many bytes as this set (its

@@ -302,6 +302,7 @@ async def delete(
         except RunNotFound as exc:
             raise _not_found(exc) from None
     hub.close_run(run_id)
+    scheduler.forget(run_id)
     await run_cpu(request, lambda: CheckpointFiles(settings.checkpoints).delete_run(run_id, paths))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

@@ -106,9 +106,18 @@ class Scheduler:
             del self.connections[connection.worker_id]
 
     def ready(self, connection: WorkerConnection) -> None:
-        if not connection.runs:
-            connection.idle = True
-            self.wake()
+        """The worker says it trains nothing. It is offered a run once the server, too,
+        counts no run as held by it (`_dispatch`): a Ready that crosses a run's deletion
+        is kept, not lost, and `forget` then lets the worker take the next run."""
+        connection.idle = True
+        self.wake()
+
+    def forget(self, run_id: str) -> None:
+        """A deleted run is held by no one: its worker may take the next run as soon as
+        it has said it is ready (it learns of the deletion on its own, from a refusal)."""
+        for connection in self.connections.values():
+            connection.runs.pop(run_id, None)
+        self.wake()
 
     def largest_memory(self) -> int | None:
         """The most memory any connected worker has, when they say."""

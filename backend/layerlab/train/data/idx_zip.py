@@ -30,7 +30,7 @@ from layerlab.train.data.base import (
 )
 from layerlab.train.data.files import FileOptions
 from layerlab.train.data.idx import MAX_IDX_BYTES, parse_idx, read_idx_bytes
-from layerlab.train.data.image_zip import MAX_MEMBERS, check_member_safe, open_zip
+from layerlab.train.data.image_zip import open_zip, safe_members
 from layerlab.train.data.images import ImageOptions, bytes_to_unit_float, image_info, scale_pixels
 
 MEMBER = re.compile(r"^(train|t10k)-(images|labels)-idx[13]-ubyte(\.gz)?$")
@@ -46,12 +46,8 @@ class IdxZipOptions(FileOptions, ImageOptions):
 
 def idx_members(label: str, archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     """The archive's IDX entries by role ("train-images", ...), every entry checked safe."""
-    members = archive.infolist()
-    if len(members) > MAX_MEMBERS:
-        raise DataError(f"{label}: {len(members):,} entries is over the limit of {MAX_MEMBERS:,}")
     found: dict[str, zipfile.ZipInfo] = {}
-    for index, member in enumerate(members):
-        check_member_safe(label, index, member)
+    for member in safe_members(label, archive):
         match = MEMBER.match(PurePosixPath(member.filename).name)
         if match and not member.is_dir():
             role = f"{match.group(1)}-{match.group(2)}"

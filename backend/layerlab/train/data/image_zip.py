@@ -96,19 +96,25 @@ def _is_junk(name: str) -> bool:
     )
 
 
-def class_members(
-    archive_name: str, archive: zipfile.ZipFile
-) -> tuple[dict[str, list[zipfile.ZipInfo]], int]:
-    """Image entries grouped by class folder, and the number of non-image files skipped."""
+def safe_members(archive_name: str, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """Every entry, if there are not too many and each one is safe (else the archive is
+    rejected whole)."""
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
         raise DataError(
             f"{archive_name}: {len(members):,} entries is over the limit of {MAX_MEMBERS:,}"
         )
-    total = 0
     for index, member in enumerate(members):
         check_member_safe(archive_name, index, member)
-        total += member.file_size
+    return members
+
+
+def class_members(
+    archive_name: str, archive: zipfile.ZipFile
+) -> tuple[dict[str, list[zipfile.ZipInfo]], int]:
+    """Image entries grouped by class folder, and the number of non-image files skipped."""
+    members = safe_members(archive_name, archive)
+    total = sum(member.file_size for member in members)
     if total > MAX_UNCOMPRESSED_BYTES:
         raise DataError(
             f"{archive_name}: {total:,} bytes uncompressed is over the limit of {MAX_UNCOMPRESSED_BYTES:,}"

@@ -128,10 +128,10 @@ class _GraphBuilder:
         return self.graph.call_method("size", (first_input, 0))
 
     def module(self, step: Step) -> None:
-        if isinstance(step.kind, BlockDoc):
-            body = self.analysis.blocks[step.kind.name]
+        if isinstance(step.definition, BlockDoc):
+            body = self.analysis.blocks[step.definition.name]
             built = [
-                _compile_body(self.analysis, body, copy, None, step.kind.name, False)
+                _compile_body(self.analysis, body, copy, None, step.definition.name, False)
                 for copy in step.result.copies
             ]
             self.root.add_module(
@@ -140,9 +140,9 @@ class _GraphBuilder:
         else:
             node = step.result
             self.root.add_module(
-                step.node_id, step.kind.module(node.op_params, node.inputs).build()
+                step.node_id, step.definition.module(node.op_params, node.inputs).build()
             )
-            self.types[step.node_id] = step.kind.name
+            self.types[step.node_id] = step.definition.name
 
     def call(
         self, step: Step, copy: int | None, args: Sequence[fx.Node | None], batch: fx.Node | None

@@ -114,8 +114,8 @@ class _ClassWriter:
 
     def module(self, step: Step) -> None:
         self.target = self._target(step)
-        if isinstance(step.kind, BlockDoc):
-            block = step.kind
+        if isinstance(step.definition, BlockDoc):
+            block = step.definition
             body = self.exporter.analysis.blocks[block.name]
             names = [
                 self.exporter.body_class(
@@ -130,7 +130,7 @@ class _ClassWriter:
             )
             self.init.append(f"self.{step.node_id} = {made}")
         else:
-            call = step.kind.module(step.result.op_params, step.result.inputs)
+            call = step.definition.module(step.result.op_params, step.result.inputs)
             if call.cls.__module__ == torch_modules.__name__:
                 self.exporter.custom.add(call.cls.__name__)
             self.init.append(f"self.{step.node_id} = {call.source()}")

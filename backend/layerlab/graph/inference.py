@@ -46,8 +46,8 @@ class BodyResult:
     def output_specs(self) -> dict[str, TensorSpec] | None:
         """What reaches each Output node of a block, or None if any is missing."""
         specs = {}
-        for node_id, kind in self.body.kinds.items():
-            if is_op(kind, "Output"):
+        for node_id, definition in self.body.definitions.items():
+            if is_op(definition, "Output"):
                 if node_id not in self.nodes:
                     return None
                 specs[node_id] = self.nodes[node_id].inputs["x"]
@@ -165,14 +165,14 @@ def _infer_node(
             field=unknown,
         )
         return None
-    kind = body.kinds[node.id]
-    if isinstance(kind, BlockDoc):
-        return _infer_instance(ctx, node, kind, inputs, raw, path, depth, fail)
+    definition = body.definitions[node.id]
+    if isinstance(definition, BlockDoc):
+        return _infer_instance(ctx, node, definition, inputs, raw, path, depth, fail)
 
-    if kind.name == "Input" and block_inputs is not None:
+    if definition.name == "Input" and block_inputs is not None:
         # Inside a block, an Input's sample comes from what the instance receives.
         return NodeResult(path, node.type, {}, {"y": block_inputs[node.id]})
-    for port in kind.inputs:
+    for port in definition.inputs:
         got = inputs.get(port.name)
         if got is not None and port.dtype != "any" and got.dtype != port.dtype:
             hint = " (token ids need an Embedding first)" if got.dtype == "int64" else ""
@@ -183,7 +183,7 @@ def _infer_node(
             )
             return None
     try:
-        p = kind.parse_params(raw)
+        p = definition.parse_params(raw)
     except ValidationError as exc:
         reported: set[str | None] = set()
         for err in exc.errors(include_url=False):
@@ -198,9 +198,9 @@ def _infer_node(
             )
         return None
     try:
-        outputs = kind.infer(p, inputs)
-        params = ctx.param_count(kind, p, inputs)
-        flops = kind.flops(p, inputs, outputs)
+        outputs = definition.infer(p, inputs)
+        params = ctx.param_count(definition, p, inputs)
+        flops = definition.flops(p, inputs, outputs)
     except ShapeError as exc:
         fail(Code.SHAPE_MISMATCH, f"{node.type}: {exc}", port=exc.port, field=exc.field)
         return None
@@ -209,7 +209,7 @@ def _infer_node(
         return None
     kept = (
         0
-        if kind.name in ("Input", "Output")
+        if definition.name in ("Input", "Output")
         else sum(s.numel * BYTES[s.dtype] for s in outputs.values())
     )
     return NodeResult(path, node.type, inputs, outputs, params, flops, kept, op_params=p)

@@ -169,10 +169,10 @@ def split_networks(top: Body, errors: list[GraphIssue]) -> list[Network]:
         )
     networks = []
     for name, node_ids in members.items():
-        kinds = {n: top.kinds.get(n) for n in node_ids}
-        inputs = [n for n, k in kinds.items() if is_op(k, "Input")]
-        outputs = [n for n, k in kinds.items() if is_op(k, "Output")]
-        sources = [n for n, k in kinds.items() if k is not None and top.is_unfed_source(n)]
+        definitions = {n: top.definitions.get(n) for n in node_ids}
+        inputs = [n for n, k in definitions.items() if is_op(k, "Input")]
+        outputs = [n for n, k in definitions.items() if is_op(k, "Output")]
+        sources = [n for n, k in definitions.items() if k is not None and top.is_unfed_source(n)]
         label = "the network" if name == DEFAULT_NETWORK else f"network {name!r}"
         if not sources:
             errors.append(
@@ -198,7 +198,7 @@ def split_networks(top: Body, errors: list[GraphIssue]) -> list[Network]:
 
 def unused_warnings(top: Body) -> list[GraphIssue]:
     """Warnings for nodes whose result reaches no Output."""
-    useful = {n for n, k in top.kinds.items() if is_op(k, "Output")}
+    useful = {n for n, k in top.definitions.items() if is_op(k, "Output")}
     queue = deque(useful)
     while queue:
         for wire in top.wires_in.get(queue.popleft(), {}).values():
@@ -207,6 +207,6 @@ def unused_warnings(top: Body) -> list[GraphIssue]:
                 queue.append(wire.source)
     return [
         GraphIssue(code=Code.UNUSED, node_id=n, message=f"the result of {n} reaches no Output")
-        for n in top.kinds
+        for n in top.definitions
         if n not in useful and n not in top.broken
     ]

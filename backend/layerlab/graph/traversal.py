@@ -29,7 +29,7 @@ from typing import Protocol, TypeVar
 
 from layerlab.graph.document import BlockDoc
 from layerlab.graph.inference import BodyResult, NodeResult
-from layerlab.graph.wiring import Body, Kind, Wire, input_ports, is_op, output_ports
+from layerlab.graph.wiring import Body, Definition, Wire, input_ports, is_op, output_ports
 
 V = TypeVar("V")
 
@@ -39,7 +39,7 @@ class Step:
     """One node to call, with what the traversal resolved for it."""
 
     node_id: str
-    kind: Kind
+    definition: Definition
     result: NodeResult
     args: tuple[Wire | None, ...]
     """The wire into each input port, in port order, up to the last connected one."""
@@ -52,7 +52,7 @@ class Step:
 
     @property
     def is_block(self) -> bool:
-        return isinstance(self.kind, BlockDoc)
+        return isinstance(self.definition, BlockDoc)
 
     @property
     def unpacks(self) -> bool:
@@ -96,14 +96,14 @@ class Emitter(Protocol[V]):
 def steps(body: Body, result: BodyResult, members: Collection[str]) -> Iterator[Step]:
     """The nodes to call, in topological order: every member but Input and Output."""
     for node_id in body.order:
-        kind = body.kinds[node_id]
-        if node_id not in members or is_op(kind, "Input") or is_op(kind, "Output"):
+        definition = body.definitions[node_id]
+        if node_id not in members or is_op(definition, "Input") or is_op(definition, "Output"):
             continue
-        ports = tuple(p.name for p in output_ports(kind))
+        ports = tuple(p.name for p in output_ports(definition))
         read = {w.source_port for w in body.wires_out[node_id]}
         yield Step(
             node_id,
-            kind,
+            definition,
             result.nodes[node_id],
             _arguments(body, node_id),
             ports,
@@ -123,7 +123,7 @@ def traverse(
     one network's nodes (a block is emitted whole)."""
     inside = set(body.nodes) if members is None else set(members)
     in_order = [n for n in body.nodes if n in inside]
-    inputs = [n for n in in_order if is_op(body.kinds[n], "Input")]
+    inputs = [n for n in in_order if is_op(body.definitions[n], "Input")]
     values: dict[tuple[str, str], V] = {(n, "y"): emitter.input(n) for n in inputs}
     batch = emitter.batch_size() if needs_batch_size else None
 
@@ -142,12 +142,12 @@ def traverse(
         else:
             values[(step.node_id, step.ports[0])] = call
 
-    returned = [body.wires_in[n]["x"] for n in in_order if is_op(body.kinds[n], "Output")]
+    returned = [body.wires_in[n]["x"] for n in in_order if is_op(body.definitions[n], "Output")]
     emitter.output([values[(w.source, w.source_port)] for w in returned])
 
 
 def _arguments(body: Body, node_id: str) -> tuple[Wire | None, ...]:
-    ports = [p.name for p in input_ports(body.kinds[node_id])]
+    ports = [p.name for p in input_ports(body.definitions[node_id])]
     wires = body.wires_in[node_id]
     last = max((i for i, p in enumerate(ports) if p in wires), default=-1)
     return tuple(wires.get(p) for p in ports[: last + 1])

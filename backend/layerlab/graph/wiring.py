@@ -16,38 +16,40 @@ from layerlab.graph.document import BlockDoc, EdgeDoc, NodeDoc, is_reserved_id
 from layerlab.graph.errors import Code, GraphIssue
 from layerlab.ops import REGISTRY, Op, Port
 
-Kind = Op[Any] | BlockDoc
+Definition = Op[Any] | BlockDoc
 """What a node's `type` names: a registered op, or a block of the document."""
 
 DEFAULT_NETWORK = "main"
 
 
-def input_ports(kind: Kind) -> tuple[Port, ...]:
-    if isinstance(kind, BlockDoc):
+def input_ports(definition: Definition) -> tuple[Port, ...]:
+    if isinstance(definition, BlockDoc):
         return tuple(
-            Port(n.id, f"block input {n.id}", dtype="any") for n in kind.nodes if n.type == "Input"
+            Port(n.id, f"block input {n.id}", dtype="any")
+            for n in definition.nodes
+            if n.type == "Input"
         )
-    return kind.inputs
+    return definition.inputs
 
 
-def output_ports(kind: Kind) -> tuple[Port, ...]:
-    if isinstance(kind, BlockDoc):
+def output_ports(definition: Definition) -> tuple[Port, ...]:
+    if isinstance(definition, BlockDoc):
         return tuple(
             Port(n.id, f"block output {n.id}", dtype="any")
-            for n in kind.nodes
+            for n in definition.nodes
             if n.type == "Output"
         )
-    return kind.outputs
+    return definition.outputs
 
 
-def is_source(kind: Kind) -> bool:
+def is_source(definition: Definition) -> bool:
     """A node that produces data with nothing connected (Input, a Noise source)."""
-    return bool(output_ports(kind)) and all(p.optional for p in input_ports(kind))
+    return bool(output_ports(definition)) and all(p.optional for p in input_ports(definition))
 
 
-def is_op(kind: Kind | None, name: str) -> bool:
-    """Whether `kind` is the registered op `name` (a block never is)."""
-    return isinstance(kind, Op) and kind.name == name
+def is_op(definition: Definition | None, name: str) -> bool:
+    """Whether `definition` is the registered op `name` (a block never is)."""
+    return isinstance(definition, Op) and definition.name == name
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class Body:
 
     block: str | None
     nodes: dict[str, NodeDoc]
-    kinds: dict[str, Kind] = field(default_factory=dict)
+    definitions: dict[str, Definition] = field(default_factory=dict)
     wires_in: dict[str, dict[str, Wire]] = field(default_factory=dict)
     wires_out: dict[str, list[Wire]] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
@@ -79,7 +81,7 @@ class Body:
     def is_unfed_source(self, node_id: str) -> bool:
         """A source with nothing wired in: an Input, or a noise source that makes as
         many samples as the batch has."""
-        return is_source(self.kinds[node_id]) and not self.wires_in[node_id]
+        return is_source(self.definitions[node_id]) and not self.wires_in[node_id]
 
 
 class _Issues:
@@ -98,7 +100,7 @@ class _Issues:
             self.sink.append(issue)
 
 
-def resolve_kind(type_name: str, blocks: dict[str, BlockDoc]) -> Kind | None:
+def resolve_definition(type_name: str, blocks: dict[str, BlockDoc]) -> Definition | None:
     if type_name in REGISTRY:
         return REGISTRY[type_name]
     return blocks.get(type_name)
@@ -131,25 +133,27 @@ def wire_body(
                 Code.BAD_ID, f"node id {node.id!r} is a reserved name; choose another", node.id
             )
             body.broken.add(node.id)
-        kind = resolve_kind(node.type, blocks)
-        if kind is None:
+        definition = resolve_definition(node.type, blocks)
+        if definition is None:
             report.add(
                 Code.UNKNOWN_TYPE, _unknown_type_message(node.type, blocks), node.id, field="type"
             )
             body.broken.add(node.id)
             continue
-        if isinstance(kind, BlockDoc) and not (input_ports(kind) and output_ports(kind)):
+        if isinstance(definition, BlockDoc) and not (
+            input_ports(definition) and output_ports(definition)
+        ):
             # A block without ports cannot be wired; its own bad_block error is the cause.
             body.broken.add(node.id)
             continue
-        if node.repeat > 1 and not isinstance(kind, BlockDoc):
+        if node.repeat > 1 and not isinstance(definition, BlockDoc):
             report.add(
                 Code.BAD_PARAM,
                 f"repeat applies to blocks; {node.type} is a layer",
                 node.id,
                 field="repeat",
             )
-        body.kinds[node.id] = kind
+        body.definitions[node.id] = definition
         body.wires_in[node.id] = {}
         body.wires_out[node.id] = []
 
@@ -173,7 +177,7 @@ def _wire_edges(body: Body, edges: list[EdgeDoc], report: _Issues) -> None:
             if edge.target in body.nodes:
                 body.broken.add(edge.target)  # not "unreachable" as well
             continue
-        if edge.source not in body.kinds or edge.target not in body.kinds:
+        if edge.source not in body.definitions or edge.target not in body.definitions:
             body.broken.add(edge.target)  # the unknown type is the root cause
             continue
         if (
@@ -199,7 +203,7 @@ def _wire_edges(body: Body, edges: list[EdgeDoc], report: _Issues) -> None:
 
 
 def _source_port(body: Body, edge: EdgeDoc, report: _Issues) -> str | None:
-    ports = output_ports(body.kinds[edge.source])
+    ports = output_ports(body.definitions[edge.source])
     if not ports:
         report.add(Code.UNKNOWN_PORT, f"{body.nodes[edge.source].type} has no outputs", edge.source)
         return None
@@ -219,7 +223,7 @@ def _source_port(body: Body, edge: EdgeDoc, report: _Issues) -> str | None:
 
 def _target_port(body: Body, edge: EdgeDoc, report: _Issues) -> str | None:
     node = body.nodes[edge.target]
-    ports = input_ports(body.kinds[edge.target])
+    ports = input_ports(body.definitions[edge.target])
     taken = body.wires_in[edge.target]
     if not ports:
         report.add(
@@ -260,10 +264,10 @@ def _target_port(body: Body, edge: EdgeDoc, report: _Issues) -> str | None:
 
 
 def _check_inputs(body: Body, report: _Issues) -> None:
-    for node_id, kind in body.kinds.items():
+    for node_id, definition in body.definitions.items():
         if node_id in body.broken:
             continue
-        required = [p.name for p in input_ports(kind) if not p.optional]
+        required = [p.name for p in input_ports(definition) if not p.optional]
         connected = body.wires_in[node_id]
         missing = [p for p in required if p not in connected]
         if not missing:
@@ -290,8 +294,8 @@ def _check_inputs(body: Body, report: _Issues) -> None:
 def _order(body: Body, report: _Issues) -> None:
     """Kahn's algorithm; whatever is left over sits on a cycle or behind one. Each
     cycle is reported once; nodes merely downstream of a cycle are not reported."""
-    pending = {n: len(body.wires_in[n]) for n in body.kinds}
-    ready = deque(n for n in body.kinds if pending[n] == 0)
+    pending = {n: len(body.wires_in[n]) for n in body.definitions}
+    ready = deque(n for n in body.definitions if pending[n] == 0)
     while ready:
         node_id = ready.popleft()
         body.order.append(node_id)
@@ -300,7 +304,7 @@ def _order(body: Body, report: _Issues) -> None:
             if pending[wire.target] == 0:
                 ready.append(wire.target)
     ordered = set(body.order)
-    stuck = [n for n in body.kinds if n not in ordered]  # document order, for stable reports
+    stuck = [n for n in body.definitions if n not in ordered]  # document order, for stable reports
     remaining = set(stuck)
     rank = {n: i for i, n in enumerate(stuck)}
     for start in stuck:

@@ -16,10 +16,13 @@ from pathlib import Path
 from typing import get_args
 
 import pytest
+import torch
 
 import layerlab
+from layerlab.ops import REGISTRY, HealthKind
 from layerlab.train.control import ControlAction
 from layerlab.train.events import EVENT_TYPES, RunStatus
+from layerlab.train.stats import SUMMARY_FIELDS, activation_summary
 from layerlab.train.tasks import TASKS
 
 PACKAGE = Path(layerlab.__file__).parent
@@ -104,3 +107,45 @@ def test_the_scan_catches_what_it_is_for() -> None:
     # Prose and single names are not lists.
     assert not second_lists('"""A status (queued | running) event."""\n', statuses)
     assert not second_lists('if s == "finished" or t == "stopped": pass\n', statuses)
+
+
+# -- thresholds and sets the op declarations hold ------------------------------------
+
+
+def _activation_classes() -> set[str]:
+    """The torch classes of the activation ops, by name (nn.Sigmoid's `Sigmoid`)."""
+    return {
+        op.torch_class.__name__
+        for op in REGISTRY.values()
+        if op.health_kind is not None and hasattr(op, "torch_class")
+    }
+
+
+def test_activation_readings_come_from_the_declarations() -> None:
+    """Telemetry and health read an activation through its op's `health_kind` and
+    `saturated_outside`, never by asking which torch class a module is."""
+    classes = _activation_classes()
+    assert {"Sigmoid", "Tanh", "ReLU"} <= classes
+    problems = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        where = path.relative_to(PACKAGE).as_posix()
+        if where.startswith("ops/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in classes:
+                problems.append(f"{where}:{node.lineno} names nn.{node.attr}")
+    assert not problems, "read the op's declaration instead:\n" + "\n".join(problems)
+
+
+def test_saturation_is_measured_at_the_declared_tails() -> None:
+    for op in REGISTRY.values():
+        if op.health_kind is not HealthKind.SATURATING:
+            continue
+        assert op.saturated_outside is not None, op.name
+        low, high = op.saturated_outside
+        inside = torch.tensor([[low, high, (low + high) / 2]])
+        outside = torch.tensor([[low - 1e-3, high + 1e-3, (low + high) / 2]])
+        field = SUMMARY_FIELDS.index("saturated_fraction")
+        assert activation_summary(inside, op.health_kind, (low, high))[field] == 0.0
+        share = activation_summary(outside, op.health_kind, (low, high))[field]
+        assert share == pytest.approx(2 / 3)

@@ -129,5 +129,5 @@ def test_the_served_activation_rule_is_the_monitors(sqlite_server: LiveServer) -
     assert _reported(under, [relu, sigmoid]) == []
 
     # Every activation summary carries the served number of histogram bins.
-    summary = activation_summary(nn.ReLU(), HealthKind.RELU_LIKE, torch.randn(4, 8))
+    summary = activation_summary(torch.randn(4, 8), HealthKind.RELU_LIKE)
     assert summary.numel() == len(SUMMARY_FIELDS) + rule["histogram_bins"]

@@ -60,6 +60,7 @@ class Sigmoid(Activation):
     summary = "1 / (1 + e^-x), into (0, 1): saturates, so deep stacks vanish gradients."
     torch_class = nn.Sigmoid
     health_kind = HealthKind.SATURATING
+    saturated_outside = (0.02, 0.98)
 
 
 class Tanh(Activation):
@@ -67,6 +68,7 @@ class Tanh(Activation):
     summary = "tanh(x), into (-1, 1): zero-centred, but saturates like the sigmoid."
     torch_class = nn.Tanh
     health_kind = HealthKind.SATURATING
+    saturated_outside = (-0.96, 0.96)
 
 
 class SiLU(Activation):

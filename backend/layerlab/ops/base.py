@@ -144,10 +144,18 @@ class Op(Generic[P]):
     health_kind: ClassVar[HealthKind | None] = None
     """Set on activations: telemetry watches their outputs (dead units, saturation) as well
     as every layer with parameters. None: not an activation."""
+    saturated_outside: ClassVar[tuple[float, float] | None] = None
+    """With health_kind SATURATING, and only then: outputs below the first value or above
+    the second sit in the flat tails (slope under ~8% of its peak) and count as saturated."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "name" in cls.__dict__:
+            saturating = cls.health_kind is HealthKind.SATURATING
+            if saturating != (cls.saturated_outside is not None):
+                raise RuntimeError(
+                    f"node type {cls.name!r}: saturated_outside goes with health_kind SATURATING"
+                )
             if cls.name in REGISTRY:
                 raise RuntimeError(f"node type {cls.name!r} declared twice")
             REGISTRY[cls.name] = cls()

@@ -10,7 +10,8 @@ an event with `active: false` says so.
 - exploding gradients: the total gradient norm exceeds EXPLODING_FACTOR times its
   early reference (the median of the first few measurements), or is not finite.
 - dead ReLUs: over DEAD_FRACTION of a ReLU's units are zero for a whole batch.
-- saturation: over SATURATED_FRACTION of a sigmoid's or tanh's outputs sit in the tails.
+- saturation: over SATURATED_FRACTION of a sigmoid's or tanh's outputs sit in the tails
+  (where the op declares them: `Op.saturated_outside`).
 - overfitting: validation loss has risen OVERFIT_RISE above its best for
   OVERFIT_EPOCHS epochs while the training loss kept falling, and stands at least
   OVERFIT_GAP above the training loss (a network whose training loss Dropout holds

@@ -7,8 +7,8 @@ one node: all its parameters count towards that node. For a multi-network docume
 network name is left out, since node ids are unique across the document.
 
 Which layers are activations, and how their outputs are read, is the op's declaration
-(`Op.health_kind`), found through the node type that `compile` records for each
-submodule.
+(`Op.health_kind`, and `Op.saturated_outside` for a saturating one), found through the
+node type that `compile` records for each submodule.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ class Layer:
     health_kind: HealthKind
     """How its outputs are read: OTHER for a layer that is not an activation."""
     parameters: list[nn.Parameter] = field(default_factory=list)
+    saturated_outside: tuple[float, float] | None = None
+    """Where a saturating activation's tails begin, as its op declares."""
 
 
 def node_layers(module: nn.Module) -> list[Layer]:
@@ -58,7 +60,8 @@ def _collect(prefix: str, graph_module: nn.Module, out: list[Layer]) -> None:
         op = REGISTRY.get(types.get(name, ""))
         health_kind = op.health_kind if op is not None else None
         if params or health_kind is not None:
-            out.append(Layer(path, child, health_kind or HealthKind.OTHER, params))
+            tails = op.saturated_outside if op is not None else None
+            out.append(Layer(path, child, health_kind or HealthKind.OTHER, params, tails))
 
 
 def parameter_layers(layers: list[Layer]) -> list[Layer]:

@@ -8,7 +8,6 @@ subsampled with a fixed stride, never at random.
 from __future__ import annotations
 
 import torch
-from torch import nn
 
 from layerlab.ops import HealthKind
 from layerlab.train.events import HISTOGRAM_BINS
@@ -53,16 +52,19 @@ def grouped_norms(tensors: list[torch.Tensor], groups: list[int], count: int) ->
     return squares.sqrt()
 
 
-def saturation(module: nn.Module, y: torch.Tensor) -> torch.Tensor:
-    """Share of outputs in the flat tails, where the local slope is under ~4% of its peak."""
-    if isinstance(module, nn.Sigmoid):
-        return ((y < 0.02) | (y > 0.98)).float().mean()
-    return (y.abs() > 0.96).float().mean()  # tanh
+def saturation(y: torch.Tensor, outside: tuple[float, float]) -> torch.Tensor:
+    """Share of outputs in the flat tails: below `outside[0]` or above `outside[1]`, the
+    bounds the activation's op declares (`Op.saturated_outside`)."""
+    low, high = outside
+    return ((y < low) | (y > high)).float().mean()
 
 
-def activation_summary(module: nn.Module, health_kind: HealthKind, y: torch.Tensor) -> torch.Tensor:
+def activation_summary(
+    y: torch.Tensor, health_kind: HealthKind, saturated_outside: tuple[float, float] | None = None
+) -> torch.Tensor:
     """SUMMARY_FIELDS then HISTOGRAM_BINS counts of a layer's output (B, ...), as one
-    float vector on y's device (no sync). Fields that do not apply are NaN."""
+    float vector on y's device (no sync). Fields that do not apply are NaN; saturation
+    is measured where the op declares its tails (`saturated_outside`)."""
     y = y.detach().float()
     flat = y.flatten()
     if flat.numel() > MAX_STAT_VALUES:
@@ -75,8 +77,8 @@ def activation_summary(module: nn.Module, health_kind: HealthKind, y: torch.Tens
         # A unit is dead on this batch when it is zero for every sample.
         alive = (y > 0).flatten(1).any(dim=0)
         dead = 1.0 - alive.float().mean()
-    elif health_kind is HealthKind.SATURATING:
-        saturated = saturation(module, flat)
+    elif health_kind is HealthKind.SATURATING and saturated_outside is not None:
+        saturated = saturation(flat, saturated_outside)
     # The histogram spans the finite values; NaN and infinities are counted in bin 0.
     finite = torch.nan_to_num(flat, nan=0.0, posinf=0.0, neginf=0.0)
     low, high = finite.min(), finite.max()

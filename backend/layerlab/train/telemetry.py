@@ -143,7 +143,9 @@ class Telemetry:
             y = output[0] if isinstance(output, tuple) else output
             fresh = layer.node not in self.plan.summaries
             if fresh and isinstance(y, torch.Tensor) and y.is_floating_point() and y.numel() > 0:
-                self.plan.summaries[layer.node] = activation_summary(module, layer.health_kind, y)
+                self.plan.summaries[layer.node] = activation_summary(
+                    y, layer.health_kind, layer.saturated_outside
+                )
 
         return hook
 

@@ -19,6 +19,7 @@ import pytest
 import torch
 
 import layerlab
+from layerlab.ids import CHECKPOINT_NAME_PATTERN, checkpoint_position, new_checkpoint_name
 from layerlab.ops import REGISTRY, HealthKind
 from layerlab.train.control import ControlAction
 from layerlab.train.events import EVENT_TYPES, RunStatus
@@ -149,3 +150,50 @@ def test_saturation_is_measured_at_the_declared_tails() -> None:
         assert activation_summary(inside, op.health_kind, (low, high))[field] == 0.0
         share = activation_summary(outside, op.health_kind, (low, high))[field]
         assert share == pytest.approx(2 / 3)
+
+
+def _checkpoint_name_spellings(tree: ast.AST) -> list[int]:
+    """Lines that make a checkpoint name (an f-string starting `step-`) or spell its
+    pattern (a string with `step-` and a regex digit class)."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            parts = [v.value for v in node.values if isinstance(v, ast.Constant)]
+            if any(isinstance(p, str) and "step-" in p for p in parts):
+                lines.append(node.lineno)
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and "step-" in node.value
+            and ("\\d" in node.value or "[0-9]" in node.value)
+        ):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_checkpoint_names_are_made_and_read_in_ids_alone() -> None:
+    problems = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        where = path.relative_to(PACKAGE).as_posix()
+        if where == "ids.py":
+            continue
+        for line in _checkpoint_name_spellings(ast.parse(path.read_text(encoding="utf-8"))):
+            problems.append(f"{where}:{line}")
+    assert not problems, (
+        "use ids.new_checkpoint_name / checkpoint_position / CHECKPOINT_NAME_PATTERN:\n"
+        + "\n".join(problems)
+    )
+    assert _checkpoint_name_spellings(ast.parse('_NAME = re.compile(r"^step-(\\d{8})$")'))
+    assert _checkpoint_name_spellings(ast.parse('name = f"step-{step:08d}"'))
+    assert not _checkpoint_name_spellings(ast.parse('Field(description="e.g. step-00000120")'))
+
+
+def test_checkpoint_names_round_trip() -> None:
+    assert new_checkpoint_name(120) == "step-00000120"
+    assert new_checkpoint_name(120, 2) == "step-00000120-2"
+    for name in (new_checkpoint_name(7), new_checkpoint_name(7, 1), new_checkpoint_name(12)):
+        assert re.match(CHECKPOINT_NAME_PATTERN, name)
+    assert checkpoint_position("step-00000120-2") == (120, 2)
+    assert checkpoint_position("step-00000120") == (120, 0)
+    for other in (".tmp-step-00000001-99", "step-1", "step-00000001-", "latest.json"):
+        assert checkpoint_position(other) is None

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import shutil
 import time
 from pathlib import Path
@@ -29,6 +28,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from layerlab.graph.weights import WeightsError, load_weights, state_tensors
+from layerlab.ids import checkpoint_position, new_checkpoint_name
 from layerlab.train.faults import fault_point
 from layerlab.train.health import HealthState
 
@@ -39,7 +39,6 @@ MODEL_FILE = "model.safetensors"
 OPTIMIZER_FILE = "optimizer.safetensors"
 STATE_FILE = "state.json"
 CPU = torch.device("cpu")
-_NAME = re.compile(r"^step-(\d{8})(?:-(\d+))?$")
 
 
 class CheckpointError(ValueError):
@@ -204,24 +203,20 @@ def save_checkpoint(
 
 
 def _free_name(directory: Path, step: int) -> str:
-    base = f"step-{step:08d}"
-    name, n = base, 0
-    while (directory / name).exists():
-        n += 1
-        name = f"{base}-{n}"
-    return name
+    copy = 0
+    while (directory / new_checkpoint_name(step, copy)).exists():
+        copy += 1
+    return new_checkpoint_name(step, copy)
 
 
 def _complete(directory: Path) -> list[Path]:
     """Finished checkpoints (temporary ones never match the name), oldest first."""
-
-    def order(path: Path) -> tuple[int, int]:
-        match = _NAME.match(path.name)
-        assert match is not None
-        return int(match.group(1)), int(match.group(2) or 0)
-
-    found = [p for p in directory.iterdir() if p.is_dir() and _NAME.match(p.name)]
-    return sorted(found, key=order)
+    found = {
+        p: position
+        for p in directory.iterdir()
+        if p.is_dir() and (position := checkpoint_position(p.name)) is not None
+    }
+    return sorted(found, key=found.__getitem__)
 
 
 def _prune(directory: Path, keep: int, latest: Path) -> None:
@@ -243,7 +238,7 @@ def latest_checkpoint(directory: Path) -> Path | None:
     try:
         pointer = json.loads((directory / LATEST).read_text())
         named = directory / str(pointer["name"])
-        if _NAME.match(named.name) and (named / STATE_FILE).is_file():
+        if checkpoint_position(named.name) is not None and (named / STATE_FILE).is_file():
             return named
     except (OSError, ValueError, KeyError, TypeError):
         pass

@@ -23,6 +23,7 @@ from layerlab.ids import CHECKPOINT_NAME_PATTERN, checkpoint_position, new_check
 from layerlab.ops import REGISTRY, HealthKind
 from layerlab.train.control import ControlAction
 from layerlab.train.events import EVENT_TYPES, RunStatus
+from layerlab.train.model import SHAPE_ONLY
 from layerlab.train.stats import SUMMARY_FIELDS, activation_summary
 from layerlab.train.tasks import TASKS
 
@@ -197,3 +198,18 @@ def test_checkpoint_names_round_trip() -> None:
     assert checkpoint_position("step-00000120") == (120, 0)
     for other in (".tmp-step-00000001-99", "step-1", "step-00000001-", "latest.json"):
         assert checkpoint_position(other) is None
+
+
+def test_shape_only_types_are_the_declared_ones() -> None:
+    declared = {name for name, op in REGISTRY.items() if op.shape_only}
+    assert declared >= {"Flatten", "Reshape", "Identity"}
+    assert declared == SHAPE_ONLY
+    # Written out again anywhere, the shape-only names are a second list.
+    problems = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        where = path.relative_to(PACKAGE).as_posix()
+        if where.startswith("ops/"):
+            continue
+        for line, named in second_lists(path.read_text(encoding="utf-8"), frozenset(declared)):
+            problems.append(f"{where}:{line} spells {named}")
+    assert not problems, "derive from Op.shape_only:\n" + "\n".join(problems)

@@ -144,6 +144,9 @@ class Op(Generic[P]):
     health_kind: ClassVar[HealthKind | None] = None
     """Set on activations: telemetry watches their outputs (dead units, saturation) as well
     as every layer with parameters. None: not an activation."""
+    shape_only: ClassVar[bool] = False
+    """True for a node that rearranges its input's values without changing them (Flatten,
+    Reshape, Identity): a task looks through it to the node that made the values."""
     saturated_outside: ClassVar[tuple[float, float] | None] = None
     """With health_kind SATURATING, and only then: outputs below the first value or above
     the second sit in the flat tails (slope under ~8% of its peak) and count as saturated."""

@@ -94,6 +94,7 @@ class Flatten(Op[FlattenParams]):
     Params = FlattenParams
     inputs = (Port("x", "input tensor", dtype="any"),)
     outputs = (Port("y", "flattened tensor", dtype="any"),)
+    shape_only = True
     example = {"x": spec(3, 4, 5)}
 
     def _range(self, p: FlattenParams, x: TensorSpec) -> tuple[int, int]:
@@ -132,6 +133,7 @@ class Reshape(Op[ReshapeParams]):
     Params = ReshapeParams
     inputs = (Port("x", "input tensor", dtype="any"),)
     outputs = (Port("y", "reshaped tensor", dtype="any"),)
+    shape_only = True
     key_params = ("shape",)
     example = {"x": spec(2, 6)}
 
@@ -275,6 +277,7 @@ class Identity(Op[IdentityParams]):
     summary = "Pass the input through unchanged (a named point in the graph)."
     inputs = (Port("x", "input tensor", dtype="any"),)
     outputs = (Port("y", "the same tensor", dtype="any"),)
+    shape_only = True
     example = {"x": spec(3)}
 
     def infer(self, p: IdentityParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:

@@ -24,7 +24,7 @@ from layerlab.graph.analysis import Analysis
 from layerlab.graph.check import analyze_or_raise
 from layerlab.graph.compile import Networks, Signature, compile_analysis, signature
 from layerlab.graph.document import GraphDocument
-from layerlab.ops import TensorSpec
+from layerlab.ops import REGISTRY, TensorSpec
 from layerlab.train.layers import Layer, node_layers
 
 
@@ -41,8 +41,8 @@ class Net:
     output_specs: dict[str, TensorSpec]
     kl_outputs: frozenset[str]
     prediction_source: str | None
-    """Node type that makes the prediction, looking through Reshape/Flatten/Identity
-    (e.g. "Sigmoid": values in (0, 1), fit for a binary cross-entropy)."""
+    """Node type that makes the prediction, looking through shape-only nodes such as
+    Flatten (e.g. "Sigmoid": values in (0, 1), fit for a binary cross-entropy)."""
     forward: Callable[..., Any]
     """The module itself, or its torch.compile wrapper."""
 
@@ -144,7 +144,8 @@ def kl_outputs(doc: GraphDocument, outputs: tuple[str, ...]) -> frozenset[str]:
     return frozenset(found)
 
 
-SHAPE_ONLY = frozenset({"Reshape", "Flatten", "Identity"})
+SHAPE_ONLY = frozenset(name for name, op in REGISTRY.items() if op.shape_only)
+"""Node types that rearrange values without changing them, as their ops declare."""
 
 
 def source_type(doc: GraphDocument, node: str) -> str | None:

@@ -240,6 +240,18 @@ class TrainingConfig(_Strict):
     compile: bool = Field(
         default=False, description="torch.compile the forward; slower on small CPU models"
     )
+    processes: int = Field(
+        default=1,
+        ge=1,
+        le=1024,
+        description="Data-parallel ranks that train the run together (one process each, "
+        "one GPU each where there are enough); batch_size stays the global batch",
+    )
+    sync_batchnorm: bool = Field(
+        default=False,
+        description="With processes > 1: BatchNorm statistics over the global batch "
+        "(off: each rank normalises over its own share)",
+    )
     seed: int = Field(
         default=0,
         ge=0,
@@ -265,6 +277,16 @@ class TrainingConfig(_Strict):
     def _betas_in_range(self) -> TrainingConfig:
         if not all(0.0 <= b < 1.0 for b in self.betas):
             raise ValueError("betas must each lie in [0, 1)")
+        return self
+
+    @model_validator(mode="after")
+    def _batch_divides_among_processes(self) -> TrainingConfig:
+        if self.batch_size % self.processes:
+            raise ValueError(
+                f"batch_size {self.batch_size} does not divide among {self.processes} "
+                f"processes: each rank takes an equal share of the global batch, so use a "
+                f"multiple of {self.processes}"
+            )
         return self
 
     def with_overrides(self, **changes: Any) -> TrainingConfig:

@@ -48,6 +48,10 @@ class Control:
         return self._stop_reason is not None
 
     @property
+    def stop_reason(self) -> str | None:
+        return self._stop_reason
+
+    @property
     def paused(self) -> bool:
         return self._paused
 

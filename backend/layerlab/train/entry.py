@@ -18,8 +18,10 @@ from typing import Any
 from layerlab.graph.document import GraphDocument
 from layerlab.train.config import ConfigError, TrainingConfig, config_of
 from layerlab.train.data import LoadContext, LoadedDataset, load_dataset
+from layerlab.train.distributed import current_ranks
 from layerlab.train.loop import fit
 from layerlab.train.model import build_trainee
+from layerlab.train.ranks import train_in_processes
 from layerlab.train.run import FitResult, RunOptions
 
 
@@ -60,5 +62,8 @@ def train_document(
     defaults to the document's training section; `data` to loading config.dataset."""
     config = config or config_of(doc)
     data = data if data is not None else load_data(config, data_dir)
+    if config.processes > 1 and not current_ranks().distributed:
+        # Not yet inside a process group: start the ranks, which come back here.
+        return train_in_processes(doc, config, data, options or RunOptions())
     trainee = build_trainee(doc, config.seed)
     return fit(trainee, data, config, options)

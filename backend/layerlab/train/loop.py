@@ -1,7 +1,8 @@
 """The fit loop: one function to read top to bottom, as nanoGPT's train.py.
 
 Per step: take the next batch of a seeded permutation (whole tensors on the device,
-indexed, no per-sample loop), set the learning rate, let the task compute one or more
+indexed, no per-sample loop; with N data-parallel ranks each takes its share, and
+distributed.py averages the gradients), set the learning rate, let the task compute one or more
 losses (`Phase`s: a GAN has two), and for each: backward, read the loss on the host
 (the step's one sync, which catches divergence before the update is applied),
 measure, clip and step. Per epoch: validate, report samples and health, maybe stop
@@ -50,8 +51,9 @@ def fit(
             order = epoch_order(len(run.train), config.seed, p.epoch, run.device)
             trainee.train()
             while p.batch < run.steps_per_epoch and p.step < run.total_steps:
-                options.control.checkpoint(on_pause=run.paused, on_resume=run.resumed)
+                run.sync.checkpoint(on_pause=run.paused, on_resume=run.resumed)
                 index = order[p.batch * run.batch_size : (p.batch + 1) * run.batch_size]
+                index = run.ranks.shard(index)  # this rank's share of the global batch
                 x, y = run.train.x[index], run.train.y[index]
                 if run.augmenting:
                     x = augment(x, config.augment)
@@ -67,14 +69,15 @@ def fit(
                     optimizer = run.optimizers[phase.optimizer]
                     optimizer.zero_grad(set_to_none=True)
                     precision.backward(phase.loss)
-                    run.watch.check_phase(phase.loss, p.step + 1)  # CPU: before the update
+                    loss = run.sync.phase(run.params[phase.optimizer], phase.loss)  # global
+                    run.watch.check_phase(loss, p.step + 1)  # CPU: before the update
                     precision.unscale(optimizer)
                     telemetry.after_backward(phase.optimizer)
                     clip_gradients(run.params[phase.optimizer], config)
                     telemetry.before_update(phase.optimizer)
                     precision.step(optimizer)
                     telemetry.after_update(phase.optimizer)
-                    losses.append(phase.loss.detach())
+                    losses.append(loss.detach())
                     if phase.metrics is not None and measuring:
                         step_metrics.update(phase.metrics())
 

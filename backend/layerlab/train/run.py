@@ -28,6 +28,7 @@ from layerlab.train.checkpoint import (
 from layerlab.train.config import ConfigError, EarlyStopping, TrainingConfig
 from layerlab.train.control import Control
 from layerlab.train.data.base import LoadedDataset
+from layerlab.train.distributed import RankSync, current_ranks, sync_batch_norms
 from layerlab.train.events import (
     CheckpointEvent,
     Diagnosis,
@@ -97,6 +98,7 @@ class Run:
         self, trainee: Trainee, data: LoadedDataset, config: TrainingConfig, options: RunOptions
     ):
         self.trainee, self.data, self.config, self.options = trainee, data, config, options
+        self.ranks = current_ranks()  # one process unless a launcher (ours, Ray's) set up more
         self.device = pick_device(config.device)
         trainee.to(self.device)
         self.train, self.val = data.train.to(self.device), data.val.to(self.device)
@@ -109,6 +111,12 @@ class Run:
         if len(self.train) == 0:
             raise TaskError(f"dataset {data.info.name!r} has no training samples")
         self.batch_size = min(config.batch_size, len(self.train))
+        if self.batch_size % self.ranks.world:
+            raise TaskError(
+                f"dataset {data.info.name!r} has {len(self.train)} training samples, so the "
+                f"batch is {self.batch_size}, which does not divide among "
+                f"{self.ranks.world} processes"
+            )
         self.steps_per_epoch = (
             len(self.train) // self.batch_size
         )  # a last partial batch is left out
@@ -131,13 +139,24 @@ class Run:
             self.progress = meta.progress
             self.health.restore(meta.health)
         else:
-            torch.manual_seed(config.seed)  # dropout, noise and augmentation draw from here
+            # Dropout, noise and augmentation draw from here; each rank its own stream.
+            torch.manual_seed(config.seed + self.ranks.rank)
             if options.start_weights is not None:
                 try:
                     load_weights(trainee.module, options.start_weights)
                 except WeightsError as exc:
                     raise CheckpointError(f"start weights: {exc}") from None
+        if self.checkpoint is not None and self.ranks.rank > 0:
+            # The checkpoint holds the leader's random state: the others draw their own.
+            torch.manual_seed(config.seed + self.ranks.rank + 1_000_003 * self.progress.step)
         self.saved_at = self.progress.step if self.checkpoint is not None else -1
+        self.sync = RankSync(self.ranks, options.control, self.device)
+        self.sync.share_weights(trainee.module)
+        self.batch_norms_synced = (
+            sync_batch_norms(trainee.module)
+            if self.ranks.distributed and config.sync_batchnorm
+            else 0
+        )
 
         self.stream = EventStream(
             options.run_id,
@@ -148,7 +167,10 @@ class Run:
         )
         self.telemetry = Telemetry(
             self.stream,
-            config.telemetry,
+            # Only the leader reports; the other ranks measure nothing.
+            config.telemetry
+            if self.ranks.leader
+            else config.telemetry.model_copy(update={"enabled": False}),
             trainee.layers,
             self.params,
             self.health,
@@ -196,11 +218,31 @@ class Run:
         if self.checkpoint is not None:
             where = f"resumed from {self.checkpoint.name} at step {self.progress.step}"
         self.status("running", where, dataset=self.data.info.used()[:200])
-        for note in [self.precision.note, *self.data.info.notes]:
+        for note in [self.precision.note, self.ranks_note(), *self.data.info.notes]:
             if note:
                 self.stream.emit(
                     LogEvent, self.progress.step, self.progress.epoch, level="info", message=note
                 )
+
+    def ranks_note(self) -> str:
+        if not self.ranks.distributed:
+            return ""
+        share = self.batch_size // self.ranks.world
+        note = (
+            f"data parallel: {self.ranks.world} processes ({self.sync.backend()}), each "
+            f"{share} of every {self.batch_size}-sample batch; gradients are averaged"
+        )
+        has_batch_norm = any(
+            isinstance(m, nn.modules.batchnorm._BatchNorm) for m in self.trainee.module.modules()
+        )
+        if self.batch_norms_synced:
+            note += "; BatchNorm statistics over the global batch (sync_batchnorm)"
+        elif has_batch_norm:
+            note += (
+                f"; BatchNorm statistics are per rank (each normalises over its own {share} "
+                "samples); set sync_batchnorm for statistics over the global batch"
+            )
+        return note
 
     def paused(self) -> None:
         self.status("paused")
@@ -234,7 +276,7 @@ class Run:
     def save(self, reason: str) -> None:
         """Write a checkpoint (when the run has a folder for them) and report it."""
         directory = self.options.checkpoint_dir
-        if directory is None:
+        if directory is None or not self.ranks.leader:  # the ranks' weights are equal
             return
         self.count_losses(self.watch.flush())  # the progress saved includes every loss
         p = self.progress
@@ -271,7 +313,14 @@ class Run:
 
     def end_epoch(self) -> str:
         """Validate, report metrics, samples and health; returns an early-stopping
-        message when the run should stop here."""
+        message when the run should stop here. The leader does it; every rank stops
+        when it says so."""
+        message = self.validate() if self.ranks.leader else ""
+        if self.sync.agree(bool(message)):
+            return message or "early stopping (the leader's validation said so)"
+        return ""
+
+    def validate(self) -> str:
         p, config = self.progress, self.config
         val = self.val if len(self.val) else None
         evaluation = Evaluation({})

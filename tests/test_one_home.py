@@ -19,10 +19,11 @@ import pytest
 import torch
 
 import layerlab
+from layerlab.cli import exits
 from layerlab.ids import CHECKPOINT_NAME_PATTERN, checkpoint_position, new_checkpoint_name
 from layerlab.ops import REGISTRY, HealthKind
 from layerlab.train.control import ControlAction
-from layerlab.train.events import EVENT_TYPES, RunStatus
+from layerlab.train.events import END_STATUSES, EVENT_TYPES, FAILURE_STATUSES, RunStatus
 from layerlab.train.model import SHAPE_ONLY
 from layerlab.train.stats import SUMMARY_FIELDS, activation_summary
 from layerlab.train.tasks import TASKS
@@ -213,3 +214,51 @@ def test_shape_only_types_are_the_declared_ones() -> None:
         for line, named in second_lists(path.read_text(encoding="utf-8"), frozenset(declared)):
             problems.append(f"{where}:{line} spells {named}")
     assert not problems, "derive from Op.shape_only:\n" + "\n".join(problems)
+
+
+# -- exit statuses -------------------------------------------------------------------
+
+
+def _int_returns_and_status_maps(tree: ast.AST, statuses: frozenset[str]) -> list[int]:
+    """Lines that return a bare number, or map run statuses to numbers in a dict."""
+    lines = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Return)
+            and isinstance(node.value, ast.Constant)
+            and type(node.value.value) is int
+        ):
+            lines.append(node.lineno)
+        elif isinstance(node, ast.Dict):
+            keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+            if keys & statuses and any(
+                isinstance(v, ast.Constant) and type(v.value) is int for v in node.values
+            ):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_every_command_exits_through_cli_exits() -> None:
+    statuses = VOCABULARIES["run statuses"][0]
+    problems = []
+    for path in sorted((PACKAGE / "cli").glob("*.py")):
+        if path.name == "exits.py":
+            continue
+        for line in _int_returns_and_status_maps(ast.parse(path.read_text("utf-8")), statuses):
+            problems.append(f"cli/{path.name}:{line}")
+    assert not problems, "return a layerlab.cli.exits status:\n" + "\n".join(problems)
+    assert _int_returns_and_status_maps(ast.parse("def f():\n    return 2\n"), statuses)
+    assert _int_returns_and_status_maps(ast.parse('E = {"finished": 0}\n'), statuses)
+
+
+def test_a_runs_end_as_an_exit_status_follows_the_status_groups() -> None:
+    for status in get_args(RunStatus):
+        code = exits.run_exit(status)
+        if status == "diverged":
+            assert code == exits.DIVERGED
+        elif status in FAILURE_STATUSES or status not in END_STATUSES:
+            assert code == exits.ERROR, status
+        else:
+            assert code == exits.OK, status
+    assert exits.run_exit("finished") == exits.run_exit("stopped") == 0
+    assert (exits.run_exit("failed"), exits.run_exit("diverged")) == (1, 3)

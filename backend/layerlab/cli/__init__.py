@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from layerlab.cli import check, export, presets, serve, train, worker
+from layerlab.cli import check, exits, export, presets, serve, train, worker
 
 COMMANDS = [check, export, presets, serve, train, worker]
 """In the order `layerlab --help` lists them."""
@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except FileNotFoundError as exc:
         print(f"error: {exc.filename}: no such file", file=sys.stderr)
-        return 2
+        return exits.CANNOT_START
     except OSError as exc:  # a folder where a file should be, no permission, a full disk
         print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+        return exits.CANNOT_START

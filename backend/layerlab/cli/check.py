@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from layerlab import format as fmt
+from layerlab.cli import exits
 from layerlab.graph.check import CheckResult, check
 
 
@@ -68,4 +69,4 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         for error in result.errors:
             print(f"error: {error}", file=sys.stderr)
-    return 0 if result.ok else 1
+    return exits.OK if result.ok else exits.ERROR

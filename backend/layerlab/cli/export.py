@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from layerlab.cli import exits
 from layerlab.graph.check import analyze_or_raise
 from layerlab.graph.document import load_document
 from layerlab.graph.errors import GraphError
@@ -39,7 +40,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except GraphError as exc:
         for issue in exc.issues:
             print(f"error: {issue}", file=sys.stderr)
-        return 1
+        return exits.ERROR
     out = Path(args.output)
     try:
         if args.format == "python":
@@ -56,6 +57,6 @@ def cmd_export(args: argparse.Namespace) -> int:
             export_onnx(analysis, out, network=args.network, weights=args.weights)
     except (OnnxExportError, WeightsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return exits.ERROR
     print(f"wrote {out}")
-    return 0
+    return exits.OK

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from layerlab.cli import exits
+
 
 def add_command(sub: Any) -> None:
     """Register `presets` on the CLI's subcommand parsers."""
@@ -17,4 +19,4 @@ def cmd_presets(args: argparse.Namespace) -> int:
 
     for preset in list_presets():
         print(f"{preset.name:32} {preset.title}")
-    return 0
+    return exits.OK

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from layerlab.cli import exits
+
 
 def add_command(sub: Any) -> None:
     """Register `serve` on the CLI's subcommand parsers."""
@@ -64,12 +66,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         for error in exc.errors(include_url=False):
             where = ".".join(str(part) for part in error["loc"])
             print(f"error: setting {where}: {error['msg']}", file=sys.stderr)
-        return 2
+        return exits.CANNOT_START
     except SettingsError as exc:  # a variable that does not parse (a nested one's JSON)
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return exits.CANNOT_START
     settings = with_token(settings)
     if settings.auth_required:
         print("auth is on: send 'Authorization: Bearer <token>' (LAYERLAB_TOKEN) to /api")
     serve(create_app(settings), settings)
-    return 0
+    return exits.OK

@@ -2,7 +2,8 @@
 
 With --json-events, stdout carries the run's events, one JSON object per line (the
 same events the server streams); the progress line and the summary go to stderr.
-Exit status: 0 finished or stopped, 1 failed or a setup error, 3 diverged.
+Exit status (`cli/exits.py`): 0 finished or stopped, 1 failed or a setup error, 3
+diverged.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from layerlab.cli import exits
 from layerlab.train.events import Event, MetricsEvent, StatusEvent, event_json
 
 PROGRESS_EVERY_S = 2.0
@@ -138,10 +140,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     except GraphError as exc:
         for issue in exc.issues:
             _say(sys.stderr, f"error: {issue}")
-        return 1
+        return exits.ERROR
     except (ConfigError, DataError) as exc:
         _say(sys.stderr, f"error: {exc}")
-        return 1
+        return exits.ERROR
 
     progress = Progress(sys.stderr, config.epochs)
 
@@ -168,7 +170,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         result = train_document(doc, config, data=data, options=options)
     except (TaskError, CheckpointError, ConfigError) as exc:
         _say(sys.stderr, f"error: {exc}")
-        return 1
+        return exits.ERROR
     progress.close()
     out = sys.stderr if args.json_events else sys.stdout
     _say(
@@ -180,4 +182,4 @@ def cmd_train(args: argparse.Namespace) -> int:
         _say(out, f"  {key} = {value:.4g}" if value is not None else f"  {key} = not finite")
     if result.checkpoint is not None:
         _say(out, f"  checkpoint: {result.checkpoint}")
-    return {"finished": 0, "stopped": 0, "diverged": 3}.get(result.status, 1)
+    return exits.run_exit(result.status)

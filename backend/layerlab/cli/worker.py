@@ -22,6 +22,7 @@ from typing import Any
 
 import torch
 
+from layerlab.cli import exits
 from layerlab.train.data.isolated import DEFAULT_LIMITS
 from layerlab.worker.agent import WorkerOptions
 from layerlab.worker.device import describe_device
@@ -84,12 +85,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
     token = args.token or os.environ.get(TOKEN_ENV, "")
     if not token:
         sys.stderr.write(f"error: give the worker token with --token or ${TOKEN_ENV}\n")
-        return 2
+        return exits.CANNOT_START
     try:
         device = describe_device(args.device)
     except (ValueError, RuntimeError) as exc:
         sys.stderr.write(f"error: {exc}\n")
-        return 2
+        return exits.CANNOT_START
     if args.memory_mb is not None:
         device = dataclasses.replace(device, memory_bytes=args.memory_mb * 2**20)
     if args.threads:

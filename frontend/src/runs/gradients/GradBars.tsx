@@ -1,38 +1,40 @@
 // The latest gradient norms (or those at the timeline's cursor) as bars in network
-// order, on a log scale, coloured by gradient health.
+// order, on a labelled log axis that spans every norm of the run (so it holds still
+// while the cursor moves), coloured by gradient health.
+import { useMemo } from 'react';
 import { useMeta } from '../../store/meta';
 import { GRAD_LABEL, gradClass, gradColor } from '../model/colors';
+import { logAxis, logShare } from '../model/logAxis';
 import { formatMetric } from '../model/units';
 import { focusNode, gradPositions, runData, useRun } from '../store';
 
-const LOG_MIN = -10;
-const LOG_MAX = 3;
-
 export function GradBars() {
-  useRun((s) => s.version);
+  const version = useRun((s) => s.version);
   const cursor = useRun((s) => s.cursor);
   const rule = useMeta((s) => s.meta?.gradients ?? null);
   const table = runData().grads;
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the table changes in place; version says when
+  const axis = useMemo(() => logAxis(table.layers.flatMap((layer) => table.column(layer))), [table, version]);
   const values = table.valuesAt(cursor);
   const positions = gradPositions(rule)?.valuesAt(cursor);
   const row = table.rowAt(cursor);
   if (row < 0) return null;
   return (
     <figure className="chart" data-testid="grad-bars">
-      <figcaption className="chart-title">Gradient norm per layer at step {table.steps[row]}</figcaption>
+      <figcaption className="chart-title">Gradient norm per layer at step {table.steps[row]} (log scale)</figcaption>
       <ul className="bars">
         {table.layers.map((layer) => {
           const v = values.get(layer) ?? null;
           const position = positions?.get(layer) ?? null;
           const kind = v === null ? 'none' : gradClass(position);
-          const share = v === null || !Number.isFinite(v) ? (kind === 'nonfinite' ? 1 : 0) : (Math.log10(Math.max(v, 1e-12)) - LOG_MIN) / (LOG_MAX - LOG_MIN);
+          const share = v === null ? 0 : logShare(axis, v);
           return (
             <li key={layer} data-testid={`grad-bar-${layer}`} data-grad-class={kind}>
               <button className="bar-name link-plain" onClick={() => focusNode(layer.split('.')[0] ?? layer)} title={`Show ${layer} on the graph`}>
                 {layer}
               </button>
               <span className="bar-track">
-                <span className="bar-fill" style={{ width: `${Math.max(0.01, Math.min(1, share)) * 100}%`, background: gradColor(position) }} />
+                <span className="bar-fill" style={{ width: `${Math.max(0.01, share) * 100}%`, background: gradColor(position) }} />
               </span>
               <span className="bar-value num" title={GRAD_LABEL[kind]}>
                 {formatMetric(v)}
@@ -40,6 +42,17 @@ export function GradBars() {
             </li>
           );
         })}
+        <li className="bar-axis" data-testid="grad-bars-axis" aria-label="gradient norm, log scale">
+          <span />
+          <span className="bar-axis-ticks">
+            {axis.ticks.map((tick) => (
+              <span key={tick.exponent} style={{ left: `${tick.at * 100}%` }}>
+                {tick.label}
+              </span>
+            ))}
+          </span>
+          <span />
+        </li>
       </ul>
     </figure>
   );

@@ -33,6 +33,7 @@ from layerlab.train.data.base import DATASETS, DataError, LoadContext, LoadedDat
 from layerlab.train.data.files import UPLOADS_FOLDER, upload_path
 from layerlab.train.data.idx_zip import has_idx_members
 from layerlab.train.data.isolated import LoadLimits, load_isolated
+from layerlab.train.data.tabular import head_lines
 
 log = logging.getLogger(__name__)
 
@@ -168,8 +169,7 @@ def _unknown(why: str) -> ApiError:
 
 def _delimiter(head: bytes, strict: bool = False) -> str:
     """The delimiter that splits the first lines into the same number (>= 2) of fields."""
-    text = head.decode("utf-8-sig", errors="ignore")
-    lines = [line for line in text.splitlines()[:-1] or text.splitlines() if line.strip()][:10]
+    lines = head_lines(head, 10)
     for delimiter in CSV_DELIMITERS:
         counts = {len(row) for row in csv.reader(lines, delimiter=delimiter)}
         if len(counts) == 1 and counts.pop() >= 2:

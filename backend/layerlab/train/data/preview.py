@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from layerlab.train.data.base import LoadContext, LoadedDataset
 from layerlab.train.data.files import open_regular
+from layerlab.train.data.tabular import head_lines
 
 TABLE_ROWS = 20
 TABLE_HEAD_BYTES = 256 * 1024
@@ -86,10 +87,9 @@ def class_counts(loaded: LoadedDataset) -> list[ClassCount]:
 
 def table_head(loaded: LoadedDataset, file: Path, ctx: LoadContext, delimiter: str) -> TablePreview:
     with open_regular(file, ctx) as stream:
-        head = stream.read(TABLE_HEAD_BYTES).decode("utf-8-sig", errors="replace")
-    lines = head.splitlines()[: TABLE_ROWS + 8]  # whole lines only: the last may be cut
-    rows = [row for row in csv.reader(lines[:-1] or lines, delimiter=delimiter) if row]
-    header, body = rows[0], rows[1 : TABLE_ROWS + 1]
+        lines = head_lines(stream.read(TABLE_HEAD_BYTES), TABLE_ROWS + 1)
+    rows = list(csv.reader(lines, delimiter=delimiter))
+    header, body = rows[0], rows[1:]
     target = loaded.extras.get("target_column")
     target_type: Literal["number", "text"] = "number" if loaded.info.target == "value" else "text"
     columns = [

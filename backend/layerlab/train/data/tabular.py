@@ -69,6 +69,14 @@ class Table:
     row_numbers: list[int]
 
 
+def head_lines(head: bytes, count: int) -> list[str]:
+    """The first `count` non-blank whole lines of a file's first bytes, decoded (a BOM
+    dropped, undecodable bytes replaced). The last line read may be cut: it is left out
+    unless it is the only one. For sniffing a CSV's delimiter and showing its head."""
+    lines = head.decode("utf-8-sig", errors="replace").splitlines()
+    return [line for line in lines[:-1] or lines if line.strip()][:count]
+
+
 def read_table(path: Path, label: str, delimiter: str, ctx: LoadContext) -> Table:
     """The CSV at `path` (inside the data dir); `label` is what messages call it."""
     raw = read_bounded(path, MAX_CSV_BYTES, ctx, label)

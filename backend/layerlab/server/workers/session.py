@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import hmac
 import logging
+from collections.abc import Awaitable, Callable
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
@@ -289,41 +290,58 @@ class WorkerSession:
                 await publish_record(self.database, self.hub, batch.run)
 
     async def _result(self, connection: WorkerConnection, result: RunResult) -> None:
-        try:
-            await in_session(
-                self.database,
-                lambda s: leases.finish_lease(
-                    s,
-                    result.run,
-                    connection.worker_id,
-                    result.fencing,
-                    result.status,
-                    result.message,
-                ),
+        def finish(session: Session) -> None:
+            leases.finish_lease(
+                session,
+                result.run,
+                connection.worker_id,
+                result.fencing,
+                result.status,
+                result.message,
             )
-        except StaleLease as exc:
-            await self._refuse(result.run, result.attempt, "stale_lease", str(exc))
-            return
-        except RunNotFound as exc:
-            await self._refuse(result.run, result.attempt, "not_found", str(exc))
-            return
-        connection.runs.pop(result.run, None)
-        log.info("run %s: %s on worker %s", result.run, result.status, connection.worker_id)
-        await self._send(Closed(run=result.run, attempt=result.attempt))
-        await publish_record(self.database, self.hub, result.run)
-        self.scheduler.wake()
+
+        closed = await self._close(
+            connection,
+            result.run,
+            result.attempt,
+            lambda: in_session(self.database, finish),
+            f"{result.status} on worker {connection.worker_id}",
+        )
+        if closed:
+            await publish_record(self.database, self.hub, result.run)
+            self.scheduler.wake()
 
     async def _release(self, connection: WorkerConnection, release: Release) -> None:
-        try:
-            await self.scheduler.release(
+        await self._close(
+            connection,
+            release.run,
+            release.attempt,
+            lambda: self.scheduler.release(
                 release.run, connection.worker_id, release.fencing, release.reason
-            )
+            ),
+            f"handed back by worker {connection.worker_id}",
+        )
+
+    async def _close(
+        self,
+        connection: WorkerConnection,
+        run: str,
+        attempt: int,
+        end_lease: Callable[[], Awaitable[object]],
+        done: str,
+    ) -> bool:
+        """End the worker's lease on `run` (a result, a release); refused when the lease
+        is stale or the run gone, else the run leaves this connection and the worker is
+        told it is closed. Whether it closed."""
+        try:
+            await end_lease()
         except StaleLease as exc:
-            await self._refuse(release.run, release.attempt, "stale_lease", str(exc))
-            return
+            await self._refuse(run, attempt, "stale_lease", str(exc))
+            return False
         except RunNotFound as exc:
-            await self._refuse(release.run, release.attempt, "not_found", str(exc))
-            return
-        connection.runs.pop(release.run, None)
-        log.info("run %s: handed back by worker %s", release.run, connection.worker_id)
-        await self._send(Closed(run=release.run, attempt=release.attempt))
+            await self._refuse(run, attempt, "not_found", str(exc))
+            return False
+        connection.runs.pop(run, None)
+        log.info("run %s: %s", run, done)
+        await self._send(Closed(run=run, attempt=attempt))
+        return True

@@ -6,6 +6,11 @@ that spells two or more names of one vocabulary (event types, run statuses, task
 names, control actions), or on a string that joins them with `|` (a regex), outside
 the module that is their home. Derive instead: `EVENT_TYPES`, `END_STATUSES`,
 `ACTIVE_STATUSES`, `FAILURE_STATUSES`, `HELD_REQUESTS`, `TASKS`.
+
+Facts the op declarations hold are read from them, never by torch class or a list of
+names (`health_kind`, `saturated_outside`, `shape_only`); a checkpoint's name is made
+and read by `layerlab/ids.py` alone; every command's exit status comes from
+`cli/exits.py`.
 """
 
 from __future__ import annotations

@@ -35,6 +35,18 @@ def add_command(sub: Any) -> None:
     p.add_argument("--lr", type=float, help="peak learning rate")
     p.add_argument("--seed", type=int, help="seed of initialisation, data order and noise")
     p.add_argument("--device", help="auto, cpu, cuda, cuda:N or mps")
+    p.add_argument(
+        "--processes",
+        type=int,
+        help="data-parallel ranks on this machine (gloo on the CPU, NCCL with a GPU each), "
+        "as torchrun would start them; --batch-size stays the global batch",
+    )
+    p.add_argument(
+        "--sync-batchnorm",
+        action="store_true",
+        default=None,
+        help="with --processes: BatchNorm statistics over the global batch",
+    )
     p.add_argument("--checkpoint-dir", help="write checkpoints here")
     p.add_argument("--resume", action="store_true", help="continue from --checkpoint-dir's latest")
     p.add_argument(
@@ -135,6 +147,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             lr=args.lr,
             seed=args.seed,
             device=args.device,
+            processes=args.processes,
+            sync_batchnorm=args.sync_batchnorm,
         )
         data = load_data(config, Path(args.data_dir), allow_substitute=args.allow_substitute)
     except GraphError as exc:

@@ -54,6 +54,13 @@ def add_command(sub: Any) -> None:
         "--memory-mb", type=int, default=None, help="memory to advertise (default: the device's)"
     )
     p.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        help="most data-parallel ranks one run may have here (default: one per GPU, or per "
+        "CPU core)",
+    )
+    p.add_argument(
         "--max-backoff", type=float, default=5.0, help="longest wait between reconnects (s)"
     )
     p.add_argument(
@@ -70,6 +77,15 @@ def add_command(sub: Any) -> None:
         help="most memory loading a user's data file may take: MB, or with a unit "
         "(500MB, 2GB, 8GiB, 123456789B); past it the run fails "
         f"(default: {DEFAULT_LIMITS.memory_bytes / 2**30:g}GiB)",
+    )
+    p.add_argument(
+        "--ray",
+        metavar="ADDRESS",
+        help="train each run on a Ray cluster: auto (the one this machine belongs to), "
+        "local (start one here), or ray://host:10001 (needs: pip install 'layerlab[ray]')",
+    )
+    p.add_argument(
+        "--ray-cpus", type=int, default=None, help="with --ray local: CPUs the local cluster gets"
     )
     p.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_worker)
@@ -91,8 +107,22 @@ def cmd_worker(args: argparse.Namespace) -> int:
     except (ValueError, RuntimeError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return exits.CANNOT_START
+    engine = None
+    if args.ray:
+        try:
+            from layerlab.worker import ray_ranks
+        except ImportError as exc:
+            sys.stderr.write(f"error: --ray needs Ray: pip install 'layerlab[ray]' ({exc})\n")
+            return exits.CANNOT_START
+        device = ray_ranks.connect(args.ray, args.ray_cpus)
+        engine = ray_ranks.train_on_ray
     if args.memory_mb is not None:
         device = dataclasses.replace(device, memory_bytes=args.memory_mb * 2**20)
+    if args.processes is not None:
+        if args.processes < 1:
+            sys.stderr.write("error: --processes must be at least 1\n")
+            return exits.CANNOT_START
+        device = dataclasses.replace(device, processes=args.processes)
     if args.threads:
         torch.set_num_threads(args.threads)
     options = WorkerOptions(
@@ -104,6 +134,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         exit_with_parent=args.exit_with_parent,
         data_load_time_s=args.data_load_timeout,
         data_load_memory_bytes=args.data_load_memory,
+        engine=engine,
     )
     return run_worker(options, device)
 

@@ -83,14 +83,25 @@ def _deadline(lease_s: float) -> datetime:
 # -- granting -----------------------------------------------------------------------------
 
 
+def _needing_more_processes(session: Session, max_processes: int) -> list[str]:
+    """Queued runs with more data-parallel ranks than `max_processes`. Read in a
+    transaction of its own, ended here, so that the grant's UPDATE still comes first in
+    its own (a run's config does not change while it is queued)."""
+    rows = session.execute(select(Run.id, Run.config).where(Run.status == "queued")).all()
+    session.commit()
+    return [row.id for row in rows if int((row.config or {}).get("processes", 1)) > max_processes]
+
+
 def grant_lease(
     session: Session,
     worker_id: str,
     memory_bytes: int | None,
     lease_s: float,
     max_active_per_client: int,
+    max_processes: int = 1,
 ) -> LeaseGrant | None:
-    """Lease the oldest queued run that fits the worker's memory and whose client is
+    """Lease the oldest queued run that fits the worker's memory and its capacity (all
+    of the run's data-parallel ranks, `processes` in its config) and whose client is
     under its active-run limit; None when there is none.
 
     One UPDATE picks and takes the run (a subquery chooses it), so no one else can take
@@ -108,6 +119,9 @@ def grant_lease(
         or_(candidate.control.is_(None), candidate.control != "stop"),
         busy < max_active_per_client,
     )
+    too_big = _needing_more_processes(session, max_processes)
+    if too_big:
+        pick = pick.where(candidate.id.not_in(too_big))
     if memory_bytes is not None:
         pick = pick.where(
             or_(candidate.memory_bytes.is_(None), candidate.memory_bytes <= memory_bytes)

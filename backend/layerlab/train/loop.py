@@ -123,6 +123,10 @@ def fit(
     except Diverged as diverged:
         return diverged_result(run, diverged)
     except Exception as error:
+        if run.ranks.distributed:
+            # One rank's failure (often a peer that died) ends the whole group: its
+            # launcher restarts the group from the last checkpoint (Ray) or reports it.
+            raise
         log.exception("run %s failed at step %d", options.run_id, p.step)
         for hook in hooks:
             hook.on_exception(state, error)

@@ -304,8 +304,7 @@ def train_in_processes(
     codes = ", ".join(f"rank {i}: {p.exitcode}" for i, p in enumerate(processes))
     message = f"a training process ended without a result ({codes})"
     log.error("run %s: %s", options.run_id, message)
-    _report_lost(options, message)
-    return FitResult("failed", message, 0, 0, {}, None, time.monotonic() - started, 0)
+    return report_lost(options, message, time.monotonic() - started)
 
 
 def _local_rank(
@@ -342,11 +341,12 @@ def _end_processes(processes: list[Any]) -> None:
             process.join()
 
 
-def _report_lost(options: RunOptions, message: str) -> None:
-    """The leader could not say how the run ended: say it for it."""
+def report_lost(options: RunOptions, message: str, elapsed: float) -> FitResult:
+    """The ranks ended and the leader could not say how: say it for it (failed)."""
     stream = EventStream(options.run_id, options.sink, next_seq=options.first_seq or 1)
     with contextlib.suppress(Exception):
-        stream.emit(StatusEvent, 0, None, status="failed", message=message)
+        stream.emit(StatusEvent, 0, None, status="failed", message=message[:2000])
+    return FitResult("failed", message, 0, 0, {}, None, elapsed, 0)
 
 
 def _free_port() -> int:

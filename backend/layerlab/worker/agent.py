@@ -29,7 +29,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from layerlab.train.data.isolated import DEFAULT_LIMITS, LoadLimits
 from layerlab.train.events import Event
 from layerlab.worker.device import DeviceInfo
-from layerlab.worker.job import RunJob
+from layerlab.worker.job import RankEngine, RunJob
 from layerlab.worker.protocol import (
     Ack,
     Closed,
@@ -75,6 +75,8 @@ class WorkerOptions:
     """Most resident memory a user's data file may take to load (bytes)."""
     on_emit: Callable[[Event], None] | None = None
     """Sees every event the run emits (instrumentation: bench/stream.py)."""
+    engine: RankEngine | None = None
+    """Where the ranks train instead of this process (a Ray cluster: ray_ranks.py)."""
 
 
 class Unauthorized(Exception):
@@ -192,6 +194,9 @@ class Agent:
                 name=self.options.name,
                 device=self.device.label,
                 memory_bytes=self.device.memory_bytes,
+                processes=self.device.processes,
+                cpus=self.device.cpus,
+                gpus=self.device.gpus,
                 worker_id=self.worker_id,
                 worker_key=self.worker_key,
                 runs=held,
@@ -300,6 +305,7 @@ class Agent:
             self.options.max_buffered_events,
             self.options.on_emit,
             LoadLimits(self.options.data_load_time_s, self.options.data_load_memory_bytes),
+            self.options.engine,
         )
         self.jobs[lease.run] = job
         self._ready_sent = False

@@ -15,6 +15,10 @@ class DeviceInfo:
     label: str
     """What the server shows: `cuda:0 (NVIDIA H100 80GB HBM3)`."""
     memory_bytes: int | None
+    processes: int = 1
+    """Most data-parallel ranks one run may have here: a rank per GPU, or per CPU core."""
+    cpus: int | None = None
+    gpus: int = 0
 
 
 def _physical_memory() -> int | None:
@@ -43,11 +47,20 @@ def describe_device(requested: str = "auto") -> DeviceInfo:
         if index >= torch.cuda.device_count():
             raise ValueError(f"{requested}: this machine has {torch.cuda.device_count()} GPUs")
         props = torch.cuda.get_device_properties(index)
-        return DeviceInfo(f"cuda:{index}", f"cuda:{index} ({props.name})", props.total_memory)
+        gpus = torch.cuda.device_count()
+        return DeviceInfo(
+            f"cuda:{index}",
+            f"cuda:{index} ({props.name})",
+            props.total_memory,
+            processes=gpus,
+            cpus=os.cpu_count(),
+            gpus=gpus,
+        )
     if device.type == "mps":
         if not torch.backends.mps.is_available():
             raise ValueError(f"{requested}: Apple MPS is not available here")
-        return DeviceInfo("mps", "mps", _physical_memory())
+        return DeviceInfo("mps", "mps", _physical_memory(), cpus=os.cpu_count())
     if device.type != "cpu":
         raise ValueError(f"{requested}: not a device a worker can train on")
-    return DeviceInfo("cpu", "cpu", _physical_memory())
+    cpus = os.cpu_count() or 1
+    return DeviceInfo("cpu", "cpu", _physical_memory(), processes=cpus, cpus=cpus)

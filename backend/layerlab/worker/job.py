@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from layerlab.graph.document import GraphDocument
 from layerlab.ids import RUN_ID_PATTERN
 from layerlab.train.config import TrainingConfig
 from layerlab.train.control import Control
@@ -32,7 +33,7 @@ from layerlab.train.data.isolated import (
 )
 from layerlab.train.entry import dataset_request, load_data, train_document
 from layerlab.train.events import END_STATUSES, EndStatus, Event, LogEvent, StatusEvent
-from layerlab.train.run import RunOptions
+from layerlab.train.run import FitResult, RunOptions
 from layerlab.train.stream import EventStream
 from layerlab.worker.outbox import Outbox
 from layerlab.worker.protocol import HeldRun, Lease, StartWeights
@@ -52,6 +53,10 @@ UPLOAD_BACKOFF_MAX_S = 5.0
 START_WEIGHTS_FILE = "start.safetensors"
 UPLOAD_WAIT_S = 120.0
 """Longest a training step waits for its checkpoint's first upload attempt."""
+
+
+RankEngine = Callable[[GraphDocument, TrainingConfig, LoadedDataset, RunOptions], FitResult]
+"""Trains a run's ranks somewhere else (a Ray cluster) and returns the leader's result."""
 
 
 class Interrupted(Exception):
@@ -74,6 +79,7 @@ class RunJob:
         max_buffered_events: int,
         on_emit: Callable[[Event], None] | None = None,
         load_limits: LoadLimits = DEFAULT_LIMITS,
+        engine: RankEngine | None = None,
     ):
         self.lease = lease
         self.credentials = credentials
@@ -81,6 +87,7 @@ class RunJob:
         self.data_dir = data_dir
         self.on_emit = on_emit
         self.load_limits = load_limits
+        self.engine = engine
         self.control = Control()
         self.outbox = Outbox(lease.run, lease.attempt, lease.fencing, max_buffered_events)
         self.folder = data_dir / "runs" / lease.run / f"attempt-{lease.attempt}"
@@ -226,7 +233,10 @@ class RunJob:
                 start_note=_start_note(lease.start_weights),
                 first_seq=lease.first_seq,
             )
-            result = train_document(lease.document, config, data=data, options=options)
+            if self.engine is not None:
+                result = self.engine(lease.document, config, data, options)
+            else:
+                result = train_document(lease.document, config, data=data, options=options)
             status = result.status
             assert status in END_STATUSES, status
             self.ending = Ending(status, result.message)

@@ -69,6 +69,15 @@ class Hello(_Message):
     name: str = Field(min_length=1, max_length=200)
     device: str = Field(min_length=1, max_length=200, description="cpu, cuda:0 (NVIDIA H100)")
     memory_bytes: int | None = Field(default=None, ge=0, description="Device memory")
+    processes: int = Field(
+        default=1,
+        ge=1,
+        le=65_536,
+        description="Most data-parallel ranks one run may have on this worker (its GPUs or "
+        "CPU cores; a Ray worker: its cluster's free ones)",
+    )
+    cpus: int | None = Field(default=None, ge=0, description="CPU cores it can use")
+    gpus: int = Field(default=0, ge=0, description="GPUs it can use")
     worker_id: WorkerId | None = Field(default=None, description="Given by an earlier welcome")
     worker_key: str | None = Field(default=None, max_length=128, description="Proves worker_id")
     runs: list[HeldRun] = Field(

@@ -18,6 +18,9 @@ async def list_workers(scheduler: SchedulerDep) -> list[WorkerRecord]:
             name=c.name,
             device=c.device,
             memory_bytes=c.memory_bytes,
+            processes=c.processes,
+            cpus=c.cpus,
+            gpus=c.gpus,
             busy=bool(c.runs),
             runs=sorted(c.runs),
         )

@@ -147,6 +147,9 @@ class WorkerRecord(BaseModel):
     name: str
     device: str
     memory_bytes: int | None
+    processes: int = Field(description="Most data-parallel ranks one run may have there")
+    cpus: int | None = Field(description="CPU cores it can use")
+    gpus: int = Field(description="GPUs it can use")
     busy: bool = Field(description="Training a run (else idle and waiting for one)")
     runs: list[str] = Field(description="Runs it holds")
 

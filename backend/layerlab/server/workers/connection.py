@@ -28,6 +28,10 @@ class WorkerConnection:
     name: str
     device: str
     memory_bytes: int | None
+    processes: int = 1
+    """Most data-parallel ranks one run may have there."""
+    cpus: int | None = None
+    gpus: int = 0
     runs: dict[str, HeldRunState] = field(default_factory=dict)
     idle: bool = False
     """It said `ready` and holds no run."""

@@ -218,6 +218,7 @@ class Scheduler:
                 connection.memory_bytes,
                 self.timers.lease_s,
                 max_active,
+                max_processes=connection.processes,
             )
             return lease_message(grant) if grant is not None else None
 

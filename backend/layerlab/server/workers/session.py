@@ -162,7 +162,14 @@ class WorkerSession:
 
         worker_id, key, kept, controls = await in_session(self.database, register)
         connection = WorkerConnection(
-            self.websocket, worker_id, hello.name, hello.device, hello.memory_bytes
+            self.websocket,
+            worker_id,
+            hello.name,
+            hello.device,
+            hello.memory_bytes,
+            processes=hello.processes,
+            cpus=hello.cpus,
+            gpus=hello.gpus,
         )
         for held in hello.runs:
             if held.run in kept:

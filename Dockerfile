@@ -22,6 +22,8 @@ FROM python:3.11-slim
 
 ARG TORCH_SPEC="torch>=2.4"
 ARG TORCH_INDEX_URL=""
+# Optional extras: "onnx,ray" for the images of the Ray profile (docker-compose.yml).
+ARG EXTRAS="onnx"
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -39,7 +41,7 @@ RUN if [ -n "$TORCH_INDEX_URL" ]; then \
 
 COPY pyproject.toml README.md ./
 COPY backend ./backend
-RUN pip install ".[onnx]"
+RUN pip install ".[${EXTRAS}]"
 
 COPY graphs ./graphs
 COPY --from=frontend /frontend/dist ./frontend/dist

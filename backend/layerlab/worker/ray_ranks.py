@@ -58,6 +58,9 @@ POLL_S = 0.05
 
 def connect(address: str, cpus: int | None = None) -> DeviceInfo:
     """Join (or, for `local`, start) the Ray cluster; what it offers now."""
+    # Ray Train's controller looks at its ranks every 2 s by default: a run's end and a
+    # rank's death would wait for it. (Set before the first trainer, which copies it.)
+    os.environ.setdefault("RAY_TRAIN_HEALTH_CHECK_INTERVAL_S", "0.25")
     if not ray.is_initialized():
         options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
         if address == "local":

@@ -149,3 +149,50 @@ def _wait_for(condition: Any, timeout: float) -> None:
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(0.02)
+
+
+def test_every_rank_finds_a_divergence_at_the_same_step() -> None:
+    doc = mlp(inputs=1, hidden=(32, 32), outputs=1)
+    common = {"task": "regression", "optimizer": "sgd", "lr": 10.0, "batch_size": 32, "epochs": 5}
+    sine = registry("sine", size=400)
+    alone, _ = run(doc, config(**common), sine)
+    pair, events = run(doc, config(**common, processes=2), sine)
+    assert alone.status == pair.status == "diverged"
+    assert pair.step == alone.step  # both ranks stopped there: no rank waits on the other
+    assert [e.status for e in of_type(events, "status")][-1] == "diverged"
+
+
+def test_a_killed_rank_fails_the_run_with_the_reason_and_leaves_no_process() -> None:
+    import multiprocessing
+    import os
+    import signal
+
+    doc = mlp(hidden=(32, 32))
+    events: list[Event] = []
+    started = threading.Event()
+
+    def sink(event: Event) -> None:
+        events.append(event)
+        if event.type == "metrics":
+            started.set()
+
+    cfg = config(batch_size=32, epochs=10_000, processes=2, telemetry=EVERY_STEP)
+    outcome: list[FitResult] = []
+    trainer = threading.Thread(
+        target=lambda: outcome.append(
+            train_document(
+                doc, cfg, data=registry("moons", size=256), options=RunOptions(sink=sink)
+            )
+        )
+    )
+    trainer.start()
+    assert started.wait(120), "training did not start"
+    ranks = [p for p in multiprocessing.active_children() if p.name.startswith("rank-1-")]
+    assert ranks, multiprocessing.active_children()
+    os.kill(ranks[0].pid or 0, signal.SIGKILL)
+    trainer.join(60)
+    assert not trainer.is_alive()
+    assert outcome[0].status == "failed"
+    assert "ended without a result" in outcome[0].message and "rank 1: -9" in outcome[0].message
+    assert of_type(events, "status")[-1].status == "failed"
+    assert not [p for p in multiprocessing.active_children() if p.name.startswith("rank-")]

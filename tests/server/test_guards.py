@@ -49,6 +49,15 @@ def _run(client: httpx.Client) -> str:
     return str(created.json()["id"])
 
 
+SWEEP = {"space": {"lr": {"log_uniform": [1e-4, 1e-1]}}, "trials": 1}
+
+
+def _sweep(client: httpx.Client) -> str:
+    created = client.post("/api/sweeps", json={"document": lenet(), **SWEEP})
+    assert created.status_code == 201, created.text
+    return str(created.json()["id"])
+
+
 def _unique_text() -> bytes:
     """A small corpus never uploaded before (the same bytes twice answer 200)."""
     return (secrets.token_hex(8) + " some words to learn from.\n").encode() * 20
@@ -98,6 +107,11 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("POST", "/api/runs/{run_id}/resume"): Sample(200),
     ("POST", "/api/runs/{run_id}/stop"): Sample(200),
     ("DELETE", "/api/runs/{run_id}"): Sample(204),
+    ("POST", "/api/sweeps"): Sample(201, lambda _p: {"json": {"document": lenet(), **SWEEP}}),
+    ("GET", "/api/sweeps"): Sample(200),
+    ("GET", "/api/sweeps/{sweep_id}"): Sample(200),
+    ("POST", "/api/sweeps/{sweep_id}/stop"): Sample(200),
+    ("DELETE", "/api/sweeps/{sweep_id}"): Sample(204),
     ("GET", "/api/workers"): Sample(200),
     ("GET", "/api/openapi.json"): Sample(200),
     ("HEAD", "/api/openapi.json"): Sample(200),
@@ -167,6 +181,8 @@ def test_every_route_needs_the_token(auth_server: LiveServer) -> None:
                 params["run_id"] = _run(good)
             if "{dataset_id}" in path:
                 params["dataset_id"] = _dataset(good)
+            if "{sweep_id}" in path:
+                params["sweep_id"] = _sweep(good)
             url = path.format(**params)
             kwargs = sample.kwargs(params)
             for refused_client in [anonymous, *wrong_tokens]:

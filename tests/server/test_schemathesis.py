@@ -36,9 +36,14 @@ APP = create_app(make_settings(Path("unused-data-dir")))
 OPENAPI = APP.openapi()
 schema = schemathesis.openapi.from_dict(OPENAPI)
 
-SEMANTIC = {("POST", "/api/export"), ("POST", "/api/runs"), ("POST", "/api/datasets")}
+SEMANTIC = {
+    ("POST", "/api/export"),
+    ("POST", "/api/runs"),
+    ("POST", "/api/datasets"),
+    ("POST", "/api/sweeps"),
+}
 """Operations whose schema-valid requests may still be refused for what the graph or the
-file is."""
+file is (or, for a sweep, whether its space fits the graph)."""
 MALFORMED = {"invalid_request", "invalid_document"}
 """Codes that say a request is malformed: never the answer to a schema-valid one."""
 

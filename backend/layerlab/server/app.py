@@ -39,12 +39,14 @@ from layerlab.server.routes import (
     presets,
     run_stream,
     runs,
+    sweeps,
     worker_link,
     workers,
 )
 from layerlab.server.routes.frontend import frontend_router, not_built_router
 from layerlab.server.runs.checkpoint_files import CheckpointFiles
 from layerlab.server.settings import Settings, with_token
+from layerlab.server.sweeps.runner import SweepRunner
 from layerlab.server.viewers.hub import Hub
 from layerlab.server.workers.local import LocalWorkers, with_worker_token
 from layerlab.server.workers.scheduler import Scheduler
@@ -54,7 +56,20 @@ from layerlab.store.runs import recorded_checkpoints
 
 log = logging.getLogger(__name__)
 
-ROUTERS = [health, meta, ops, datasets, presets, graphs, check, export, runs, workers, worker_link]
+ROUTERS = [
+    health,
+    meta,
+    ops,
+    datasets,
+    presets,
+    graphs,
+    check,
+    export,
+    runs,
+    sweeps,
+    workers,
+    worker_link,
+]
 WEBSOCKET_ROUTERS = [run_stream.router, worker_link.ws_router]
 
 
@@ -85,12 +100,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # to workers; local workers start once the port is known (see workers/local.py).
         app.state.scheduler = Scheduler(app.state.database, settings, app.state.hub)
         await app.state.scheduler.start()
+        # Sweeps wait in the database too; their runner carries on where it stopped.
+        app.state.sweeps = SweepRunner(
+            app.state.database, settings, app.state.hub, app.state.scheduler
+        )
+        await app.state.sweeps.start()
         if settings.port:
             app.state.local_workers.start(settings.port)
         try:
             yield
         finally:
             await app.state.local_workers.stop()
+            await app.state.sweeps.stop()
             await app.state.scheduler.stop()
             app.state.database.close()
 

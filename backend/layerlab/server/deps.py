@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from typing import Annotated, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import anyio.to_thread
 from anyio import CapacityLimiter
@@ -27,6 +27,9 @@ from layerlab.server.settings import Settings
 from layerlab.server.viewers.hub import Hub
 from layerlab.server.workers.scheduler import Scheduler
 from layerlab.store.db import Database
+
+if TYPE_CHECKING:  # the runner's modules import this one
+    from layerlab.server.sweeps.runner import SweepRunner
 
 T = TypeVar("T")
 
@@ -47,6 +50,11 @@ def get_hub(connection: HTTPConnection) -> Hub:
 
 def get_scheduler(connection: HTTPConnection) -> Scheduler:
     return cast(Scheduler, connection.app.state.scheduler)
+
+
+def get_sweeps(connection: HTTPConnection) -> SweepRunner:
+    """The sweep runner (routes/sweeps.py declares its dependency type)."""
+    return cast("SweepRunner", connection.app.state.sweeps)
 
 
 def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:

@@ -13,6 +13,7 @@ from pydantic.json_schema import models_json_schema
 from layerlab.graph.document import GraphDocument
 from layerlab.server.runs.schemas import CreateRun
 from layerlab.server.schemas import ExportRequest
+from layerlab.server.sweeps.schemas import CreateSweep
 from layerlab.server.viewers.protocol import (
     ViewerAuth,
     ViewerError,
@@ -23,7 +24,7 @@ from layerlab.server.viewers.protocol import (
 )
 
 REF = "#/components/schemas/{model}"
-BODY_MODELS: list[type[Any]] = [GraphDocument, ExportRequest, CreateRun]
+BODY_MODELS: list[type[Any]] = [GraphDocument, ExportRequest, CreateRun, CreateSweep]
 VIEWER_MODELS: list[type[Any]] = [
     ViewerAuth,
     ViewerWelcome,

@@ -53,6 +53,13 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
+def sqlite_rules(engine: Engine) -> None:
+    """LayerLab's rules for every SQLite connection `engine` opens from now on: the
+    pragmas above, and BEGIN sent by SQLAlchemy (Optuna's engine follows them too)."""
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)
+
+
 def make_engine(url: str) -> Engine:
     parsed: URL = make_url(normalize_url(url))
     if parsed.get_backend_name() == "sqlite":
@@ -62,8 +69,7 @@ def make_engine(url: str) -> Engine:
             parsed,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         )
-        event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        sqlite_rules(engine)
         return engine
     return create_engine(parsed, pool_pre_ping=True)
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, aliased
 from layerlab.store.events import add_status_event
 from layerlab.store.fencing import raise_stale
 from layerlab.store.run_checkpoints import checkpoint_name
-from layerlab.store.runs import ForkOrigin, latest_checkpoint
+from layerlab.store.runs import ForkOrigin, latest_checkpoint, stop_ending
 from layerlab.store.tables import Run, RunEvent, Worker
 from layerlab.store.types import utcnow
 from layerlab.train.events import (
@@ -263,7 +263,8 @@ def _take_back(
     """End a lease if `condition` holds: the transaction's first statement, so it holds
     the row from here on. Returns the row's (attempt, last_seq, failures, max_attempts,
     control) after the change, or None (rolled back) when the condition failed. With
-    `with_event`, a seq is allocated (last_seq) for a status event."""
+    `with_event`, a seq is allocated (last_seq) for a status event. (And its
+    stop_status: what a requested stop ends it as.)"""
     if with_event:
         values = {**values, "last_seq": Run.last_seq + 1}
     row = session.execute(
@@ -275,7 +276,14 @@ def _take_back(
             fencing_token=Run.fencing_token + 1,
             **values,
         )
-        .returning(Run.attempt, Run.last_seq, Run.failures, Run.max_attempts, Run.control)
+        .returning(
+            Run.attempt,
+            Run.last_seq,
+            Run.failures,
+            Run.max_attempts,
+            Run.control,
+            Run.stop_status,
+        )
         .execution_options(synchronize_session=False)
     ).first()
     if row is None:
@@ -300,9 +308,11 @@ def finish_lease(
     status: RunStatus,
     message: str,
 ) -> StatusChange:
-    """The worker reports how the run ended (its status event is already stored)."""
+    """The worker reports how the run ended (its status event is already stored). A
+    stop ends the run as its stop_status says (pruned), as its status event did."""
     held = and_(Run.lease_owner == worker_id, Run.fencing_token == fencing_token)
-    values: dict[str, Any] = {"status": status, "control": None, "finished_at": utcnow()}
+    ended: Any = func.coalesce(Run.stop_status, status) if status == "stopped" else status
+    values: dict[str, Any] = {"status": ended, "control": None, "finished_at": utcnow()}
     if status in FAILURE_STATUSES:
         values["failure_reason"] = message
     if _take_back(session, run_id, held, values, with_event=False) is None:
@@ -322,7 +332,8 @@ def release_lease(
         raise_stale(session, run_id, fencing_token)
     status: RunStatus
     if row.control == "stop":
-        status, message = "stopped", f"stopped: {reason}; the last checkpoint is kept"
+        status = stop_ending(row.stop_status)
+        message = f"{status}: {reason}; the last checkpoint is kept"
         _set(session, run_id, {"status": status, "control": None, "finished_at": utcnow()})
     else:
         status = "queued"
@@ -358,7 +369,8 @@ def expire_lease(session: Session, lease: ExpiredLease, reason: str) -> StatusCh
         return None
     status: RunStatus
     if row.control == "stop":
-        status, message = "stopped", f"stopped: {reason}; the last checkpoint is kept"
+        status = stop_ending(row.stop_status)
+        message = f"{status}: {reason}; the last checkpoint is kept"
         _set(session, lease.run_id, {"status": status, "control": None, "finished_at": utcnow()})
     elif row.failures >= row.max_attempts:
         status, message = "failed", f"worker lost {row.failures} times: {reason}"

@@ -14,7 +14,7 @@ from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from layerlab.store.events import add_status_event
-from layerlab.store.runs import RunNotFound, get_run
+from layerlab.store.runs import RunNotFound, get_run, stop_ending
 from layerlab.store.tables import Checkpoint, Run, RunEvent
 from layerlab.store.types import utcnow
 from layerlab.train.control import ControlAction
@@ -40,6 +40,7 @@ def list_runs(
     graph_id: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    sweep_id: str | None = None,
 ) -> tuple[list[Run], int]:
     """Runs, the newest first, and how many match in all."""
     query = select(Run)
@@ -47,6 +48,8 @@ def list_runs(
         query = query.where(Run.status == status)
     if graph_id is not None:
         query = query.where(Run.graph_id == graph_id)
+    if sweep_id is not None:
+        query = query.where(Run.sweep_id == sweep_id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
         query.order_by(Run.created_at.desc(), Run.id).limit(limit).offset(offset)
@@ -75,18 +78,24 @@ def request_control(session: Session, run_id: str, action: ControlAction) -> Con
         stopped = session.execute(
             update(Run)
             .where(Run.id == run_id, Run.status == "queued")
-            .values(status="stopped", control=None, finished_at=utcnow(), last_seq=Run.last_seq + 1)
-            .returning(Run.last_seq, Run.attempt)
+            .values(
+                status=func.coalesce(Run.stop_status, "stopped"),
+                control=None,
+                finished_at=utcnow(),
+                last_seq=Run.last_seq + 1,
+            )
+            .returning(Run.last_seq, Run.attempt, Run.stop_status)
             .execution_options(synchronize_session=False)
         ).first()
         if stopped is not None:
+            ending = stop_ending(stopped.stop_status)
             event = add_status_event(
                 session,
                 run_id,
                 stopped.last_seq,
                 stopped.attempt,
-                "stopped",
-                "stopped before it started",
+                ending,
+                f"{ending} before it started",
             )
             session.commit()
             return ControlOutcome(get_run(session, run_id), None, event)

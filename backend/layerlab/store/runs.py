@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from layerlab.ids import CHECKPOINT_NAME_PATTERN, RUN_ID_PATTERN, new_run_id
 from layerlab.store.tables import Checkpoint, Run
 from layerlab.store.types import clean_text, utcnow
+from layerlab.train.events import END_STATUSES, EndStatus
 
 
 class RunNotFound(LookupError):
@@ -54,6 +55,8 @@ class NewRun(BaseModel):
     graph_version: int | None = None
     max_attempts: int = Field(default=3, ge=1)
     memory_bytes: int | None = Field(default=None, ge=0, description="Estimated training memory")
+    sweep_id: str | None = Field(default=None, description="The sweep it is a trial of")
+    sweep_trial: int | None = Field(default=None, ge=0, description="Its trial number there")
 
 
 def create_run(session: Session, new: NewRun) -> Run:
@@ -74,11 +77,19 @@ def create_run(session: Session, new: NewRun) -> Run:
         forked_from=new.fork.run if new.fork else None,
         fork_checkpoint=new.fork.checkpoint if new.fork else None,
         fork_step=new.fork.step if new.fork else None,
+        sweep_id=new.sweep_id,
+        sweep_trial=new.sweep_trial,
         created_at=utcnow(),
     )
     session.add(run)
     session.commit()
     return run
+
+
+def stop_ending(stop_status: str | None) -> EndStatus:
+    """What a requested stop ends a run as: the run's `stop_status` (a sweep's pruner
+    asks for `pruned`), else `stopped`."""
+    return stop_status if stop_status in END_STATUSES else "stopped"
 
 
 def get_run(session: Session, run_id: str) -> Run:

@@ -107,6 +107,8 @@ class Run(Base):
     __table_args__ = (
         Index("ix_runs_status_created_at", "status", "created_at"),
         Index("ix_runs_client_id_status", "client_id", "status"),
+        # A sweep's trial has one run at most: a driver that resumes cannot queue it twice.
+        Index("ix_runs_sweep_id_sweep_trial", "sweep_id", "sweep_trial", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True, comment="r_ + 12 hex")
@@ -155,6 +157,16 @@ class Run(Base):
     fork_step: Mapped[int | None] = mapped_column(Integer, comment="That checkpoint's step")
     dataset_used: Mapped[str | None] = mapped_column(
         String(200), comment="What its worker trains on: the set, or its stand-in (said so)"
+    )
+    sweep_id: Mapped[str | None] = mapped_column(
+        ForeignKey("sweeps.id", ondelete="SET NULL"), comment="The sweep it is a trial of"
+    )
+    sweep_trial: Mapped[int | None] = mapped_column(
+        Integer, comment="Its trial number in that sweep (Optuna's, from 0)"
+    )
+    stop_status: Mapped[str | None] = mapped_column(
+        String(16),
+        comment="What a requested stop ends it as: pruned (a sweep's pruner); null: stopped",
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column()
@@ -215,6 +227,7 @@ __all__ = [
     "IngestBatch",
     "Run",
     "RunEvent",
+    "Sweep",
     "Worker",
 ]
 
@@ -241,3 +254,32 @@ class UploadedDataset(Base):
     config: Mapped[dict[str, Any]] = mapped_column(comment="{dataset, dataset_options} to train")
     preview: Mapped[dict[str, Any]] = mapped_column(comment="Head rows, thumbnails or text")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+# -- sweeps ----------------------------------------------------------------------------
+
+
+class Sweep(Base):
+    """A search over a document's settings. Optuna keeps the study (its tables live in
+    this database too, created by migration 0005; the study is named by the sweep's id);
+    each trial that trains is a run with `sweep_id` and `sweep_trial` set."""
+
+    __tablename__ = "sweeps"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True, comment="s_ + 12 hex")
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    document: Mapped[dict[str, Any]] = mapped_column(comment="The document every trial varies")
+    spec: Mapped[dict[str, Any]] = mapped_column(
+        comment="Space, objective, trials, parallel, sampler, pruner, seed, config overrides"
+    )
+    graph_id: Mapped[str | None] = mapped_column(
+        ForeignKey("graphs.id", ondelete="SET NULL"), comment="The saved graph it came from"
+    )
+    graph_version: Mapped[int | None] = mapped_column(Integer)
+    client_id: Mapped[str] = mapped_column(String(64), comment="Who asked, for per-client limits")
+    status: Mapped[str] = mapped_column(
+        String(16), comment="running, stopping, completed or stopped"
+    )
+    message: Mapped[str | None] = mapped_column(Text, comment="Why it ended, when it did")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column()

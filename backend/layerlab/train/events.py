@@ -21,8 +21,9 @@ OpenStatus = Literal["queued", ActiveStatus]
 """The run has not ended: it waits for a worker, or one holds it."""
 FailureStatus = Literal["failed", "diverged"]
 """The run ended badly; its message says why."""
-EndStatus = Literal["finished", "stopped", FailureStatus]
-"""The run has ended: nothing changes it any more."""
+EndStatus = Literal["finished", "stopped", "pruned", FailureStatus]
+"""The run has ended: nothing changes it any more. `pruned`: a sweep's pruner stopped it
+early, as hopeless next to the sweep's other trials (its last checkpoint is kept)."""
 RunStatus = Literal[OpenStatus, EndStatus]
 """Every status, in the order a run goes through them (nested Literals flatten)."""
 ACTIVE_STATUSES: tuple[ActiveStatus, ...] = get_args(ActiveStatus)

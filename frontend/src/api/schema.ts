@@ -395,6 +395,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sweeps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sweeps, the newest first */
+        get: operations["list_sweeps_api_sweeps_get"];
+        put?: never;
+        /**
+         * Start a sweep: trials of a document, each an ordinary run
+         * @description The document is checked as a run of it would be, and every path of the space must name a place of it (422, located at body.space.<path>). Trials start as runs, at most `parallel` at a time; a trial whose document does not check is failed with the check's error, and the sweep goes on.
+         */
+        post: operations["create_api_sweeps_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sweeps/{sweep_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One sweep, with every trial (params, status, objective, run) */
+        get: operations["get_one_api_sweeps__sweep_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete a sweep, its study and its trials' runs (those training are stopped) */
+        delete: operations["delete_api_sweeps__sweep_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sweeps/{sweep_id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop a sweep: no more trials start; those training stop (`stopping` until they have) */
+        post: operations["stop_api_sweeps__sweep_id__stop_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/worker/runs/{run_id}/checkpoint": {
         parameters: {
             query?: never;
@@ -618,6 +674,19 @@ export interface components {
              */
             upload_kind?: string | null;
         };
+        /** BestTrial */
+        BestTrial: {
+            /** Number */
+            number: number;
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            };
+            /** Run */
+            run: string | null;
+            /** Value */
+            value: number;
+        };
         /**
          * BlockDoc
          * @description A reusable subgraph. Its `Input` nodes are its input ports and its `Output` nodes
@@ -787,6 +856,14 @@ export interface components {
             /** Warnings */
             warnings: components["schemas"]["GraphIssue"][];
         };
+        /**
+         * Choice
+         * @description One of the listed values.
+         */
+        Choice: {
+            /** Choice */
+            choice: (boolean | number | string | null)[];
+        };
         /** ClassCount */
         ClassCount: {
             /** Count */
@@ -842,6 +919,65 @@ export interface components {
             /** Graph Version */
             graph_version?: number;
         } & (unknown | unknown | unknown);
+        /**
+         * CreateSweep
+         * @description A sweep of a document: send `document`, or `graph_id` (and `graph_version`, else
+         *     the newest) of a saved graph, with the sweep's settings. Every trial is a run of the
+         *     document with the trial's values written in (and `config`'s overrides).
+         */
+        CreateSweep: {
+            /**
+             * Config
+             * @description Overrides of TrainingConfig fields for every trial (epochs, ...)
+             */
+            config?: {
+                [key: string]: unknown;
+            };
+            /** @description The graph to vary */
+            document?: components["schemas"]["GraphDocument"];
+            /** Graph Id */
+            graph_id?: string;
+            /** Graph Version */
+            graph_version?: number;
+            objective?: components["schemas"]["Objective"];
+            /**
+             * Parallel
+             * @description Trials queued or training at once
+             * @default 1
+             */
+            parallel?: number;
+            /**
+             * Pruner
+             * @default none
+             * @enum {string}
+             */
+            pruner?: "none" | "median" | "successive_halving";
+            /**
+             * Sampler
+             * @default tpe
+             * @enum {string}
+             */
+            sampler?: "tpe" | "random" | "grid";
+            /**
+             * Seed
+             * @description The sampler's seed (the same seed samples the same points)
+             * @default null
+             */
+            seed?: number | null;
+            /**
+             * Space
+             * @description Path -> distribution: what varies, over what values
+             */
+            space: {
+                [key: string]: components["schemas"]["LogUniform"] | components["schemas"]["Uniform"] | components["schemas"]["IntRange"] | components["schemas"]["Choice"];
+            };
+            /**
+             * Trials
+             * @description Trials in all (a grid: at most its size)
+             * @default 10
+             */
+            trials?: number;
+        } & (unknown | unknown);
         /** CurveView */
         CurveView: {
             /**
@@ -1445,6 +1581,26 @@ export interface components {
             /** Title */
             title: string;
         };
+        /**
+         * IntRange
+         * @description Integers from `lo` to `hi` (both included), `step` apart.
+         */
+        IntRange: {
+            /**
+             * Int
+             * @description [lo, hi], both included, lo <= hi
+             */
+            int: [
+                number,
+                number
+            ];
+            /**
+             * Step
+             * @description Distance between the values
+             * @default 1
+             */
+            step?: number;
+        };
         /** LogEvent */
         LogEvent: {
             /**
@@ -1485,6 +1641,20 @@ export interface components {
              * @enum {string}
              */
             type: "log";
+        };
+        /**
+         * LogUniform
+         * @description Floats between `lo` and `hi`, evenly on a log scale (learning rates).
+         */
+        LogUniform: {
+            /**
+             * Log Uniform
+             * @description [lo, hi], 0 < lo < hi
+             */
+            log_uniform: [
+                number,
+                number
+            ];
         };
         /** MetricsEvent */
         MetricsEvent: {
@@ -1602,6 +1772,25 @@ export interface components {
             params: number;
             /** Type */
             type: string;
+        };
+        /**
+         * Objective
+         * @description The metric each trial is judged by, as its run reports it at each epoch's end.
+         */
+        Objective: {
+            /**
+             * Direction
+             * @description Default: maximize accuracies and r2, minimize the rest (losses)
+             * @default maximize
+             * @enum {string}
+             */
+            direction?: "maximize" | "minimize";
+            /**
+             * Metric
+             * @description A metric the runs report per epoch: val/acc, val/loss, ...
+             * @default val/acc
+             */
+            metric?: string;
         };
         /**
          * OpSchema
@@ -1830,7 +2019,9 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "queued" | "running" | "paused" | "finished" | "stopped" | "failed" | "diverged";
+            status: "queued" | "running" | "paused" | "finished" | "stopped" | "pruned" | "failed" | "diverged";
+            /** @description The sweep it is a trial of, if any */
+            sweep: components["schemas"]["SweepTrialRef"] | null;
             /**
              * Worker
              * @description The worker holding it now
@@ -1911,7 +2102,9 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "queued" | "running" | "paused" | "finished" | "stopped" | "failed" | "diverged";
+            status: "queued" | "running" | "paused" | "finished" | "stopped" | "pruned" | "failed" | "diverged";
+            /** @description The sweep it is a trial of, if any */
+            sweep: components["schemas"]["SweepTrialRef"] | null;
             /**
              * Worker
              * @description The worker holding it now
@@ -1930,12 +2123,12 @@ export interface components {
              */
             active: ("running" | "paused")[];
             /** All */
-            all: ("queued" | "running" | "paused" | "finished" | "stopped" | "failed" | "diverged")[];
+            all: ("queued" | "running" | "paused" | "finished" | "stopped" | "pruned" | "failed" | "diverged")[];
             /**
              * End
              * @description Ended: nothing changes the run any more
              */
-            end: ("finished" | "stopped" | "failed" | "diverged")[];
+            end: ("finished" | "stopped" | "pruned" | "failed" | "diverged")[];
             /**
              * Failure
              * @description Ended badly; the message says why
@@ -2047,7 +2240,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "queued" | "running" | "paused" | "finished" | "stopped" | "failed" | "diverged";
+            status: "queued" | "running" | "paused" | "finished" | "stopped" | "pruned" | "failed" | "diverged";
             /**
              * Step
              * @description Optimizer steps taken so far
@@ -2068,6 +2261,180 @@ export interface components {
              * @enum {string}
              */
             type: "status";
+        };
+        /** SweepDetail */
+        SweepDetail: {
+            best: components["schemas"]["BestTrial"] | null;
+            counts: components["schemas"]["TrialCounts"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "maximize" | "minimize";
+            /** @description The document every trial varies */
+            document: components["schemas"]["GraphDocument"];
+            /** Finished At */
+            finished_at: string | null;
+            /** Graph Id */
+            graph_id: string | null;
+            /** Graph Version */
+            graph_version: number | null;
+            /** Id */
+            id: string;
+            /**
+             * Importance
+             * @description Optuna's parameter importance (PED-ANOVA), once two trials are complete
+             */
+            importance: {
+                [key: string]: number;
+            } | null;
+            /** Message */
+            message: string | null;
+            /** Metric */
+            metric: string;
+            /**
+             * Name
+             * @description The document's name
+             */
+            name: string;
+            /** Parallel */
+            parallel: number;
+            /** @description The sweep's settings, as created */
+            spec: components["schemas"]["SweepSpec"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "stopping" | "completed" | "stopped";
+            /**
+             * Trial List
+             * @description Every trial asked for so far, by number
+             */
+            trial_list: components["schemas"]["TrialRecord"][];
+            /**
+             * Trials
+             * @description Trials asked for in all
+             */
+            trials: number;
+        };
+        /** SweepList */
+        SweepList: {
+            /** Items */
+            items: components["schemas"]["SweepRecord"][];
+            /** Total */
+            total: number;
+        };
+        /** SweepRecord */
+        SweepRecord: {
+            best: components["schemas"]["BestTrial"] | null;
+            counts: components["schemas"]["TrialCounts"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "maximize" | "minimize";
+            /** Finished At */
+            finished_at: string | null;
+            /** Graph Id */
+            graph_id: string | null;
+            /** Graph Version */
+            graph_version: number | null;
+            /** Id */
+            id: string;
+            /** Message */
+            message: string | null;
+            /** Metric */
+            metric: string;
+            /**
+             * Name
+             * @description The document's name
+             */
+            name: string;
+            /** Parallel */
+            parallel: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "stopping" | "completed" | "stopped";
+            /**
+             * Trials
+             * @description Trials asked for in all
+             */
+            trials: number;
+        };
+        /**
+         * SweepSpec
+         * @description A sweep's settings (everything but the document).
+         */
+        SweepSpec: {
+            /**
+             * Config
+             * @description Overrides of TrainingConfig fields for every trial (epochs, ...)
+             */
+            config?: {
+                [key: string]: unknown;
+            };
+            objective?: components["schemas"]["Objective"];
+            /**
+             * Parallel
+             * @description Trials queued or training at once
+             * @default 1
+             */
+            parallel?: number;
+            /**
+             * Pruner
+             * @default none
+             * @enum {string}
+             */
+            pruner?: "none" | "median" | "successive_halving";
+            /**
+             * Sampler
+             * @default tpe
+             * @enum {string}
+             */
+            sampler?: "tpe" | "random" | "grid";
+            /**
+             * Seed
+             * @description The sampler's seed (the same seed samples the same points)
+             */
+            seed?: number | null;
+            /**
+             * Space
+             * @description Path -> distribution: what varies, over what values
+             */
+            space: {
+                [key: string]: components["schemas"]["LogUniform"] | components["schemas"]["Uniform"] | components["schemas"]["IntRange"] | components["schemas"]["Choice"];
+            };
+            /**
+             * Trials
+             * @description Trials in all (a grid: at most its size)
+             * @default 10
+             */
+            trials?: number;
+        };
+        /**
+         * SweepTrialRef
+         * @description The sweep a run is a trial of.
+         */
+        SweepTrialRef: {
+            /** Sweep */
+            sweep: string;
+            /**
+             * Trial
+             * @description Its trial number in the sweep, from 0
+             */
+            trial: number;
         };
         /** TablePreview */
         TablePreview: {
@@ -2369,6 +2736,12 @@ export interface components {
              */
             precision?: "off" | "bf16" | "fp16";
             /**
+             * Processes
+             * @description Data-parallel ranks that train the run together (one process each, one GPU each where there are enough); batch_size stays the global batch
+             * @default 1
+             */
+            processes?: number;
+            /**
              * Sample Length
              * @description Language model: characters generated per text sample
              * @default 200
@@ -2399,6 +2772,12 @@ export interface components {
              * @default 0.1
              */
             step_gamma?: number;
+            /**
+             * Sync Batchnorm
+             * @description With processes > 1: BatchNorm statistics over the global batch (off: each rank normalises over its own share)
+             * @default false
+             */
+            sync_batchnorm?: boolean;
             /**
              * Task
              * @description The recipe: loss, metrics and samples
@@ -2437,6 +2816,103 @@ export interface components {
              * @default 0
              */
             weight_decay?: number;
+        };
+        /** TrialCounts */
+        TrialCounts: {
+            /** Complete */
+            complete: number;
+            /**
+             * Failed
+             * @description Failed, diverged, stopped, or did not check
+             */
+            failed: number;
+            /** Pruned */
+            pruned: number;
+            /**
+             * Running
+             * @description Queued or training
+             */
+            running: number;
+        };
+        /** TrialPoint */
+        TrialPoint: {
+            /**
+             * Epoch
+             * @description From 0
+             */
+            epoch: number;
+            /** Value */
+            value: number;
+        };
+        /** TrialRecord */
+        TrialRecord: {
+            /**
+             * Duration S
+             * @description Training time so far, or in all
+             */
+            duration_s: number | null;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Intermediate
+             * @description The objective at each epoch's end
+             */
+            intermediate: components["schemas"]["TrialPoint"][];
+            /**
+             * Message
+             * @description Why it failed or was pruned
+             */
+            message: string | null;
+            /**
+             * Number
+             * @description From 0, in the order trials were asked for
+             */
+            number: number;
+            /**
+             * Params
+             * @description Path -> the value this trial tried
+             */
+            params: {
+                [key: string]: unknown;
+            };
+            /**
+             * Run
+             * @description Its run (none: did not check)
+             */
+            run: string | null;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * State
+             * @description Optuna's state of the trial
+             * @enum {string}
+             */
+            state: "running" | "complete" | "pruned" | "fail";
+            /**
+             * Status
+             * @description Its run's status; a trial whose document did not check is failed
+             * @enum {string}
+             */
+            status: "queued" | "running" | "paused" | "finished" | "stopped" | "pruned" | "failed" | "diverged";
+            /**
+             * Value
+             * @description The objective: its last epoch's value
+             */
+            value: number | null;
+        };
+        /**
+         * Uniform
+         * @description Floats between `lo` and `hi`, evenly.
+         */
+        Uniform: {
+            /**
+             * Uniform
+             * @description [lo, hi], lo < hi
+             */
+            uniform: [
+                number,
+                number
+            ];
         };
         /**
          * UploadInfo
@@ -2648,14 +3124,29 @@ export interface components {
              * @description Training a run (else idle and waiting for one)
              */
             busy: boolean;
+            /**
+             * Cpus
+             * @description CPU cores it can use
+             */
+            cpus: number | null;
             /** Device */
             device: string;
+            /**
+             * Gpus
+             * @description GPUs it can use
+             */
+            gpus: number;
             /** Id */
             id: string;
             /** Memory Bytes */
             memory_bytes: number | null;
             /** Name */
             name: string;
+            /**
+             * Processes
+             * @description Most data-parallel ranks one run may have there
+             */
+            processes: number;
             /**
              * Runs
              * @description Runs it holds
@@ -4107,7 +4598,9 @@ export interface operations {
                 graph_id?: string | null;
                 limit?: number;
                 offset?: number;
-                status?: ("queued" | "running" | "paused" | "finished" | "stopped" | "failed" | "diverged") | null;
+                status?: ("queued" | "running" | "paused" | "finished" | "stopped" | "pruned" | "failed" | "diverged") | null;
+                /** @description Only the trials of this sweep */
+                sweep_id?: string | null;
             };
             header?: never;
             path?: never;
@@ -4877,6 +5370,381 @@ export interface operations {
             };
             /** @description The run has ended (or is stopping) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_sweeps_api_sweeps_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepList"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_api_sweeps_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSweep"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepDetail"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such saved graph (or version) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_one_api_sweeps__sweep_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description s_ + 12 hex digits */
+                sweep_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepDetail"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such sweep */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_api_sweeps__sweep_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description s_ + 12 hex digits */
+                sweep_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such sweep */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stop_api_sweeps__sweep_id__stop_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description s_ + 12 hex digits */
+                sweep_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepRecord"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such sweep */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
 from layerlab.graph.document import GraphDocument
-from layerlab.ids import GRAPH_ID_PATTERN, RUN_ID_PATTERN, new_run_id
+from layerlab.ids import GRAPH_ID_PATTERN, RUN_ID_PATTERN, SWEEP_ID_PATTERN, new_run_id
 from layerlab.server.database import in_session
 from layerlab.server.deps import (
     DatabaseDep,
@@ -34,6 +34,7 @@ from layerlab.server.middleware.guards import client_identity
 from layerlab.server.openapi import request_body
 from layerlab.server.runs import intake, sources
 from layerlab.server.runs.checkpoint_files import CheckpointFiles
+from layerlab.server.runs.removal import remove_run
 from layerlab.server.runs.schemas import (
     CheckpointRecord,
     CreateRun,
@@ -182,8 +183,13 @@ def list_runs(
     graph_id: Annotated[str | None, Query(pattern=GRAPH_ID_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    sweep_id: Annotated[
+        str | None, Query(pattern=SWEEP_ID_PATTERN, description="Only the trials of this sweep")
+    ] = None,
 ) -> RunList:
-    rows, total = run_control.list_runs(session, status_filter, graph_id, limit, offset)
+    rows, total = run_control.list_runs(
+        session, status_filter, graph_id, limit, offset, sweep_id=sweep_id
+    )
     return RunList(items=[RunRecord.of(r) for r in rows], total=total)
 
 
@@ -282,7 +288,6 @@ async def resume(request: Request, run_id: RunId) -> RunRecord:
     summary="Delete a run, its events and checkpoints (an active run is stopped first)",
 )
 async def delete(
-    request: Request,
     run_id: RunId,
     settings: SettingsDep,
     database: DatabaseDep,
@@ -290,20 +295,9 @@ async def delete(
     scheduler: SchedulerDep,
 ) -> Response:
     try:
-        run = await in_session(database, lambda s: get_run(s, run_id))
+        await remove_run(run_id, settings, database, hub, scheduler)
     except RunNotFound as exc:
         raise _not_found(exc) from None
-    if run.lease_owner is not None:
-        # Its worker stops at once; whatever it sends afterwards is refused (not_found).
-        await scheduler.send_control(run_id, run.lease_owner, "stop", "deleted")
-    async with hub.writing(run_id):  # no writer of the run's events meanwhile
-        try:
-            paths = await in_session(database, lambda s: run_control.delete_run(s, run_id))
-        except RunNotFound as exc:
-            raise _not_found(exc) from None
-    hub.close_run(run_id)
-    scheduler.forget(run_id)
-    await run_cpu(request, lambda: CheckpointFiles(settings.checkpoints).delete_run(run_id, paths))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

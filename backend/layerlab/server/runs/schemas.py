@@ -13,6 +13,7 @@ from layerlab.ids import (
     CHECKPOINT_NAME_PATTERN,
     GRAPH_ID_PATTERN,
     RUN_ID_PATTERN,
+    SWEEP_ID_PATTERN,
     WORKER_ID_PATTERN,
 )
 from layerlab.server.fields import Omittable
@@ -69,6 +70,13 @@ class CreateRun(BaseModel):
     )
 
 
+class SweepTrialRef(BaseModel):
+    """The sweep a run is a trial of."""
+
+    sweep: str = Field(pattern=SWEEP_ID_PATTERN)
+    trial: int = Field(description="Its trial number in the sweep, from 0")
+
+
 class RunRecord(BaseModel):
     id: str = Field(pattern=RUN_ID_PATTERN)
     name: str = Field(description="The document's name")
@@ -90,6 +98,7 @@ class RunRecord(BaseModel):
         description="What its worker trains on, once it started: the set, or a stand-in, said so"
     )
     fork: ForkOrigin | None = Field(description="The checkpoint it was forked from")
+    sweep: SweepTrialRef | None = Field(description="The sweep it is a trial of, if any")
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -114,6 +123,9 @@ class RunRecord(BaseModel):
             device=run.device,
             dataset_used=run.dataset_used,
             fork=fork_origin(run),
+            sweep=SweepTrialRef(sweep=run.sweep_id, trial=run.sweep_trial)
+            if run.sweep_id is not None and run.sweep_trial is not None
+            else None,
             created_at=run.created_at,
             started_at=run.started_at,
             finished_at=run.finished_at,

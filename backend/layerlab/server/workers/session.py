@@ -32,9 +32,9 @@ from layerlab.store.db import Database
 from layerlab.store.event_codec import to_new_event
 from layerlab.store.events import IngestResult, StaleLease, ingest_batch
 from layerlab.store.fencing import check_lease
-from layerlab.store.runs import RunNotFound
+from layerlab.store.runs import RunNotFound, get_run, stop_ending
 from layerlab.train.control import HELD_REQUESTS
-from layerlab.train.events import ACTIVE_STATUSES, StatusEvent
+from layerlab.train.events import ACTIVE_STATUSES, Event, StatusEvent
 from layerlab.worker.protocol import (
     Ack,
     Closed,
@@ -250,14 +250,15 @@ class WorkerSession:
         if any(event.run != batch.run for event in batch.events):
             await self._refuse(batch.run, batch.attempt, "invalid", "events of another run")
             return
-        new = [to_new_event(event) for event in batch.events]
+        events = await self._stop_endings(batch.run, batch.events)
+        new = [to_new_event(event) for event in events]
 
         def stored(result: IngestResult) -> list[EventItem]:
             if result.duplicate:  # published when it was stored
                 return []
             return [
                 EventItem(seq, event.model_copy(update={"seq": seq}).model_dump_json())
-                for seq, event in zip(result.seqs, batch.events, strict=True)
+                for seq, event in zip(result.seqs, events, strict=True)
             ]
 
         try:
@@ -295,6 +296,23 @@ class WorkerSession:
             )
             if changed:
                 await publish_record(self.database, self.hub, batch.run)
+
+    async def _stop_endings(self, run_id: str, events: list[Event]) -> list[Event]:
+        """The worker ends a stopped run as `stopped`; one the server stopped as
+        something else (a sweep's pruner: `pruned`) is stored and shown as that."""
+        if not any(isinstance(e, StatusEvent) and e.status == "stopped" for e in events):
+            return events
+        try:
+            run = await in_session(self.database, lambda s: get_run(s, run_id))
+        except RunNotFound:
+            return events  # refused when stored
+        ending = stop_ending(run.stop_status)
+        return [
+            e.model_copy(update={"status": ending})
+            if isinstance(e, StatusEvent) and e.status == "stopped"
+            else e
+            for e in events
+        ]
 
     async def _result(self, connection: WorkerConnection, result: RunResult) -> None:
         def finish(session: Session) -> None:

@@ -10,6 +10,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from layerlab.store.db import make_engine
+from layerlab.store.studies import layerlab_object
 from layerlab.store.tables import Base
 
 
@@ -20,6 +21,7 @@ def _run(connection: Connection) -> None:
         # SQLite alters tables by copying them; batch mode does that.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=layerlab_object,  # Optuna's tables follow Optuna's models
     )
     with context.begin_transaction():
         context.run_migrations()

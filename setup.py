@@ -1,7 +1,8 @@
 """One build step beyond pyproject.toml: the wheel's package data from outside the
 package folder.
 
-`build_py` also copies the preset documents (graphs/*.json) and the built browser app
+`build_py` also copies the preset documents (graphs/*.json, with their gallery entries in
+graphs/gallery.toml) and the built browser app
 (frontend/dist, from `make frontend`) into the wheel's `layerlab/_bundled/graphs` and
 `layerlab/_bundled/frontend`, where `layerlab.bundled` looks first. The repository keeps
 the one copy of each; an editable install (`make setup`) reads them in place and skips
@@ -22,8 +23,8 @@ from setuptools.errors import FileError
 ROOT = Path(__file__).resolve().parent
 # layerlab/_bundled/<name>: (the folder it is copied from, the files to copy)
 BUNDLED = {
-    "graphs": (ROOT / "graphs", "*.json"),
-    "frontend": (ROOT / "frontend" / "dist", "**/*"),
+    "graphs": (ROOT / "graphs", ("*.json", "gallery.toml")),
+    "frontend": (ROOT / "frontend" / "dist", ("**/*",)),
 }
 WITHOUT_FRONTEND = "LAYERLAB_WHEEL_WITHOUT_FRONTEND"
 
@@ -36,8 +37,8 @@ class BuildPyWithBundled(build_py):
         self._check_sources()
         target = Path(self.build_lib) / "layerlab" / "_bundled"
         shutil.rmtree(target, ignore_errors=True)  # nothing left from an earlier build
-        for name, (source, pattern) in BUNDLED.items():
-            for path in sorted(source.glob(pattern)):
+        for name, (source, patterns) in BUNDLED.items():
+            for path in sorted(p for pattern in patterns for p in source.glob(pattern)):
                 if path.is_file():
                     destination = target / name / path.relative_to(source)
                     self.mkpath(str(destination.parent))

@@ -81,8 +81,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     setattr(item, f"report_{report.when}", report)
 
 
-def open_page(browser: Any, base_url: str, console: Console) -> tuple[Any, Any]:
+WELCOMED = "localStorage.setItem('layerlab.welcomed', '1')"
+"""An init script: this browser has seen the start screen (it shows on a first visit)."""
+
+
+def open_page(
+    browser: Any, base_url: str, console: Console, *, welcomed: bool = True
+) -> tuple[Any, Any]:
+    """A page in a fresh context; `welcomed` (the default) skips the first visit's start
+    screen, which the tests of the start screen itself turn off."""
     context = browser.new_context(viewport=VIEWPORT, base_url=base_url)
+    if welcomed:
+        context.add_init_script(WELCOMED)
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.on("console", lambda m: m.type == "error" and console.errors.append(m.text))
@@ -92,11 +102,16 @@ def open_page(browser: Any, base_url: str, console: Console) -> tuple[Any, Any]:
 
 @contextmanager
 def page_for_test(
-    browser: Any, base_url: str, console: Console, request: pytest.FixtureRequest
+    browser: Any,
+    base_url: str,
+    console: Console,
+    request: pytest.FixtureRequest,
+    *,
+    welcomed: bool = True,
 ) -> Iterator[Any]:
     """A page in a fresh browser context for one test: a full-page screenshot in
     test-artifacts/ when the test failed, and no unexpected console error when it passed."""
-    context, page = open_page(browser, base_url, console)
+    context, page = open_page(browser, base_url, console, welcomed=welcomed)
     yield page
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:

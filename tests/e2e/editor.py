@@ -26,9 +26,18 @@ def node_ids(page: Page) -> list[str]:
     return [str(i) for i in ids]
 
 
+def discard_if_asked(page: Page) -> None:
+    """Answer "discard" when opening something asks about unsaved changes (the question
+    is on screen as soon as the click that asked for it has been handled)."""
+    dialog = page.get_by_test_id("confirm-discard")
+    if dialog.count():
+        dialog.get_by_test_id("discard-discard").click()
+
+
 def open_preset(page: Page, name: str) -> None:
     page.get_by_test_id("preset-picker").click()
     page.get_by_test_id(f"preset-{name}").click()
+    discard_if_asked(page)
     expect(page.get_by_test_id("notice")).to_contain_text("Opened preset")
     wait_checked(page)
 
@@ -43,6 +52,7 @@ def wait_checked(page: Page, timeout: float = 30_000) -> None:
 def new_document(page: Page) -> None:
     page.get_by_test_id("preset-picker").click()
     page.get_by_test_id("new-document").click()
+    discard_if_asked(page)
     expect(page.locator(".react-flow__node")).to_have_count(0)
 
 

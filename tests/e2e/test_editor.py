@@ -65,7 +65,14 @@ def test_build_lenet5_from_an_empty_canvas(page: Page) -> None:
     expect(page.get_by_test_id(f"shape-{ids[-2]}")).to_have_text("10")
     expect(page.get_by_test_id(f"params-{fc1}")).to_have_text("48.1K params")
     expect_clean(page)
+    # A graph drawn from scratch trains on nothing yet: said before Train, with the fix.
+    expect(page.get_by_test_id("train")).to_be_disabled()
+    expect(page.get_by_test_id("train-blocked")).to_contain_text("No dataset is chosen")
+    page.get_by_test_id("fix-no_dataset").click()
+    page.get_by_test_id("picker-builtin-mnist").locator("button").click()
+    page.get_by_test_id("picker-use").click()
     expect(page.get_by_test_id("train")).to_be_enabled()
+    expect(page.get_by_test_id("train-blocked")).to_have_count(0)
 
 
 def test_shape_error_marks_the_node_then_fix_undo_and_redo(page: Page) -> None:
@@ -80,7 +87,7 @@ def test_shape_error_marks_the_node_then_fix_undo_and_redo(page: Page) -> None:
     expect(page.get_by_test_id("error-conv1")).to_contain_text("too small")
     expect(node(page, "conv2")).to_have_attribute("data-status", "ok")  # root cause only
     expect(page.get_by_test_id("train")).to_be_disabled()
-    expect(page.get_by_test_id("train-reason")).to_contain_text("Fix 1 error")
+    expect(page.get_by_test_id("train-blocked")).to_contain_text("Fix 1 error")
 
     # The error list jumps to its node.
     deselect(page)

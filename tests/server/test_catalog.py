@@ -80,7 +80,9 @@ def test_presets_list_and_get(sqlite_server: LiveServer) -> None:
     expected = list_presets()
     with sqlite_server.client() as client:
         listed = client.get("/api/presets").json()
-        assert [p["name"] for p in listed] == [p.name for p in expected]
+        assert sorted(p["name"] for p in listed) == [p.name for p in expected]
+        # The start screen's order: by family, simplest first within one.
+        assert listed[0]["name"] == "mlp_playground" and listed[0]["family"] == "MLP"
         first = expected[0]
         got = client.get(f"/api/presets/{first.name}").json()
     assert got["title"] == first.title

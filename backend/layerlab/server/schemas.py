@@ -61,9 +61,39 @@ class DatasetSchema(BaseModel):
 # -- presets --------------------------------------------------------------------------
 
 
+class SketchNode(BaseModel):
+    id: str
+    type: str = Field(description="Node type, or the name of the block it instantiates")
+    repeat: int = Field(default=1, description="Chained copies (a block repeated)")
+
+
+class SketchEdge(BaseModel):
+    source: str
+    target: str
+
+
+class PresetSketch(BaseModel):
+    """A preset's top level, enough to draw a small picture of it."""
+
+    nodes: list[SketchNode]
+    edges: list[SketchEdge]
+
+
 class PresetSummary(BaseModel):
     name: str = Field(description="File stem, the preset's id: lenet5_mnist")
     title: str
+    family: str = Field(default="Other", description="Start-screen group: MLP, CNN, RNN, ...")
+    teaches: str = Field(default="", description="What the preset teaches, in one line")
+    description: str = Field(default="", description="The document's description")
+    twin: str | None = Field(
+        default=None, description="The preset to train beside it (the cure of what it shows)"
+    )
+    cpu_seconds: float | None = Field(
+        default=None, description="About how long its training takes on a 2-core CPU"
+    )
+    dataset: str | None = Field(default=None, description="training.dataset")
+    params: int | None = Field(default=None, description="Parameters (null: does not check)")
+    sketch: PresetSketch | None = None
 
 
 class Preset(PresetSummary):

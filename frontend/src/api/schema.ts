@@ -224,7 +224,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The preset graphs */
+        /** The preset graphs, as the start screen's cards */
         get: operations["get_presets_api_presets_get"];
         put?: never;
         post?: never;
@@ -1897,24 +1897,112 @@ export interface components {
         };
         /** Preset */
         Preset: {
+            /**
+             * Cpu Seconds
+             * @description About how long its training takes on a 2-core CPU
+             */
+            cpu_seconds?: number | null;
+            /**
+             * Dataset
+             * @description training.dataset
+             */
+            dataset?: string | null;
+            /**
+             * Description
+             * @description The document's description
+             * @default
+             */
+            description?: string;
             document: components["schemas"]["GraphDocument"];
+            /**
+             * Family
+             * @description Start-screen group: MLP, CNN, RNN, ...
+             * @default Other
+             */
+            family?: string;
             /**
              * Name
              * @description File stem, the preset's id: lenet5_mnist
              */
             name: string;
+            /**
+             * Params
+             * @description Parameters (null: does not check)
+             */
+            params?: number | null;
+            sketch?: components["schemas"]["PresetSketch"] | null;
+            /**
+             * Teaches
+             * @description What the preset teaches, in one line
+             * @default
+             */
+            teaches?: string;
             /** Title */
             title: string;
+            /**
+             * Twin
+             * @description The preset to train beside it (the cure of what it shows)
+             */
+            twin?: string | null;
+        };
+        /**
+         * PresetSketch
+         * @description A preset's top level, enough to draw a small picture of it.
+         */
+        PresetSketch: {
+            /** Edges */
+            edges: components["schemas"]["SketchEdge"][];
+            /** Nodes */
+            nodes: components["schemas"]["SketchNode"][];
         };
         /** PresetSummary */
         PresetSummary: {
             /**
+             * Cpu Seconds
+             * @description About how long its training takes on a 2-core CPU
+             */
+            cpu_seconds?: number | null;
+            /**
+             * Dataset
+             * @description training.dataset
+             */
+            dataset?: string | null;
+            /**
+             * Description
+             * @description The document's description
+             * @default
+             */
+            description?: string;
+            /**
+             * Family
+             * @description Start-screen group: MLP, CNN, RNN, ...
+             * @default Other
+             */
+            family?: string;
+            /**
              * Name
              * @description File stem, the preset's id: lenet5_mnist
              */
             name: string;
+            /**
+             * Params
+             * @description Parameters (null: does not check)
+             */
+            params?: number | null;
+            sketch?: components["schemas"]["PresetSketch"] | null;
+            /**
+             * Teaches
+             * @description What the preset teaches, in one line
+             * @default
+             */
+            teaches?: string;
             /** Title */
             title: string;
+            /**
+             * Twin
+             * @description The preset to train beside it (the cure of what it shows)
+             */
+            twin?: string | null;
         };
         /** PreviewColumn */
         PreviewColumn: {
@@ -2208,6 +2296,29 @@ export interface components {
             training_schema: {
                 [key: string]: unknown;
             };
+        };
+        /** SketchEdge */
+        SketchEdge: {
+            /** Source */
+            source: string;
+            /** Target */
+            target: string;
+        };
+        /** SketchNode */
+        SketchNode: {
+            /** Id */
+            id: string;
+            /**
+             * Repeat
+             * @description Chained copies (a block repeated)
+             * @default 1
+             */
+            repeat?: number;
+            /**
+             * Type
+             * @description Node type, or the name of the block it instantiates
+             */
+            type: string;
         };
         /** StatusEvent */
         StatusEvent: {

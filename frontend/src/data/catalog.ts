@@ -15,6 +15,7 @@ export function factsOfBuiltin(dataset: BuiltinDataset): DatasetFacts {
     input_dtype: dataset.input_dtype ?? null,
     target: dataset.target ?? null,
     num_classes: dataset.num_classes ?? null,
+    unavailable: dataset.availability.state === 'needs_file' ? dataset.availability.message : null,
   };
 }
 

@@ -2,6 +2,7 @@
 // offered), and the code view of the exported PyTorch source.
 import { useReactFlow } from '@xyflow/react';
 import type { ViewIssue } from '../model/checkView';
+import { openPicker } from '../store/datasets';
 import { editDocument, selectOnly, useEditor } from '../store/editor';
 import { download, openDrawer, useUi } from '../store/ui';
 import { notify } from '../store/editor';
@@ -52,6 +53,11 @@ function ProblemList({ issues }: { issues: ViewIssue[] }) {
           {i.hint && (
             <button className="fix" data-testid={`fix-${i.nodeId}`} onClick={() => editDocument(i.hint!.fix.apply)}>
               {i.hint.fix.label}
+            </button>
+          )}
+          {i.action?.kind === 'choose-dataset' && (
+            <button className="fix" data-testid={`fix-${i.code}`} onClick={() => openPicker()}>
+              {i.action.label}
             </button>
           )}
         </li>

@@ -23,6 +23,7 @@ import {
   onNodesChange,
   useEditor,
 } from '../store/editor';
+import { showWelcome } from '../store/session';
 import { useTheme } from '../theme';
 import { ConnectionLine } from './ConnectionLine';
 import { LayerNodeComponent } from './LayerNode';
@@ -72,6 +73,27 @@ function fitReadable(rf: ReturnType<typeof useReactFlow<LayerNode, LayerEdge>>) 
   void rf.setViewport({ x: bounds.width * zoom < box.width ? x : 40 - bounds.x * zoom, y: 40 - bounds.y * zoom, zoom });
 }
 
+/** What an empty canvas says: how to begin, not an error. */
+function EmptyCanvas({ inBlock }: { inBlock: boolean }) {
+  return (
+    <div className="empty-canvas" data-testid="empty-canvas">
+      <h2>{inBlock ? 'This block is empty' : 'Start your network here'}</h2>
+      <p>
+        Drag a layer from the palette on the left (an <strong>Input</strong> first), or double-click the canvas to search for one.
+      </p>
+      {!inBlock && (
+        <p>
+          Or begin from a working network:{' '}
+          <button className="link" data-testid="empty-open-gallery" onClick={() => showWelcome()}>
+            open a preset
+          </button>
+          .
+        </p>
+      )}
+    </div>
+  );
+}
+
 interface QuickAddAt {
   screen: { x: number; y: number };
   flow: { x: number; y: number };
@@ -81,6 +103,7 @@ export function Canvas() {
   const nodes = useEditor((s) => s.nodes);
   const edges = useEditor((s) => s.edges);
   const fitRequest = useEditor((s) => s.fitRequest);
+  const scope = useEditor((s) => s.scope);
   const rf = useReactFlow<LayerNode, LayerEdge>();
   const wrapper = useRef<HTMLDivElement>(null);
   const [quickAdd, setQuickAdd] = useState<QuickAddAt | null>(null);
@@ -155,6 +178,7 @@ export function Canvas() {
         <MiniMap pannable zoomable ariaLabel="Overview of the graph" />
         <Controls fitViewOptions={fitOptions} />
       </ReactFlow>
+      {nodes.length === 0 && !quickAdd && <EmptyCanvas inBlock={scope !== null} />}
       {quickAdd && (
         <QuickAdd
           at={quickAdd.screen}

@@ -5,11 +5,12 @@ import { BottomDrawer } from './BottomDrawer';
 import { Canvas } from './Canvas';
 import { DataPickerHost } from './DataPicker';
 import { Inspector } from './Inspector';
-import { ConflictDialog, HelpOverlay, NoticeToast } from './Overlays';
+import { ConfirmDiscard, ConflictDialog, HelpOverlay, NoticeToast } from './Overlays';
 import { Palette } from './Palette';
 import { TopBar } from './TopBar';
 import { useNoFileNavigation } from './UploadStatus';
 import { useShortcuts } from './useShortcuts';
+import { WelcomeHost } from './Welcome';
 
 function ScopeBar() {
   const scope = useEditor((s) => s.scope);
@@ -44,6 +45,8 @@ function Editor() {
       </div>
       <HelpOverlay />
       <ConflictDialog />
+      <WelcomeHost />
+      <ConfirmDiscard />
       <DataPickerHost />
       <NoticeToast />
     </div>

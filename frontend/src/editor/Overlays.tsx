@@ -1,8 +1,9 @@
-// What floats over the editor: the shortcut help, the save-conflict dialog, notices.
+// What floats over the editor: the shortcut help, the save-conflict dialog, the question
+// before unsaved work is replaced, notices.
 import { useEffect, useRef } from 'react';
 import { useFocusTrap } from '../ui/focusTrap';
 import { useEditor } from '../store/editor';
-import { resolveConflict, useSession } from '../store/session';
+import { answerDiscard, resolveConflict, useSession, type PendingDiscard } from '../store/session';
 import { toggleHelp, useUi } from '../store/ui';
 
 export const SHORTCUTS: [string, string][] = [
@@ -82,6 +83,38 @@ function Conflict({ currentVersion }: { currentVersion: number | null }) {
           </button>
           <button className="danger" data-testid="conflict-theirs" onClick={() => void resolveConflict('theirs')}>
             Discard mine, open theirs
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function ConfirmDiscard() {
+  const pending = useSession((s) => s.pendingDiscard);
+  return pending ? <Discard pending={pending} /> : null;
+}
+
+function Discard({ pending }: { pending: PendingDiscard }) {
+  const dialog = useRef<HTMLDivElement>(null);
+  const name = useEditor((s) => s.history.present.name ?? 'Untitled');
+  useFocusTrap(dialog);
+  return (
+    <div className="overlay overlay-top" role="alertdialog" aria-modal="true" aria-labelledby="discard-title" data-testid="confirm-discard">
+      <div ref={dialog} className="dialog" onKeyDown={(e) => e.key === 'Escape' && void answerDiscard('cancel')}>
+        <h2 id="discard-title">Unsaved changes to {name}</h2>
+        <p>
+          To {pending.what}, this graph's changes would be replaced. Save them first, or discard them?
+        </p>
+        <div className="button-row">
+          <button autoFocus className="primary" data-testid="discard-save" onClick={() => void answerDiscard('save')}>
+            Save, then continue
+          </button>
+          <button className="danger" data-testid="discard-discard" onClick={() => void answerDiscard('discard')}>
+            Discard changes
+          </button>
+          <button data-testid="discard-cancel" onClick={() => void answerDiscard('cancel')}>
+            Cancel
           </button>
         </div>
       </div>

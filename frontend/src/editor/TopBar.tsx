@@ -3,8 +3,9 @@
 import { useRef, useState, type ReactNode } from 'react';
 import { formatBytes, formatCount, formatFlops } from '../model/format';
 import { canRedo, canUndo } from '../model/history';
-import { autoLayout, editDocument, redoEdit, sealEdit, undoEdit, useEditor } from '../store/editor';
-import { importDocument, newDocument, openGraph, openPreset, save, saveState, useSession } from '../store/session';
+import { trainBlocked } from '../model/readiness';
+import { autoLayout, editDocument, isEmpty, redoEdit, sealEdit, undoEdit, useEditor } from '../store/editor';
+import { request, save, saveState, showWelcome, useSession } from '../store/session';
 import { exportAs, exportJson, startRun, toggleHelp, useUi } from '../store/ui';
 import { useTheme } from '../theme';
 
@@ -40,7 +41,9 @@ export function TopBar() {
 
   return (
     <header className="topbar">
-      <span className="brand">LayerLab</span>
+      <button className="brand brand-button" data-testid="logo" onClick={() => showWelcome()} title="The start screen: presets and saved graphs">
+        LayerLab
+      </button>
       <input
         className="doc-name"
         data-testid="doc-name"
@@ -57,7 +60,7 @@ export function TopBar() {
       <Menu label="Open" testId="preset-picker">
         {(close) => (
           <>
-            <button role="menuitem" data-testid="new-document" onClick={() => (newDocument(), close())}>
+            <button role="menuitem" data-testid="new-document" onClick={() => (request.blank(), close())}>
               New empty document
             </button>
             <button role="menuitem" data-testid="import-json" onClick={() => (fileInput.current?.click(), close())}>
@@ -65,14 +68,14 @@ export function TopBar() {
             </button>
             <div className="menu-heading">Presets</div>
             {presets.map((p) => (
-              <button role="menuitem" key={p.name} data-testid={`preset-${p.name}`} onClick={() => (void openPreset(p.name), close())}>
+              <button role="menuitem" key={p.name} data-testid={`preset-${p.name}`} onClick={() => (request.preset(p.name), close())}>
                 {p.title} <span className="muted">{p.name}</span>
               </button>
             ))}
             <div className="menu-heading">Saved graphs</div>
             {graphs.length === 0 && <div className="muted menu-note">None yet</div>}
             {graphs.map((g) => (
-              <button role="menuitem" key={g.id} data-testid={`graph-${g.id}`} onClick={() => (void openGraph(g.id), close())}>
+              <button role="menuitem" key={g.id} data-testid={`graph-${g.id}`} onClick={() => (request.graph(g.id), close())}>
                 {g.name} <span className="muted">v{g.version}</span>
               </button>
             ))}
@@ -87,7 +90,7 @@ export function TopBar() {
         data-testid="import-file"
         onChange={async (e) => {
           const file = e.target.files?.[0];
-          if (file) importDocument(await file.text(), file.name);
+          if (file) request.file(await file.text(), file.name);
           e.target.value = '';
         }}
       />
@@ -142,10 +145,12 @@ function CheckStatus() {
   const warnings = useEditor((s) => s.view.all.filter((i) => i.level === 'warning').length);
   const online = useSession((s) => s.online);
   const fresh = useEditor((s) => s.checkedRevision === s.revision && s.checkStatus === 'done');
-  const totals = check?.totals;
+  const empty = useEditor((s) => isEmpty(s.history.present));
+  const totals = empty ? undefined : check?.totals;
   let text = 'Not checked';
   let cls = 'idle';
   if (!online || status === 'offline') [text, cls] = ['Reconnecting…', 'offline'];
+  else if (empty) [text, cls] = ['Empty graph', 'empty'];
   else if (check) {
     [text, cls] = errors ? [`${errors} error${errors > 1 ? 's' : ''}`, 'error'] : warnings ? [`${warnings} warning${warnings > 1 ? 's' : ''}`, 'warning'] : ['No errors', 'ok'];
   }
@@ -174,27 +179,30 @@ function CheckStatus() {
 }
 
 function TrainButton() {
+  const empty = useEditor((s) => isEmpty(s.history.present));
   const errors = useEditor((s) => s.check?.errors.length ?? null);
-  const first = useEditor((s) => s.check?.errors[0]?.message);
+  const first = useEditor((s) => s.view.all.find((i) => i.level === 'error'));
   const status = useEditor((s) => s.checkStatus);
-  const reason =
-    errors === null ? 'The graph has not been checked yet' : errors > 0 ? `Fix ${errors} error${errors > 1 ? 's' : ''} first: ${first}` : status === 'offline' ? 'The server is unreachable' : null;
+  const online = useSession((s) => s.online);
+  const data = useEditor((s) => s.view.all.find((i) => i.action?.kind === 'choose-dataset') ?? null);
+  const reason = trainBlocked({
+    empty,
+    checked: errors !== null,
+    errors: errors ?? 0,
+    firstError: first ? `${first.nodeId ? `${first.nodeId}: ` : ''}${first.message}` : null,
+    offline: !online || status === 'offline',
+    data: data?.message ?? null,
+  });
   return (
-    <span className="train-wrap" title={reason ?? 'Start a training run'}>
-      <button
-        className="primary"
-        data-testid="train"
-        disabled={reason !== null}
-        aria-describedby={reason ? 'train-reason' : undefined}
-        onClick={() => void startRun()}
-      >
-        Train
-      </button>
+    <span className="train-wrap">
       {reason && (
-        <span id="train-reason" className="visually-hidden" data-testid="train-reason">
+        <span id="train-blocked" className="train-blocked" data-testid="train-blocked" title={reason}>
           {reason}
         </span>
       )}
+      <button className="primary" data-testid="train" disabled={reason !== null} aria-describedby={reason ? 'train-blocked' : undefined} title={reason ?? 'Start a training run'} onClick={() => void startRun()}>
+        Train
+      </button>
     </span>
   );
 }

@@ -15,7 +15,7 @@ import {
   useEditor,
 } from '../store/editor';
 import { closePicker, useDatasets } from '../store/datasets';
-import { save } from '../store/session';
+import { save, useSession } from '../store/session';
 import { toggleHelp, useUi } from '../store/ui';
 
 function typing(target: EventTarget | null): boolean {
@@ -34,6 +34,8 @@ export function useShortcuts() {
         void save();
         return;
       }
+      // The start screen and the question before discarding are modal: they take their own keys.
+      if (useSession.getState().welcome || useSession.getState().pendingDiscard) return;
       // The dataset picker is modal: the graph's shortcuts wait; Escape closes it.
       if (useDatasets.getState().pickerOpen) {
         if (e.key === 'Escape') closePicker();

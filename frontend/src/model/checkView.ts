@@ -4,6 +4,7 @@
 import type { CheckResult, GraphDocument, GraphIssue, NodeReport, TensorSpec } from '../api/types';
 import { edgeKey, type Scope } from './canvas';
 import type { Hint } from './fixes';
+import type { DataProblem } from './readiness';
 
 export interface ViewIssue {
   level: 'error' | 'warning';
@@ -16,6 +17,8 @@ export interface ViewIssue {
   /** The block the issue lies in, when it is not on the current canvas. */
   block: string | null;
   hint?: Hint;
+  /** A fix that is not a document edit: open the dataset picker. */
+  action?: { kind: 'choose-dataset'; label: string };
 }
 
 export interface CheckView {
@@ -38,8 +41,12 @@ export function checkView(
   doc: GraphDocument,
   scope: Scope,
   hints: readonly Hint[] = [],
+  data: DataProblem | null = null,
 ): CheckView {
-  if (!check) return EMPTY_VIEW;
+  const dataIssue: ViewIssue[] = data
+    ? [{ level: 'warning', code: data.code, message: data.message, port: null, field: null, nodeId: null, block: null, action: { kind: 'choose-dataset', label: data.fixLabel } }]
+    : [];
+  if (!check) return dataIssue.length ? { ...EMPTY_VIEW, all: dataIssue } : EMPTY_VIEW;
   const reports = new Map<string, NodeReport>();
   const edgeSpecs = new Map<string, TensorSpec>();
   const issues = new Map<string, ViewIssue[]>();
@@ -95,6 +102,7 @@ export function checkView(
   };
   check.errors.forEach((i) => add('error', i));
   check.warnings.forEach((i) => add('warning', i));
+  all.push(...dataIssue);
   if (scope === null) {
     for (const h of hints) {
       const view: ViewIssue = { level: 'warning', code: 'hint', message: h.message, port: h.port, field: null, nodeId: h.nodeId, block: null, hint: h };

@@ -21,6 +21,8 @@ export interface DatasetFacts {
   /** class, value, sequence or none */
   target?: string | null;
   num_classes?: number | null;
+  /** Why it cannot train here (the server's sentence), when it waits for a file. */
+  unavailable?: string | null;
 }
 
 export interface Fix {

@@ -12,6 +12,7 @@ import { copyFragment, isFragment, pasteFragment, type Fragment } from '../model
 import { checkConnection, type Connection } from '../model/connect';
 import { canvasToDoc, docToCanvas, emptyDocument, toConnection, toEdge } from '../model/convert';
 import { hints, type DatasetFacts } from '../model/fixes';
+import { dataProblem } from '../model/readiness';
 import { canRedo, canUndo, initHistory, record, redo, seal, undo, type History } from '../model/history';
 import { freshBlockName, freshId } from '../model/ids';
 import { layoutNodes, PASTE_OFFSET } from '../model/layout';
@@ -31,6 +32,8 @@ export interface EditorState {
   opIndex: OpIndex;
   /** Every dataset's facts (built-in and uploads), for the hints: store/datasets.ts sets them. */
   datasets: DatasetFacts[];
+  /** Whether `datasets` is the server's catalog yet (until then no set is known missing). */
+  datasetsLoaded: boolean;
   history: History<GraphDocument>;
   scope: Scope;
   nodes: LayerNode[];
@@ -56,6 +59,7 @@ export const useEditor = create<EditorState>(() => ({
   ops: [],
   opIndex: new Map(),
   datasets: [],
+  datasetsLoaded: false,
   history: initHistory(emptyDocument()),
   scope: null,
   nodes: [],
@@ -90,10 +94,17 @@ function activeDataset(doc: GraphDocument): DatasetFacts | null {
 
 /** Recompute what the canvas shows of the check report (after a check or a scope change). */
 export function refreshView() {
-  const { check, scope } = get();
+  const { check, scope, datasets, datasetsLoaded } = get();
   const doc = currentDoc();
-  set({ view: checkView(check, doc, scope, hints(doc, check, activeDataset(doc))) });
+  // An empty graph has nothing wrong with it yet: the canvas says what to do instead.
+  if (isEmpty(doc)) return void set({ view: EMPTY_VIEW });
+  const training = doc.training as Record<string, unknown> | undefined;
+  const data = dataProblem(training, datasetsLoaded ? datasets : null);
+  set({ view: checkView(check, doc, scope, hints(doc, check, activeDataset(doc)), data) });
 }
+
+/** No node anywhere: a new document, or everything deleted. */
+export const isEmpty = (doc: GraphDocument) => !(doc.nodes ?? []).length && !(doc.blocks ?? []).length;
 
 /** `base` with the canvas as it stands written into the scope shown. */
 function canvasDocument(base: GraphDocument): GraphDocument {
@@ -139,14 +150,14 @@ export function openDocument(doc: GraphDocument) {
 }
 
 export function setCatalog(ops: OpSchema[], datasets?: DatasetFacts[]) {
-  set({ ops, opIndex: indexOps(ops), ...(datasets ? { datasets } : {}) });
+  set({ ops, opIndex: indexOps(ops), ...(datasets ? { datasets, datasetsLoaded: true } : {}) });
   // Ports depend on the op declarations: re-derive the canvas once they are known.
   showDocument(currentDoc(), get().scope);
   refreshView();
 }
 
 export function setDatasets(datasets: DatasetFacts[]) {
-  set({ datasets });
+  set({ datasets, datasetsLoaded: true });
   refreshView();
 }
 

@@ -1,5 +1,6 @@
 // The editor's life with the server: loading the catalog, the debounced live check (with
-// reconnection when the server restarts), the local draft, opening and saving documents.
+// reconnection when the server restarts), the local draft, opening and saving documents,
+// asking before unsaved work is replaced, and the start screen.
 import { create } from 'zustand';
 import { api, ApiError, OfflineError } from '../api/client';
 import type { CheckResult, GraphDocument, GraphSummary, PresetSummary } from '../api/types';
@@ -21,6 +22,16 @@ export interface SessionState {
   online: boolean;
   presets: PresetSummary[];
   graphs: GraphSummary[];
+  /** The start screen is shown (first visit, or the logo). */
+  welcome: boolean;
+  /** Opening something else over unsaved changes waits for the person's answer. */
+  pendingDiscard: PendingDiscard | null;
+}
+
+export interface PendingDiscard {
+  /** What would replace the work, for the question: "open LeNet-5", "start a new graph". */
+  what: string;
+  proceed: () => void | Promise<void>;
 }
 
 export const useSession = create<SessionState>(() => ({
@@ -33,6 +44,8 @@ export const useSession = create<SessionState>(() => ({
   online: true,
   presets: [],
   graphs: [],
+  welcome: false,
+  pendingDiscard: null,
 }));
 
 export const CHECK_DELAY_MS = 150;
@@ -150,7 +163,9 @@ export async function refreshGraphs() {
 function adopt(doc: GraphDocument, graphId: string | null, version: number | null, saved: boolean) {
   openDocument(doc);
   const json = docJson(currentDoc());
-  setS({ graphId, version, savedJson: saved ? json : null, dirty: false, conflict: null });
+  // A document not saved yet (a preset, an import, New) is unchanged until it is edited;
+  // a saved graph opened at another version differs from its saved copy from the start.
+  setS({ graphId, version, savedJson: saved || graphId === null ? json : null, dirty: false, conflict: null, welcome: false });
   flushDraft();
   setRoute(graphId);
 }
@@ -164,6 +179,49 @@ function setRoute(graphId: string | null) {
 
 export function newDocument() {
   adopt(emptyDocument(), null, null, false);
+}
+
+// --- unsaved work is never replaced without a word ----------------------------------------------
+
+/** Run `proceed` now when nothing is unsaved, else ask first (save, discard or cancel). */
+export function unlessUnsaved(what: string, proceed: () => void | Promise<void>) {
+  if (!getS().dirty) return void proceed();
+  setS({ pendingDiscard: { what, proceed } });
+}
+
+export async function answerDiscard(choice: 'save' | 'discard' | 'cancel') {
+  const pending = getS().pendingDiscard;
+  setS({ pendingDiscard: null });
+  if (!pending || choice === 'cancel') return;
+  if (choice === 'save' && !(await save())) return;
+  await pending.proceed();
+}
+
+const titleOf = (name: string) => getS().presets.find((p) => p.name === name)?.title ?? name;
+
+/** What the menus and the start screen call: each asks before replacing unsaved work. */
+export const request = {
+  preset: (name: string) => unlessUnsaved(`open the preset ${titleOf(name)}`, () => openPreset(name)),
+  graph: (id: string) => unlessUnsaved(`open ${getS().graphs.find((g) => g.id === id)?.name ?? id}`, () => openGraph(id)),
+  blank: () => unlessUnsaved('start a new empty graph', newDocument),
+  file: (text: string, filename: string) => unlessUnsaved(`import ${filename}`, () => importDocument(text, filename)),
+};
+
+// --- the start screen ---------------------------------------------------------------------------
+
+const WELCOMED_KEY = 'layerlab.welcomed';
+
+export const showWelcome = (welcome = true) => setS({ welcome });
+
+/** Whether this browser has not seen the start screen yet (and from now on, has). */
+function firstVisit(): boolean {
+  try {
+    if (localStorage.getItem(WELCOMED_KEY) === '1') return false;
+    localStorage.setItem(WELCOMED_KEY, '1');
+  } catch {
+    /* storage disabled: every visit is a first one */
+  }
+  return true;
 }
 
 export async function openPreset(name: string) {
@@ -302,5 +360,8 @@ export async function restore() {
     return;
   }
   if (wanted) await openGraph(wanted);
-  else newDocument();
+  else {
+    newDocument();
+    if (firstVisit()) showWelcome();
+  }
 }

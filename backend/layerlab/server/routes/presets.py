@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path, Request
 from layerlab.presets import list_presets
 from layerlab.server.deps import SettingsDep, run_cpu, validate_document
 from layerlab.server.errors import ApiError, ErrorBody
+from layerlab.server.gallery import gallery_cards
 from layerlab.server.schemas import Preset, PresetSummary
 
 router = APIRouter(tags=["presets"])
@@ -18,9 +19,13 @@ router = APIRouter(tags=["presets"])
 PRESET_NAME = r"^[A-Za-z0-9_-]{1,100}$"
 
 
-@router.get("/presets", response_model=list[PresetSummary], summary="The preset graphs")
-def get_presets(settings: SettingsDep) -> list[PresetSummary]:
-    return [PresetSummary(name=p.name, title=p.title) for p in list_presets(settings.presets_dir)]
+@router.get(
+    "/presets",
+    response_model=list[PresetSummary],
+    summary="The preset graphs, as the start screen's cards",
+)
+async def get_presets(request: Request, settings: SettingsDep) -> list[PresetSummary]:
+    return await run_cpu(request, lambda: gallery_cards(settings.presets_dir))
 
 
 @router.get(

@@ -160,7 +160,8 @@ def prepare(
         raise ApiError(
             422,
             "invalid_config",
-            "training.dataset: no dataset is named; set one in the document or in config",
+            "no dataset is chosen: choose what the network trains on in the Training "
+            "panel (the document's training.dataset, or the run's config)",
             field="body.config.dataset",
         )
     check_dataset(config, settings)

@@ -1,0 +1,130 @@
+// The start screen: the presets as cards grouped by family (a drawing of each graph, its
+// size, data, what it teaches, how long it trains on a CPU), "Start from scratch" and the
+// saved graphs. Shown on the first visit and from the logo; every way out asks before
+// replacing unsaved work.
+import { useMemo, useRef } from 'react';
+import type { PresetSummary } from '../api/types';
+import { formatDuration, groupByFamily, sketchDrawing } from '../model/gallery';
+import { formatCount } from '../model/format';
+import { useEditor } from '../store/editor';
+import { request, showWelcome, useSession } from '../store/session';
+import { useFocusTrap } from '../ui/focusTrap';
+
+export function WelcomeHost() {
+  const open = useSession((s) => s.welcome);
+  return open ? <Welcome /> : null;
+}
+
+const MIN_VIEW = { width: 200, height: 40 };
+
+const categoryClass = (category: string | undefined) => `sk-${(category ?? 'block').toLowerCase().replace(/[^a-z]+/g, '-')}`;
+
+function Sketch({ card }: { card: PresetSummary }) {
+  const opIndex = useEditor((s) => s.opIndex);
+  const drawing = useMemo(() => sketchDrawing(card.sketch), [card.sketch]);
+  if (!drawing.boxes.length) return <div className="gallery-sketch" />;
+  // A small graph keeps small boxes: the view is never narrower than MIN_VIEW units.
+  const width = Math.max(drawing.width, MIN_VIEW.width);
+  const height = Math.max(drawing.height, MIN_VIEW.height);
+  const box = `${(drawing.width - width) / 2} ${(drawing.height - height) / 2} ${width} ${height}`;
+  return (
+    <svg className="gallery-sketch" viewBox={box} preserveAspectRatio="xMidYMid meet" aria-hidden>
+      {drawing.lines.map((points, i) => (
+        <polyline key={i} points={points.map((p) => `${p.x},${p.y}`).join(' ')} className="sk-edge" />
+      ))}
+      {drawing.boxes.map((b) => (
+        <rect key={b.id} x={b.x} y={b.y} width={b.width} height={b.height} rx={2.5} className={`sk-node ${categoryClass(opIndex.get(b.type)?.category)}`}>
+          <title>{`${b.id} (${b.type})`}</title>
+        </rect>
+      ))}
+    </svg>
+  );
+}
+
+function Card({ card }: { card: PresetSummary }) {
+  const time = formatDuration(card.cpu_seconds);
+  return (
+    <button className="gallery-card" data-testid={`gallery-card-${card.name}`} onClick={() => request.preset(card.name)} title={card.description ?? card.title}>
+      <Sketch card={card} />
+      <span className="gallery-title">{card.title}</span>
+      {card.teaches && <span className="gallery-teaches">{card.teaches}</span>}
+      <span className="gallery-facts">
+        {card.params !== null && card.params !== undefined && <span data-testid={`gallery-params-${card.name}`}>{formatCount(card.params)} params</span>}
+        {card.dataset && <span>{card.dataset}</span>}
+        {time && <span title="Its own training settings, on a 2-core CPU">{time} on CPU</span>}
+      </span>
+      {card.twin && <span className="gallery-twin muted">pairs with {card.twin}</span>}
+    </button>
+  );
+}
+
+function Welcome() {
+  const presets = useSession((s) => s.presets);
+  const graphs = useSession((s) => s.graphs);
+  const families = useMemo(() => groupByFamily(presets), [presets]);
+  const root = useRef<HTMLDivElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  useFocusTrap(root);
+  return (
+    <div
+      className="welcome"
+      data-testid="welcome"
+      role="dialog"
+      aria-modal="true"
+      aria-label="Start: open a preset or start from scratch"
+      ref={root}
+      onKeyDown={(e) => e.key === 'Escape' && showWelcome(false)}
+    >
+      <header className="welcome-head">
+        <span className="brand">LayerLab</span>
+        <span className="welcome-lead">Draw a neural network, see every shape, and watch it learn.</span>
+        <span className="spacer" />
+        <button onClick={() => showWelcome(false)} data-testid="welcome-close" title="Back to the editor (Esc)">
+          Go to the editor
+        </button>
+      </header>
+      <div className="welcome-body">
+        <section className="welcome-start">
+          <button className="primary welcome-scratch" data-testid="start-scratch" onClick={() => request.blank()}>
+            Start from scratch
+          </button>
+          <span className="muted">An empty canvas: drag layers from the palette on the left, or double-click the canvas to search.</span>
+          <div className="welcome-saved">
+            <strong>Open a saved graph</strong>
+            {graphs.length === 0 && <span className="muted"> none saved on this server yet ·</span>}
+            {graphs.slice(0, 8).map((g) => (
+              <button key={g.id} className="link" data-testid={`welcome-graph-${g.id}`} onClick={() => request.graph(g.id)}>
+                {g.name}
+              </button>
+            ))}
+            <button className="link" data-testid="welcome-import" onClick={() => fileInput.current?.click()}>
+              Import a JSON file…
+            </button>
+            <input
+              ref={fileInput}
+              type="file"
+              accept=".json,application/json"
+              hidden
+              onChange={async (e) => {
+                const file = e.target.files?.[0];
+                if (file) request.file(await file.text(), file.name);
+                e.target.value = '';
+              }}
+            />
+          </div>
+        </section>
+        {presets.length === 0 && <p className="muted">Loading the presets…</p>}
+        {families.map((f) => (
+          <section key={f.family} className="gallery-family" data-testid={`gallery-family-${f.family}`}>
+            <h2>{f.family}</h2>
+            <div className="gallery-grid">
+              {f.cards.map((c) => (
+                <Card key={c.name} card={c} />
+              ))}
+            </div>
+          </section>
+        ))}
+      </div>
+    </div>
+  );
+}

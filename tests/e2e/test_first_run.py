@@ -1,0 +1,135 @@
+"""A newcomer's first minute (issue 17): the start screen and its gallery, an empty canvas
+that says what to do, no unsaved work replaced without a word, and data problems said
+before Train. Screenshots of the start screen and of a preset at fitted zoom are kept in
+test-artifacts/."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import Console, page_for_test
+from tests.e2e.editor import node, open_preset, set_param, wait_checked
+from tests.e2e.server import ARTIFACTS, Server, require_playwright
+
+require_playwright()
+
+from playwright.sync_api import Page, expect  # noqa: E402
+
+
+def keep(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+@pytest.fixture
+def first_visit(
+    browser: Any, server: Server, console: Console, request: pytest.FixtureRequest
+) -> Any:
+    with page_for_test(browser, server.url, console, request, welcomed=False) as page:
+        yield page
+
+
+def test_the_start_screen_shows_the_gallery_by_family(first_visit: Page) -> None:
+    page = first_visit
+    page.goto("/")
+    welcome = page.get_by_test_id("welcome")
+    expect(welcome).to_be_visible()
+    families = page.locator(".gallery-family h2").all_inner_texts()
+    assert [f.lower() for f in families] == [
+        "mlp", "cnn", "rnn", "transformer", "generative", "teaching pairs"
+    ]  # fmt: skip
+    card = page.get_by_test_id("gallery-card-mlp_playground")
+    expect(card).to_contain_text("MLP playground")
+    expect(card).to_contain_text("354 params")
+    expect(card).to_contain_text("moons")
+    expect(card).to_contain_text(re.compile(r"about \d+ s on CPU"))
+    expect(card.locator("svg rect")).to_have_count(7)  # a drawing of its seven nodes
+    expect(page.get_by_test_id("gallery-card-deep_sigmoid_mlp")).to_contain_text(
+        "pairs with deep_residual_mlp"
+    )
+    keep(page, "start-screen")
+
+    # Start from scratch: the canvas says what to do, nothing says "error".
+    page.get_by_test_id("start-scratch").click()
+    expect(welcome).to_have_count(0)
+    expect(page.get_by_test_id("empty-canvas")).to_contain_text("Drag a layer from the palette")
+    expect(page.get_by_test_id("check-status")).to_have_attribute("data-state", "empty")
+    expect(page.get_by_test_id("check-status")).not_to_contain_text("error")
+    expect(page.get_by_test_id("errors")).to_contain_text("No problems")
+    expect(page.get_by_test_id("train")).to_be_disabled()
+    expect(page.get_by_test_id("train-blocked")).to_contain_text("The graph is empty")
+
+    # The logo brings the start screen back; a card opens its preset, fitted.
+    page.get_by_test_id("logo").click()
+    page.get_by_test_id("gallery-card-lenet5_mnist").click()
+    expect(welcome).to_have_count(0)
+    expect(node(page, "conv1")).to_be_visible()
+    wait_checked(page)
+    keep(page, "preset-fitted")
+
+    # Seen once: a reload goes straight to the editor.
+    page.reload()
+    expect(page.get_by_test_id("palette-item-Conv2d")).to_be_visible()
+    expect(welcome).to_have_count(0)
+
+
+def test_opening_over_unsaved_changes_asks_first(page: Page) -> None:
+    open_preset(page, "lenet5_mnist")
+    set_param(page, "fc3", "out_features", 12)
+    dialog = page.get_by_test_id("confirm-discard")
+
+    # Cancel keeps the work.
+    page.get_by_test_id("preset-picker").click()
+    page.get_by_test_id("preset-mlp_playground").click()
+    expect(dialog).to_contain_text("open the preset MLP playground")
+    dialog.get_by_test_id("discard-cancel").click()
+    expect(dialog).to_have_count(0)
+    expect(page.get_by_test_id("doc-name")).to_have_value("LeNet-5 (MNIST)")
+    expect(page.get_by_test_id("save-state")).to_have_attribute("data-state", "dirty")
+
+    # New asks too; "save" keeps the work as a graph, then starts the new one.
+    page.get_by_test_id("preset-picker").click()
+    page.get_by_test_id("new-document").click()
+    expect(dialog).to_contain_text("start a new empty graph")
+    dialog.get_by_test_id("discard-save").click()
+    expect(page.get_by_test_id("empty-canvas")).to_be_visible()
+    expect(page.get_by_test_id("notice")).to_contain_text("Saved LeNet-5")
+
+    # Discard replaces it; an untouched preset is replaced without a question.
+    open_preset(page, "mlp_playground")
+    page.get_by_test_id("preset-picker").click()
+    page.get_by_test_id("preset-rnn_sine").click()
+    expect(dialog).to_have_count(0)
+    expect(page.get_by_test_id("doc-name")).to_have_value(re.compile("RNN"))
+    set_param(page, "rnn", "hidden_size", 24)
+    page.get_by_test_id("preset-picker").click()
+    page.get_by_test_id("preset-mlp_playground").click()
+    dialog.get_by_test_id("discard-discard").click()
+    expect(page.get_by_test_id("doc-name")).to_have_value("MLP playground (two moons)")
+
+
+def test_data_problems_are_said_before_train(page: Page) -> None:
+    # A dataset this server has no file for: a problem with a fix, Train disabled.
+    open_preset(page, "gpt_char")
+    blocked = page.get_by_test_id("train-blocked")
+    expect(blocked).to_contain_text("tiny_shakespeare is not available on this server")
+    expect(page.get_by_test_id("train")).to_be_disabled()
+    problem = page.locator("[data-code=dataset_unavailable]")
+    expect(problem).to_contain_text("upload input.txt, or choose another dataset")
+    expect(problem).not_to_contain_text("training.")
+
+    # No dataset at all: the same, and its fix opens the picker.
+    page.get_by_test_id("preset-picker").click()
+    page.get_by_test_id("new-document").click()
+    page.get_by_test_id("palette-item-Input").drag_to(
+        page.locator("[data-testid=canvas] .react-flow__pane"), target_position={"x": 300, "y": 120}
+    )
+    expect(page.locator("[data-code=no_dataset]")).to_contain_text("No dataset is chosen")
+    page.get_by_test_id("fix-no_dataset").click()
+    expect(page.get_by_test_id("data-picker")).to_be_visible()
+    page.get_by_test_id("picker-builtin-moons").locator("button").click()
+    page.get_by_test_id("picker-use").click()
+    expect(page.locator("[data-code=no_dataset]")).to_have_count(0)

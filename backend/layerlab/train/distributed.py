@@ -5,7 +5,10 @@ order; of each step's `batch_size` samples rank r takes the r-th contiguous slic
 `batch_size / N`. After a phase's backward, one all-reduce averages the gradients (what
 DistributedDataParallel does, written out so that every task works, a GAN's two
 optimizers included, and so the layer hooks see plain modules), and in the same
-message the loss and the leader's pause/stop requests travel. So every rank sees the
+message the loss and the leader's pause/stop requests travel. As DDP's
+`gradient_as_bucket_view`, each parameter's `.grad` is a view into one flat buffer per
+optimizer, zeroed (not freed) before each backward, so autograd accumulates straight
+into it and the all-reduce needs no copy: [gradients..., loss, stop, pause]. So every rank sees the
 global gradients (their norms are what telemetry reports), the global loss (every rank
 finds a divergence at the same step) and the same control decisions, one step after
 the leader read them.
@@ -74,6 +77,8 @@ class RankSync:
         self.ranks, self.control, self.device = ranks, control, device
         self._stop: str | None = None
         self._pause = False
+        self._buckets: dict[int, torch.Tensor] = {}
+        """By the id of an optimizer's parameter list: its flat buffer."""
 
     def backend(self) -> str:
         return str(dist.get_backend()) if self.ranks.distributed else "none"
@@ -85,27 +90,41 @@ class RankSync:
         for tensor in module.state_dict().values():
             dist.broadcast(tensor, src=0)
 
+    def zero_grad(self, optimizer: torch.optim.Optimizer, params: list[nn.Parameter]) -> None:
+        """Before a phase's backward."""
+        if not self.ranks.distributed:
+            optimizer.zero_grad(set_to_none=True)
+            return
+        self._bucket(params).zero_()
+
+    def _bucket(self, params: list[nn.Parameter]) -> torch.Tensor:
+        bucket = self._buckets.get(id(params))
+        if bucket is None or any(p.grad is None for p in params):
+            size = sum(p.numel() for p in params)
+            bucket = torch.zeros(size + 3, device=self.device, dtype=params[0].dtype)
+            offset = 0
+            for p in params:
+                p.grad = bucket[offset : offset + p.numel()].view_as(p)
+                offset += p.numel()
+            self._buckets[id(params)] = bucket
+        return bucket
+
     def phase(self, params: list[nn.Parameter], loss: torch.Tensor) -> torch.Tensor:
         """After a phase's backward: average the gradients of `params` and the loss over
         the ranks, and pick up the leader's requests. Returns the global loss."""
         if not self.ranks.distributed:
             return loss
-        grads = [p.grad for p in params if p.grad is not None]
-        requests = torch.zeros(2, device=self.device)
+        bucket = self._bucket(params)
+        bucket[-3] = loss.detach()
         if self.ranks.leader:
-            requests[0] = float(self.control.stop_requested)
-            requests[1] = float(self.control.paused)
-        flat = torch.cat([*(g.reshape(-1) for g in grads), loss.detach().reshape(1), requests])
-        dist.all_reduce(flat)
-        flat[:-2] /= self.ranks.world
-        offset = 0
-        for grad in grads:
-            grad.copy_(flat[offset : offset + grad.numel()].view_as(grad))
-            offset += grad.numel()
-        if flat[-2] > 0:
+            bucket[-2] = float(self.control.stop_requested)
+            bucket[-1] = float(self.control.paused)
+        dist.all_reduce(bucket)
+        bucket[:-2] /= self.ranks.world
+        if bucket[-2] > 0:
             self._stop = self.control.stop_reason or "stopped on request"
-        self._pause = bool(flat[-1] > 0)
-        return flat[offset]
+        self._pause = bool(bucket[-1] > 0)
+        return bucket[-3]
 
     def checkpoint(self, on_pause: Callable[[], None], on_resume: Callable[[], None]) -> None:
         """Between steps, as `Control.checkpoint`: every rank stops or pauses together,

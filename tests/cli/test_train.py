@@ -144,3 +144,38 @@ def test_divergence_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     )
     assert main(["train", str(graph), "--data-dir", str(tmp_path)]) == 3
     assert "diverged" in capsys.readouterr().out
+
+
+def test_processes_train_on_local_ranks_as_one_process_would(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--processes 2` (issue 14): two gloo ranks, the same losses as one process."""
+    graph = write_graph(
+        tmp_path,
+        {
+            "dataset": "moons",
+            "dataset_options": {"size": 200},
+            "device": "cpu",
+            "batch_size": 32,
+            "telemetry": {"scalars_every": 1, "max_events_per_s": 10_000},
+        },
+    )
+
+    def losses(*flags: str) -> dict[int, float]:
+        code = main(["train", str(graph), "--steps", "12", "--json-events", *flags])
+        out, err = capsys.readouterr()
+        assert code == 0, err
+        events = [parse_event(line) for line in out.splitlines()]
+        found = {
+            e.step: e.values["train/loss"]  # type: ignore[union-attr]
+            for e in events
+            if e.type == "metrics" and e.values.get("train/loss") is not None  # type: ignore[union-attr]
+        }
+        assert sorted(found) == list(range(1, 13))
+        return found
+
+    alone, pair = losses(), losses("--processes", "2")
+    for step, loss in alone.items():
+        assert pair[step] == pytest.approx(loss, abs=1e-5), step
+    assert main(["train", str(graph), "--steps", "2", "--processes", "3"]) == 1
+    assert "batch_size 32 does not divide among 3 processes" in capsys.readouterr().err

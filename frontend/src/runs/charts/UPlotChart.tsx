@@ -7,6 +7,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useTheme } from '../../theme';
+import { drawn } from '../model/align';
 import { themeColors } from './palette';
 
 export interface Line {
@@ -122,9 +123,20 @@ function overlays(state: { cursorX: number | null; marks: readonly number[] }, c
   };
 }
 
+/** On the figure, what each line puts on screen (points in view, breaks): `data-drawn`,
+ * JSON, one {label, points, gaps} per line, for tests and for people debugging a chart. */
+function noteDrawn(u: uPlot, el: HTMLElement | null) {
+  const { min, max } = u.scales.x ?? {};
+  if (!el || min == null || max == null) return;
+  const xs = u.data[0] as number[];
+  const lines = u.series.slice(1).map((s, i) => ({ label: s.label, ...drawn(xs, (u.data[i + 1] ?? []) as (number | null | undefined)[], min, max) }));
+  el.dataset.drawn = JSON.stringify(lines);
+}
+
 export function UPlotChart(props: ChartProps) {
   const { testId, title, lines, data, version, xLabel, logY = false, height = 220, cursorX = null, marks = [], points, formatY, onDrawn } = props;
   const box = useRef<HTMLDivElement>(null);
+  const figure = useRef<HTMLElement>(null);
   const plot = useRef<uPlot | null>(null);
   const zoomed = useRef(false);
   const overlay = useRef({ cursorX, marks });
@@ -165,6 +177,7 @@ export function UPlotChart(props: ChartProps) {
           dash: l.dash,
           alpha: l.alpha,
           show: l.show ?? true,
+          // null breaks the line (not finite); undefined (no point at this x) is spanned.
           spanGaps: false,
           points: l.points ? { show: true, size: 6, fill: l.color } : { show: false },
           value: (_u: uPlot, v: number | null) => (v === null || v === undefined ? '–' : formatY ? formatY(v) : String(Number(v.toPrecision(4)))),
@@ -172,7 +185,12 @@ export function UPlotChart(props: ChartProps) {
       ],
       plugins: [wheelZoomAndPan(zoomed), overlays(overlay.current, colors)],
       hooks: {
-        draw: [() => latest.current.onDrawn?.()],
+        draw: [
+          (u) => {
+            noteDrawn(u, figure.current);
+            latest.current.onDrawn?.();
+          },
+        ],
         setScale: [
           (_u, key) => {
             if (key === 'x') setIsZoomed(zoomed.current);
@@ -240,7 +258,7 @@ export function UPlotChart(props: ChartProps) {
   };
 
   return (
-    <figure className="chart" data-testid={testId} data-points={points} data-zoomed={isZoomed || undefined}>
+    <figure ref={figure} className="chart" data-testid={testId} data-points={points} data-zoomed={isZoomed || undefined}>
       <figcaption className="chart-title">
         <span>{title}</span>
         {isZoomed && (

@@ -1,0 +1,77 @@
+"""Run dashboards that say more (issue 17): a fork compared with its source draws both
+curves whole, and the first loss point of a run comes fast (its time is reported, not
+asserted). One server with one local worker trains the two-moons MLP for real."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from layerlab.train.events import END_STATUSES
+from tests.e2e.conftest import Console, page_for_test
+from tests.e2e.runs import Rest, moons_document
+from tests.e2e.server import Server, require_playwright
+
+require_playwright()
+
+from playwright.sync_api import Page, expect  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def run_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    srv = Server(tmp_path_factory.mktemp("dashboards"), workers=1)
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def rest(run_server: Server) -> Rest:
+    return Rest(run_server.url)
+
+
+@pytest.fixture
+def run_page(
+    browser: Any, run_server: Server, console: Console, request: pytest.FixtureRequest
+) -> Iterator[Page]:
+    with page_for_test(browser, run_server.url, console, request) as page:
+        yield page
+
+
+def drawn(page: Page, test_id: str) -> list[dict[str, Any]]:
+    value = page.get_by_test_id(test_id).get_attribute("data-drawn")
+    return list(json.loads(value or "[]"))
+
+
+def test_a_fork_and_its_source_are_both_drawn_whole(run_page: Page, rest: Rest) -> None:
+    page = run_page
+    # Scalars every 2 steps in the source and every 3 in the fork: their steps interleave
+    # on the shared axis, where each curve has no point at most of the other's steps.
+    source = rest.create(moons_document(epochs=3), telemetry={"scalars_every": 2})
+    rest.wait(source, END_STATUSES)
+    kept = sorted(rest.call("GET", f"/api/runs/{source}/checkpoints"), key=lambda c: c["step"])
+    first = kept[0]  # the first epoch's end: the fork overlaps the source's later steps
+    fork = rest.call(
+        "POST",
+        "/api/runs",
+        {
+            "fork": {"run": source, "checkpoint": first["name"]},
+            "config": {"epochs": 3, "lr": 0.03, "telemetry": {"scalars_every": 3}},
+        },
+    )["id"]
+    rest.wait(fork, END_STATUSES)
+    want = [rest.loss_points(source), rest.loss_points(fork)]
+    assert all(want), "both runs reported their loss"
+
+    page.goto(f"/#/compare/{source}/{fork}")
+    expect(page.get_by_test_id("compare")).to_have_attribute("data-ready", "true")
+    expect(page.get_by_test_id("compare-fork-note")).to_contain_text(f"at step {first['step']:,}")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=compare-loss-chart]')?.dataset.drawn"
+    )
+    lines = drawn(page, "compare-loss-chart")
+    assert [line["points"] for line in lines] == want, lines
+    assert [line["gaps"] for line in lines] == [0, 0], lines

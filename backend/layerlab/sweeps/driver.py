@@ -30,6 +30,7 @@ from layerlab.sweeps.space import Applied, apply_point, describe
 from layerlab.sweeps.spec import SweepSpec
 from layerlab.sweeps.study import suggest
 from layerlab.train.events import EndStatus, RunStatus
+from layerlab.train.faults import fault_point
 
 log = logging.getLogger(__name__)
 
@@ -224,6 +225,9 @@ class SweepDriver:
         handle = Trial(self.study, trial_id)
         point = suggest(handle, self.spec.space)  # values sampled before are kept
         applied = apply_point(self.document, self.spec.config, point)
+        # Asked for and sampled (in the study), not started: a driver that dies here
+        # starts the trial when it starts again (tests/sweeps/test_restart.py).
+        fault_point("sweep_trial_asked")
         try:
             self.trials.launch(number, point, applied)
         except TrialRefused as exc:

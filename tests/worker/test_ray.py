@@ -110,6 +110,7 @@ def test_ranks_on_ray_train_as_one_process_through_a_killed_rank(tmp_path: Path)
         events = api.events(run_id)
         said = [e.get("message") for e in events if e["type"] in ("log", "status")]
         assert run["status"] == "finished", "\n".join(str(m) for m in said)
+        assert (run["attempt"], run["failures"]) == (1, 1)  # the restart counts as a loss
         assert seqs(events) == list(range(1, len(events) + 1))  # gapless, no duplicate seq
         messages = " ".join(e.get("message", "") for e in events if e["type"] == "log")
         assert "Ray restarted the rank group" in messages

@@ -307,12 +307,16 @@ def finish_lease(
     fencing_token: int,
     status: RunStatus,
     message: str,
+    restarts: int = 0,
 ) -> StatusChange:
     """The worker reports how the run ended (its status event is already stored). A
-    stop ends the run as its stop_status says (pruned), as its status event did."""
+    stop ends the run as its stop_status says (pruned), as its status event did. Rank
+    groups restarted within the attempt (Ray) count as lost workers."""
     held = and_(Run.lease_owner == worker_id, Run.fencing_token == fencing_token)
     ended: Any = func.coalesce(Run.stop_status, status) if status == "stopped" else status
     values: dict[str, Any] = {"status": ended, "control": None, "finished_at": utcnow()}
+    if restarts:
+        values["failures"] = Run.failures + restarts
     if status in FAILURE_STATUSES:
         values["failure_reason"] = message
     if _take_back(session, run_id, held, values, with_event=False) is None:

@@ -91,6 +91,8 @@ class FitResult:
     elapsed: float
     next_seq: int
     error: BaseException | None = None
+    restarts: int = 0
+    """Times the rank group failed and was restarted from a checkpoint (Ray)."""
 
 
 class Run:

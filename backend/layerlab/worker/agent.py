@@ -369,6 +369,7 @@ class Agent:
                 fencing=lease.fencing,
                 status=job.ending.status,
                 message=job.ending.message[:10_000],
+                restarts=job.ending.restarts,
             )
         await self._send(websocket, message)
         job.result_sent = True

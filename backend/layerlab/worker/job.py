@@ -67,6 +67,8 @@ class Interrupted(Exception):
 class Ending:
     status: EndStatus
     message: str
+    restarts: int = 0
+    """Rank-group failures restarted within this attempt (Ray): lost workers too."""
 
 
 class RunJob:
@@ -239,7 +241,7 @@ class RunJob:
                 result = train_document(lease.document, config, data=data, options=options)
             status = result.status
             assert status in END_STATUSES, status
-            self.ending = Ending(status, result.message)
+            self.ending = Ending(status, result.message, result.restarts)
         except LeaseLost as exc:
             self.lose(str(exc))
             self.ending = Ending("stopped", str(exc))

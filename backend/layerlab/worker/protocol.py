@@ -115,6 +115,13 @@ class RunResult(_Message):
     fencing: Fencing
     status: EndStatus
     message: str = Field(default="", max_length=10_000)
+    restarts: int = Field(
+        default=0,
+        ge=0,
+        le=1_000,
+        description="Times its rank group failed and was restarted during this attempt "
+        "(Ray); each counts as a lost worker",
+    )
 
 
 class Release(_Message):

@@ -106,6 +106,9 @@ class RunLink:
         self.incarnations += 1
         return self.incarnations
 
+    def leader_started_count(self) -> int:
+        return self.incarnations
+
     def push(self, message: Message, pack: bytes | None) -> None:
         self.messages.append((message, pack))
         if pack is not None and message[0] == "event":
@@ -221,10 +224,11 @@ def train_on_ray(
     fitting.start()
     try:
         result = relay(_RayLauncher(link, folder), options.control, options.sink, fitting.is_alive)
+        restarts = max(0, ray.get(link.leader_started_count.remote()) - 1)
     finally:
         _cancel(link, fitting, options.control.stop_requested)
     if result is not None:
-        return result
+        return dataclasses.replace(result, restarts=restarts)
     why = f"{type(failure[0]).__name__}: {failure[0]}" if failure else "no error given"
     message = f"the Ray rank group ended without a result ({why})"
     log.error("run %s: %s", options.run_id, message)

@@ -323,6 +323,7 @@ class WorkerSession:
                 result.fencing,
                 result.status,
                 result.message,
+                restarts=result.restarts,
             )
 
         closed = await self._close(

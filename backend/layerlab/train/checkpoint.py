@@ -4,7 +4,9 @@ A checkpoint is a directory `step-00000120/` holding
 - model.safetensors      the weights (loadable alone: `layerlab.graph.weights.load_weights`)
 - optimizer.safetensors  every optimizer's state tensors, and the RNG states
 - state.json             config, progress (step, epoch, batch: the data-order position),
-                         optimizer param groups and scalars, health history
+                         the sampler's state (data/sampling.py: with the seed, the
+                         position fixes every later batch), optimizer param groups and
+                         scalars, health history
 It is written under a temporary name, each file fsynced, then renamed into place (a
 rename is atomic), and only then does `latest.json` (itself replaced atomically) point
 at it. A kill at any moment leaves the previous checkpoint loadable and never makes a
@@ -29,6 +31,7 @@ from torch import nn
 
 from layerlab.graph.weights import WeightsError, load_weights, state_tensors
 from layerlab.ids import checkpoint_position, new_checkpoint_name
+from layerlab.train.data.sampling import SamplerState
 from layerlab.train.faults import fault_point
 from layerlab.train.health import HealthState
 
@@ -79,6 +82,9 @@ class CheckpointMeta(BaseModel):
     config: dict[str, Any]
     progress: Progress
     health: HealthState = Field(default_factory=HealthState)
+    sampler: SamplerState | None = Field(
+        default=None, description="The training data's order and position (absent before 15)"
+    )
     optimizers: dict[str, OptimizerMeta]
     scaler: dict[str, Any] | None = None
 
@@ -296,7 +302,12 @@ def load_checkpoint(
 
 
 def new_meta(
-    document: str, reason: str, config: dict[str, Any], progress: Progress, health: HealthState
+    document: str,
+    reason: str,
+    config: dict[str, Any],
+    progress: Progress,
+    health: HealthState,
+    sampler: SamplerState | None = None,
 ) -> CheckpointMeta:
     return CheckpointMeta(
         document=document,
@@ -305,5 +316,6 @@ def new_meta(
         config=config,
         progress=progress,
         health=health,
+        sampler=sampler,
         optimizers={},
     )

@@ -17,7 +17,8 @@ from typing import Any
 
 from layerlab.graph.document import GraphDocument
 from layerlab.train.config import ConfigError, TrainingConfig, config_of
-from layerlab.train.data import LoadContext, LoadedDataset, load_dataset
+from layerlab.train.data import LoadContext, load_dataset
+from layerlab.train.data.lazy import Dataset
 from layerlab.train.distributed import current_ranks
 from layerlab.train.loop import fit
 from layerlab.train.model import build_trainee
@@ -41,7 +42,7 @@ def load_data(
     data_dir: Path,
     allow_download: bool = False,
     allow_substitute: bool = False,
-) -> LoadedDataset:
+) -> Dataset:
     """The config's dataset (see `dataset_request`). With `allow_substitute`, a real set
     whose files are absent is replaced by its offline look-alike (info.notes says so,
     and the run logs it)."""
@@ -54,7 +55,7 @@ def train_document(
     doc: GraphDocument,
     config: TrainingConfig | None = None,
     *,
-    data: LoadedDataset | None = None,
+    data: Dataset | None = None,
     data_dir: Path = Path("data"),
     options: RunOptions | None = None,
 ) -> FitResult:

@@ -1,8 +1,10 @@
 """The fit loop: one function to read top to bottom, as nanoGPT's train.py.
 
-Per step: take the next batch of a seeded permutation (whole tensors on the device,
-indexed, no per-sample loop; with N data-parallel ranks each takes its share, and
-distributed.py averages the gradients), set the learning rate, let the task compute one or more
+Per step: take the next batch from the training feed (data/feed.py: whole tensors on
+the device indexed by a seeded permutation, no per-sample loop; or a batch fetched from
+disk, random windows of a token file or images decoded by loader processes; with N
+data-parallel ranks each takes its share, and distributed.py averages the gradients),
+set the learning rate, let the task compute one or more
 losses (`Phase`s: a GAN has two), and for each: backward, read the loss on the host
 (the step's one sync, which catches divergence before the update is applied),
 measure, clip and step. Per epoch: validate, report samples and health, maybe stop
@@ -19,23 +21,17 @@ import torch
 from layerlab.train.augment import augment
 from layerlab.train.config import TrainingConfig
 from layerlab.train.control import StopRequested
-from layerlab.train.data.base import LoadedDataset
+from layerlab.train.data.lazy import Dataset
 from layerlab.train.model import Trainee
 from layerlab.train.optim import lr_at, set_lr
-from layerlab.train.run import (
-    FitResult,
-    Run,
-    RunOptions,
-    clip_gradients,
-    epoch_order,
-)
+from layerlab.train.run import FitResult, Run, RunOptions, clip_gradients
 from layerlab.train.watch import Diverged
 
 log = logging.getLogger(__name__)
 
 
 def fit(
-    trainee: Trainee, data: LoadedDataset, config: TrainingConfig, options: RunOptions | None = None
+    trainee: Trainee, data: Dataset, config: TrainingConfig, options: RunOptions | None = None
 ) -> FitResult:
     """Train `trainee` on `data` as `config` says; returns how the run ended."""
     options = options or RunOptions()
@@ -48,13 +44,12 @@ def fit(
         for hook in hooks:
             hook.on_start(state)
         while p.epoch < config.epochs and p.step < run.total_steps:
-            order = epoch_order(len(run.train), config.seed, p.epoch, run.device)
+            # This rank's share of each global batch, from the epoch's position on.
+            batches = run.train.epoch(p.epoch, p.batch)
             trainee.train()
             while p.batch < run.steps_per_epoch and p.step < run.total_steps:
                 run.sync.checkpoint(on_pause=run.paused, on_resume=run.resumed)
-                index = order[p.batch * run.batch_size : (p.batch + 1) * run.batch_size]
-                index = run.ranks.shard(index)  # this rank's share of the global batch
-                x, y = run.train.x[index], run.train.y[index]
+                x, y = next(batches)
                 if run.augmenting:
                     x = augment(x, config.augment)
                 lr = lr_at(p.step, run.total_steps, run.steps_per_epoch, config)
@@ -67,7 +62,7 @@ def fit(
                 step_metrics: dict[str, torch.Tensor] = {}
                 for phase in precision.forward_under_autocast(task.training_step(x, y)):
                     optimizer = run.optimizers[phase.optimizer]
-                    run.sync.zero_grad(optimizer, run.params[phase.optimizer])
+                    optimizer.zero_grad(set_to_none=True)
                     precision.backward(phase.loss)
                     loss = run.sync.phase(run.params[phase.optimizer], phase.loss)  # global
                     run.watch.check_phase(loss, p.step + 1)  # CPU: before the update
@@ -133,6 +128,8 @@ def fit(
         message = f"{type(error).__name__}: {error}"
         run.status("failed", message)
         return run.result("failed", message, error)
+    finally:
+        run.close()  # loader processes end with the run, however it ended
 
 
 def diverged_result(run: Run, diverged: Diverged) -> FitResult:

@@ -33,7 +33,7 @@ import torch.multiprocessing as torch_mp
 from layerlab.graph.document import GraphDocument
 from layerlab.train.config import ConfigError, TrainingConfig
 from layerlab.train.control import Control
-from layerlab.train.data.base import LoadedDataset
+from layerlab.train.data.lazy import Dataset
 from layerlab.train.distributed import GROUP_TIMEOUT, backend_for
 from layerlab.train.events import Event, StatusEvent
 from layerlab.train.run import FitResult, RunOptions
@@ -73,7 +73,7 @@ class RankJob:
 
     document: dict[str, Any]
     config: dict[str, Any]
-    data: LoadedDataset
+    data: Dataset
     run_id: str
     checkpoint_dir: Path | None
     resume: bool
@@ -83,7 +83,7 @@ class RankJob:
 
     @staticmethod
     def of(
-        doc: GraphDocument, config: TrainingConfig, data: LoadedDataset, options: RunOptions
+        doc: GraphDocument, config: TrainingConfig, data: Dataset, options: RunOptions
     ) -> RankJob:
         return RankJob(
             document=doc.model_dump(mode="json", by_alias=True),
@@ -262,7 +262,7 @@ def rank_device(config: TrainingConfig, local_rank: int, local_world: int) -> st
 
 
 def train_in_processes(
-    doc: GraphDocument, config: TrainingConfig, data: LoadedDataset, options: RunOptions
+    doc: GraphDocument, config: TrainingConfig, data: Dataset, options: RunOptions
 ) -> FitResult:
     """Train with `config.processes` local ranks; returns the leader's result."""
     world = config.processes

@@ -27,7 +27,10 @@ from layerlab.train.checkpoint import (
 )
 from layerlab.train.config import ConfigError, EarlyStopping, TrainingConfig
 from layerlab.train.control import Control
-from layerlab.train.data.base import LoadedDataset
+from layerlab.train.data.base import Split
+from layerlab.train.data.feed import Feed, feed_for
+from layerlab.train.data.lazy import Dataset, LazyPart
+from layerlab.train.data.sampling import SamplerState
 from layerlab.train.distributed import RankSync, current_ranks, sync_batch_norms
 from layerlab.train.events import (
     CheckpointEvent,
@@ -97,31 +100,33 @@ class FitResult:
 
 class Run:
     def __init__(
-        self, trainee: Trainee, data: LoadedDataset, config: TrainingConfig, options: RunOptions
+        self, trainee: Trainee, data: Dataset, config: TrainingConfig, options: RunOptions
     ):
         self.trainee, self.data, self.config, self.options = trainee, data, config, options
         self.ranks = current_ranks()  # one process unless a launcher (ours, Ray's) set up more
         self.device = pick_device(config.device)
         trainee.to(self.device)
-        self.train, self.val = data.train.to(self.device), data.val.to(self.device)
         self.task: Task = make_task(trainee, data, config)
         self.params = {name: self.task.parameters(name) for name in self.task.optimizers}
         self.optimizers = {name: build_optimizer(p, config) for name, p in self.params.items()}
         self.precision = MixedPrecision(config.precision, self.device)
         self.augmenting = config.augment != "none" and is_image(data.info.input_shape)
 
-        if len(self.train) == 0:
+        samples = len(data.train)
+        if samples == 0:
             raise TaskError(f"dataset {data.info.name!r} has no training samples")
-        self.batch_size = min(config.batch_size, len(self.train))
+        self.batch_size = min(config.batch_size, samples)
         if self.batch_size % self.ranks.world:
             raise TaskError(
-                f"dataset {data.info.name!r} has {len(self.train)} training samples, so the "
+                f"dataset {data.info.name!r} has {samples} training samples, so the "
                 f"batch is {self.batch_size}, which does not divide among "
                 f"{self.ranks.world} processes"
             )
-        self.steps_per_epoch = (
-            len(self.train) // self.batch_size
-        )  # a last partial batch is left out
+        # The batches: whole tensors on the device, or fetched from disk; in the order of
+        # the feed's sampler (a permutation per epoch, or random windows).
+        self.train: Feed = self.feed(data.train)
+        self.val: Feed = self.feed(data.val)
+        self.steps_per_epoch = self.train.steps  # a last partial batch is left out
         self.total_steps = self.steps_per_epoch * config.epochs
         if config.max_steps is not None:
             self.total_steps = min(self.total_steps, config.max_steps)
@@ -134,12 +139,14 @@ class Run:
             if options.resume and options.checkpoint_dir
             else None
         )
+        self.order_note = ""
         if self.checkpoint is not None:
             meta = load_checkpoint(
                 self.checkpoint, trainee.module, self.optimizers, self.precision.scaler
             )
             self.progress = meta.progress
             self.health.restore(meta.health)
+            self.order_note = self.compare_order(meta.sampler)
         else:
             # Dropout, noise and augmentation draw from here; each rank its own stream.
             torch.manual_seed(config.seed + self.ranks.rank)
@@ -193,6 +200,29 @@ class Run:
         self.last_metrics: dict[str, float] = {}
         self.watch = LossWatch(self.device)
 
+    def feed(self, part: Split | LazyPart) -> Feed:
+        # A stop reaches a loop waiting on a slow loader; ranks stop together instead,
+        # between steps, as the leader says (distributed.py).
+        control = self.options.control
+        interrupt = (lambda: None) if self.ranks.distributed else (lambda: control.stop_reason)
+        return feed_for(part, self.batch_size, self.config.seed, self.ranks, self.device, interrupt)
+
+    def compare_order(self, saved: SamplerState | None) -> str:
+        """A note when the checkpoint's data order is not this run's (the data changed)."""
+        now = self.train.sampler_state(self.progress.epoch, self.progress.batch)
+        if saved is None or saved.same_order(now):
+            return ""
+        return (
+            f"the data changed since the checkpoint ({saved.samples:,} samples drawn by "
+            f"{saved.kind}, now {now.samples:,} by {now.kind}): the batches from here on "
+            "are not those of an uninterrupted run"
+        )
+
+    def close(self) -> None:
+        """End the feeds' loader processes, if any."""
+        self.train.close()
+        self.val.close()
+
     def count_losses(self, known: list[tuple[int, float]]) -> None:
         """Step losses now on the host: into the epoch's mean, the charts and hooks."""
         for _, loss in known:
@@ -220,7 +250,8 @@ class Run:
         if self.checkpoint is not None:
             where = f"resumed from {self.checkpoint.name} at step {self.progress.step}"
         self.status("running", where, dataset=self.data.info.used()[:200])
-        for note in [self.precision.note, self.ranks_note(), *self.data.info.notes]:
+        notes = [self.precision.note, self.ranks_note(), self.order_note, *self.data.info.notes]
+        for note in notes:
             if note:
                 self.stream.emit(
                     LogEvent, self.progress.step, self.progress.epoch, level="info", message=note
@@ -284,7 +315,8 @@ class Run:
         p = self.progress
         p.elapsed, p.next_seq = self.stream.elapsed(), self.stream.next_seq + 1
         config = self.config.model_dump(mode="json")
-        meta = new_meta(self.trainee.name, reason, config, p, self.health.state())
+        sampler = self.train.sampler_state(p.epoch, p.batch)
+        meta = new_meta(self.trainee.name, reason, config, p, self.health.state(), sampler)
         written = save_checkpoint(
             directory,
             self.trainee.module,
@@ -328,7 +360,8 @@ class Run:
         evaluation = Evaluation({})
         if val is not None:
             with evaluating(self.trainee, self.device, config.seed + p.epoch):
-                evaluation = evaluate(self.task, val, max(config.batch_size, EVAL_BATCH))
+                batches = val.in_order(max(config.batch_size, EVAL_BATCH))
+                evaluation = evaluate(self.task, batches, len(val), val.shown)
         val_metrics = {f"val/{k}": v for k, v in evaluation.metrics.items()}
         epoch_loss = p.epoch_loss_sum / max(p.epoch_loss_steps, 1)
         self.last_metrics = {**val_metrics, "train/epoch_loss": epoch_loss}
@@ -338,7 +371,9 @@ class Run:
         telemetry = config.telemetry
         if telemetry.enabled and (p.epoch + 1) % telemetry.samples_every_epochs == 0:
             with evaluating(self.trainee, self.device, config.seed):
-                views: list[SampleView] = self.task.samples(val or self.train)
+                views: list[SampleView] = self.task.samples(
+                    (self.train if val is None else val).shown()
+                )
             self.telemetry.emit_samples(p.step, p.epoch, evaluation.views + views)
         if telemetry.enabled and telemetry.health:
             self.health.epoch(epoch_loss, val_metrics.get("val/loss"))
@@ -428,10 +463,3 @@ def clip_gradients(params: list[nn.Parameter], config: TrainingConfig) -> None:
         nn.utils.clip_grad_value_(params, config.clip_grad_value, foreach=True)
     if config.clip_grad_norm is not None:
         nn.utils.clip_grad_norm_(params, config.clip_grad_norm, foreach=True)
-
-
-def epoch_order(count: int, seed: int, epoch: int, device: torch.device) -> torch.Tensor:
-    """The epoch's sample order: a permutation that depends on (seed, epoch) alone, so a
-    resumed run recomputes it instead of storing it."""
-    generator = torch.Generator().manual_seed((seed + 1_000_003 * (epoch + 1)) % 2**63)
-    return torch.randperm(count, generator=generator).to(device)

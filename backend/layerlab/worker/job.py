@@ -22,7 +22,7 @@ from layerlab.graph.document import GraphDocument
 from layerlab.ids import RUN_ID_PATTERN
 from layerlab.train.config import TrainingConfig
 from layerlab.train.control import Control
-from layerlab.train.data import LoadContext, LoadedDataset
+from layerlab.train.data import LoadContext
 from layerlab.train.data.files import upload_path
 from layerlab.train.data.isolated import (
     DEFAULT_LIMITS,
@@ -31,6 +31,7 @@ from layerlab.train.data.isolated import (
     load_isolated,
     names_user_file,
 )
+from layerlab.train.data.lazy import Dataset
 from layerlab.train.entry import dataset_request, load_data, train_document
 from layerlab.train.events import END_STATUSES, EndStatus, Event, LogEvent, StatusEvent
 from layerlab.train.run import FitResult, RunOptions
@@ -55,7 +56,7 @@ UPLOAD_WAIT_S = 120.0
 """Longest a training step waits for its checkpoint's first upload attempt."""
 
 
-RankEngine = Callable[[GraphDocument, TrainingConfig, LoadedDataset, RunOptions], FitResult]
+RankEngine = Callable[[GraphDocument, TrainingConfig, Dataset, RunOptions], FitResult]
 """Trains a run's ranks somewhere else (a Ray cluster) and returns the leader's result."""
 
 
@@ -261,7 +262,7 @@ class RunJob:
         stream = EventStream(self.lease.run, self._sink, next_seq=self.lease.first_seq)
         stream.emit(StatusEvent, 0, None, status=status, message=message)
 
-    def _load(self, config: TrainingConfig) -> LoadedDataset:
+    def _load(self, config: TrainingConfig) -> Dataset:
         """The run's dataset. A file the user named is loaded in a child process that a
         stop (or the worker's SIGTERM) ends at once, bounded by the worker's limits.
         Offline, a set whose files are absent runs on its stated stand-in (the run's log

@@ -39,7 +39,7 @@ from ray.train.torch import TorchConfig, TorchTrainer
 from layerlab.graph.document import GraphDocument
 from layerlab.train.checkpoint import latest_checkpoint
 from layerlab.train.config import TrainingConfig
-from layerlab.train.data.base import LoadedDataset
+from layerlab.train.data.lazy import Dataset
 from layerlab.train.distributed import GROUP_TIMEOUT
 from layerlab.train.events import Event, LogEvent
 from layerlab.train.ranks import ControlState, Message, RankJob, relay, report_lost, run_rank
@@ -189,7 +189,7 @@ class _RayLauncher:
 
 
 def train_on_ray(
-    doc: GraphDocument, config: TrainingConfig, data: LoadedDataset, options: RunOptions
+    doc: GraphDocument, config: TrainingConfig, data: Dataset, options: RunOptions
 ) -> FitResult:
     """Train the run's ranks on the Ray cluster; returns the leader's result."""
     assert options.checkpoint_dir is not None, "a Ray run keeps its checkpoints in its folder"

@@ -10,7 +10,9 @@ import pytest
 import torch
 
 from layerlab.train.data import DataError, LoadContext, load_dataset
+from layerlab.train.data import image_files as image_files_module
 from layerlab.train.data import image_zip as image_zip_module
+from layerlab.train.data.lazy import LazyDataset
 from tests.train.data.fixtures import jpeg_bytes, png_bytes, write_zip
 
 RED, GREEN, BLUE = (255, 0, 0), (0, 255, 0), (0, 0, 255)
@@ -110,18 +112,25 @@ def test_size_and_count_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     path = write_zip(tmp_path / "bomb.zip", members, compression=zipfile.ZIP_DEFLATED)
     assert path.stat().st_size < 20_000  # a megabyte of zeros deflates to about a kilobyte
     monkeypatch.setattr(image_zip_module, "MAX_UNCOMPRESSED_BYTES", 100_000)
+    in_memory = {"path": path.name, "storage": "memory"}
     with pytest.raises(
         DataError, match="bomb.zip: .* bytes uncompressed is over the limit of 100,000"
     ):
-        load_dataset("image_zip", {"path": path.name}, LoadContext(tmp_path))
+        load_dataset("image_zip", in_memory, LoadContext(tmp_path))
     monkeypatch.setattr(image_zip_module, "MAX_MEMBERS", 5)
+    with pytest.raises(DataError, match="bomb.zip: 7 entries is over the limit of 5"):
+        load_dataset("image_zip", in_memory, LoadContext(tmp_path))
+    # Past the in-memory limits, auto reads the zip member by member instead.
+    lazy = load_dataset("image_zip", {"path": path.name}, LoadContext(tmp_path))
+    assert isinstance(lazy, LazyDataset) and len(lazy.train) + len(lazy.val) == 6
+    monkeypatch.setattr(image_zip_module, "MAX_LAZY_MEMBERS", 5)
     with pytest.raises(DataError, match="bomb.zip: 7 entries is over the limit of 5"):
         load_dataset("image_zip", {"path": path.name}, LoadContext(tmp_path))
 
 
 def test_image_pixel_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_zip(tmp_path / "big.zip", fruit_members())
-    monkeypatch.setattr(image_zip_module, "MAX_IMAGE_PIXELS", 500)
+    monkeypatch.setattr(image_files_module, "MAX_IMAGE_PIXELS", 500)
     with pytest.raises(DataError, match="'limes/0.png' is 20x40 pixels, over the limit"):
         load_dataset("image_zip", {"path": path.name}, LoadContext(tmp_path))
 

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 import torch
 
-from layerlab.train.data import LoadContext, load_dataset
+from layerlab.train.data import LoadContext, LoadedDataset, load_dataset
 from layerlab.train.data.download import md5_of
+from layerlab.train.data.lazy import LazyDataset
 from layerlab.train.data.mnist import TEST_IMAGES, TEST_LABELS
 from layerlab.train.data.official import official_md5
 from tests.conftest import SHARED_DATASETS
@@ -80,14 +81,33 @@ def test_real_mnist_normalised(tmp_path: Path) -> None:
 def test_real_tiny_shakespeare(tmp_path: Path) -> None:
     data = load_dataset(
         "tiny_shakespeare",
-        {"path": SHAKESPEARE.name, "block_size": 32},
+        {"path": SHAKESPEARE.name, "block_size": 32, "windows": "fixed"},
         LoadContext(SHARED_DATASETS),
     )
+    assert isinstance(data, LoadedDataset)
     text = (SHAKESPEARE / "input.txt").read_text(encoding="utf-8")
     assert data.info.classes == sorted(set(text)) and data.info.num_classes == 65
     vocabulary = data.info.classes
     assert "".join(vocabulary[i] for i in data.train.x[0]) == text[:32]
     assert torch.equal(data.train.x[:, 1:], data.train.y[:, :-1])
+
+
+@needs_shakespeare
+def test_real_tiny_shakespeare_as_random_windows() -> None:
+    """The shared folder is read-only: the token cache goes to a private folder."""
+    data = load_dataset(
+        "tiny_shakespeare", {"path": SHAKESPEARE.name}, LoadContext(SHARED_DATASETS)
+    )
+    assert isinstance(data, LazyDataset) and data.info.num_classes == 65
+    text = (SHAKESPEARE / "input.txt").read_text(encoding="utf-8")
+    boundary = int(len(text) * 0.9)
+    assert len(data.train) == 18_000 and len(data.val) == 1000  # as long as fixed windows
+    assert not (SHARED_DATASETS / "cache").exists()
+    x, y = data.val.fetch([0])
+    vocabulary = data.info.classes or []
+    start = boundary + (data.val.offsets or [0])[0]
+    assert "".join(vocabulary[i] for i in x[0]) == text[start : start + 64]
+    assert "".join(vocabulary[i] for i in y[0]) == text[start + 1 : start + 65]
 
 
 @needs_shakespeare

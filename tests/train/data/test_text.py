@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 import torch
 
-from layerlab.train.data import DataError, LoadContext, MissingDataError, load_dataset
+from layerlab.train.data import (
+    DataError,
+    LoadContext,
+    LoadedDataset,
+    MissingDataError,
+    load_dataset,
+)
 from layerlab.train.data.text import encode_characters, windows
 
 TEXT = "".join(f"line {i}: the quick brown fox, café 漢字 {i * 7 % 13}\n" for i in range(200))
@@ -32,7 +38,9 @@ def test_vocabulary_is_the_sorted_character_set(corpus: Path) -> None:
 
 
 def test_targets_are_inputs_shifted_by_one_character(corpus: Path) -> None:
-    data = load_dataset("text", {"path": corpus.name, "block_size": 16}, LoadContext(corpus.parent))
+    options = {"path": corpus.name, "block_size": 16, "windows": "fixed"}
+    data = load_dataset("text", options, LoadContext(corpus.parent))
+    assert isinstance(data, LoadedDataset)
     assert data.train.x.shape[1:] == (16,) and data.train.x.dtype == torch.int64
     assert torch.equal(data.train.x[:, 1:], data.train.y[:, :-1])
     vocabulary = data.info.classes
@@ -43,8 +51,15 @@ def test_targets_are_inputs_shifted_by_one_character(corpus: Path) -> None:
 
 
 def test_split_by_position_without_overlap(corpus: Path) -> None:
-    options = {"path": corpus.name, "block_size": 8, "val_fraction": 0.25, "max_windows": 1_000_000}
+    options = {
+        "path": corpus.name,
+        "block_size": 8,
+        "val_fraction": 0.25,
+        "max_windows": 1_000_000,
+        "windows": "fixed",
+    }
     data = load_dataset("text", options, LoadContext(corpus.parent))
+    assert isinstance(data, LoadedDataset)
     vocabulary = data.info.classes
     assert vocabulary is not None
     boundary = int(len(TEXT) * 0.75)
@@ -58,8 +73,15 @@ def test_split_by_position_without_overlap(corpus: Path) -> None:
 
 
 def test_window_cap_spreads_windows_over_the_text(corpus: Path) -> None:
-    options = {"path": corpus.name, "block_size": 10, "max_windows": 100, "val_fraction": 0.2}
+    options = {
+        "path": corpus.name,
+        "block_size": 10,
+        "max_windows": 100,
+        "val_fraction": 0.2,
+        "windows": "fixed",
+    }
     data = load_dataset("text", options, LoadContext(corpus.parent))
+    assert isinstance(data, LoadedDataset)
     assert 70 <= len(data.train) <= 80 and 15 <= len(data.val) <= 20
     vocabulary = data.info.classes
     assert vocabulary is not None

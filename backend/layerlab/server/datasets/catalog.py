@@ -14,7 +14,8 @@ from typing import Any
 
 from layerlab.server.datasets.schemas import Availability, BuiltinDataset
 from layerlab.train.data import DATASETS, DataError, LoadContext, MissingDataError, load_dataset
-from layerlab.train.data.base import DatasetSource, LoadedDataset
+from layerlab.train.data.base import DatasetSource
+from layerlab.train.data.lazy import Dataset
 from layerlab.train.data.official import OFFICIAL_FILES
 from layerlab.train.data.registry import SubstitutableSource
 
@@ -49,7 +50,7 @@ def _describe(name: str, source: DatasetSource[Any], data_dir: Path) -> BuiltinD
 
 def _availability(
     name: str, source: DatasetSource[Any], ctx: LoadContext
-) -> tuple[LoadedDataset | None, Availability]:
+) -> tuple[Dataset | None, Availability]:
     if source.max_upload_bytes:
         return None, Availability(
             state="needs_file", message=f"upload a file to train on ({name})", upload_kind=name

@@ -29,10 +29,11 @@ from typing import Any, BinaryIO
 from layerlab import format as fmt
 from layerlab.server.errors import ApiError
 from layerlab.server.settings import Settings
-from layerlab.train.data.base import DATASETS, DataError, LoadContext, LoadedDataset
+from layerlab.train.data.base import DATASETS, DataError, LoadContext
 from layerlab.train.data.files import UPLOADS_FOLDER, upload_path
 from layerlab.train.data.idx_zip import has_idx_members
 from layerlab.train.data.isolated import LoadLimits, load_isolated
+from layerlab.train.data.lazy import Dataset
 from layerlab.train.data.tabular import head_lines
 
 log = logging.getLogger(__name__)
@@ -177,7 +178,7 @@ def _delimiter(head: bytes, strict: bool = False) -> str:
     return "" if strict else ","
 
 
-def parse(kind: str, sha256: str, extra: dict[str, Any], settings: Settings) -> LoadedDataset:
+def parse(kind: str, sha256: str, extra: dict[str, Any], settings: Settings) -> Dataset:
     """Load the upload as `kind` in a bounded child process; a 422 says why it failed."""
     options = {"upload": sha256, **extra}
     try:

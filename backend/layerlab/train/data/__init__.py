@@ -1,7 +1,8 @@
 """Datasets for training: one `DatasetSource` per set, looked up by name.
 
 Call `load_dataset(name, options, ctx)`; it returns whole tensors (`Split`) for the
-train and validation parts and a `DatasetInfo` describing them. Importing this package
+train and validation parts and a `DatasetInfo` describing them, or, for a set that stays
+on disk, a `LazyDataset` whose parts fetch batches (lazy.py; feed.py batches both). Importing this package
 imports every dataset module, and defining a `DatasetSource` subclass registers it.
 """
 
@@ -9,6 +10,7 @@ from layerlab.train.data import (  # noqa: F401  (imported for their registratio
     cifar,
     digits,
     idx_zip,
+    image_folder,
     image_zip,
     mnist,
     points,

@@ -1,10 +1,12 @@
 """The one declaration a dataset needs, mirroring the op registry.
 
 A dataset is a subclass of `DatasetSource` in one `train/data/*.py` module; defining
-it registers it. `load(options, ctx)` returns the whole set as tensors (small sets
-live on the training device and are batched by index, never through a per-sample
-Python loop). Options are a pydantic model with bounds, defaults and descriptions,
-like op parameters, so the browser can render a form for them.
+it registers it. `load(options, ctx)` returns the whole set as tensors (a
+`LoadedDataset`: small sets live on the training device and are batched by index,
+never through a per-sample Python loop), or, for a set bigger than memory, a
+`LazyDataset` (lazy.py) whose parts fetch batches from disk. Options are a pydantic
+model with bounds, defaults and descriptions, like op parameters, so the browser can
+render a form for them.
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 import torch
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from layerlab.train.data.lazy import Dataset
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +143,7 @@ class DatasetSource(Generic[OptionsT]):
                 raise RuntimeError(f"dataset {cls.name!r} declared twice")
             DATASETS[cls.name] = cls()
 
-    def load(self, options: OptionsT, ctx: LoadContext) -> LoadedDataset:
+    def load(self, options: OptionsT, ctx: LoadContext) -> Dataset:
         raise NotImplementedError
 
     def parse_options(self, raw: dict[str, Any]) -> OptionsT:

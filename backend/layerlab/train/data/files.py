@@ -21,6 +21,7 @@ import io
 import os
 import re
 import stat
+import tempfile
 from pathlib import Path
 from typing import IO, Annotated, BinaryIO
 
@@ -32,6 +33,9 @@ MAX_PATH_CHARS = 1024
 UPLOADS_FOLDER = "uploads"
 """Uploaded files live in `<data dir>/uploads/<sha256>/data`, named by their content."""
 UPLOAD_FILE = "data"
+CACHE_FOLDER = "cache"
+"""What loaders derive from a set and keep for the next run (a corpus's token ids) live
+in `<data dir>/cache/<kind>/`, named by the content they came from."""
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
 
@@ -116,6 +120,28 @@ def data_file(path: str | None, upload: str | None, ctx: LoadContext) -> tuple[P
 def dataset_folder(path: str | None, ctx: LoadContext, default_name: str) -> Path:
     """The folder holding a file-based set: the `path` option or `<data_dir>/<default_name>`."""
     return confine(path, ctx) if path else ctx.data_dir / default_name
+
+
+def cache_folder(ctx: LoadContext, kind: str) -> Path:
+    """`<data dir>/cache/<kind>/`, created; a private folder in the system's temporary
+    directory when the data dir cannot be written (a read-only share of datasets)."""
+    folder = ctx.data_dir / CACHE_FOLDER / kind
+    try:
+        if _writable(ctx.data_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+            if _writable(folder):
+                return folder
+    except OSError:
+        pass
+    fallback = Path(tempfile.gettempdir()) / f"layerlab-cache-{os.getuid()}" / kind
+    fallback.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return fallback
+
+
+def _writable(folder: Path) -> bool:
+    """Writable, and meant to be: a folder whose mode grants no one writing is read-only
+    even to root (who may write anywhere)."""
+    return os.access(folder, os.W_OK) and bool(folder.stat().st_mode & 0o222)
 
 
 def find_file(folder: Path, name: str) -> Path | None:

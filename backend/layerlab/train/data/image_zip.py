@@ -9,7 +9,12 @@ too many pixels): an upload that tries any of that is not data we want to train 
 
 A single top folder holding the class folders (what zipping a folder produces) is
 allowed and skipped. Images are decoded with Pillow, converted to RGB or grey and
-resized (stretched, not cropped) to `image_size` squared.
+resized (stretched, not cropped) to `image_size` squared (image_files.py).
+
+A zip too big to decode into memory (over MAX_ZIP_BYTES, MAX_MEMBERS or
+MAX_UNCOMPRESSED_BYTES, or 1 GiB of decoded floats) is read member by member instead,
+each batch decoded when it is needed (`storage`: auto, or disk), with limits fit for
+that: MAX_LAZY_ZIP_BYTES, MAX_LAZY_MEMBERS, and MAX_IMAGE_BYTES for each member.
 
 Messages name an unsafe entry by its number only: its name is attacker-chosen bytes. A
 safe entry whose image fails to decode is named, since its name is the user's own file.
@@ -17,7 +22,6 @@ safe entry whose image fails to decode is named, since its name is the user's ow
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import stat
@@ -27,38 +31,33 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import ClassVar, Literal
 
-import numpy as np
-import numpy.typing as npt
-import torch
-from PIL import Image
 from pydantic import Field
 
-from layerlab.train.data.base import (
-    DataError,
-    DatasetOptions,
-    DatasetSource,
-    LoadContext,
-    LoadedDataset,
-    split,
+from layerlab.train.data.base import DataError, DatasetOptions, DatasetSource, LoadContext
+from layerlab.train.data.files import FileOptions, open_regular
+from layerlab.train.data.image_files import (
+    MAX_IMAGE_BYTES,
+    ImageFiles,
+    LoaderOptions,
+    Storage,
+    image_set,
 )
-from layerlab.train.data.files import FileOptions, open_regular, read_stream_bounded
-from layerlab.train.data.images import (
-    ImageOptions,
-    bytes_to_unit_float,
-    image_info,
-    scale_pixels,
-)
+from layerlab.train.data.images import ImageOptions
+from layerlab.train.data.lazy import Dataset
 
 MAX_ZIP_BYTES = 1024 * 1024 * 1024
 MAX_MEMBERS = 100_000
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
-MAX_IMAGE_PIXELS = 40_000_000  # one decoded image; a 4-byte-per-pixel 40 MP image is 160 MB
-MAX_OUTPUT_VALUES = 256 * 1024 * 1024  # the float32 tensor of all images: 1 GiB
+"""Limits of a zip decoded into memory."""
+MAX_LAZY_ZIP_BYTES = 64 * 1024**3
+MAX_LAZY_MEMBERS = 2_000_000
+"""Limits of a zip read member by member (each member also within MAX_IMAGE_BYTES)."""
+MAX_UPLOAD_ZIP_BYTES = 8 * 1024**3
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"}
 WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
-class ImageZipOptions(FileOptions, ImageOptions):
+class ImageZipOptions(FileOptions, ImageOptions, LoaderOptions):
     image_size: int = Field(
         default=32, ge=4, le=512, description="Side of the square images, in pixels"
     )
@@ -96,26 +95,35 @@ def _is_junk(name: str) -> bool:
     )
 
 
-def safe_members(archive_name: str, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+def safe_members(
+    archive_name: str, archive: zipfile.ZipFile, limit: int = MAX_MEMBERS
+) -> list[zipfile.ZipInfo]:
     """Every entry, if there are not too many and each one is safe (else the archive is
     rejected whole)."""
     members = archive.infolist()
-    if len(members) > MAX_MEMBERS:
-        raise DataError(
-            f"{archive_name}: {len(members):,} entries is over the limit of {MAX_MEMBERS:,}"
-        )
+    if len(members) > limit:
+        raise DataError(f"{archive_name}: {len(members):,} entries is over the limit of {limit:,}")
     for index, member in enumerate(members):
         check_member_safe(archive_name, index, member)
     return members
 
 
 def class_members(
-    archive_name: str, archive: zipfile.ZipFile
+    archive_name: str, archive: zipfile.ZipFile, on_disk: bool = False
 ) -> tuple[dict[str, list[zipfile.ZipInfo]], int]:
-    """Image entries grouped by class folder, and the number of non-image files skipped."""
-    members = safe_members(archive_name, archive)
+    """Image entries grouped by class folder, and the number of non-image files skipped.
+    Decoded into memory, the whole archive is bounded; read member by member (`on_disk`),
+    each member is."""
+    members = safe_members(archive_name, archive, MAX_LAZY_MEMBERS if on_disk else MAX_MEMBERS)
+    if on_disk:
+        for index, member in enumerate(members):
+            if member.file_size > MAX_IMAGE_BYTES:
+                raise DataError(
+                    f"{archive_name}: entry {index + 1:,}: {member.file_size:,} bytes "
+                    f"uncompressed is over the limit of {MAX_IMAGE_BYTES:,} for one image"
+                )
     total = sum(member.file_size for member in members)
-    if total > MAX_UNCOMPRESSED_BYTES:
+    if not on_disk and total > MAX_UNCOMPRESSED_BYTES:
         raise DataError(
             f"{archive_name}: {total:,} bytes uncompressed is over the limit of {MAX_UNCOMPRESSED_BYTES:,}"
         )
@@ -143,37 +151,14 @@ def class_members(
     return dict(sorted(by_class.items())), skipped
 
 
-def decode_image(
-    archive_name: str, archive: zipfile.ZipFile, member: zipfile.ZipInfo, size: int, mode: str
-) -> npt.NDArray[np.uint8]:
-    """One member as uint8 (size, size, channels)."""
-    try:
-        with archive.open(member) as stream:  # CRC-checked when read to its end
-            data = read_stream_bounded(stream, member.file_size, repr(member.filename))
-        with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
-            if width * height > MAX_IMAGE_PIXELS:
-                raise DataError(
-                    f"{archive_name}: {member.filename!r} is {width}x{height} pixels, over the limit"
-                )
-            image.draft(mode, (size, size))  # lets JPEG decode at a reduced scale: much faster
-            resized = image.convert(mode).resize((size, size), Image.Resampling.BILINEAR)
-            pixels = np.asarray(resized, dtype=np.uint8)
-    except DataError:
-        raise
-    except (OSError, ValueError, zipfile.BadZipFile, Image.DecompressionBombError) as exc:
-        raise DataError(
-            f"{archive_name}: {member.filename!r} cannot be decoded as an image: {exc}"
-        ) from None
-    return pixels.reshape(size, size, -1)
-
-
 @contextmanager
-def open_zip(path: Path, label: str, ctx: LoadContext) -> Iterator[zipfile.ZipFile]:
-    """The zip at `path`: a regular file inside the data dir, of at most MAX_ZIP_BYTES."""
+def open_zip(
+    path: Path, label: str, ctx: LoadContext, limit: int = MAX_ZIP_BYTES
+) -> Iterator[zipfile.ZipFile]:
+    """The zip at `path`: a regular file inside the data dir, of at most `limit` bytes."""
     with open_regular(path, ctx, label) as stream:
-        if os.fstat(stream.fileno()).st_size > MAX_ZIP_BYTES:
-            raise DataError(f"{label}: larger than the {MAX_ZIP_BYTES:,}-byte limit")
+        if os.fstat(stream.fileno()).st_size > limit:
+            raise DataError(f"{label}: larger than the {limit:,}-byte limit")
         try:
             archive = zipfile.ZipFile(stream)
         except (zipfile.BadZipFile, OSError):
@@ -187,40 +172,46 @@ class ImageZip(DatasetSource[ImageZipOptions]):
     summary = "Your own images: a zip with one folder per class (PNG or JPEG)"
     kind = "image"
     Options: ClassVar[type[DatasetOptions]] = ImageZipOptions
-    max_upload_bytes = MAX_ZIP_BYTES
+    max_upload_bytes = MAX_UPLOAD_ZIP_BYTES
 
-    def load(self, options: ImageZipOptions, ctx: LoadContext) -> LoadedDataset:
+    def load(self, options: ImageZipOptions, ctx: LoadContext) -> Dataset:
         path, label = options.file(ctx)
-        mode, channels = ("RGB", 3) if options.color == "rgb" else ("L", 1)
-        with open_zip(path, label, ctx) as archive:
-            by_class, skipped = class_members(label, archive)
-            count = sum(len(members) for members in by_class.values())
-            if count * channels * options.image_size**2 > MAX_OUTPUT_VALUES:
-                raise DataError(
-                    f"{label}: {count:,} images at {options.image_size}x{options.image_size} would "
-                    "not fit in memory; lower image_size"
-                )
-            # Decoding is per image by nature; it happens once, at load, never per step.
-            pixels = np.empty(
-                (count, options.image_size, options.image_size, channels), dtype=np.uint8
-            )
-            labels = np.empty(count, dtype=np.int64)
-            row = 0
-            for class_id, members in enumerate(by_class.values()):
-                for member in members:
-                    pixels[row] = decode_image(label, archive, member, options.image_size, mode)
-                    labels[row] = class_id
-                    row += 1
-        x = bytes_to_unit_float(pixels).permute(0, 3, 1, 2).contiguous()  # (N, C, H, W)
-        train, val = split(x, torch.from_numpy(labels), options.val_fraction, options.seed)
-        classes = list(by_class)
+        limit = MAX_ZIP_BYTES if options.storage == "memory" else MAX_LAZY_ZIP_BYTES
+        with open_zip(path, label, ctx, limit) as archive:
+            storage = _storage(options.storage, archive)
+            by_class, skipped = class_members(label, archive, on_disk=storage == "disk")
+            root = str(path.resolve())
+        files = [member.filename for members in by_class.values() for member in members]
+        labels = [i for i, members in enumerate(by_class.values()) for _ in members]
+        whole = ImageFiles(
+            data_dir=str(ctx.data_dir.resolve()),
+            label=label,
+            root=root,
+            archive=True,
+            files=files,
+            labels=labels,
+            image_size=options.image_size,
+            color="RGB" if options.color == "rgb" else "L",
+        )
         notes = [
-            f"{label}: {count:,} images in {len(classes)} classes, resized to "
+            f"{label}: {len(files):,} images in {len(by_class)} classes, resized to "
             f"{options.image_size}x{options.image_size} {options.color}"
         ]
         if skipped:
             notes.append(f"{skipped} non-image file(s) skipped")
-        train, val, extras, scaling_note = scale_pixels(options.normalize, train, val)
-        notes.append(scaling_note)
-        info = image_info(self.name, train, val, classes, notes)
-        return LoadedDataset(info=info, train=train, val=val, extras=extras)
+        return image_set(
+            self.name, whole, list(by_class), options, options.normalize, notes, storage
+        )
+
+
+def _storage(asked: Storage, archive: zipfile.ZipFile) -> Storage:
+    """auto reads the zip member by member when it is past any in-memory limit."""
+    if asked != "auto":
+        return asked
+    members = archive.infolist()
+    fits = (
+        os.fstat(archive.fp.fileno()).st_size <= MAX_ZIP_BYTES  # type: ignore[union-attr]
+        and len(members) <= MAX_MEMBERS
+        and sum(member.file_size for member in members) <= MAX_UNCOMPRESSED_BYTES
+    )
+    return "auto" if fits else "disk"

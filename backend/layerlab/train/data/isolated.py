@@ -10,6 +10,9 @@ every 50 ms: a stop request, the time limit or the memory limit ends it with SIG
 
 The child hands its result back through a private folder: the tensors as safetensors,
 the info and extras as JSON, and last an outcome file; nothing is pickled either way.
+A lazy set (one that stays on disk) comes back as its parts' JSON instead of tensors:
+the child did the slow work (encoding a corpus into its token cache, listing a folder,
+measuring normalisation statistics) and the parent only reopens the files.
 A DataError in the child comes back as the same class with the same message.
 
 Only loads that name a file the user chose go this way (`names_user_file`): a fresh
@@ -46,6 +49,7 @@ from safetensors.torch import load_file, save_file
 import layerlab
 from layerlab import format as fmt
 from layerlab.train.data.base import DataError, DatasetInfo, LoadContext, LoadedDataset, Split
+from layerlab.train.data.lazy import Dataset, LazyDataset, read_part
 from layerlab.train.data.registry import MissingDataError, load_dataset
 from layerlab.train.faults import balloon_point, hang_point
 
@@ -64,6 +68,8 @@ OUTCOME_FILE = "outcome.json"
 TENSORS_FILE = "tensors.safetensors"
 INFO_FILE = "info.json"
 EXTRAS_FILE = "extras.json"
+LAZY_FILE = "lazy.json"
+"""A lazy set's parts, {"train": ..., "val": ...}, in place of the tensors."""
 SPLIT_KEYS = ("train/x", "train/y", "val/x", "val/y")
 EXTRA_TENSOR_PREFIX = "extras/"
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -125,7 +131,7 @@ def load_isolated(
     allow_substitute: bool = False,
     limits: LoadLimits = DEFAULT_LIMITS,
     should_stop: Callable[[], bool] = lambda: False,
-) -> LoadedDataset:
+) -> Dataset:
     """`load_dataset(name, options, ctx, ...)` in a child process. Raises LoadStopped when
     `should_stop()` turns true, DataError when a limit is passed (or the data is wrong),
     RuntimeError for anything else that went wrong in the child. The child is gone and
@@ -222,7 +228,7 @@ def _watch(
             )
 
 
-def _read_result(folder: Path, name: str, exit_code: int) -> LoadedDataset:
+def _read_result(folder: Path, name: str, exit_code: int) -> Dataset:
     outcome_path = folder / OUTCOME_FILE
     if not outcome_path.exists():
         raise RuntimeError(
@@ -238,6 +244,9 @@ def _read_result(folder: Path, name: str, exit_code: int) -> LoadedDataset:
     extras: dict[str, Any] = dict(extras_file["values"])
     for key in extras_file["tensors"]:
         extras[key] = tensors[EXTRA_TENSOR_PREFIX + key]
+    if (folder / LAZY_FILE).exists():
+        parts = json.loads((folder / LAZY_FILE).read_bytes())
+        return LazyDataset(info, read_part(parts["train"]), read_part(parts["val"]), extras)
     train = Split(tensors["train/x"], tensors["train/y"])
     val = Split(tensors["val/x"], tensors["val/y"])
     return LoadedDataset(info=info, train=train, val=val, extras=extras)
@@ -330,8 +339,16 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def _write_result(folder: Path, loaded: LoadedDataset) -> None:
-    tensors = dict(zip(SPLIT_KEYS, _split_tensors(loaded), strict=True))
+def _write_result(folder: Path, loaded: Dataset) -> None:
+    tensors: dict[str, torch.Tensor] = {}
+    if isinstance(loaded, LazyDataset):
+        parts = {
+            "train": loaded.train.model_dump(mode="json"),
+            "val": loaded.val.model_dump(mode="json"),
+        }
+        (folder / LAZY_FILE).write_text(json.dumps(parts))
+    else:
+        tensors.update(zip(SPLIT_KEYS, _split_tensors(loaded), strict=True))
     values: dict[str, Any] = {}
     for key, value in loaded.extras.items():
         if isinstance(value, torch.Tensor):

@@ -18,8 +18,9 @@ import torch
 from PIL import Image
 from pydantic import BaseModel, Field
 
-from layerlab.train.data.base import LoadContext, LoadedDataset
+from layerlab.train.data.base import LoadContext
 from layerlab.train.data.files import open_regular
+from layerlab.train.data.lazy import Dataset, LazyDataset
 from layerlab.train.data.tabular import head_lines
 
 TABLE_ROWS = 20
@@ -63,7 +64,7 @@ class DatasetPreview(BaseModel):
 
 
 def build_preview(
-    loaded: LoadedDataset, file: Path, ctx: LoadContext, delimiter: str = ","
+    loaded: Dataset, file: Path, ctx: LoadContext, delimiter: str = ","
 ) -> DatasetPreview:
     info = loaded.info
     preview = DatasetPreview(class_counts=class_counts(loaded))
@@ -76,16 +77,24 @@ def build_preview(
     return preview
 
 
-def class_counts(loaded: LoadedDataset) -> list[ClassCount]:
+def class_counts(loaded: Dataset) -> list[ClassCount]:
     classes = loaded.info.classes
     if loaded.info.target != "class" or not classes:
         return []
-    labels = torch.cat([loaded.train.y, loaded.val.y])  # (N,) class ids
+    labels = _labels(loaded)
     counts = torch.bincount(labels, minlength=len(classes)).tolist()
     return [ClassCount(name=name, count=int(n)) for name, n in zip(classes, counts, strict=True)]
 
 
-def table_head(loaded: LoadedDataset, file: Path, ctx: LoadContext, delimiter: str) -> TablePreview:
+def _labels(loaded: Dataset) -> torch.Tensor:
+    """Every sample's class id (N,), training and validation together."""
+    if isinstance(loaded, LazyDataset):
+        ids = [loaded.train.class_ids(), loaded.val.class_ids()]
+        return torch.cat([torch.as_tensor(part, dtype=torch.int64) for part in ids])
+    return torch.cat([loaded.train.y, loaded.val.y])
+
+
+def table_head(loaded: Dataset, file: Path, ctx: LoadContext, delimiter: str) -> TablePreview:
     with open_regular(file, ctx) as stream:
         lines = head_lines(stream.read(TABLE_HEAD_BYTES), TABLE_ROWS + 1)
     rows = list(csv.reader(lines, delimiter=delimiter))
@@ -103,20 +112,32 @@ def table_head(loaded: LoadedDataset, file: Path, ctx: LoadContext, delimiter: s
     return TablePreview(columns=columns, rows=[[cell[:CELL_CHARS] for cell in row] for row in body])
 
 
-def thumbnails(loaded: LoadedDataset) -> list[Thumbnail]:
-    """Up to THUMBNAILS images, taken in turn from each class."""
-    x = torch.cat([loaded.train.x, loaded.val.x])  # (N, C, H, W)
-    y = torch.cat([loaded.train.y, loaded.val.y])  # (N,)
+def thumbnails(loaded: Dataset) -> list[Thumbnail]:
+    """Up to THUMBNAILS images, taken in turn from each class (of a set on disk, from
+    its training part: only those are decoded)."""
     classes = loaded.info.classes or []
-    by_class = [torch.nonzero(y == c).flatten().tolist() for c in range(len(classes))]
+    if isinstance(loaded, LazyDataset):
+        labels = torch.as_tensor(loaded.train.class_ids(), dtype=torch.int64)
+        picked = _picked(labels, len(classes))
+        x, y = loaded.train.finish(*loaded.train.fetch(picked))
+        picked = list(range(len(picked)))
+    else:
+        x = torch.cat([loaded.train.x, loaded.val.x])  # (N, C, H, W)
+        y = torch.cat([loaded.train.y, loaded.val.y])  # (N,)
+        picked = _picked(y, len(classes))
+    mean = torch.tensor(loaded.extras.get("mean", [0.0] * x.shape[1])).view(-1, 1, 1)
+    std = torch.tensor(loaded.extras.get("std", [1.0] * x.shape[1])).view(-1, 1, 1)
+    return [Thumbnail(label=classes[int(y[i])], png=_png(x[i] * std + mean)) for i in picked]
+
+
+def _picked(labels: torch.Tensor, classes: int) -> list[int]:
+    by_class = [torch.nonzero(labels == c).flatten().tolist() for c in range(classes)]
     picked: list[int] = []
     for depth in range(THUMBNAILS):
         for indices in by_class:
             if depth < len(indices) and len(picked) < THUMBNAILS:
                 picked.append(indices[depth])
-    mean = torch.tensor(loaded.extras.get("mean", [0.0] * x.shape[1])).view(-1, 1, 1)
-    std = torch.tensor(loaded.extras.get("std", [1.0] * x.shape[1])).view(-1, 1, 1)
-    return [Thumbnail(label=classes[int(y[i])], png=_png(x[i] * std + mean)) for i in picked]
+    return picked
 
 
 def _png(image: torch.Tensor) -> str:

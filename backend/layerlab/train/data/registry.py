@@ -25,6 +25,7 @@ from layerlab.train.data.base import (
     LoadedDataset,
     Split,
 )
+from layerlab.train.data.lazy import Dataset, LazyDataset
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def load_dataset(
     ctx: LoadContext,
     *,
     allow_substitute: bool = False,
-) -> LoadedDataset:
+) -> Dataset:
     """Load the dataset `name` with `options` (a plain dict, validated here).
 
     With `allow_substitute`, a real data set whose files are absent and cannot be
@@ -128,11 +129,24 @@ def describe_datasets() -> list[dict[str, Any]]:
     return [source.schema() for source in DATASETS.values()]
 
 
-def check_consistent(loaded: LoadedDataset) -> None:
-    """Raise if the tensors disagree with the info (a loader bug, not a user error)."""
+CHECKED_SAMPLES = 2
+"""Samples of each lazy part fetched to check them against the info."""
+
+
+def check_consistent(loaded: Dataset) -> None:
+    """Raise if the tensors disagree with the info (a loader bug, not a user error). Of
+    a lazy set, the first samples of each part are fetched and checked."""
     info = loaded.info
     expected_x_dtype = {"float32": "torch.float32", "int64": "torch.int64"}[info.input_dtype]
-    for part, data in (("train", loaded.train), ("val", loaded.val)):
+    parts: tuple[tuple[str, Split], ...]
+    if isinstance(loaded, LazyDataset):
+        parts = (
+            ("train", loaded.train.probe(CHECKED_SAMPLES)),
+            ("val", loaded.val.probe(CHECKED_SAMPLES)),
+        )
+    else:
+        parts = (("train", loaded.train), ("val", loaded.val))
+    for part, data in parts:
         _check_split(info.name, part, data, info.input_shape, info.target_shape)
         if str(data.x.dtype) != expected_x_dtype:
             raise RuntimeError(

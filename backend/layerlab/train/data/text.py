@@ -5,8 +5,17 @@ x (N, T) holds windows of T character ids and y (N, T) the same windows shifted 
 character on, so y[:, t] is the character after x[:, t]. The corpus is split by
 position, not at random: the first (1 - val_fraction) of the text trains, the rest
 validates, so no validation character ever sits inside a training window.
-Overlapping windows would number one per character (a 1 MB text: a million windows,
-half a gigabyte at T = 64), so `max_windows` caps them, spread evenly over each part.
+
+Two ways to take windows (`windows`):
+- random (the default): the text is encoded once into a memory-mapped token file
+  (tokens.py, cached by the text's sha256) and each step draws `batch_size` windows at
+  random offsets of the training part, as nanoGPT does: no cap, nothing materialised,
+  any size of corpus. Validation uses `val_windows` windows at fixed, seeded offsets of
+  the held-out end, so validation losses compare across runs.
+- fixed: windows held in memory as whole tensors. Overlapping windows would number one
+  per character (a 1 MB text: a million windows, half a gigabyte at T = 64), so
+  `max_windows` caps them, spread evenly over each part; the text must fit
+  MAX_TEXT_BYTES.
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import math
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Literal
 from urllib.parse import urlparse
 
 import numpy as np
@@ -32,10 +41,17 @@ from layerlab.train.data.base import (
 )
 from layerlab.train.data.download import RemoteFile, fetch
 from layerlab.train.data.files import DataPath, FileOptions, dataset_folder, read_bounded
+from layerlab.train.data.lazy import Dataset, LazyDataset
 from layerlab.train.data.official import OFFICIAL_FILES
 from layerlab.train.data.registry import MissingDataError
+from layerlab.train.data.tokens import TokenWindows, encode_corpus, validation_offsets
 
-MAX_TEXT_BYTES = 64 * 1024 * 1024  # a character corpus larger than this wants a tokenizer
+MAX_TEXT_BYTES = 64 * 1024 * 1024
+"""The most text whose windows are held in memory (`windows: fixed`)."""
+MAX_STREAM_TEXT_BYTES = 16 * 1024**3
+"""The most text read as a token stream (`windows: random`): memory does not limit it."""
+MAX_UPLOAD_TEXT_BYTES = 1024**3
+"""The most a person uploads as a corpus: encoding it happens while they wait."""
 DOWNLOAD_FOLDER = "text"
 
 
@@ -46,8 +62,32 @@ class CorpusOptions(DatasetOptions):
     block_size: int = Field(
         default=64, ge=1, le=4096, description="Characters per window (time steps)"
     )
+    windows: Literal["random", "fixed"] = Field(
+        default="random",
+        description=(
+            "random: each step draws batch_size windows at random offsets of the training "
+            "text (nanoGPT's way: no cap, read from a memory-mapped token file); fixed: at "
+            "most max_windows evenly spaced windows, held in memory"
+        ),
+    )
     max_windows: int = Field(
-        default=20_000, ge=2, le=10_000_000, description="Most windows, both parts together"
+        default=20_000,
+        ge=2,
+        le=10_000_000,
+        description="fixed windows: the most windows, both parts together",
+    )
+    val_windows: int = Field(
+        default=1_000,
+        ge=1,
+        le=1_000_000,
+        description="random windows: validation windows, at fixed seeded offsets of the held-out end",
+    )
+    epoch_windows: int | None = Field(
+        default=None,
+        ge=1,
+        le=10**12,
+        description="random windows: windows an epoch takes (default: as many as fixed "
+        "windows would hold, so an epoch is as long either way)",
     )
 
 
@@ -95,10 +135,23 @@ def windows(ids: torch.Tensor, block_size: int, cap: int) -> Split:
 
 
 def load_corpus(
-    name: str, source: tuple[Path, str], options: CorpusOptions, ctx: LoadContext, notes: list[str]
-) -> LoadedDataset:
-    """A corpus from `source`: the file (inside the data dir) and what messages call it."""
+    name: str,
+    source: tuple[Path, str],
+    options: CorpusOptions,
+    ctx: LoadContext,
+    notes: list[str],
+    sha256: str | None = None,
+) -> Dataset:
+    """A corpus from `source`: the file (inside the data dir) and what messages call it;
+    `sha256` when the file is named by it (an upload)."""
+    if options.windows == "random":
+        return stream_corpus(name, source, options, ctx, notes, sha256)
     path, label = source
+    if path.is_file() and path.stat().st_size > MAX_TEXT_BYTES:
+        raise DataError(
+            f"{label}: larger than the {MAX_TEXT_BYTES:,}-byte limit of fixed windows, which "
+            "are held in memory; use windows: random (a token stream read from disk)"
+        )
     text = read_text(path, label, ctx)
     block = options.block_size
     vocabulary, ids = encode_characters(text)
@@ -138,21 +191,86 @@ def load_corpus(
     return LoadedDataset(info=info, train=train, val=val)
 
 
+def stream_corpus(
+    name: str,
+    source: tuple[Path, str],
+    options: CorpusOptions,
+    ctx: LoadContext,
+    notes: list[str],
+    sha256: str | None,
+) -> LazyDataset:
+    """The corpus as a token stream: random training windows, fixed validation ones."""
+    path, label = source
+    tokens_file, cache = encode_corpus(path, label, ctx, MAX_STREAM_TEXT_BYTES, sha256)
+    tokens_file = tokens_file.resolve()  # ranks and loaders may run from another folder
+    block, count = options.block_size, cache.characters
+    boundary = int(count * (1 - options.val_fraction))
+    if boundary <= block:
+        raise DataError(
+            f"{label}: {count:,} characters leave {boundary:,} for training, "
+            f"too few for windows of block_size {block}"
+        )
+    if options.val_fraction > 0 and count - boundary <= block:
+        raise DataError(
+            f"{label}: the validation part ({count - boundary:,} characters) is too short for "
+            f"block_size {block}; lower block_size or raise val_fraction"
+        )
+    common = {
+        "data_dir": str(tokens_file.parent),  # the token cache: nothing else is read
+        "label": label,
+        "file": str(tokens_file),
+        "dtype": cache.dtype,
+        "tokens": count,
+        "block_size": block,
+    }
+    train_share = max(1, round(options.max_windows * (1 - options.val_fraction)))
+    epoch = options.epoch_windows or min(boundary - block, train_share)
+    train = TokenWindows(**common, start=0, stop=boundary, windows=epoch)
+    val_positions = max(0, count - boundary - block)
+    offsets = validation_offsets(val_positions, options.val_windows, options.seed)
+    val = TokenWindows(**common, start=boundary, stop=count, windows=len(offsets), offsets=offsets)
+    vocabulary = [chr(c) for c in cache.vocabulary]
+    info = DatasetInfo(
+        name=name,
+        kind="text",
+        input_shape=[block],
+        input_dtype="int64",
+        target="sequence",
+        target_shape=[block],
+        num_classes=len(vocabulary),
+        classes=vocabulary,
+        train_size=len(train),
+        val_size=len(val),
+        notes=[
+            *notes,
+            f"{label}: {count:,} characters, {len(vocabulary)} distinct; the first "
+            f"{boundary:,} train, the rest validates (split by position, not shuffled)",
+            f"random windows of {block} characters: each step draws its batch at random "
+            f"offsets of the training text ({epoch:,} windows an epoch); {len(val):,} fixed "
+            f"validation windows (seed {options.seed}); token ids memory-mapped "
+            f"({cache.dtype}, encoded once and cached by the text's sha256)",
+        ],
+    )
+    return LazyDataset(info=info, train=train, val=val)
+
+
 class TextCorpus(DatasetSource[TextOptions]):
     name = "text"
     summary = "Any UTF-8 text file as a character-level language-modelling corpus"
     kind = "text"
     Options: ClassVar[type[DatasetOptions]] = TextOptions
-    max_upload_bytes = MAX_TEXT_BYTES
+    max_upload_bytes = MAX_UPLOAD_TEXT_BYTES
 
-    def load(self, options: TextOptions, ctx: LoadContext) -> LoadedDataset:
+    def load(self, options: TextOptions, ctx: LoadContext) -> Dataset:
         if options.path or options.upload:
             path, label = options.file(ctx)
             if not path.exists():
                 raise MissingDataError(
                     f"text file {label} not found in the data dir", summary=f"{label} not found"
                 )
-            return load_corpus(self.name, (path, label), options, ctx, notes=[])
+            return load_corpus(
+                self.name, (path, label), options, ctx, notes=[], sha256=options.upload
+            )
         if options.url:
             downloaded = self._downloaded(options, ctx)
             return load_corpus(
@@ -191,7 +309,7 @@ class TinyShakespeare(DatasetSource[TinyShakespeareOptions]):
     Options: ClassVar[type[DatasetOptions]] = TinyShakespeareOptions
     remote: ClassVar[RemoteFile] = OFFICIAL_FILES["tiny_shakespeare"][0]
 
-    def load(self, options: TinyShakespeareOptions, ctx: LoadContext) -> LoadedDataset:
+    def load(self, options: TinyShakespeareOptions, ctx: LoadContext) -> Dataset:
         folder = dataset_folder(options.path, ctx, "tinyshakespeare")
         path = folder / self.remote.name
         if not path.is_file() and ctx.allow_download and options.path is None:

@@ -7,7 +7,7 @@ that the graph and the data fit it (TaskError says what to change when they do n
 from __future__ import annotations
 
 from layerlab.train.config import TrainingConfig
-from layerlab.train.data.base import LoadedDataset
+from layerlab.train.data.lazy import Dataset
 from layerlab.train.model import Trainee
 from layerlab.train.tasks import (
     autoencoder,
@@ -22,7 +22,7 @@ from layerlab.train.tasks.base import TASKS, Evaluation, Phase, Task, TaskError,
 _REGISTERED = (autoencoder, classification, gan, language_model, regression, sequence)
 
 
-def make_task(trainee: Trainee, data: LoadedDataset, config: TrainingConfig) -> Task:
+def make_task(trainee: Trainee, data: Dataset, config: TrainingConfig) -> Task:
     if config.task not in TASKS:
         raise TaskError(f"unknown task {config.task!r} (known: {', '.join(TASKS)})")
     return TASKS[config.task].create(trainee, data, config)

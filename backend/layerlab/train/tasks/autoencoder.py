@@ -12,6 +12,7 @@ import torch
 from layerlab.ops import torch_modules as tm
 from layerlab.train.config import TaskName
 from layerlab.train.data.base import Split
+from layerlab.train.data.lazy import input_probe
 from layerlab.train.events import ReconstructionsView, SampleView, VectorReconstructionsView
 from layerlab.train.tasks.base import (
     Evaluation,
@@ -48,7 +49,7 @@ class Autoencoder(Task):
         """Binary cross-entropy when a Sigmoid reconstructs inputs that lie in [0, 1]
         (pixels as probabilities of ink: a VAE's Bernoulli likelihood); otherwise the
         mean squared error."""
-        x = self.data.train.x
+        x = input_probe(self.data)
         unit = len(x) > 0 and float(x.min()) >= 0.0 and float(x.max()) <= 1.0
         return "bce" if unit and self.net.prediction_source == "Sigmoid" else "mse"
 

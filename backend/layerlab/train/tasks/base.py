@@ -12,7 +12,7 @@ metrics, and `samples` for the views a person looks at.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, get_args
 
@@ -21,7 +21,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from layerlab.train.config import TaskName, TrainingConfig
-from layerlab.train.data.base import LoadedDataset, Split
+from layerlab.train.data.base import Split
+from layerlab.train.data.lazy import Dataset
 from layerlab.train.events import SampleView
 from layerlab.train.model import Net, Trainee
 
@@ -71,11 +72,11 @@ class Task:
             TASKS[cls.name] = cls
 
     @classmethod
-    def create(cls, trainee: Trainee, data: LoadedDataset, config: TrainingConfig) -> Task:
+    def create(cls, trainee: Trainee, data: Dataset, config: TrainingConfig) -> Task:
         """The task for this graph and data (a few tasks pick a more specific one)."""
         return cls(trainee, data, config)
 
-    def __init__(self, trainee: Trainee, data: LoadedDataset, config: TrainingConfig):
+    def __init__(self, trainee: Trainee, data: Dataset, config: TrainingConfig):
         self.trainee = trainee
         self.data = data
         self.info = data.info
@@ -98,8 +99,9 @@ class Task:
     def summarize(self, sums: dict[str, torch.Tensor], count: int) -> Evaluation:
         raise NotImplementedError
 
-    def extra_metrics(self, val: Split) -> dict[str, float]:
-        """Validation metrics that need more than sums (greedy decoding), as val/<name>."""
+    def extra_metrics(self, shown: Callable[[], Split]) -> dict[str, float]:
+        """Validation metrics that need more than sums (greedy decoding), as val/<name>;
+        `shown()` gives the validation samples to look at (fetched only when asked)."""
         return {}
 
     def samples(self, val: Split) -> list[SampleView]:
@@ -167,16 +169,21 @@ class Task:
         return first.device if first is not None else torch.device("cpu")
 
 
-def evaluate(task: Task, split: Split, batch_size: int) -> Evaluation:
-    """The task's metrics over a whole split, in batches, with one device sync at the end."""
+def evaluate(
+    task: Task,
+    batches: Iterable[tuple[torch.Tensor, torch.Tensor]],
+    count: int,
+    shown: Callable[[], Split],
+) -> Evaluation:
+    """The task's metrics over every batch of a split (`count` samples in all), with one
+    device sync at the end; `shown()` gives the samples that metrics beyond sums look at
+    (the whole split in memory, the first few of one on disk)."""
     sums: dict[str, torch.Tensor] = {}
-    for start in range(0, len(split), batch_size):
-        x = split.x[start : start + batch_size]
-        y = split.y[start : start + batch_size]
+    for x, y in batches:
         for key, value in task.validation_sums(x, y).items():
             sums[key] = sums[key] + value if key in sums else value.detach().clone()
-    evaluation = task.summarize(sums, len(split))
-    evaluation.metrics.update(task.extra_metrics(split))
+    evaluation = task.summarize(sums, count)
+    evaluation.metrics.update(task.extra_metrics(shown))
     return evaluation
 
 

@@ -3,7 +3,7 @@ with an encoder-decoder Transformer (teacher forcing, greedy decoding for sample
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import torch
 import torch.nn.functional as F
@@ -11,7 +11,8 @@ import torch.nn.functional as F
 from layerlab.ops import torch_modules as tm
 from layerlab.train.attention import attention_views
 from layerlab.train.config import TrainingConfig
-from layerlab.train.data.base import LoadedDataset, Split
+from layerlab.train.data.base import Split
+from layerlab.train.data.lazy import Dataset
 from layerlab.train.events import SampleView, SequencePrediction, SequencesView
 from layerlab.train.model import Trainee
 from layerlab.train.tasks.base import Evaluation, Phase, Task, TaskError, as_floats, scalar
@@ -31,7 +32,7 @@ class ManyToOne(Task):
     summary = "Read a whole sequence, answer once: a class or a value per sequence."
 
     @classmethod
-    def create(cls, trainee: Trainee, data: LoadedDataset, config: TrainingConfig) -> Task:
+    def create(cls, trainee: Trainee, data: Dataset, config: TrainingConfig) -> Task:
         if data.info.target == "class":
             return Classification(trainee, data, config)
         if data.info.target == "value":
@@ -137,8 +138,9 @@ class Seq2Seq(Task):
             }
         )
 
-    def extra_metrics(self, val: Split) -> dict[str, float]:
+    def extra_metrics(self, shown: Callable[[], Split]) -> dict[str, float]:
         """seq_acc: share of sequences decoded exactly right without teacher forcing."""
+        val = shown()
         x, y = val.x[:GREEDY_EXAMPLES], val.y[:GREEDY_EXAMPLES]
         decoded = self.greedy(x)
         counted = y != self.pad if self.pad is not None else torch.ones_like(y, dtype=torch.bool)

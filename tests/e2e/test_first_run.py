@@ -133,3 +133,30 @@ def test_data_problems_are_said_before_train(page: Page) -> None:
     page.get_by_test_id("picker-builtin-moons").locator("button").click()
     page.get_by_test_id("picker-use").click()
     expect(page.locator("[data-code=no_dataset]")).to_have_count(0)
+
+
+def test_an_error_keeps_what_it_can_and_marks_what_waits(page: Page) -> None:
+    open_preset(page, "lenet5_mnist")
+    set_param(page, "conv2", "kernel_size", 40)  # 6x14x14 is too small for it
+    wait_checked(page)
+    expect(node(page, "conv2")).to_have_attribute("data-status", "error")
+    # Upstream is untouched; downstream keeps its last shapes and counts, marked.
+    expect(page.get_by_test_id("shape-conv1")).to_have_text("6×28×28")
+    expect(node(page, "fc2")).to_have_attribute("data-blocked", "conv2")
+    expect(page.get_by_test_id("shape-fc2")).to_have_text("84")
+    expect(page.get_by_test_id("shape-fc2")).to_have_attribute("data-stale", "true")
+    expect(page.get_by_test_id("node-waits-fc2")).to_contain_text("waits for conv2")
+    expect(node(page, "conv1")).not_to_have_attribute("data-blocked", re.compile(".*"))
+    params = page.get_by_test_id("totals-params")
+    expect(params).to_have_attribute("data-value", str(61706 - 2416))  # all but conv2
+    expect(params).to_contain_text("≈")
+    # The issue is shown whole on the node, and in the list without port notation.
+    issue = page.get_by_test_id("node-issue-conv2")
+    expect(issue).to_contain_text("too small for kernel (40, 40)")
+    assert issue.evaluate("e => e.scrollWidth <= e.clientWidth && getComputedStyle(e).whiteSpace")
+    expect(page.get_by_test_id("error-conv2")).not_to_contain_text("·")
+
+    set_param(page, "conv2", "kernel_size", 5)
+    expect(params).to_have_attribute("data-value", "61706")
+    expect(params).not_to_contain_text("≈")
+    expect(node(page, "fc2")).not_to_have_attribute("data-blocked", re.compile(".*"))

@@ -678,7 +678,15 @@ def test_a_broken_node_silences_everything_downstream() -> None:
         ],
     )
 
-    assert errors_at(check(doc)) == [(E.BAD_PARAM, "bad", None, "out_features", None)]
+    result = check(doc)
+    assert errors_at(result) == [(E.BAD_PARAM, "bad", None, "out_features", None)]
+    # What waits for `bad` is said, and only that (x is inferred, `bad` has its error).
+    assert [(b.id, b.by) for b in result.blocked] == [
+        ("fc", ["bad"]),
+        ("add", ["bad"]),
+        ("conv", ["bad"]),
+        ("y", ["bad"]),
+    ]
 
 
 def test_a_healthy_branch_beside_a_broken_one_is_still_inferred() -> None:
@@ -698,6 +706,8 @@ def test_a_healthy_branch_beside_a_broken_one_is_still_inferred() -> None:
     shapes = {n.id: n.outputs for n in result.nodes}
     assert shapes["good"]["y"].shape == (3,)
     assert "bad" not in shapes and "bad_out" not in shapes
+    # The unknown type is the root cause even though wiring left its edge out.
+    assert [(b.id, b.by) for b in result.blocked] == [("bad_out", ["bad"])]
 
 
 # -- warnings ------------------------------------------------------------------------------

@@ -31,6 +31,11 @@ class EdgeReport(BaseModel):
     spec: TensorSpec | None = Field(description="What the edge carries; null where unknown")
 
 
+class BlockedNode(BaseModel):
+    id: str
+    by: list[str] = Field(description="The nodes with errors whose outputs it waits for")
+
+
 class NetworkReport(BaseModel):
     name: str
     inputs: list[str]
@@ -58,6 +63,10 @@ class CheckResult(BaseModel):
     edges: list[EdgeReport]
     networks: list[NetworkReport]
     totals: Totals
+    blocked: list[BlockedNode] = Field(
+        default_factory=list,
+        description="Top-level nodes without shapes only because an error lies upstream",
+    )
 
 
 def _report(node: NodeResult) -> NodeReport:
@@ -69,6 +78,53 @@ def _report(node: NodeResult) -> NodeReport:
         params=node.params,
         flops=node.flops,
     )
+
+
+def blocked_nodes(analysis: Analysis) -> list[BlockedNode]:
+    """The top-level nodes left out of inference because an input waits for a node with
+    an error, each with those nodes (the errors it depends on, not what is wrong with it)."""
+    doc, result = analysis.document, analysis.result
+    known = set(result.nodes) if result is not None else set()
+    failed = {e.node_id for e in analysis.errors if e.block is None and e.node_id}
+    feeds: dict[str, list[str]] = {}
+    for edge in doc.edges:
+        feeds.setdefault(edge.target, []).append(edge.source)
+    waits: dict[str, frozenset[str]] = {}
+
+    def roots(node_id: str) -> frozenset[str]:
+        # Iterative (a chain may be longer than Python's recursion limit); a cycle
+        # member seen again contributes nothing.
+        stack, visiting = [node_id], {node_id}
+        while stack:
+            current = stack[-1]
+            pending = [
+                s
+                for s in feeds.get(current, [])
+                if s not in known and s not in failed and s not in waits and s not in visiting
+            ]
+            if pending:
+                stack.extend(pending)
+                visiting.update(pending)
+                continue
+            stack.pop()
+            found: set[str] = set()
+            for source in feeds.get(current, []):
+                if source in failed:
+                    found.add(source)
+                elif source not in known:
+                    found |= waits.get(source, frozenset())
+            waits[current] = frozenset(found)
+        return waits[node_id]
+
+    order = {n.id: i for i, n in enumerate(doc.nodes)}
+    out = []
+    for node in doc.nodes:
+        if node.id in known or node.id in failed:
+            continue
+        by = roots(node.id)
+        if by:
+            out.append(BlockedNode(id=node.id, by=sorted(by, key=lambda r: order.get(r, 0))))
+    return out
 
 
 def summarize(analysis: Analysis) -> CheckResult:
@@ -118,6 +174,7 @@ def summarize(analysis: Analysis) -> CheckResult:
         edges=edges,
         networks=networks,
         totals=totals,
+        blocked=blocked_nodes(analysis),
     )
 
 

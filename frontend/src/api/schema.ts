@@ -710,6 +710,16 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** BlockedNode */
+        BlockedNode: {
+            /**
+             * By
+             * @description The nodes with errors whose outputs it waits for
+             */
+            by: string[];
+            /** Id */
+            id: string;
+        };
         /** BuiltinDataset */
         BuiltinDataset: {
             availability: components["schemas"]["Availability"];
@@ -834,6 +844,11 @@ export interface components {
         };
         /** CheckResult */
         CheckResult: {
+            /**
+             * Blocked
+             * @description Top-level nodes without shapes only because an error lies upstream
+             */
+            blocked?: components["schemas"]["BlockedNode"][];
             /** Edges */
             edges: components["schemas"]["EdgeReport"][];
             /** Errors */

@@ -46,8 +46,8 @@ function ProblemList({ issues }: { issues: ViewIssue[] }) {
           <button className="problem" onClick={() => i.nodeId && goTo(i.nodeId)} disabled={!i.nodeId}>
             <span className={`dot ${i.level}`} aria-hidden />
             {i.nodeId && <strong>{i.nodeId}</strong>}
-            {i.port && <span className="muted"> · {i.port}</span>}
-            {i.field && <span className="muted"> · {i.field}</span>}
+            {i.where && <span className="muted"> {i.where}</span>}
+            {i.field && <span className="muted"> ({i.field})</span>}
             <span className="message">{i.message}</span>
           </button>
           {i.hint && (

@@ -48,10 +48,14 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerNode>) {
   const far = useStore(zoomedOut);
   const editorReport = useEditor((s) => s.view.reports.get(id));
   const editorIssues = useEditor((s) => s.view.issues.get(id)) ?? NO_ISSUES;
+  const editorStale = useEditor((s) => s.view.stale.has(id));
+  const editorWaits = useEditor((s) => s.view.blocked.get(id));
   // On a run's page the node shows the run's snapshot, not the editor's document.
   const blocks = source ? source.blocks : editorBlocks;
   const report = source ? source.view.reports.get(id) : editorReport;
   const issues = source ? (source.view.issues.get(id) ?? NO_ISSUES) : editorIssues;
+  const stale = source ? source.view.stale.has(id) : editorStale;
+  const waits = source ? source.view.blocked.get(id) : editorWaits;
   const Overlay = source?.Overlay ?? null;
   const op = opIndex.get(data.type);
   const isBlock = !op && (blocks ?? []).some((b) => b.name === data.type);
@@ -82,13 +86,15 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerNode>) {
       : '';
   const first = errors[0] ?? warnings[0];
 
-  const status = errors.length ? 'has-error' : warnings.length ? 'has-warning' : '';
+  const status = errors.length ? 'has-error' : warnings.length ? 'has-warning' : waits ? 'is-blocked' : '';
+  const waitText = waits ? `waits for ${waits.join(', ')}` : null;
   return (
     <div
       className={`layer-node ${status}${selected ? ' selected' : ''}${isBlock ? ' block-node' : ''}`}
       data-testid={`node-${id}`}
       data-type={data.type}
       data-status={errors.length ? 'error' : warnings.length ? 'warning' : 'ok'}
+      data-blocked={waits?.join(' ') || undefined}
       onDoubleClick={isBlock && !source ? () => openScope(data.type) : undefined}
     >
       {Overlay && <Overlay id={id} />}
@@ -106,18 +112,28 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerNode>) {
       </div>
       {!far && summary && <div className="node-params">{summary}</div>}
       {!far && <div className="node-foot">
-        <span className="node-shape" data-testid={`shape-${id}`}>
-          {shapeText}
+        <span
+          className={`node-shape${stale ? ' stale' : ''}`}
+          data-testid={`shape-${id}`}
+          data-stale={stale || undefined}
+          title={stale && waitText ? `As before the error: this node ${waitText}` : undefined}
+        >
+          {shapeText || (waitText && !first ? `(${waitText})` : '')}
         </span>
         {report && report.params > 0 && (
-          <span className="node-count" data-testid={`params-${id}`} title={`${formatCount(report.params)} parameters`}>
+          <span className={`node-count${stale ? ' stale' : ''}`} data-testid={`params-${id}`} title={`${formatCount(report.params)} parameters${stale ? ', as before the error upstream' : ''}`}>
             {formatCompact(report.params)} params
           </span>
         )}
       </div>}
+      {!far && stale && waitText && !first && (
+        <div className="node-waits" data-testid={`node-waits-${id}`}>
+          {waitText}: shapes as before the error
+        </div>
+      )}
       {!far && first && (
         <div className={`node-issue ${first.level}`} data-testid={`node-issue-${id}`} title={first.message}>
-          {first.port ? `${first.port}: ` : ''}
+          {first.where ? `${first.where}: ` : ''}
           {first.message}
           {issues.length > 1 ? ` (+${issues.length - 1})` : ''}
         </div>

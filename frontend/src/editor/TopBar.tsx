@@ -147,6 +147,9 @@ function CheckStatus() {
   const fresh = useEditor((s) => s.checkedRevision === s.revision && s.checkStatus === 'done');
   const empty = useEditor((s) => isEmpty(s.history.present));
   const totals = empty ? undefined : check?.totals;
+  const staleParams = useEditor((s) => s.view.staleParams);
+  const staleCount = useEditor((s) => s.view.stale.size);
+  const params = (totals?.params ?? 0) + staleParams;
   let text = 'Not checked';
   let cls = 'idle';
   if (!online || status === 'offline') [text, cls] = ['Reconnecting…', 'offline'];
@@ -159,9 +162,18 @@ function CheckStatus() {
       <span className={`check-dot ${cls}`} aria-hidden />
       <span className="check-text">{text}</span>
       {totals && (
-        <span className={`totals${errors ? ' partial' : ''}`} data-testid="totals" title={errors ? 'Partial: nodes with errors are not counted' : undefined}>
-          <span data-testid="totals-params" data-value={totals.params} title="Parameters">
-            {formatCount(totals.params)}
+        <span
+          className={`totals${errors ? ' partial' : ''}`}
+          data-testid="totals"
+          title={
+            errors
+              ? `Nodes with errors are not counted${staleCount ? `; ${staleCount} node${staleCount > 1 ? 's' : ''} waiting for them counted as before the error` : ''}`
+              : undefined
+          }
+        >
+          <span data-testid="totals-params" data-value={params} data-stale={staleParams || undefined} title="Parameters">
+            {staleParams ? '≈ ' : ''}
+            {formatCount(params)}
           </span>{' '}
           params ·{' '}
           <span data-testid="totals-flops" data-value={totals.flops} title="Forward FLOPs per sample">

@@ -4,6 +4,7 @@
 import type { CheckResult, GraphDocument, GraphIssue, NodeReport, TensorSpec } from '../api/types';
 import { edgeKey, type Scope } from './canvas';
 import type { Hint } from './fixes';
+import type { PortsOf } from './ops';
 import type { DataProblem } from './readiness';
 
 export interface ViewIssue {
@@ -17,18 +18,33 @@ export interface ViewIssue {
   /** The block the issue lies in, when it is not on the current canvas. */
   block: string | null;
   hint?: Hint;
+  /** Where on its node, in words: "input x", "output y" (null for the node as a whole). */
+  where: string | null;
   /** A fix that is not a document edit: open the dataset picker. */
   action?: { kind: 'choose-dataset'; label: string };
 }
 
 export interface CheckView {
   reports: ReadonlyMap<string, NodeReport>;
+  /** Nodes shown with their last known report: they wait for an error upstream. */
+  stale: ReadonlySet<string>;
+  /** Per node left out of inference, the nodes with errors it waits for. */
+  blocked: ReadonlyMap<string, readonly string[]>;
+  /** Parameters of the stale nodes, as they were before the error. */
+  staleParams: number;
   issues: ReadonlyMap<string, ViewIssue[]>;
   edgeSpecs: ReadonlyMap<string, TensorSpec>;
   all: ViewIssue[];
 }
 
-export const EMPTY_VIEW: CheckView = { reports: new Map(), issues: new Map(), edgeSpecs: new Map(), all: [] };
+export const EMPTY_VIEW: CheckView = { reports: new Map(), stale: new Set(), blocked: new Map(), staleParams: 0, issues: new Map(), edgeSpecs: new Map(), all: [] };
+
+/** "input x" or "output y": a port said for people (the port notation `· x` was cryptic). */
+export function portWords(port: string | null | undefined, type: string | undefined, portsOf?: PortsOf): string | null {
+  if (!port) return null;
+  const outputs = type && portsOf ? portsOf(type).outputs.map((p) => p.name) : [];
+  return `${outputs.includes(port) ? 'output' : 'input'} ${port}`;
+}
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
   const list = map.get(key);
@@ -42,9 +58,11 @@ export function checkView(
   scope: Scope,
   hints: readonly Hint[] = [],
   data: DataProblem | null = null,
+  known: ReadonlyMap<string, NodeReport> = new Map(),
+  portsOf?: PortsOf,
 ): CheckView {
   const dataIssue: ViewIssue[] = data
-    ? [{ level: 'warning', code: data.code, message: data.message, port: null, field: null, nodeId: null, block: null, action: { kind: 'choose-dataset', label: data.fixLabel } }]
+    ? [{ level: 'warning', code: data.code, message: data.message, port: null, where: null, field: null, nodeId: null, block: null, action: { kind: 'choose-dataset', label: data.fixLabel } }]
     : [];
   if (!check) return dataIssue.length ? { ...EMPTY_VIEW, all: dataIssue } : EMPTY_VIEW;
   const reports = new Map<string, NodeReport>();
@@ -52,12 +70,25 @@ export function checkView(
   const issues = new Map<string, ViewIssue[]>();
   const all: ViewIssue[] = [];
   const topNodes = doc.nodes ?? [];
+  const typeOf = new Map(topNodes.map((n) => [n.id, n.type]));
+  const stale = new Set<string>();
+  const blocked = new Map<string, readonly string[]>((check.blocked ?? []).map((b) => [b.id, b.by]));
+  let staleParams = 0;
   const instancesOf = (block: string) => topNodes.filter((n) => n.type === block).map((n) => n.id);
 
   if (scope === null) {
     for (const r of check.nodes) reports.set(r.id, r);
+    // What waits for an error keeps its last known shapes and counts, marked as such.
+    for (const id of blocked.keys()) {
+      const before = known.get(id);
+      if (reports.has(id) || !before || before.type !== typeOf.get(id)) continue;
+      reports.set(id, before);
+      stale.add(id);
+      staleParams += before.params;
+    }
     for (const e of check.edges) {
-      if (e.spec) edgeSpecs.set(edgeKey(e.source, e.source_port, e.target, e.target_port), e.spec);
+      const spec = e.spec ?? (stale.has(e.source) ? reports.get(e.source)?.outputs[e.source_port] : undefined);
+      if (spec) edgeSpecs.set(edgeKey(e.source, e.source_port, e.target, e.target_port), spec);
     }
   } else {
     const first = instancesOf(scope)[0];
@@ -93,6 +124,7 @@ export function checkView(
       code: issue.code,
       message: issue.block && scope === null ? `in block ${issue.block}, ${issue.node_id ?? ''}: ${issue.message}` : issue.message,
       port: scope === null && issue.block ? null : issue.port ?? null,
+      where: scope === null && issue.block ? null : portWords(issue.port, issue.node_id ? typeOf.get(issue.node_id) : undefined, scope === null ? portsOf : undefined),
       field: issue.field ?? null,
       nodeId,
       block,
@@ -105,12 +137,12 @@ export function checkView(
   all.push(...dataIssue);
   if (scope === null) {
     for (const h of hints) {
-      const view: ViewIssue = { level: 'warning', code: 'hint', message: h.message, port: h.port, field: null, nodeId: h.nodeId, block: null, hint: h };
+      const view: ViewIssue = { level: 'warning', code: 'hint', message: h.message, port: h.port, where: portWords(h.port, typeOf.get(h.nodeId), portsOf), field: null, nodeId: h.nodeId, block: null, hint: h };
       all.push(view);
       push(issues, h.nodeId, view);
     }
   }
-  return { reports, issues, edgeSpecs, all };
+  return { reports, stale, blocked, staleParams, issues, edgeSpecs, all };
 }
 
 /** The spec an edge carries on the current canvas. */

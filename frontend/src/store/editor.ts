@@ -3,7 +3,7 @@
 // is THE document: what is checked, saved, drafted and exported.
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from '@xyflow/react';
 import { create } from 'zustand';
-import type { CheckResult, GraphDocument } from '../api/types';
+import type { CheckResult, GraphDocument, NodeReport } from '../api/types';
 import { activeFacts } from '../data/catalog';
 import { makeBlock } from '../model/blocks';
 import type { LayerEdge, LayerNode, Scope } from '../model/canvas';
@@ -43,6 +43,8 @@ export interface EditorState {
   /** Bumped when the view should fit the graph (a document was opened, a scope changed). */
   fitRequest: number;
   check: CheckResult | null;
+  /** Each top-level node's last report from a check (shown, marked, while it waits for an error). */
+  known: Map<string, NodeReport>;
   /** The revision the check result belongs to (equal to `revision` when it is current). */
   checkedRevision: number;
   checkStatus: CheckStatus;
@@ -67,6 +69,7 @@ export const useEditor = create<EditorState>(() => ({
   revision: 0,
   fitRequest: 0,
   check: null,
+  known: new Map(),
   checkedRevision: -1,
   checkStatus: 'idle',
   pendingLayout: false,
@@ -100,7 +103,7 @@ export function refreshView() {
   if (isEmpty(doc)) return void set({ view: EMPTY_VIEW });
   const training = doc.training as Record<string, unknown> | undefined;
   const data = dataProblem(training, datasetsLoaded ? datasets : null);
-  set({ view: checkView(check, doc, scope, hints(doc, check, activeDataset(doc)), data) });
+  set({ view: checkView(check, doc, scope, hints(doc, check, activeDataset(doc)), data, get().known, portsOf(doc)) });
 }
 
 /** No node anywhere: a new document, or everything deleted. */
@@ -143,7 +146,7 @@ export function commitDocument(doc: GraphDocument, key?: string) {
 
 /** Open a document: a new history, the top level, the view fitted. */
 export function openDocument(doc: GraphDocument) {
-  set({ nodes: [], edges: [], check: null });
+  set({ nodes: [], edges: [], check: null, known: new Map() });
   const shown = showDocument(doc, null);
   set({ history: initHistory(shown.doc), revision: get().revision + 1, fitRequest: get().fitRequest + 1, pendingLayout: shown.laidOut });
   refreshView();
@@ -379,7 +382,9 @@ export function editDocument(update: (doc: GraphDocument) => GraphDocument, key?
 }
 
 export function setCheck(check: CheckResult | null, checkStatus: CheckStatus, checkedRevision: number) {
-  set({ check, checkStatus, checkedRevision });
+  const known = new Map(get().known);
+  for (const r of check?.nodes ?? []) known.set(r.id, r);
+  set({ check, checkStatus, checkedRevision, known });
   refreshView();
 }
 

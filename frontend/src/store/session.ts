@@ -137,9 +137,13 @@ function wentOnline() {
 
 export async function loadCatalog() {
   try {
-    const [ops, presets] = await Promise.all([api.ops(), api.presets()]);
-    setCatalog(ops);
-    setS({ presets });
+    // The presets' cards take the server a moment the first time: the palette does not wait.
+    const presets = api.presets().then(
+      (list) => setS({ presets: list }),
+      () => undefined, // the start screen says it is loading; Open lists them once they come
+    );
+    setCatalog(await api.ops());
+    void presets;
     void loadDatasets();
     void refreshGraphs();
   } catch (err) {

@@ -12,6 +12,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+import layerlab
 from layerlab.graph.document import GraphDocument
 from presets_data import DataPlaces
 from presets_judge import Judge, channel_statistics
@@ -97,6 +98,48 @@ def r2_bar(bar: float) -> Measure:
         return Measured(text, {"val/r2": r2, "val/mse": mse}, at_least(r2, bar, ctx.quick))
 
     return measure
+
+
+MOBILENET_FLOP_SHARE = 0.4
+MOBILENET_ACC_GAP = 0.05
+
+
+def measure_lightweight(run: Trained, ctx: Context) -> Measured:
+    """MobileNet beside ResNet-20, trained on the same data for the same steps: the
+    lesson is accuracy per FLOP (and that fewer FLOPs need not mean less CPU time)."""
+    twin = ctx.train("resnet20_cifar10")
+    acc, twin_acc = run.metric("val/acc"), twin.metric("val/acc")
+    totals = layerlab.check(run.doc).totals
+    twin_totals = layerlab.check(twin.doc).totals
+    flop_share = totals.flops / twin_totals.flops
+    per_mflop = acc / (totals.flops / 1e6)
+    twin_per_mflop = twin_acc / (twin_totals.flops / 1e6)
+    text = (
+        f"val accuracy {acc:.4f} with {totals.params:,} params and {totals.flops / 1e6:.1f} "
+        f"MFLOPs ({per_mflop:.4f} per MFLOP, {run.cpu_s:.0f} s CPU); ResNet-20: {twin_acc:.4f} "
+        f"with {twin_totals.params:,} params and {twin_totals.flops / 1e6:.1f} MFLOPs "
+        f"({twin_per_mflop:.4f} per MFLOP, {twin.cpu_s:.0f} s CPU); same data, "
+        f"{run.result.step} and {twin.result.step} steps"
+    )
+    values = {
+        "val/acc": acc,
+        "params": totals.params,
+        "flops": totals.flops,
+        "resnet20_val/acc": twin_acc,
+        "resnet20_params": twin_totals.params,
+        "resnet20_flops": twin_totals.flops,
+        "flop_share": flop_share,
+        "cpu_s": run.cpu_s,
+        "resnet20_cpu_s": twin.cpu_s,
+    }
+    passed = (
+        None
+        if ctx.quick
+        else flop_share <= MOBILENET_FLOP_SHARE
+        and acc >= twin_acc - MOBILENET_ACC_GAP
+        and run.result.step == twin.result.step
+    )
+    return Measured(text, values, passed)
 
 
 # -- sequences and text -----------------------------------------------------------------
@@ -338,6 +381,13 @@ ROWS: dict[str, Row] = {
         Row("alexnet_cifar10", "", accuracy_bar(None), ALEXNET_SHORT),
         Row("resnet20_cifar10", "", accuracy_bar(None), RESNET20_SHORT),
         Row("resnet18_cifar10", "", accuracy_bar(None), RESNET18_SHORT),
+        Row(
+            "mobilenet_cifar10",
+            f"FLOPs <= {MOBILENET_FLOP_SHARE:.0%} of ResNet-20's; val accuracy within "
+            f"{MOBILENET_ACC_GAP} of ResNet-20's (same data, same steps)",
+            measure_lightweight,
+            RESNET20_SHORT,
+        ),
         Row("rnn_sine", "val R^2 >= 0.95", r2_bar(0.95)),
         Row("gru_sine", "val R^2 >= 0.95", r2_bar(0.95)),
         Row("lstm_parity", "val accuracy >= 0.95", accuracy_bar(0.95)),

@@ -74,6 +74,7 @@ SMOKE: dict[str, Smoke] = {
     "mlp_regression": Smoke(factor=2.5),
     "lenet5_mnist": Smoke(factor=4.0),
     "resnet20_cifar10": Smoke(factor=5.0),
+    "mobilenet_cifar10": Smoke(factor=4.5),
     "rnn_sine": Smoke(factor=8.0),
     "gru_sine": Smoke(factor=8.0),
     "deep_residual_mlp": Smoke(factor=1.5),

@@ -41,6 +41,13 @@ class ReLU(Activation):
     health_kind = HealthKind.RELU_LIKE
 
 
+class ReLU6(Activation):
+    name = "ReLU6"
+    summary = "min(max(0, x), 6): a ReLU capped at 6, robust in low precision (MobileNet)."
+    torch_class = nn.ReLU6
+    health_kind = HealthKind.RELU_LIKE
+
+
 class LeakyReLUParams(OpParams):
     negative_slope: float = Field(
         default=0.01, ge=0.0, le=1.0, description="Slope for x < 0, so units never die"

@@ -7,6 +7,7 @@ imports every dataset module, and defining a `DatasetSource` subclass registers 
 """
 
 from layerlab.train.data import (  # noqa: F401  (imported for their registrations)
+    arrays,
     cifar,
     digits,
     idx_zip,

@@ -41,6 +41,7 @@ from layerlab.train.data.base import DataError, Split
 from layerlab.train.data.lazy import PROBE_SAMPLES, Batch, LazyPart
 from layerlab.train.data.sampling import Sampler, SamplerState, Shuffled, UniformOffsets
 from layerlab.train.distributed import Ranks
+from layerlab.train.faults import fault_point, hang_point
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,10 @@ PRELOAD = ["layerlab.train.data"]
 """What the loaders' fork server imports once, so that each worker starts in
 milliseconds: torch and every lazy part's module."""
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+LOADER_CRASH_FAULT = "loader_crash"
+LOADER_HANG_FAULT = "loader_hang"
+"""Fault points (faults.py) in a loader process, as it starts reading a sample: one that
+dies, or one stuck for good."""
 Interrupt = Callable[[], str | None]
 """A stop request's reason while the loop waits for a batch, or None."""
 
@@ -169,7 +174,7 @@ class LazyFeed(Feed):
         self._loaders.clear()
 
     def _batches(self, use: str, plan: Iterator[list[int]]) -> Iterator[Batch]:
-        if self.part.loader_workers > 0:
+        if self.part.loader_workers > 0 and main_importable():
             if use not in self._loaders:
                 self._loaders[use] = _Loader(self.part, self.device, self.interrupt)
             fetched = self._loaders[use].run(plan)
@@ -235,6 +240,8 @@ class _Fetcher(torch.utils.data.Dataset[Any]):
         def mark(index: int) -> None:
             if slot is not None:
                 slot[1] = index
+                fault_point(LOADER_CRASH_FAULT)
+                hang_point(LOADER_HANG_FAULT)
 
         if slot is not None:
             slot[0] = os.getpid()
@@ -304,7 +311,7 @@ class _Loader:
                     raise self._death(exc) from None
             reason = self.interrupt()
             if reason is not None:
-                self.close()
+                self.close(kill=True)  # a worker stuck on a file must not hold the stop
                 raise StopRequested(reason)
 
     def _death(self, exc: RuntimeError) -> Exception:
@@ -312,7 +319,8 @@ class _Loader:
         message = str(exc)
         if "DataLoader worker" not in message:
             return exc
-        pids = {int(p) for p in re.findall(r"\d+", message.split(")")[0])}
+        listed = re.search(r"pid(?:\(s\))? ([\d, ]+)", message)  # "pid(s) 12, 13", "pid 12"
+        pids = {int(p) for p in re.findall(r"\d+", listed.group(1))} if listed else set()
         reading = [
             self.part.describe(int(index))
             for pid, index in self.slots.tolist()
@@ -324,11 +332,36 @@ class _Loader:
             "out of memory, or a file its decoder cannot survive?"
         )
 
-    def close(self) -> None:
+    def close(self, kill: bool = False) -> None:
+        """End the pass's workers: let them finish the batch in hand, or with `kill`
+        end them at once (SIGKILL: they hold nothing worth keeping)."""
         iterator, self.iterator = self.iterator, None
-        if iterator is not None and hasattr(iterator, "_shutdown_workers"):
-            with contextlib.suppress(Exception):
-                iterator._shutdown_workers()
+        if iterator is None or not hasattr(iterator, "_shutdown_workers"):
+            return
+        if kill:
+            for worker in getattr(iterator, "_workers", []):
+                with contextlib.suppress(Exception):
+                    worker.kill()
+        with contextlib.suppress(Exception):
+            iterator._shutdown_workers()
+
+
+def main_importable() -> bool:
+    """Whether a loader worker can start: it imports the trainer's main module, which a
+    script fed on stdin (`python -`) does not have. Without workers, the trainer
+    fetches the batches itself (and says so once)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if getattr(main, "__spec__", None) is not None or path is None or os.path.exists(path):
+        return True
+    global _warned_main
+    if not _warned_main:
+        log.warning("no loader processes: the main module %s cannot be imported by them", path)
+        _warned_main = True
+    return False
+
+
+_warned_main = False
 
 
 def _as_is(batch: Any) -> Any:
@@ -349,8 +382,21 @@ def loader_context() -> Any:
 
 
 def _worker_started(worker_id: int) -> None:
-    """Die with the process that forked this worker (the fork server, which itself ends
-    when the trainer does), so a kill -9 of the trainer leaves no loader behind."""
+    """Die with the process that forked this worker (the fork server, which ends when the
+    trainer does), so a kill -9 of the trainer leaves no loader behind.
+
+    The fork server hands each child a copy of the pipe end whose closing tells it its
+    client is gone, so that it outlives its children; a loader must not keep it alive
+    (the server would wait for the loader, the loader for the server: both forever), so
+    the loader closes its copy."""
+    from multiprocessing import forkserver
+
+    server: Any = forkserver._forkserver
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    if alive is not None:
+        with contextlib.suppress(OSError):
+            os.close(alive)
+        server._forkserver_alive_fd = None
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)

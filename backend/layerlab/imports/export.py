@@ -9,6 +9,7 @@ batch axis is exported as dynamic, so sizes derived from it stay symbolic.
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -113,15 +114,16 @@ def _batch(inputs: tuple[Any, ...]) -> int:
 def _export(root: nn.Module, inputs: tuple[Any, ...], keep: set[str]) -> ExportedProgram:
     batch = torch.export.Dim("batch", min=1)
     dynamic = tuple({0: batch} if isinstance(x, torch.Tensor) else None for x in inputs)
-    # Only modules called exactly once can keep their signature; the others are left
-    # to fail as shared (a module called twice holds one set of weights for two nodes).
-    return torch.export.export(
-        root,
-        inputs,
-        dynamic_shapes=dynamic,
-        strict=False,
-        preserve_module_call_signature=tuple(sorted(keep)),
-    )
+    with warnings.catch_warnings():
+        # torch notes that an RNN's flat weight list is rebuilt while exporting.
+        warnings.filterwarnings("ignore", message=".*were assigned during export.*")
+        return torch.export.export(
+            root,
+            inputs,
+            dynamic_shapes=dynamic,
+            strict=False,
+            preserve_module_call_signature=tuple(sorted(keep)),
+        )
 
 
 def _fold(

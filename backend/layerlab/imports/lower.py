@@ -5,7 +5,7 @@ LayerLab node (a tensor of data), `STATIC` (a value that follows from shapes,
 parameters and constants alone: a size, a causal mask, a positional table; read from
 the example run when a rule needs it), a `Pending` (a call with several results that
 getitem resolves, such as an LSTM's `(y, (h_n, c_n))`), or `BROKEN` (refused already:
-what depends on it is not reported again).
+a call downstream of it is listed only when no rule could ever take it).
 
 Every LayerLab node is run as it is made, on its inputs' values with its weights, and
 each traced node mapped to one of its ports must have the value the original computed:
@@ -110,7 +110,8 @@ class Lowering:
         self.env: dict[fx.Node, Any] = {}
         self.issues: list[Unsupported] = []
         self.outputs: list[tuple[str, Ref]] = []
-        self.used_weights: dict[str, str] = {}
+        self.used_weights: dict[str, tuple[str, str]] = {}
+        """Each weight taken (by name and by storage) -> the node and original name."""
         self.static, self.batchy = classify(traced, random_module)
 
     # -- the walk ---------------------------------------------------------------------
@@ -126,14 +127,18 @@ class Lowering:
             if node in self.static:
                 self.env[node] = STATIC
                 continue
-            if any(self.env.get(a) is BROKEN for a in node.all_input_nodes):
-                self.env[node] = BROKEN
-                continue
             rule = (
                 self.module_rule(self.traced.module(str(node.target)))
                 if node.op == "call_module"
                 else self.function_rule(node)
             )
+            if any(self.env.get(a) is BROKEN for a in node.all_input_nodes):
+                # Downstream of a refusal: a call with no rule at all is still listed
+                # (every one a person must change), one with a rule cannot be judged.
+                if rule is None:
+                    self.refuse(node, "LayerLab has no node type that computes this")
+                self.env[node] = BROKEN
+                continue
             try:
                 if rule is None:
                     raise Refuse("LayerLab has no node type that computes this")
@@ -265,10 +270,15 @@ class Lowering:
             outputs=outputs,
             call=call,
         )
-        for source in node.weights.values():
-            previous = self.used_weights.setdefault(source[0], key)
-            if previous != key:
-                raise Refuse(f"{source[0]} is shared with {previous} (tied weights)")
+        for name, tensor in node.weights.values():
+            # By storage too: tied weights have two names for one tensor.
+            for seen in (name, f"@{tensor.data_ptr()}" if tensor.numel() else name):
+                owner, previous = self.used_weights.setdefault(seen, (key, name))
+                if owner == key:
+                    continue
+                if previous == name:
+                    raise Refuse("the module is called more than once, so its weights are shared")
+                raise Refuse(f"{name} is shared with {previous} (tied weights)")
         node.values = values if values is not None else self._run(node)
         self.nodes[key] = node
         return Ref(key, next(iter(outputs), "y"))

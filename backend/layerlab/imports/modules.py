@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from torch import fx, nn
 
 from layerlab.imports.lower import STATIC, Lowering, Pending, Ref, Refuse, Rule, Unavailable
-from layerlab.ops import ModuleCall
+from layerlab.ops import REGISTRY, ModuleCall
 from layerlab.ops import torch_modules as tm
 
 _PLAIN = (bool, int, float, str, type(None), tuple, list, FunctionType, BuiltinFunctionType)
@@ -117,15 +117,20 @@ def module_node(
     original: nn.Module | None = None,
     path: str | None = None,
     ignore: frozenset[str] = frozenset(),
+    values: dict[str, torch.Tensor] | None = None,
 ) -> Ref:
-    """A node standing for one module: its weights are the module's state, by name."""
+    """A node standing for one module: its weights are the module's state, by name.
+    `values`: its outputs on the example, where running it again would not repeat
+    them (a noise source draws anew)."""
     path = path if path is not None else str(node.target)
     original = original if original is not None else lw.traced.module(path)
     sources = getattr(lw.traced.synthetic.get(path), "sources", {})
     weights = {
         k: (sources.get(k, f"{path}.{k}"), t.detach()) for k, t in original.state_dict().items()
     }
-    ref = lw.add_node(node, type_name, params, inputs, key=path, path=path, weights=weights)
+    ref = lw.add_node(
+        node, type_name, params, inputs, key=path, path=path, weights=weights, values=values
+    )
     made = lw.nodes[ref.node]
     try:
         assert made.call is not None
@@ -246,12 +251,6 @@ def _flatten(m: Any) -> dict[str, Any]:
         "start_dim": _axis(m.start_dim, "start_dim"),
         "end_dim": _axis(m.end_dim, "end_dim"),
     }
-
-
-def _softmax(m: Any) -> dict[str, Any]:
-    if m.dim is None:
-        raise Refuse("Softmax without dim has no LayerLab equivalent")
-    return {"dim": _axis(m.dim, "dim")}
 
 
 def _recurrent(type_name: str, layerlab_outputs: bool = False) -> Rule:
@@ -463,6 +462,14 @@ def _stack(decoder: bool) -> Rule:
 # -- LayerLab's own modules (and the exporter's copies of them) ---------------------------
 
 
+def _fields(type_name: str, m: Any) -> dict[str, Any]:
+    """The op's parameters that the module keeps as attributes of the same name (what
+    LayerLab's own modules do): a parameter added to the op is read with no change here."""
+    names = REGISTRY[type_name].Params.model_fields
+    found = {k: v for k, v in vars(m).items() if k in names}
+    return {k: float(v) if isinstance(v, float) else v for k, v in found.items()}
+
+
 def _layerlab(lw: Lowering, node: fx.Node) -> Any:
     m: Any = lw.traced.module(str(node.target))
     name = layerlab_class(type(m))
@@ -483,6 +490,7 @@ def _layerlab(lw: Lowering, node: fx.Node) -> Any:
         a = _args(node, ("query", "key", "value"), {})
         inputs = {p: lw.ref(a[p], p) for p in ("query", "key", "value") if a[p] is not None}
         params = {
+            **_fields("MultiheadAttention", m),
             "num_heads": m.num_heads,
             "dropout": float(m.dropout),
             "bias": m.in_proj_bias is not None,
@@ -491,7 +499,7 @@ def _layerlab(lw: Lowering, node: fx.Node) -> Any:
         return module_node(lw, node, "MultiheadAttention", params, inputs)
     if name in ("EncoderLayer", "DecoderLayer"):
         inputs = {p: a for p, a in zip(("x", "memory"), args, strict=False) if a is not None}
-        params = {**_layer_params(m), "causal": m.causal}
+        params = {**_fields(f"Transformer{name}", m), **_layer_params(m), "causal": m.causal}
         return module_node(lw, node, f"Transformer{name}", params, inputs)
     if name == "PositionalEncoding":
         table = m.weight if m.kind == "learned" else m.table
@@ -517,11 +525,8 @@ def _noise(lw: Lowering, node: fx.Node, m: Any) -> Ref:
     a = _args(node, ("x", "batch_size"), {})
     inputs = {} if a["x"] is None else {"x": lw.ref(a["x"])}
     params = {"std": float(m.std), "shape": list(m.shape), "train_only": m.train_only}
-    return module_node(lw, node, "Noise", params, inputs)
-
-
-def _activation(type_name: str, read: Callable[[Any], dict[str, Any]] | None = None) -> Rule:
-    return _simple(type_name, read or (lambda m: {}))
+    drawn = {"y": lw.traced.values[node]} if not inputs else None
+    return module_node(lw, node, "Noise", params, inputs, values=drawn)
 
 
 MODULE_RULES: dict[type, Rule] = {
@@ -545,13 +550,6 @@ MODULE_RULES: dict[type, Rule] = {
     ),
     nn.Flatten: _simple("Flatten", _flatten, ignore="start_dim end_dim"),
     nn.Identity: _simple("Identity", lambda m: {}),
-    nn.ReLU: _activation("ReLU"),
-    nn.Sigmoid: _activation("Sigmoid"),
-    nn.Tanh: _activation("Tanh"),
-    nn.SiLU: _activation("SiLU"),
-    nn.GELU: _activation("GELU", lambda m: {"approximate": m.approximate}),
-    nn.LeakyReLU: _activation("LeakyReLU", lambda m: {"negative_slope": float(m.negative_slope)}),
-    nn.Softmax: _simple("Softmax", _softmax, ignore="dim"),
     nn.RNN: _recurrent("RNN"),
     nn.LSTM: _recurrent("LSTM"),
     nn.GRU: _recurrent("GRU"),
@@ -561,6 +559,30 @@ MODULE_RULES: dict[type, Rule] = {
     nn.TransformerEncoder: _stack(decoder=False),
     nn.TransformerDecoder: _stack(decoder=True),
 }
+
+
+def _activations() -> dict[type, Rule]:
+    """An activation op names its torch class; its parameters are the module's
+    attributes of the same names (a `dim` counted without the batch)."""
+    rules: dict[type, Rule] = {}
+    for op in REGISTRY.values():
+        cls = getattr(op, "torch_class", None)
+        if op.health_kind is None or cls is None or cls in MODULE_RULES:
+            continue
+
+        def read(m: Any, fields: tuple[str, ...] = tuple(op.Params.model_fields)) -> dict[str, Any]:
+            params = {f: getattr(m, f) for f in fields}
+            if "dim" in params:
+                if params["dim"] is None:
+                    raise Refuse("an activation over no dim has no LayerLab equivalent")
+                params["dim"] = _axis(params["dim"], "dim")
+            return {k: float(v) if isinstance(v, float) else v for k, v in params.items()}
+
+        rules[cls] = _simple(op.name, read, ignore="dim")
+    return rules
+
+
+MODULE_RULES.update(_activations())
 
 
 def module_rule(m: nn.Module) -> Rule | None:

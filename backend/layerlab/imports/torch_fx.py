@@ -102,8 +102,13 @@ def trace(module: nn.Module, inputs: tuple[Any, ...]) -> Traced:
 
         try:
             return trace_export(module, inputs, is_mapped)
-        except ImportRefused:
-            raise
+        except ImportRefused as refused:
+            first = Unsupported(
+                call="forward", reason=f"torch.fx cannot trace it ({_first_line(fx_error)})"
+            )
+            raise ImportRefused(
+                [first, *refused.unsupported], "torch.fx and torch.export"
+            ) from None
         except Exception as export_error:
             raise ImportRefused(
                 [

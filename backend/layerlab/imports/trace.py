@@ -81,13 +81,14 @@ class Traced:
         return scope[-1] if scope else ""
 
     def where(self, node: fx.Node) -> str | None:
-        """`file.py:42`: the first frame of the node's stack outside torch and LayerLab."""
+        """`file.py:42`: the innermost frame of the node's stack outside torch and
+        LayerLab (the line inside the submodule's forward, not the call of it)."""
+        found = None
         for match in _FRAME.finditer(node.meta.get("stack_trace") or ""):
             file = match.group(1)
-            if file.startswith((_TORCH_DIR, _HERE)):
-                continue
-            return f"{Path(file).name}:{match.group(2)}"
-        return None
+            if not file.startswith((_TORCH_DIR, _HERE)):
+                found = f"{Path(file).name}:{match.group(2)}"
+        return found
 
 
 class _Tracer(fx.Tracer):

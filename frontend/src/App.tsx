@@ -1,10 +1,12 @@
-// The places: the editor (#/ and #/graphs/<id>), a run (#/runs/<id>), all runs (#/runs),
-// and two runs compared (#/compare/<a>/<b>).
+// The places: the editor (#/ and #/graphs/<id>), a run (#/runs/<id>), all runs (#/runs,
+// #/runs?sweep=<id> for a sweep's), two runs compared (#/compare/<a>/<b>) and a sweep
+// (#/sweeps/<id>).
 import { useEffect, useState } from 'react';
 import { EditorPage } from './editor/EditorPage';
 import { Compare } from './runs/Compare';
 import { RunPage } from './runs/RunPage';
 import { RunsList } from './runs/RunsList';
+import { SweepPage } from './sweeps/SweepPage';
 
 function useHash(): string {
   const [hash, setHash] = useState(window.location.hash);
@@ -22,8 +24,11 @@ export function App() {
   const hash = useHash();
   const compare = /^#\/compare\/([^/]+)\/([^/]+)/.exec(hash);
   if (compare) return <Compare key={hash} a={part(compare[1])} b={part(compare[2])} />;
-  const run = /^#\/runs\/([^/]+)/.exec(hash);
+  const sweep = /^#\/sweeps\/([^/?]+)/.exec(hash);
+  if (sweep) return <SweepPage key={sweep[1]} sweepId={part(sweep[1])} />;
+  const run = /^#\/runs\/([^/?]+)/.exec(hash);
   if (run) return <RunPage runId={part(run[1])} />;
-  if (/^#\/runs\/?$/.test(hash)) return <RunsList />;
+  const runs = /^#\/runs\/?(?:\?sweep=([^&]+))?$/.exec(hash);
+  if (runs) return <RunsList key={hash} sweep={runs[1] ? part(runs[1]) : null} />;
   return <EditorPage />;
 }

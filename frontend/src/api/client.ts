@@ -21,6 +21,10 @@ import type {
   RunRecord,
   EventPage,
   WorkerRecord,
+  CreateSweep,
+  SweepDetail,
+  SweepList,
+  SweepRecord,
 } from './types';
 
 export class ApiError extends Error {
@@ -188,12 +192,18 @@ export const api = {
   /** Queue a new run from the weights of a run's checkpoint, with settings overrides. */
   forkRun: (id: string, checkpoint: string, config: Record<string, unknown>) =>
     request<RunDetail>('/api/runs', { method: 'POST', json: { fork: { run: id, checkpoint }, config } }),
-  runs: (filters: { status?: string | null; graphId?: string | null; limit?: number; offset?: number } = {}) => {
+  runs: (filters: { status?: string | null; graphId?: string | null; sweepId?: string | null; limit?: number; offset?: number } = {}) => {
     const q = new URLSearchParams({ limit: String(filters.limit ?? 200), offset: String(filters.offset ?? 0) });
     if (filters.status) q.set('status', filters.status);
     if (filters.graphId) q.set('graph_id', filters.graphId);
+    if (filters.sweepId) q.set('sweep_id', filters.sweepId);
     return request<RunList>(`/api/runs?${q}`);
   },
+  /** Start a sweep: a 422 ApiError names the path at fault (field body.space.<path>). */
+  createSweep: (body: CreateSweep) => request<SweepDetail>('/api/sweeps', { method: 'POST', json: body }),
+  sweeps: () => request<SweepList>('/api/sweeps?limit=200'),
+  sweep: (id: string) => request<SweepDetail>(`/api/sweeps/${encodeURIComponent(id)}`),
+  stopSweep: (id: string) => request<SweepRecord>(`/api/sweeps/${encodeURIComponent(id)}/stop`, { method: 'POST' }),
   runEvents: (id: string, since: number, types: string | null = null, limit = 5000) => {
     const q = new URLSearchParams({ since: String(since), limit: String(limit) });
     if (types) q.set('types', types);

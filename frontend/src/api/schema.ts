@@ -3441,7 +3441,7 @@ export interface operations {
                      * @description What the file is; sniffed when absent
                      * @enum {string}
                      */
-                    kind?: "image_zip" | "idx" | "csv" | "text";
+                    kind?: "arrays" | "image_zip" | "idx" | "csv" | "text";
                     name?: string;
                 };
             };

@@ -69,3 +69,9 @@ export type CheckpointEvent = Schemas['CheckpointEvent'];
 export type LogEvent = Schemas['LogEvent'];
 export type TrainingConfig = Schemas['TrainingConfig'];
 export type WorkerRecord = Schemas['WorkerRecord'];
+// Sweeps: Optuna's search over a document's settings, each trial a run.
+export type CreateSweep = Schemas['CreateSweep'];
+export type SweepRecord = Schemas['SweepRecord'];
+export type SweepDetail = Schemas['SweepDetail'];
+export type SweepList = Schemas['SweepList'];
+export type TrialRecord = Schemas['TrialRecord'];

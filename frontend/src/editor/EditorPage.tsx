@@ -1,6 +1,7 @@
 // The editor screen: palette left, canvas middle, inspector right, top bar, bottom drawer.
 import { ReactFlowProvider } from '@xyflow/react';
 import { openScope, useEditor } from '../store/editor';
+import { SweepDialog } from '../sweeps/SweepDialog';
 import { BottomDrawer } from './BottomDrawer';
 import { Canvas } from './Canvas';
 import { DataPickerHost } from './DataPicker';
@@ -42,6 +43,7 @@ function Editor() {
           <BottomDrawer />
         </main>
         <Inspector />
+        <SweepDialog />
       </div>
       <HelpOverlay />
       <ConflictDialog />

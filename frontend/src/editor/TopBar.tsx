@@ -1,5 +1,5 @@
 // The top bar: document name and save state, open (presets, saved graphs), save, undo and
-// redo, the live check status with totals, Export and Train.
+// redo, the live check status with totals, Export, Sweep… and Train.
 import { useRef, useState, type ReactNode } from 'react';
 import { formatBytes, formatCount, formatFlops } from '../model/format';
 import { canRedo, canUndo } from '../model/history';
@@ -7,6 +7,7 @@ import { trainBlocked } from '../model/readiness';
 import { autoLayout, editDocument, isEmpty, redoEdit, sealEdit, undoEdit, useEditor } from '../store/editor';
 import { request, save, saveState, showWelcome, useSession } from '../store/session';
 import { exportAs, exportJson, startRun, toggleHelp, useUi } from '../store/ui';
+import { openSweepDialog, useSweepDialog } from '../sweeps/SweepDialog';
 import { useTheme } from '../theme';
 
 function Menu({ label, testId, children }: { label: string; testId: string; children: (close: () => void) => ReactNode }) {
@@ -127,6 +128,7 @@ export function TopBar() {
           </>
         )}
       </Menu>
+      <SweepButton />
       <TrainButton />
       <button onClick={toggle} title="Switch theme" aria-label="Switch theme" data-testid="theme">
         {theme === 'dark' ? '☀' : '☾'}
@@ -187,6 +189,22 @@ function CheckStatus() {
         </span>
       )}
     </div>
+  );
+}
+
+function SweepButton() {
+  const open = useSweepDialog((s) => s.open);
+  const empty = useEditor((s) => isEmpty(s.history.present));
+  return (
+    <button
+      data-testid="sweep-button"
+      aria-pressed={open}
+      disabled={empty}
+      onClick={() => openSweepDialog(!open)}
+      title="Search learning rates, sizes and architectures: many runs of this graph, chosen by Optuna"
+    >
+      Sweep…
+    </button>
   );
 }
 

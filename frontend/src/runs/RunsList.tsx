@@ -1,8 +1,9 @@
-// All runs (#/runs): status, graph, dataset, best metric, duration; filters; pick two to
-// compare. Details (dataset, best metric) load lazily, a few runs at a time.
+// All runs (#/runs): status, graph, dataset, best metric, duration; filters (status, a
+// sweep's trials: #/runs?sweep=<id>); pick two to compare. Details (dataset, best metric)
+// load lazily, a few runs at a time.
 import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client';
-import type { RunRecord, RunStatus } from '../api/types';
+import type { RunRecord, RunStatus, SweepRecord } from '../api/types';
 import { useTheme } from '../theme';
 import { useDatasets } from '../store/datasets';
 import { statusIn, useMeta } from '../store/meta';
@@ -46,11 +47,29 @@ function useSummaries(runs: RunRecord[]) {
   return summaries;
 }
 
-export function RunsList() {
+/** The sweeps to filter by (loaded once; the filter works without them). */
+function useSweeps(): SweepRecord[] {
+  const [sweeps, setSweeps] = useState<SweepRecord[]>([]);
+  useEffect(() => {
+    let live = true;
+    api.sweeps().then(
+      (list) => live && setSweeps(list.items),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return sweeps;
+}
+
+export function RunsList({ sweep = null }: { sweep?: string | null }) {
   const [runs, setRuns] = useState<RunRecord[] | null>(null);
   const [total, setTotal] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string>('');
+  const [sweepId, setSweepId] = useState<string>(sweep ?? '');
+  const sweeps = useSweeps();
   const [query, setQuery] = useState('');
   const [picked, setPicked] = useState<string[]>([]);
   const { theme, toggle } = useTheme();
@@ -61,7 +80,7 @@ export function RunsList() {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const load = async () => {
       try {
-        const list = await api.runs({ status: status || null });
+        const list = await api.runs({ status: status || null, sweepId: sweepId || null });
         if (!live) return;
         setRuns(list.items);
         setTotal(list.total);
@@ -78,7 +97,7 @@ export function RunsList() {
       live = false;
       clearTimeout(timer);
     };
-  }, [status]);
+  }, [status, sweepId]);
 
   const shown = useMemo(() => {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean);
@@ -115,6 +134,25 @@ export function RunsList() {
               {statuses.map((s) => (
                 <option key={s} value={s}>
                   {s}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="inline-field">
+            sweep
+            <select
+              value={sweepId}
+              onChange={(e) => {
+                setSweepId(e.target.value);
+                window.history.replaceState(null, '', e.target.value ? `#/runs?sweep=${e.target.value}` : '#/runs');
+              }}
+              data-testid="runs-sweep-filter"
+            >
+              <option value="">any</option>
+              {sweepId && !sweeps.some((s) => s.id === sweepId) && <option value={sweepId}>{sweepId}</option>}
+              {sweeps.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name} · {s.id}
                 </option>
               ))}
             </select>
@@ -174,6 +212,12 @@ export function RunsList() {
                           fork of {r.fork.run}
                         </span>
                       )}
+                      {r.sweep && (
+                        <span data-testid={`sweep-of-${r.id}`}>
+                          {' '}
+                          <a href={`#/sweeps/${r.sweep.sweep}`}>trial {r.sweep.trial}</a> of a sweep
+                        </span>
+                      )}
                     </div>
                   </td>
                   <td>
@@ -196,7 +240,7 @@ export function RunsList() {
             {runs && !shown.length && (
               <tr>
                 <td colSpan={9} className="muted">
-                  No runs{status ? ` with status ${status}` : ''}{query ? ` matching “${query}”` : ''}. Press Train in the editor to start one.
+                  No runs{status ? ` with status ${status}` : ''}{sweepId ? ` of sweep ${sweepId}` : ''}{query ? ` matching “${query}”` : ''}. Press Train in the editor to start one.
                 </td>
               </tr>
             )}

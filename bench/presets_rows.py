@@ -189,6 +189,77 @@ def measure_language_model(run: Trained, ctx: Context) -> Measured:
     return Measured(text, {"val/loss": loss, "cpu_s": run.cpu_s}, passed)
 
 
+LOCAL_ATTENTION_SHARE = 1 / 3
+
+
+def scored_pairs(doc: GraphDocument | dict[str, Any]) -> int:
+    """Query-key scores per sample over the self-attention of every attention node,
+    blocks' insides included, by the ops' own rule (their FLOPs and memory use it)."""
+    from layerlab.graph.analysis import analyze
+    from layerlab.graph.inference import every_node
+    from layerlab.ops.attention import PatternParams, pattern_pairs
+
+    analysis = analyze(GraphDocument.model_validate(doc) if isinstance(doc, dict) else doc)
+    assert analysis.result is not None, analysis.errors
+    total = 0
+    for node in every_node(analysis.result):
+        if isinstance(node.op_params, PatternParams):
+            length = (node.inputs.get("x") or node.inputs["query"]).shape[0]
+            causal = bool(getattr(node.op_params, "causal", False))
+            total += pattern_pairs(node.op_params, length, length, causal)
+    return total
+
+
+def windows_removed(doc: GraphDocument) -> dict[str, Any]:
+    """The document with every sliding window set to 0: full attention, same block."""
+    raw = doc.model_dump(mode="json", exclude_none=True)
+    for node in [*raw["nodes"], *(n for block in raw.get("blocks", []) for n in block["nodes"])]:
+        params = node.get("params", {})
+        for name in ("window", "global_tokens"):
+            if isinstance(params.get(name), int):
+                params[name] = 0
+    for block in raw.get("blocks", []):
+        for name in ("window", "global_tokens"):
+            if isinstance(block.get("params", {}).get(name), int):
+                block["params"][name] = 0
+    return raw
+
+
+def measure_local_language_model(run: Trained, ctx: Context) -> Measured:
+    """The GPT's bar at a four times longer block, with the attention it does not pay."""
+    loss = run.metric("val/loss")
+    full_doc = windows_removed(run.doc)
+    local, full = layerlab.check(run.doc), layerlab.check(full_doc)
+    local_pairs, full_pairs = scored_pairs(run.doc), scored_pairs(full_doc)
+    share = local_pairs / full_pairs
+    text = (
+        f"val loss {loss:.3f} (perplexity {run.metric('val/perplexity'):.2f}) after "
+        f"{run.result.step:,} steps, {run.cpu_s:.0f} s CPU; attention scores "
+        f"{local_pairs:,} vs {full_pairs:,} per sample with full attention at the same block "
+        f"({share:.0%}); {local.totals.flops / 1e6:.0f} vs {full.totals.flops / 1e6:.0f} "
+        f"MFLOPs per sample, training memory {local.totals.memory_bytes / 2**20:.0f} vs "
+        f"{full.totals.memory_bytes / 2**20:.0f} MB at batch {local.totals.batch_size}"
+    )
+    values = {
+        "val/loss": loss,
+        "cpu_s": run.cpu_s,
+        "attention_pairs": local_pairs,
+        "full_attention_pairs": full_pairs,
+        "flops": local.totals.flops,
+        "full_flops": full.totals.flops,
+        "memory_bytes": local.totals.memory_bytes,
+        "full_memory_bytes": full.totals.memory_bytes,
+    }
+    passed = (
+        None
+        if ctx.quick
+        else loss <= GPT_LOSS_BAR
+        and run.cpu_s <= GPT_CPU_BUDGET_S
+        and share <= LOCAL_ATTENTION_SHARE
+    )
+    return Measured(text, values, passed)
+
+
 # -- image generators, judged by LeNet --------------------------------------------------
 
 
@@ -400,6 +471,13 @@ ROWS: dict[str, Row] = {
             "gpt_char",
             f"val loss <= {GPT_LOSS_BAR} within {GPT_CPU_BUDGET_S:.0f} s of CPU time",
             measure_language_model,
+        ),
+        Row(
+            "gpt_char_local",
+            f"val loss <= {GPT_LOSS_BAR} within {GPT_CPU_BUDGET_S:.0f} s of CPU time (the GPT's "
+            f"bar) at a 4x longer block; attention scores <= {LOCAL_ATTENTION_SHARE:.0%} of full "
+            "attention's",
+            measure_local_language_model,
         ),
         Row(
             "autoencoder_mnist",

@@ -4,6 +4,9 @@ float64, with the same outputs, input gradients and parameter gradients to 1e-6.
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import pytest
 import torch
 from torch import nn
@@ -123,3 +126,140 @@ def test_mobilenet_depthwise_layers_have_one_filter_per_channel() -> None:
     assert isinstance(depthwise, nn.Conv2d)
     assert depthwise.groups == depthwise.in_channels == depthwise.out_channels == 192
     assert tuple(depthwise.weight.shape) == (192, 1, 3, 3)
+
+
+# -- local attention ----------------------------------------------------------------------
+
+
+def one_layer(node_type: str, length: int, params: dict[str, Any]) -> dict[str, Any]:
+    """A document of one attention node over (length, 16) sequences."""
+    port = {"MultiheadAttention": "query"}.get(node_type, "x")
+    return {
+        "format": "layerlab.graph",
+        "version": 1,
+        "name": f"one {node_type}",
+        "nodes": [
+            {"id": "tokens", "type": "Input", "params": {"shape": [length, 16]}},
+            {"id": "layer", "type": node_type, "params": params},
+            {"id": "out", "type": "Output"},
+        ],
+        "edges": [
+            {"source": "tokens", "target": "layer", "target_port": port},
+            {"source": "layer", "target": "out"},
+        ],
+    }
+
+
+def allowed_pairs(length: int, causal: bool, window: int, global_tokens: int) -> torch.Tensor:
+    """(L, L) True where query i may look at key j: within `window` positions, or either
+    one a global token; never the future when causal. Written out pair by pair."""
+    allowed = torch.zeros(length, length, dtype=torch.bool)
+    for i in range(length):
+        for j in range(length):
+            near = abs(i - j) <= window or i < global_tokens or j < global_tokens
+            allowed[i, j] = near and (j <= i or not causal)
+    return allowed
+
+
+class DenseMaskedAttention(nn.Module):
+    """Self-attention that scores every pair and masks the ones the pattern forbids:
+    the definition the sliding-window kernel must agree with."""
+
+    def __init__(self, embed: int, heads: int, allowed: torch.Tensor) -> None:
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(embed, 3 * embed)
+        self.out = nn.Linear(embed, embed)
+        self.register_buffer("allowed", allowed, persistent=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        batch, length, embed = x.shape
+        q, k, v = (
+            t.view(batch, length, self.heads, -1).transpose(1, 2)  # (B, H, L, D)
+            for t in self.qkv(x).chunk(3, dim=-1)
+        )
+        scores = q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1])  # (B, H, L, L)
+        weights = scores.masked_fill(~self.allowed, -math.inf).softmax(dim=-1)
+        mixed = (weights @ v).transpose(1, 2).reshape(batch, length, embed)
+        out: torch.Tensor = self.out(mixed)
+        return out
+
+
+ATTENTION_RENAME = renamer((r"^layer\.in_proj_", "qkv."), (r"^layer\.out_proj\.", "out."))
+
+PATTERNS = {
+    # (length, causal, window, global_tokens): the kernel's chunks, ragged chunks, global
+    # tokens with and without causality, and a window wide enough to fall back to a mask.
+    "causal-window": (16, True, 3, 0),
+    "window-ragged": (13, False, 2, 0),
+    "window-global": (16, False, 2, 2),
+    "causal-window-global-ragged": (14, True, 4, 1),
+    "window-as-mask": (5, False, 2, 1),
+}
+
+
+@pytest.mark.parametrize("pattern", PATTERNS.values(), ids=PATTERNS.keys())
+def test_windowed_attention_matches_dense_masked_attention(
+    pattern: tuple[int, bool, int, int],
+) -> None:
+    length, causal, window, global_tokens = pattern
+    params = {"num_heads": 2, "causal": causal, "window": window, "global_tokens": global_tokens}
+    drawn = build_float64(one_layer("MultiheadAttention", length, params))
+    perturb(drawn)
+    hand = DenseMaskedAttention(16, 2, allowed_pairs(length, causal, window, global_tokens))
+    inputs = (torch.randn(3, length, 16, dtype=torch.float64),)
+    assert_same_computation(drawn, hand.double(), inputs, ATTENTION_RENAME, train=True)
+
+
+class MaskedEncoderLayer(nn.Module):
+    """torch's own encoder layer, given the pattern as an explicit additive mask."""
+
+    def __init__(self, allowed: torch.Tensor, norm_first: bool) -> None:
+        super().__init__()
+        self.layer = nn.TransformerEncoderLayer(
+            16, 4, 32, dropout=0.0, batch_first=True, norm_first=norm_first
+        )
+        mask = torch.zeros(allowed.shape, dtype=torch.float64).masked_fill(~allowed, -math.inf)
+        self.register_buffer("mask", mask, persistent=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out: torch.Tensor = self.layer(x, src_mask=self.mask)
+        return out
+
+
+@pytest.mark.parametrize("norm_first", [False, True], ids=["post-norm", "pre-norm"])
+@pytest.mark.parametrize("train", [True, False], ids=["train", "eval"])
+def test_windowed_encoder_layer_matches_torch_with_the_pattern_as_a_mask(
+    norm_first: bool, train: bool
+) -> None:
+    length, causal, window, global_tokens = 16, True, 3, 1
+    params = {
+        "nhead": 4,
+        "dim_feedforward": 32,
+        "dropout": 0.0,
+        "norm_first": norm_first,
+        "causal": causal,
+        "window": window,
+        "global_tokens": global_tokens,
+    }
+    drawn = build_float64(one_layer("TransformerEncoderLayer", length, params))
+    perturb(drawn)
+    hand = MaskedEncoderLayer(allowed_pairs(length, causal, window, global_tokens), norm_first)
+    inputs = (torch.randn(3, length, 16, dtype=torch.float64),)
+    rename = renamer((r"^layer\.", "layer."))
+    assert_same_computation(drawn, hand.double(), inputs, rename, train)
+
+
+def test_a_position_sees_nothing_beyond_its_window_but_the_global_tokens() -> None:
+    length, window = 24, 3
+    params = {"num_heads": 2, "window": window, "global_tokens": 1}
+    drawn = build_float64(one_layer("MultiheadAttention", length, params)).eval()
+    x = torch.randn(1, length, 16, dtype=torch.float64)
+    changed = x.clone()
+    changed[:, 20] += 5.0  # a key far from position 10's window
+    with torch.no_grad():
+        before, after = drawn(x), drawn(changed)
+    far = [i for i in range(1, length) if abs(i - 20) > window]
+    torch.testing.assert_close(after[:, far], before[:, far])
+    assert not torch.allclose(after[:, 0], before[:, 0])  # the global token sees it
+    assert not torch.allclose(after[:, 19], before[:, 19])  # a neighbour sees it

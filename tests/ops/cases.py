@@ -146,6 +146,60 @@ VARIANTS: list[ParamSet] = [
         {"num_heads": 2, "causal": True, "bias": False},
         query=spec(6, 8),
     ),
+    # Sliding windows: lengths where the window kernel is cheaper than the full scores
+    # (and one where it is not, so the pattern is a mask on the full scores), ragged
+    # chunks, global tokens, separate key and value projections.
+    variant(
+        "MultiheadAttention-window-causal",
+        "MultiheadAttention",
+        {"num_heads": 2, "causal": True, "window": 2},
+        query=spec(12, 8),
+    ),
+    variant(
+        "MultiheadAttention-window-global",
+        "MultiheadAttention",
+        {"num_heads": 2, "window": 2, "global_tokens": 2},
+        query=spec(12, 8),
+    ),
+    variant(
+        "MultiheadAttention-window-causal-global-ragged",
+        "MultiheadAttention",
+        {"num_heads": 2, "causal": True, "window": 3, "global_tokens": 1},
+        query=spec(13, 8),
+    ),
+    variant(
+        "MultiheadAttention-window-as-mask",
+        "MultiheadAttention",
+        {"num_heads": 2, "window": 2, "global_tokens": 1},
+        query=spec(5, 8),
+    ),
+    variant(
+        "MultiheadAttention-window-kdim-vdim",
+        "MultiheadAttention",
+        {"num_heads": 2, "window": 2, "dropout": 0.2},
+        query=spec(12, 8),
+        key=spec(12, 6),
+        value=spec(12, 4),
+    ),
+    variant(
+        "TransformerEncoderLayer-window-causal-norm-first",
+        "TransformerEncoderLayer",
+        {"nhead": 2, "dim_feedforward": 16, "causal": True, "window": 3, "norm_first": True},
+        x=spec(12, 8),
+    ),
+    variant(
+        "TransformerEncoderLayer-window-global",
+        "TransformerEncoderLayer",
+        {"nhead": 2, "dim_feedforward": 16, "window": 2, "global_tokens": 1},
+        x=spec(12, 8),
+    ),
+    variant(
+        "TransformerDecoderLayer-window",
+        "TransformerDecoderLayer",
+        {"nhead": 2, "dim_feedforward": 12, "window": 2},
+        x=spec(12, 8),
+        memory=spec(5, 8),
+    ),
     variant(
         "TransformerEncoderLayer-norm-first-gelu-causal",
         "TransformerEncoderLayer",

@@ -129,6 +129,27 @@ REFUSALS = [
         field="causal",
     ),
     refusal(
+        "MultiheadAttention-window-cross-lengths",
+        "MultiheadAttention",
+        {"window": 2},
+        {"query": spec(5, 8), "key": spec(7, 8)},
+        field="window",
+    ),
+    refusal(
+        "MultiheadAttention-global-tokens-without-window",
+        "MultiheadAttention",
+        {"global_tokens": 1},
+        {"query": spec(5, 8)},
+        field="global_tokens",
+    ),
+    refusal(
+        "TransformerEncoderLayer-more-global-tokens-than-positions",
+        "TransformerEncoderLayer",
+        {"nhead": 2, "window": 2, "global_tokens": 6},
+        {"x": spec(5, 8)},
+        field="global_tokens",
+    ),
+    refusal(
         "TransformerEncoderLayer-heads-not-dividing-embed",
         "TransformerEncoderLayer",
         {"nhead": 3},

@@ -101,6 +101,9 @@ SMOKE: dict[str, Smoke] = {
         "batch (linear scaling rule); lr 0.1 at batch 8 jumps around",
     ),
     "gpt_char": Smoke(factor=1.4, steps=30, batch_size=8, why="a 64-character window per sample"),
+    "gpt_char_local": Smoke(
+        factor=1.4, steps=30, batch_size=4, why="a 256-character window per sample"
+    ),
     "autoencoder_mnist": Smoke(
         factor=1.3, steps=80, why="BCE on grey pixels has a floor above zero"
     ),

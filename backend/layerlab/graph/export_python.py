@@ -69,20 +69,25 @@ class _Exporter:
         return name
 
     def custom_source(self) -> str:
-        """The LayerLab modules used, with the helper functions they call."""
-        helpers = [
+        """The LayerLab modules used, with the helper functions and modules they call
+        (and those call in turn): functions first, in the module's order, then classes."""
+        own = [
             name
             for name, obj in vars(torch_modules).items()
-            if inspect.isfunction(obj) and obj.__module__ == torch_modules.__name__
+            if (inspect.isfunction(obj) or inspect.isclass(obj))
+            and obj.__module__ == torch_modules.__name__
         ]
-        parts: list[str] = []
-        classes = [getattr(torch_modules, n) for n in sorted(self.custom)]
-        sources = [inspect.getsource(c) for c in classes]
-        needed = [h for h in helpers if any(re.search(rf"\b{h}\(", s) for s in sources)]
-        for helper in needed:
-            parts.append(inspect.getsource(getattr(torch_modules, helper)))
-        parts.extend(sources)
-        return "\n\n\n".join(p.rstrip() for p in parts)  # PEP 8: two blank lines
+        sources = {name: inspect.getsource(getattr(torch_modules, name)) for name in own}
+        used, pending = set(self.custom), list(self.custom)
+        while pending:
+            text = sources[pending.pop()]
+            for name in own:
+                if name not in used and re.search(rf"\b{name}\(", text):
+                    used.add(name)
+                    pending.append(name)
+        functions = [n for n in own if n in used and inspect.isfunction(getattr(torch_modules, n))]
+        classes = sorted(n for n in used if n not in functions)
+        return "\n\n\n".join(sources[n].rstrip() for n in [*functions, *classes])  # PEP 8
 
 
 class _ClassWriter:
@@ -223,6 +228,7 @@ def python_source(analysis: Analysis) -> str:
         *(["from __future__ import annotations", ""] if custom else []),
         *(["import math", ""] if "math." in custom else []),
         "import torch",
+        *(["import torch.nn.functional as F"] if "F." in custom else []),
         "from torch import nn",
     ]
     sections = ["\n".join(head)]

@@ -18,8 +18,6 @@ from layerlab.graph.limits import Limits
 from layerlab.graph.wiring import Body, is_op
 from layerlab.ops import Op, OpParams, ShapeError, TensorSpec
 
-BYTES = {"float32": 4, "int64": 8}
-
 
 @dataclass
 class NodeResult:
@@ -32,7 +30,8 @@ class NodeResult:
     params: int = 0
     flops: int = 0
     activation_bytes: int = 0
-    """Bytes of outputs kept for the backward pass, this node and everything inside it."""
+    """Bytes kept for the backward pass (outputs, and what an op keeps besides, such as
+    attention weights: `Op.kept_bytes`), this node and everything inside it."""
     op_params: OpParams | None = None
     copies: list[BodyResult] = field(default_factory=list)
     """For a block instance: the inside of each repeated copy."""
@@ -208,9 +207,7 @@ def _infer_node(
         fail(Code.BAD_PARAM, f"{node.type} cannot be built with these parameters: {exc}")
         return None
     kept = (
-        0
-        if definition.name in ("Input", "Output")
-        else sum(s.numel * BYTES[s.dtype] for s in outputs.values())
+        0 if definition.name in ("Input", "Output") else definition.kept_bytes(p, inputs, outputs)
     )
     return NodeResult(path, node.type, inputs, outputs, params, flops, kept, op_params=p)
 

@@ -19,11 +19,59 @@ from layerlab.ops.base import (
 )
 
 
-def attention_flops(queries: int, keys: int, embed: int, kdim: int, vdim: int) -> int:
+def attention_flops(
+    queries: int, keys: int, embed: int, kdim: int, vdim: int, pairs: int | None = None
+) -> int:
     """Multi-head attention of `queries` positions over `keys` positions: the four
-    projections plus the score and weighted-sum products (heads split `embed`)."""
+    projections plus the score and weighted-sum products (heads split `embed`) over
+    the query-key `pairs` scored (every pair unless a pattern says fewer)."""
     projections = 2 * embed * (queries * embed + keys * kdim + keys * vdim + queries * embed)
-    return projections + 2 * 2 * queries * keys * embed
+    scored = queries * keys if pairs is None else pairs
+    return projections + 2 * 2 * scored * embed
+
+
+class PatternParams(OpParams):
+    """Which keys each query may see: all, or (with `window`) a sliding window."""
+
+    window: int = Field(
+        default=0,
+        ge=0,
+        le=100_000,
+        description="Sliding window: each position sees only keys at most this many "
+        "positions away (0: every position); the cost grows as length x window",
+    )
+    global_tokens: int = Field(
+        default=0,
+        ge=0,
+        le=100_000,
+        description="With a window: the first this many positions see and are seen by "
+        "every position (Longformer, BigBird)",
+    )
+
+
+def check_pattern(p: PatternParams, queries: int, keys: int) -> None:
+    """A window needs self-attention's geometry; global tokens need a window."""
+    if p.global_tokens and not p.window:
+        raise ShapeError("global tokens need a sliding window (window > 0)", field="global_tokens")
+    if p.window and keys != queries:
+        raise ShapeError(
+            "a sliding window needs as many key positions as query positions", field="window"
+        )
+    if p.global_tokens > queries:
+        raise ShapeError(
+            f"{p.global_tokens} global tokens exceed the sequence of {queries}",
+            field="global_tokens",
+        )
+
+
+def pattern_pairs(p: PatternParams, queries: int, keys: int, causal: bool) -> int:
+    """Query-key scores the module computes for this pattern (the kernel's own rule)."""
+    return tm.attention_pairs(queries, keys, causal, p.window, p.global_tokens)
+
+
+def attention_kept_bytes(heads: int, pairs: int) -> int:
+    """The attention weights a layer keeps for its backward pass: (heads, pairs) floats."""
+    return 4 * heads * pairs
 
 
 def _check_heads(embed: int, heads: int, port: str = "x", field: str = "nhead") -> None:
@@ -36,7 +84,7 @@ def _check_heads(embed: int, heads: int, port: str = "x", field: str = "nhead") 
         )
 
 
-class MultiheadAttentionParams(OpParams):
+class MultiheadAttentionParams(PatternParams):
     num_heads: int = Field(
         default=4, ge=1, le=256, description="Parallel heads; must divide the embedding size"
     )
@@ -61,7 +109,7 @@ class MultiheadAttention(Op[MultiheadAttentionParams]):
         ),
         Port("value", "sequence (S, V) averaged; the key when unconnected", optional=True),
     )
-    key_params = ("num_heads", "causal")
+    key_params = ("num_heads", "causal", "window")
     example = {"query": spec(5, 8)}
 
     def _dims(
@@ -84,6 +132,7 @@ class MultiheadAttention(Op[MultiheadAttentionParams]):
             raise ShapeError(
                 "causal attention needs as many key positions as query positions", field="causal"
             )
+        check_pattern(p, query.shape[0], key.shape[0])
         return query.shape[0], key.shape[0], embed, key.shape[1], value.shape[1]
 
     def infer(self, p: MultiheadAttentionParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
@@ -100,7 +149,16 @@ class MultiheadAttention(Op[MultiheadAttentionParams]):
     def flops(
         self, p: MultiheadAttentionParams, x: dict[str, TensorSpec], y: dict[str, TensorSpec]
     ) -> int:
-        return attention_flops(*self._dims(p, x))
+        queries, keys, embed, kdim, vdim = self._dims(p, x)
+        pairs = pattern_pairs(p, queries, keys, p.causal)
+        return attention_flops(queries, keys, embed, kdim, vdim, pairs)
+
+    def kept_bytes(
+        self, p: MultiheadAttentionParams, x: dict[str, TensorSpec], y: dict[str, TensorSpec]
+    ) -> int:
+        queries, keys, *_ = self._dims(p, x)
+        pairs = pattern_pairs(p, queries, keys, p.causal)
+        return super().kept_bytes(p, x, y) + attention_kept_bytes(p.num_heads, pairs)
 
 
 class PositionalEncodingParams(OpParams):
@@ -136,7 +194,7 @@ class PositionalEncoding(Op[PositionalEncodingParams]):
         return ModuleCall(tm.PositionalEncoding, {"d_model": x["x"].shape[1], **p.model_dump()})
 
 
-class TransformerLayerParams(OpParams):
+class TransformerLayerParams(PatternParams):
     nhead: int = Field(
         default=4, ge=1, le=256, description="Attention heads; must divide the embedding size"
     )
@@ -179,6 +237,7 @@ class TransformerEncoderLayer(Op[EncoderLayerParams]):
     def infer(self, p: EncoderLayerParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
         need_rank(x["x"], (2,), "sequence (T, E)")
         _check_heads(x["x"].shape[1], p.nhead)
+        check_pattern(p, x["x"].shape[0], x["x"].shape[0])
         return {"y": x["x"]}
 
     def module(self, p: EncoderLayerParams, x: dict[str, TensorSpec]) -> ModuleCall:
@@ -189,7 +248,15 @@ class TransformerEncoderLayer(Op[EncoderLayerParams]):
     ) -> int:
         length, embed = x["x"].shape
         feed_forward = 2 * 2 * length * embed * p.dim_feedforward
-        return attention_flops(length, length, embed, embed, embed) + feed_forward
+        pairs = pattern_pairs(p, length, length, p.causal)
+        return attention_flops(length, length, embed, embed, embed, pairs) + feed_forward
+
+    def kept_bytes(
+        self, p: EncoderLayerParams, x: dict[str, TensorSpec], y: dict[str, TensorSpec]
+    ) -> int:
+        length = x["x"].shape[0]
+        weights = attention_kept_bytes(p.nhead, pattern_pairs(p, length, length, p.causal))
+        return super().kept_bytes(p, x, y) + weights
 
 
 class TransformerDecoderLayer(Op[DecoderLayerParams]):
@@ -213,6 +280,7 @@ class TransformerDecoderLayer(Op[DecoderLayerParams]):
                 port="memory",
             )
         _check_heads(x["x"].shape[1], p.nhead)
+        check_pattern(p, x["x"].shape[0], x["x"].shape[0])
         return {"y": x["x"]}
 
     def module(self, p: DecoderLayerParams, x: dict[str, TensorSpec]) -> ModuleCall:
@@ -224,8 +292,16 @@ class TransformerDecoderLayer(Op[DecoderLayerParams]):
         length, embed = x["x"].shape
         memory = x["memory"].shape[0]
         feed_forward = 2 * 2 * length * embed * p.dim_feedforward
-        self_attention = attention_flops(length, length, embed, embed, embed)
+        pairs = pattern_pairs(p, length, length, p.causal)
+        self_attention = attention_flops(length, length, embed, embed, embed, pairs)
         return self_attention + attention_flops(length, memory, embed, embed, embed) + feed_forward
+
+    def kept_bytes(
+        self, p: DecoderLayerParams, x: dict[str, TensorSpec], y: dict[str, TensorSpec]
+    ) -> int:
+        length, memory = x["x"].shape[0], x["memory"].shape[0]
+        pairs = pattern_pairs(p, length, length, p.causal) + length * memory
+        return super().kept_bytes(p, x, y) + attention_kept_bytes(p.nhead, pairs)
 
 
 class PatchEmbeddingParams(OpParams):

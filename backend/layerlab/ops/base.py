@@ -25,6 +25,7 @@ from torch import nn
 
 DType = Literal["float32", "int64"]
 TORCH_DTYPES: dict[str, torch.dtype] = {"float32": torch.float32, "int64": torch.int64}
+DTYPE_BYTES: dict[str, int] = {"float32": 4, "int64": 8}
 
 
 class TensorSpec(BaseModel):
@@ -177,6 +178,11 @@ class Op(Generic[P]):
         """Forward FLOPs of one sample, counted as torch's FlopCounterMode does
         (2 per multiply-add of matmuls, convolutions and attention; elementwise is free)."""
         return 0
+
+    def kept_bytes(self, p: P, x: dict[str, TensorSpec], y: dict[str, TensorSpec]) -> int:
+        """Bytes of one sample's activations kept for the backward pass: the outputs, plus
+        what a type keeps besides (attention's weights), for the training-memory estimate."""
+        return sum(s.numel * DTYPE_BYTES[s.dtype] for s in y.values())
 
     # -- derived ------------------------------------------------------------------
 

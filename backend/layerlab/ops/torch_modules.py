@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 
@@ -97,14 +98,138 @@ def causal_mask(length: int, device: torch.device) -> torch.Tensor:
     return torch.ones(length, length, dtype=torch.bool, device=device).triu(1)
 
 
+def pattern_mask(
+    length: int, causal: bool, window: int, global_tokens: int, device: torch.device
+) -> torch.Tensor | None:
+    """(L, L) boolean mask of an attention pattern, True where a query (row) may not look
+    at a key (column): keys more than `window` positions away (0: none are), except
+    that the first `global_tokens` positions see and are seen by all; with `causal`,
+    never the future. None when every position may look everywhere."""
+    if not causal and not window:
+        return None
+    query = torch.arange(length, device=device).unsqueeze(1)  # (L, 1)
+    key = torch.arange(length, device=device).unsqueeze(0)  # (1, L)
+    blocked = torch.zeros(length, length, dtype=torch.bool, device=device)
+    if window:
+        blocked = (query - key).abs() > window
+        blocked &= (query >= global_tokens) & (key >= global_tokens)
+    if causal:
+        blocked |= key > query
+    return blocked
+
+
+def windowed_pairs(length: int, window: int, causal: bool, global_tokens: int) -> int:
+    """Query-key scores the sliding-window kernel computes for `length` positions: the
+    queries in chunks of `window`, each chunk scoring the keys of the chunk before, its
+    own and (unless causal) the one after; global tokens add a column and a row each."""
+    chunks = -(-length // window)
+    span = (2 if causal else 3) * window
+    return chunks * window * (span + global_tokens) + global_tokens * length
+
+
+def uses_window_kernel(length: int, window: int, causal: bool, global_tokens: int) -> bool:
+    """Whether the sliding-window kernel scores fewer pairs than the full (masked) one."""
+    return window > 0 and windowed_pairs(length, window, causal, global_tokens) < length**2
+
+
+def attention_pairs(queries: int, keys: int, causal: bool, window: int, global_tokens: int) -> int:
+    """Query-key scores an Attention computes (and keeps for its backward pass)."""
+    if uses_window_kernel(queries, window, causal, global_tokens):
+        return windowed_pairs(queries, window, causal, global_tokens)
+    return queries * keys
+
+
+def sliding_window_attention(
+    q: torch.Tensor,
+    k: torch.Tensor,
+    v: torch.Tensor,
+    window: int,
+    causal: bool,
+    global_tokens: int,
+    dropout: float,
+) -> torch.Tensor:
+    """Scaled dot-product attention of (B, H, L, D) queries, keys and values, in which
+    each position sees only keys at most `window` positions away (and, with `causal`,
+    none after it), except the first `global_tokens` positions, which see and are seen
+    by all (Longformer's sliding chunks). The cost grows as L * window, not L * L."""
+    batch, heads, length, dim = q.shape
+    chunks = -(-length // window)
+    padded = chunks * window
+    after = 0 if causal else window  # keys after a chunk: the next chunk's
+    span = 2 * window + after
+    q = q * dim**-0.5
+    queries = F.pad(q, (0, 0, 0, padded - length)).view(batch, heads, chunks, window, dim)
+
+    def chunked(t: torch.Tensor) -> torch.Tensor:
+        """(B, H, n, D, span): each chunk's keys, from the chunk before on."""
+        return F.pad(t, (0, 0, window, padded - length + after)).unfold(2, span, window)
+
+    scores = queries @ chunked(k)  # (B, H, n, w, span)
+    # Query i = m * w + a sees key j = m * w + b - w: offset i - j = a - b + w.
+    offset = torch.arange(window, device=q.device).unsqueeze(1) - torch.arange(
+        span, device=q.device
+    ).unsqueeze(0)
+    offset = offset + window  # (w, span)
+    near = (offset <= window) & (offset >= (0 if causal else -window))
+    first_key = torch.arange(chunks, device=q.device).unsqueeze(1) * window - window
+    key = first_key + torch.arange(span, device=q.device).unsqueeze(0)  # (n, span)
+    allowed = near.unsqueeze(0) & ((key >= 0) & (key < length)).unsqueeze(1)  # (n, w, span)
+    lowest = torch.finfo(scores.dtype).min
+    scores = scores.masked_fill(~allowed, lowest)
+    values = chunked(v).transpose(-1, -2)  # (B, H, n, span, D)
+    if not global_tokens:
+        weights = F.dropout(scores.softmax(dim=-1), dropout)
+        out = (weights @ values).reshape(batch, heads, padded, dim)  # (B, H, L', D)
+        return out[:, :, :length]
+
+    # Every query also scores the global keys that its window does not reach.
+    query_at = torch.arange(padded, device=q.device).unsqueeze(1)  # (L', 1)
+    global_at = torch.arange(global_tokens, device=q.device).unsqueeze(0)  # (1, g)
+    distance = query_at - global_at
+    reached = (distance <= window) & (distance >= (0 if causal else -window))
+    extra = ~reached & (global_at <= query_at) if causal else ~reached  # (L', g)
+    global_scores = queries.reshape(batch, heads, padded, dim) @ k[:, :, :global_tokens].transpose(
+        -1, -2
+    )  # (B, H, L', g)
+    global_scores = global_scores.masked_fill(~extra, lowest)
+    joint = torch.cat([scores, global_scores.view(batch, heads, chunks, window, -1)], dim=-1)
+    weights = F.dropout(joint.softmax(dim=-1), dropout)  # (B, H, n, w, span + g)
+    out = weights[..., :span] @ values + weights[..., span:] @ v[:, :, :global_tokens].unsqueeze(2)
+    out = out.reshape(batch, heads, padded, dim)[:, :, :length]  # (B, H, L, D)
+    # The global queries see every key (but, with causal, not the future).
+    rows = q[:, :, :global_tokens] @ k.transpose(-1, -2)  # (B, H, g, L)
+    if causal:
+        rows = rows.masked_fill(causal_mask(length, q.device)[:global_tokens], lowest)
+    global_out = F.dropout(rows.softmax(dim=-1), dropout) @ v  # (B, H, g, D)
+    return torch.cat([global_out, out[:, :, global_tokens:]], dim=2)
+
+
 class Attention(nn.MultiheadAttention):
     """nn.MultiheadAttention, batch first: self-attention when only `query` is given,
-    cross-attention when `key` (and optionally `value`) are; `causal` masks the future."""
+    cross-attention when `key` (and optionally `value`) are; `causal` masks the future,
+    `window` limits each position to keys at most that far away (with `global_tokens`
+    first positions that see and are seen by all), computed by the sliding-window
+    kernel where that is cheaper than masking the full score matrix."""
 
-    def __init__(self, *args: Any, causal: bool = False, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        causal: bool = False,
+        window: int = 0,
+        global_tokens: int = 0,
+        **kwargs: Any,
+    ):
         kwargs["batch_first"] = True  # LayerLab sequences are always (B, T, E)
         super().__init__(*args, **kwargs)
         self.causal = causal
+        self.window = window
+        self.global_tokens = global_tokens
+
+    def mask(self, length: int, device: torch.device) -> torch.Tensor | None:
+        """The pattern as a (L, L) mask, True where a query may not look."""
+        if not self.window:
+            return causal_mask(length, device) if self.causal else None
+        return pattern_mask(length, self.causal, self.window, self.global_tokens, device)
 
     def forward(  # type: ignore[override]
         self,
@@ -114,36 +239,123 @@ class Attention(nn.MultiheadAttention):
     ) -> torch.Tensor:
         key = query if key is None else key
         value = key if value is None else value
-        mask = causal_mask(query.shape[1], query.device) if self.causal else None
+        length = query.shape[1]
+        if uses_window_kernel(length, self.window, self.causal, self.global_tokens):
+            return self.windowed(query, key, value)
+        mask = self.mask(length, query.device)
         out, _weights = super().forward(query, key, value, attn_mask=mask, need_weights=False)
         return out
 
+    def windowed(self, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor) -> torch.Tensor:
+        """The projections of nn.MultiheadAttention around the sliding-window kernel."""
+        if self._qkv_same_embed_dim:
+            w_q, w_k, w_v = self.in_proj_weight.chunk(3)
+        else:
+            w_q, w_k, w_v = self.q_proj_weight, self.k_proj_weight, self.v_proj_weight
+        b_q, b_k, b_v = (
+            self.in_proj_bias.chunk(3) if self.in_proj_bias is not None else (None, None, None)
+        )
+        batch, length, _ = query.shape
+
+        def heads(t: torch.Tensor) -> torch.Tensor:
+            return t.view(batch, length, self.num_heads, self.head_dim).transpose(1, 2)
+
+        q = heads(F.linear(query, w_q, b_q))  # (B, H, L, D)
+        k = heads(F.linear(key, w_k, b_k))
+        v = heads(F.linear(value, w_v, b_v))
+        dropout = self.dropout if self.training else 0.0
+        out = sliding_window_attention(
+            q, k, v, self.window, self.causal, self.global_tokens, dropout
+        )
+        out = out.transpose(1, 2).reshape(batch, length, self.embed_dim)  # (B, L, E)
+        projected: torch.Tensor = self.out_proj(out)
+        return projected
+
 
 class EncoderLayer(nn.TransformerEncoderLayer):
-    """nn.TransformerEncoderLayer, batch first, with an optional causal mask."""
+    """nn.TransformerEncoderLayer, batch first, with an optional causal mask, and an
+    optional sliding window (`window`, `global_tokens`) on its self-attention."""
 
-    def __init__(self, *args: Any, causal: bool = False, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        causal: bool = False,
+        window: int = 0,
+        global_tokens: int = 0,
+        **kwargs: Any,
+    ):
         kwargs["batch_first"] = True  # LayerLab sequences are always (B, T, E)
         super().__init__(*args, **kwargs)
         self.causal = causal
+        self.window = window
+        if window:
+            self.self_attn = _patterned(self.self_attn, causal, window, global_tokens)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
-        mask = causal_mask(x.shape[1], x.device) if self.causal else None
-        return super().forward(x, src_mask=mask, is_causal=self.causal)
+        if not self.window:
+            mask = causal_mask(x.shape[1], x.device) if self.causal else None
+            return super().forward(x, src_mask=mask, is_causal=self.causal)
+        # torch's own order of operations, without its fused path (which would attend
+        # to every position).
+        if self.norm_first:
+            x = x + self.dropout1(self.self_attn(self.norm1(x)))
+            return x + self._ff_block(self.norm2(x))
+        x = self.norm1(x + self.dropout1(self.self_attn(x)))
+        out: torch.Tensor = self.norm2(x + self._ff_block(x))
+        return out
 
 
 class DecoderLayer(nn.TransformerDecoderLayer):
-    """nn.TransformerDecoderLayer, batch first: masked self-attention over `x`, then
-    cross-attention to the encoder's `memory`, then the feed-forward block."""
+    """nn.TransformerDecoderLayer, batch first: masked self-attention over `x` (optionally
+    in a sliding window), then cross-attention to the encoder's `memory`, then the
+    feed-forward block."""
 
-    def __init__(self, *args: Any, causal: bool = True, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        causal: bool = True,
+        window: int = 0,
+        global_tokens: int = 0,
+        **kwargs: Any,
+    ):
         kwargs["batch_first"] = True  # LayerLab sequences are always (B, T, E)
         super().__init__(*args, **kwargs)
         self.causal = causal
+        self.window = window
+        if window:
+            self.self_attn = _patterned(self.self_attn, causal, window, global_tokens)
 
     def forward(self, x: torch.Tensor, memory: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
-        mask = causal_mask(x.shape[1], x.device) if self.causal else None
-        return super().forward(x, memory, tgt_mask=mask, tgt_is_causal=self.causal)
+        mask = causal_mask(x.shape[1], x.device) if self.causal and not self.window else None
+        causal = self.causal and not self.window
+        return super().forward(x, memory, tgt_mask=mask, tgt_is_causal=causal)
+
+    def _sa_block(
+        self,
+        x: torch.Tensor,
+        attn_mask: torch.Tensor | None,
+        key_padding_mask: torch.Tensor | None,
+        is_causal: bool = False,
+    ) -> torch.Tensor:
+        if not self.window:
+            return super()._sa_block(x, attn_mask, key_padding_mask, is_causal)
+        out: torch.Tensor = self.dropout1(self.self_attn(x))
+        return out
+
+
+def _patterned(
+    attention: nn.MultiheadAttention, causal: bool, window: int, global_tokens: int
+) -> Attention:
+    """A layer's self-attention as an Attention with the same sizes and the pattern."""
+    return Attention(
+        attention.embed_dim,
+        attention.num_heads,
+        dropout=attention.dropout,
+        bias=attention.in_proj_bias is not None,
+        causal=causal,
+        window=window,
+        global_tokens=global_tokens,
+    )
 
 
 class PositionalEncoding(nn.Module):

@@ -85,7 +85,7 @@ def _hook(
             query = args[0]
             key = args[1] if len(args) > 1 and args[1] is not None else query
             value = args[2] if len(args) > 2 and args[2] is not None else key
-            mask = tm.causal_mask(query.shape[1], query.device) if mod.causal else None
+            mask = mod.mask(query.shape[1], query.device)  # the pattern: causal, window
             with torch.no_grad():
                 _, weights = nn.MultiheadAttention.forward(
                     mod, query, key, value, attn_mask=mask, need_weights=True

@@ -6,12 +6,13 @@ The Python API, usable from a notebook, the CLI or the worker alike:
     report = layerlab.check(doc)          # shapes, params, FLOPs, errors per node
     model = layerlab.build(doc)           # a torch.fx.GraphModule (nn.Module)
     source = layerlab.export_python(doc)  # standalone PyTorch source
+    imported = layerlab.from_torch(module, example_inputs)  # a PyTorch model as a document
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from torch import nn
 
@@ -21,6 +22,9 @@ from layerlab.graph.compile import compile_analysis
 from layerlab.graph.document import GraphDocument, load_document
 from layerlab.graph.errors import GraphError, GraphIssue
 from layerlab.graph.limits import Limits
+
+if TYPE_CHECKING:  # imported when called: tracing needs none of it before
+    from layerlab.imports import Imported
 
 __version__ = "0.1.0"
 
@@ -59,6 +63,15 @@ def export_python(source: Any, limits: Limits | None = None) -> str:
     return python_source(analyze_or_raise(load_graph(source, limits), limits))
 
 
+def from_torch(module: nn.Module, example_inputs: Any, *, name: str | None = None) -> Imported:
+    """A PyTorch module as a document with its weights (`imported.document`,
+    `imported.weights`); raises ImportRefused listing every call with no exact
+    equivalent. See `layerlab.imports.from_torch`."""
+    from layerlab.imports import from_torch as import_module
+
+    return import_module(module, example_inputs, name=name)
+
+
 __all__ = [
     "CheckResult",
     "GraphDocument",
@@ -68,5 +81,6 @@ __all__ = [
     "build",
     "check",
     "export_python",
+    "from_torch",
     "load_graph",
 ]

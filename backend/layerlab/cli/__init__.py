@@ -1,6 +1,6 @@
 """The `layerlab` command: one module per subcommand, each with `add_command(sub)`.
 
-    layerlab check | export | presets | serve | sweep | train | worker
+    layerlab check | export | import | presets | serve | sweep | train | worker
 
 `parser()` and `main()` live here (the console script is `layerlab.cli:main`, and
 `python -m layerlab.cli` runs `__main__.py`). Subcommands import what they run when
@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from layerlab.cli import check, exits, export, presets, serve, sweep, train, worker
+from layerlab.cli import check, exits, export, import_, presets, serve, sweep, train, worker
 
-COMMANDS = [check, export, presets, serve, sweep, train, worker]
+COMMANDS = [check, export, import_, presets, serve, sweep, train, worker]
 """In the order `layerlab --help` lists them."""
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tests.server.conftest import Databases
 from tests.sweeps.harness import LR_SPACE, SEED, SweepApi, playground, sweep_server
+from tests.worker.harness import WAIT, wait_for
 
 
 def test_an_lr_sweep_of_the_playground_finds_a_trial_with_val_acc_095(
@@ -52,3 +53,62 @@ def test_an_lr_sweep_of_the_playground_finds_a_trial_with_val_acc_095(
             "failed": 0,
         }
         assert sweep["importance"] is None or set(sweep["importance"]) == {"lr"}
+
+
+def test_a_stopped_sweep_starts_no_more_trials_and_a_deleted_one_takes_its_runs(
+    databases: Databases, tmp_path: Path
+) -> None:
+    with (
+        sweep_server(tmp_path, databases.new("sqlite"), workers=1) as live,
+        live.client() as client,
+    ):
+        api = SweepApi(client)
+        created = api.create(playground(epochs=30), space=LR_SPACE, trials=5, parallel=1, seed=SEED)
+        sweep_id = created["id"]
+        wait_for(
+            lambda: [t["status"] for t in api.get(sweep_id)["trial_list"]] == ["running"],
+            WAIT,
+            "the first trial to train",
+        )
+        stopping = client.post(f"/api/sweeps/{sweep_id}/stop")
+        assert stopping.status_code == 200, stopping.text
+        assert stopping.json()["status"] in ("stopping", "stopped")
+        sweep = api.wait_ended(sweep_id)
+        assert sweep["status"] == "stopped"
+        [trial] = sweep["trial_list"]  # no trial started after the stop
+        assert trial["status"] == "stopped" and trial["state"] == "fail"
+        assert client.get(f"/api/runs/{trial['run']}").json()["status"] == "stopped"
+
+        assert client.delete(f"/api/sweeps/{sweep_id}").status_code == 204
+        assert client.get(f"/api/sweeps/{sweep_id}").status_code == 404
+        assert client.get(f"/api/runs/{trial['run']}").status_code == 404
+        assert api.runs(sweep_id) == []
+        assert client.delete(f"/api/sweeps/{sweep_id}").status_code == 404
+
+
+def test_a_space_that_does_not_fit_is_refused_at_its_path(
+    databases: Databases, tmp_path: Path
+) -> None:
+    with (
+        sweep_server(tmp_path, databases.new("sqlite"), workers=0) as live,
+        live.client() as client,
+    ):
+        response = client.post(
+            "/api/sweeps",
+            json={
+                "document": playground(),
+                "space": {"nodes.fc9.params.out_features": {"int": [2, 8]}},
+            },
+        )
+        assert response.status_code == 422
+        body = response.json()
+        assert (body["code"], body["field"]) == (
+            "invalid_space",
+            "body.space.nodes.fc9.params.out_features",
+        )
+        grid = client.post(
+            "/api/sweeps",
+            json={"document": playground(), "space": LR_SPACE, "sampler": "grid"},
+        )
+        assert (grid.status_code, grid.json()["field"]) == (422, "body.sampler")
+        assert client.get("/api/sweeps").json()["total"] == 0

@@ -10,9 +10,9 @@ vocabulary; `bench/graphs/transformer6_tokens.json` with `repeat` 2). Three cand
   (`compile_twins.py`);
 - off: `fit` on the compiled document with telemetry off (the loop alone: its per-step
   loss read for divergence, schedule, hooks, control);
-- default: `fit` with the default telemetry (scalars every 10 steps, per-layer gradient
-  norms every 25, weights every 100, activations every 200, at most 20 events/s), each
-  event serialised to JSON as the worker would.
+- default: `fit` with the default telemetry (scalars every step within 40 a second,
+  per-layer gradient norms every 10 steps, weights every 25, activations every 50, at
+  most 40 sampled events/s), each event serialised to JSON as the worker would.
 
 How: `fit` runs in this process in steady state (its epoch is longer than the
 measurement, so no validation falls inside), and a hook on its batch end interleaves a

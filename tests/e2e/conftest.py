@@ -74,6 +74,17 @@ def console() -> Console:
     return Console()
 
 
+REPORTED: list[str] = []
+"""Measurements a test reports (not asserts), printed at the end of the run."""
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if REPORTED:
+        terminalreporter.section("browser measurements")
+        for line in REPORTED:
+            terminalreporter.write_line(line)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     outcome = yield

@@ -111,18 +111,30 @@ def test_telemetry_off_reports_only_epochs_and_status() -> None:
 
 
 def test_the_event_rate_is_capped() -> None:
-    telemetry = {**EVERY_STEP, "max_events_per_s": 20}
+    telemetry = {**EVERY_STEP, "max_events_per_s": 20, "max_scalars_per_s": 10}
     start = time.monotonic()
     _, events = train(
         mlp(), registry("moons", size=400), config(epochs=40, batch_size=16, telemetry=telemetry)
     )
     elapsed = time.monotonic() - start
-    sampled = [e for e in events if e.type in SAMPLED]
+    per_step = [e for e in events if e.type in SAMPLED - {"samples", "metrics"}]
+    scalars = [e for e in events if e.type == "metrics" and "train/loss" in e.values]
     steps = 40 * 20
-    assert len(sampled) < 4 * steps  # the cap dropped most of what every-step asked for
-    assert len(sampled) <= 20 + 20 * elapsed + 2 * 40  # burst + rate + per-epoch metrics/samples
+    assert len(per_step) < 3 * steps  # the cap dropped most of what every-step asked for
+    assert len(per_step) <= 20 + 20 * elapsed  # burst + rate
+    assert len(scalars) <= 1 + 10 + 10 * elapsed  # step 1, burst + their own rate
+    assert scalars[0].step == 1  # the first point at once
     # Scalars are never lost, only averaged over longer windows.
     assert of_type(events, "metrics")[-1].step == steps
+
+
+def test_a_run_reports_every_step_while_the_rate_allows_and_tens_of_activations() -> None:
+    # 400 samples / 32 = 12 steps an epoch; 30 epochs: 360 steps, a couple of seconds.
+    _, events = train(mlp(), registry("moons", size=400), config(epochs=30, telemetry={}))
+    scalars = [e for e in events if e.type == "metrics" and "train/loss" in e.values]
+    assert scalars[0].step == 1
+    assert len(scalars) >= 40  # every step, or as often as 40 a second allows (was 36)
+    assert 20 <= len(of_type(events, "activations")) <= 80
 
 
 def test_payloads_stay_small_for_large_inputs_many_classes_and_deep_networks() -> None:

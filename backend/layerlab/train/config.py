@@ -70,34 +70,58 @@ class EarlyStopping(_Strict):
 
 class TelemetryConfig(_Strict):
     """How often each kind of telemetry is measured. Every rate is bounded twice: by
-    these periods and by `max_events_per_s`, so a fast loop cannot flood a viewer."""
+    these periods and by a rate cap (`max_scalars_per_s`, `max_events_per_s`), so a fast
+    loop cannot flood a viewer. The first step measures everything, so a run shows its
+    first loss point and its first picture of every layer at once."""
 
     enabled: bool = Field(
         default=True, description="Off: only status, checkpoints, divergence and epoch metrics"
     )
     scalars_every: int = Field(
-        default=10,
+        default=1,
         ge=1,
         le=100_000,
-        description="Steps between train/loss, lr and throughput events",
+        description="Steps between train/loss, lr and throughput events (the loss of the "
+        "steps between is averaged in), within max_scalars_per_s",
+    )
+    max_scalars_per_s: float | None = Field(
+        default=None,
+        gt=0.0,
+        le=10_000.0,
+        description="Cap on scalar events per second (default: max_events_per_s): a faster "
+        "loop averages more steps into each",
     )
     grad_norms_every: int = Field(
-        default=25,
+        default=10,
         ge=1,
         le=100_000,
         description="Steps between per-layer gradient norms (one fused call)",
     )
     weights_every: int = Field(
-        default=100,
+        default=25,
         ge=1,
         le=100_000,
         description="Steps between weight norms and update/weight ratios",
     )
     activations_every: int = Field(
-        default=200,
+        default=50,
         ge=1,
         le=100_000,
-        description="Steps between activation statistics (hooks on that step only)",
+        description="Steps between activation statistics (hooks on that step only); a short "
+        "run samples more often, down to every activations_min_every steps, to get "
+        "activations_samples of them",
+    )
+    activations_samples: int = Field(
+        default=40,
+        ge=1,
+        le=100_000,
+        description="Activation samples a short run aims for (a timeline worth scrubbing)",
+    )
+    activations_min_every: int = Field(
+        default=5,
+        ge=1,
+        le=100_000,
+        description="Fewest steps between activation samples, however short the run",
     )
     samples_every_epochs: int = Field(
         default=1,
@@ -106,7 +130,7 @@ class TelemetryConfig(_Strict):
         description="Epochs between task samples (predictions, grids, text)",
     )
     max_events_per_s: float = Field(
-        default=20.0,
+        default=40.0,
         gt=0.0,
         le=10_000.0,
         description="Cap on sampled events per second; status and health always pass",

@@ -185,6 +185,7 @@ class Run:
             self.health,
             self.device,
             activations=not config.compile,  # hooks on a compiled module force recompiles
+            total_steps=self.total_steps,
         )
         if config.compile:
             trainee.compile()

@@ -22,6 +22,28 @@ EventSink = Callable[[Event], None]
 E = TypeVar("E", bound=Event)
 
 
+class TokenBucket:
+    """At most `rate` takes per second on average, bursts of up to max(1, rate)."""
+
+    def __init__(self, rate: float):
+        self.rate = rate
+        self.tokens = max(1.0, rate)
+        self.refilled = time.monotonic()
+
+    def ready(self) -> bool:
+        """Whether a take would succeed now (takes nothing)."""
+        now = time.monotonic()
+        self.tokens = min(max(1.0, self.rate), self.tokens + (now - self.refilled) * self.rate)
+        self.refilled = now
+        return self.tokens >= 1.0
+
+    def take(self) -> bool:
+        if self.ready():
+            self.tokens -= 1.0
+            return True
+        return False
+
+
 class EventStream:
     def __init__(
         self,
@@ -36,9 +58,7 @@ class EventStream:
         self.sink = sink
         self.next_seq = next_seq
         self._clock_origin = time.monotonic() - elapsed
-        self._rate = max_events_per_s
-        self._tokens = max(1.0, max_events_per_s)
-        self._refilled = time.monotonic()
+        self._bucket = TokenBucket(max_events_per_s)
         self._lock = threading.Lock()
         self.dropped = 0
         """Sampled events skipped by the rate cap (their measurements were not taken)."""
@@ -49,12 +69,7 @@ class EventStream:
 
     def allow(self) -> bool:
         """Whether a sampled event may go out now; call before measuring, to skip the cost."""
-        now = time.monotonic()
-        burst = max(1.0, self._rate)
-        self._tokens = min(burst, self._tokens + (now - self._refilled) * self._rate)
-        self._refilled = now
-        if self._tokens >= 1.0:
-            self._tokens -= 1.0
+        if self._bucket.take():
             return True
         self.dropped += 1
         return False

@@ -3,12 +3,15 @@ places in each step, and this class decides which steps measure what.
 
 Costs, and how they stay small (DESIGN.md "Measured here"):
 - scalars: the loss reaches the host every step anyway (the divergence check) and is
-  averaged over the window; other task metrics (accuracy, ...) are measured on the
-  reporting step only and fetched with one sync every `scalars_every` steps.
+  averaged over the window since the last report; a report goes out every
+  `scalars_every` steps (every step by default) while `max_scalars_per_s` allows, and
+  always at step 1, so a run's first point shows at once. Other task metrics (accuracy,
+  ...) are measured on the reporting steps only and fetched with one sync.
 - gradient norms per layer: one fused `torch._foreach_norm` over all gradients.
 - weight norms and update/weight ratios: one copy of the weights before the update, on
   sampled steps only.
-- activation statistics: forward hooks that exist only during sampled steps.
+- activation statistics: forward hooks that exist only during sampled steps; a short
+  run samples more often (down to `activations_min_every`) to get tens of samples.
 Every sampled measurement first asks the stream's rate cap, and is skipped (not
 queued) when the cap says no.
 """
@@ -42,7 +45,7 @@ from layerlab.train.events import (
 from layerlab.train.health import HealthMonitor
 from layerlab.train.layers import Layer, parameter_layers
 from layerlab.train.stats import SUMMARY_FIELDS, activation_summary, grouped_norms
-from layerlab.train.stream import EventStream
+from layerlab.train.stream import EventStream, TokenBucket
 
 MAX_LAYERS = 256
 """Layers in one per-layer event; a deeper network reports its first MAX_LAYERS."""
@@ -101,6 +104,7 @@ class Telemetry:
         health: HealthMonitor | None,
         device: torch.device,
         activations: bool = True,
+        total_steps: int | None = None,
     ):
         self.stream = stream
         self.config = config
@@ -114,6 +118,9 @@ class Telemetry:
             for name, params in optimizer_params.items()
         }
         self.plan = IDLE
+        self.activations_every = activation_period(config, total_steps)
+        self._scalar_rate = TokenBucket(config.max_scalars_per_s or config.max_events_per_s)
+        self._scalars_decided = (-1, False)
         self._losses: list[float] = []
         self._metrics: dict[str, list[torch.Tensor]] = {}
         self._samples = 0
@@ -124,15 +131,16 @@ class Telemetry:
     def begin_step(self, step: int) -> None:
         """Decide what this step measures; hook the layers if it samples activations."""
         c = self.config
+        # `step` counts the steps done before this one: 0 is the first, which measures all.
         due = step % c.grad_norms_every == 0 or step % c.weights_every == 0
-        if not c.enabled or not (due or step % c.activations_every == 0):
+        if not c.enabled or not (due or step % self.activations_every == 0):
             self.plan = IDLE  # most steps: nothing to measure, nothing to allocate
             return
         self.plan = _StepPlan()
         self.plan.grads = step % c.grad_norms_every == 0 and self.stream.allow()
         self.plan.weights = step % c.weights_every == 0 and self.stream.allow()
         self.plan.activations = (
-            self.activations and step % c.activations_every == 0 and self.stream.allow()
+            self.activations and step % self.activations_every == 0 and self.stream.allow()
         )
         if self.plan.activations:
             for layer in self.layers[:MAX_LAYERS]:
@@ -184,10 +192,16 @@ class Telemetry:
         self.plan.snapshot = []
 
     def scalars_due(self, step: int) -> bool:
-        """Whether step `step` (counted from 1) reports scalars. Task metrics besides the
+        """Whether step `step` (counted from 1) reports scalars: the first step always,
+        then every `scalars_every` while the scalar rate allows. Task metrics besides the
         loss (accuracy, ...) are measured on these steps only: a few kernels each, which
-        every step would pay for on a small model."""
-        return self.config.enabled and step % self.config.scalars_every == 0
+        every step would pay for on a small model. Decided once per step."""
+        if not self.config.enabled:
+            return False
+        if self._scalars_decided[0] != step:
+            due = step == 1 or (step % self.config.scalars_every == 0 and self._scalar_rate.ready())
+            self._scalars_decided = (step, due)
+        return self._scalars_decided[1]
 
     def record(self, metrics: dict[str, torch.Tensor]) -> None:
         """A step's device-side metrics (averaged on the device when reported)."""
@@ -210,7 +224,8 @@ class Telemetry:
                 handle.remove()
             self._emit_sampled(step, epoch)
         self._samples += batch_size
-        if step % self.config.scalars_every == 0 and self._losses and self.stream.allow():
+        if self._losses and self.scalars_due(step):
+            self._scalar_rate.take()
             self._emit_scalars(step, epoch, lr)
 
     def reset_clock(self) -> None:
@@ -297,6 +312,16 @@ class Telemetry:
             size += view_size
         if kept:
             self.stream.emit(SamplesEvent, step, epoch, views=kept)
+
+
+def activation_period(config: TelemetryConfig, total_steps: int | None) -> int:
+    """Steps between activation samples: `activations_every`, or fewer for a run too
+    short to get `activations_samples` of them that way (not under `activations_min_every`)."""
+    every = config.activations_every
+    if total_steps is None or total_steps <= 0:
+        return every
+    wanted = total_steps // max(1, config.activations_samples)
+    return max(1, min(every, max(config.activations_min_every, wanted)))
 
 
 def activation_stats(summary: list[float]) -> ActivationStats:

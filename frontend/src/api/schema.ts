@@ -2575,15 +2575,29 @@ export interface components {
         /**
          * TelemetryConfig
          * @description How often each kind of telemetry is measured. Every rate is bounded twice: by
-         *     these periods and by `max_events_per_s`, so a fast loop cannot flood a viewer.
+         *     these periods and by a rate cap (`max_scalars_per_s`, `max_events_per_s`), so a fast
+         *     loop cannot flood a viewer. The first step measures everything, so a run shows its
+         *     first loss point and its first picture of every layer at once.
          */
         TelemetryConfig: {
             /**
              * Activations Every
-             * @description Steps between activation statistics (hooks on that step only)
-             * @default 200
+             * @description Steps between activation statistics (hooks on that step only); a short run samples more often, down to every activations_min_every steps, to get activations_samples of them
+             * @default 50
              */
             activations_every?: number;
+            /**
+             * Activations Min Every
+             * @description Fewest steps between activation samples, however short the run
+             * @default 5
+             */
+            activations_min_every?: number;
+            /**
+             * Activations Samples
+             * @description Activation samples a short run aims for (a timeline worth scrubbing)
+             * @default 40
+             */
+            activations_samples?: number;
             /**
              * Enabled
              * @description Off: only status, checkpoints, divergence and epoch metrics
@@ -2593,7 +2607,7 @@ export interface components {
             /**
              * Grad Norms Every
              * @description Steps between per-layer gradient norms (one fused call)
-             * @default 25
+             * @default 10
              */
             grad_norms_every?: number;
             /**
@@ -2605,9 +2619,14 @@ export interface components {
             /**
              * Max Events Per S
              * @description Cap on sampled events per second; status and health always pass
-             * @default 20
+             * @default 40
              */
             max_events_per_s?: number;
+            /**
+             * Max Scalars Per S
+             * @description Cap on scalar events per second (default: max_events_per_s): a faster loop averages more steps into each
+             */
+            max_scalars_per_s?: number | null;
             /**
              * Samples Every Epochs
              * @description Epochs between task samples (predictions, grids, text)
@@ -2616,14 +2635,14 @@ export interface components {
             samples_every_epochs?: number;
             /**
              * Scalars Every
-             * @description Steps between train/loss, lr and throughput events
-             * @default 10
+             * @description Steps between train/loss, lr and throughput events (the loss of the steps between is averaged in), within max_scalars_per_s
+             * @default 1
              */
             scalars_every?: number;
             /**
              * Weights Every
              * @description Steps between weight norms and update/weight ratios
-             * @default 100
+             * @default 25
              */
             weights_every?: number;
         };

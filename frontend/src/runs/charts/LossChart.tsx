@@ -9,6 +9,9 @@ import { themeColors } from './palette';
 
 type Aligned = [number[], (number | null)[], (number | null)[]];
 
+/** Up to this many points, each is drawn as a dot as well. */
+const FEW = 30;
+
 const positive = (ys: readonly (number | null)[]) => ys.map((v) => (v !== null && v > 0 ? v : null));
 
 export function LossChart({ metric = 'train/loss' }: { metric?: string }) {
@@ -57,9 +60,10 @@ export function LossChart({ metric = 'train/loss' }: { metric?: string }) {
       </div>
       <UPlotChart
         testId="loss-chart"
-        title={`Training loss per step (${count.toLocaleString('en-US')} points)`}
+        title={`Training loss per step (${count.toLocaleString('en-US')} point${count === 1 ? '' : 's'})`}
         lines={[
-          { label: 'raw', color: accent, width: 1, alpha: 0.35 },
+          // The first points are dots too: one point has no line to draw.
+          { label: 'raw', color: accent, width: 1, alpha: 0.35, points: count <= FEW },
           { label: `smoothed (${smoothing.toFixed(2)})`, color: accent, width: 2 },
         ]}
         data={data}

@@ -15,7 +15,7 @@ export interface Line {
   color: string;
   width?: number;
   dash?: number[];
-  /** Draw as points, no line (sparse curves, e.g. per epoch). */
+  /** Draw every point as a dot besides the line (sparse curves, e.g. per epoch; a first point). */
   points?: boolean;
   alpha?: number;
   show?: boolean;
@@ -143,7 +143,7 @@ export function UPlotChart(props: ChartProps) {
   const latest = useRef({ data, onDrawn });
   const { theme } = useTheme();
   const [isZoomed, setIsZoomed] = useState(false);
-  const shape = `${lines.map((l) => `${l.label}:${l.color}:${l.show ?? true}`).join('|')}|${logY}|${height}|${theme}`;
+  const shape = `${lines.map((l) => `${l.label}:${l.color}:${l.show ?? true}:${l.points ?? false}`).join('|')}|${logY}|${height}|${theme}`;
 
   useEffect(() => {
     latest.current = { data, onDrawn };

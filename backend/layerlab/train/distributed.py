@@ -95,17 +95,17 @@ class RankSync:
         if not self.ranks.distributed:
             optimizer.zero_grad(set_to_none=True)
             return
-        self._bucket(params).zero_()
+        bucket = self._bucket(params)
+        bucket.zero_()
+        if not _attached(params, bucket):
+            _attach(params, bucket)
 
     def _bucket(self, params: list[nn.Parameter]) -> torch.Tensor:
+        """The flat buffer of an optimizer's parameters: [gradients..., loss, stop, pause]."""
         bucket = self._buckets.get(id(params))
-        if bucket is None or any(p.grad is None for p in params):
+        if bucket is None:
             size = sum(p.numel() for p in params)
             bucket = torch.zeros(size + 3, device=self.device, dtype=params[0].dtype)
-            offset = 0
-            for p in params:
-                p.grad = bucket[offset : offset + p.numel()].view_as(p)
-                offset += p.numel()
             self._buckets[id(params)] = bucket
         return bucket
 
@@ -115,6 +115,9 @@ class RankSync:
         if not self.ranks.distributed:
             return loss
         bucket = self._bucket(params)
+        attached = _attached(params, bucket)
+        if not attached:  # gradients made elsewhere than the bucket: gather them in
+            torch.cat([_grad_of(p).reshape(-1) for p in params], out=bucket[:-3])
         bucket[-3] = loss.detach()
         if self.ranks.leader:
             bucket[-2] = float(self.control.stop_requested)
@@ -124,6 +127,8 @@ class RankSync:
         if bucket[-2] > 0:
             self._stop = self.control.stop_reason or "stopped on request"
         self._pause = bool(bucket[-1] > 0)
+        if not attached:
+            _attach(params, bucket)
         return bucket[-3]
 
     def checkpoint(self, on_pause: Callable[[], None], on_resume: Callable[[], None]) -> None:
@@ -156,6 +161,26 @@ class RankSync:
         flag = torch.tensor([float(leader_says)], device=self.device)
         dist.broadcast(flag, src=0)
         return bool(flag[0] > 0)
+
+
+def _grad_of(param: nn.Parameter) -> torch.Tensor:
+    return param.grad if param.grad is not None else torch.zeros_like(param)
+
+
+def _attached(params: list[nn.Parameter], bucket: torch.Tensor) -> bool:
+    """Every gradient is a view into `bucket`."""
+    return all(
+        p.grad is not None and p.grad.untyped_storage().data_ptr() == bucket.data_ptr()
+        for p in params
+    )
+
+
+def _attach(params: list[nn.Parameter], bucket: torch.Tensor) -> None:
+    """Make each gradient its view into `bucket` (which holds the values from now on)."""
+    offset = 0
+    for p in params:
+        p.grad = bucket[offset : offset + p.numel()].view_as(p)
+        offset += p.numel()
 
 
 # -- BatchNorm over the global batch ------------------------------------------------------

@@ -62,7 +62,7 @@ def fit(
                 step_metrics: dict[str, torch.Tensor] = {}
                 for phase in precision.forward_under_autocast(task.training_step(x, y)):
                     optimizer = run.optimizers[phase.optimizer]
-                    optimizer.zero_grad(set_to_none=True)
+                    run.sync.zero_grad(optimizer, run.params[phase.optimizer])
                     precision.backward(phase.loss)
                     loss = run.sync.phase(run.params[phase.optimizer], phase.loss)  # global
                     run.watch.check_phase(loss, p.step + 1)  # CPU: before the update

@@ -94,6 +94,7 @@ bench-presets: setup
 
 docs: setup
 	$(BIN)/python -m layerlab.ops.docs > docs/ops.md
+	$(BIN)/python -m tests.imports.report > docs/import.md
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache frontend/node_modules frontend/dist \

@@ -261,6 +261,22 @@ class GRURegressor(nn.Module):
         return self.head(out)
 
 
+class SizeDependentLSTM(nn.Module):
+    """Control flow on an input size: torch.fx cannot follow it, torch.export can."""
+
+    def __init__(self, features: int = 6, hidden: int = 12):
+        super().__init__()
+        self.wide = nn.Linear(features, 8)
+        self.lstm = nn.LSTM(8, hidden, batch_first=True)
+        self.head = nn.Linear(hidden, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.shape[1] > 2:  # long sequences get a projection first
+            x = F.relu(self.wide(x))
+        _, (h_n, _) = self.lstm(x)
+        return self.head(h_n[-1])
+
+
 # -- Transformers ---------------------------------------------------------------------------------
 
 
@@ -445,6 +461,12 @@ ZOO: list[ZooModel] = [
     ZooModel("ViT (class token, learned positions)", "ViT", ViT, images(3, 16, 16)),
     ZooModel("LSTM classifier", "LSTM", LSTMClassifier, tokens(50, 7)),
     ZooModel("GRU sequence regressor", "GRU", GRURegressor, lambda b: (torch.randn(b, 9, 3),)),
+    ZooModel(
+        "LSTM with size-dependent control flow",
+        "LSTM",
+        SizeDependentLSTM,
+        lambda b: (torch.randn(b, 5, 6),),
+    ),
     ZooModel("Transformer encoder-decoder", "Transformer", Seq2SeqTransformer, tokens(40, 7, 6)),
     ZooModel("GPT block stack", "GPT", GPT, tokens(48, 12)),
     ZooModel("Autoencoder", "Autoencoder", Autoencoder, images(1, 14, 14)),

@@ -160,6 +160,17 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join([line(headers), "  ".join("-" * w for w in widths), *map(line, rows)])
 
 
+def speed_cells(row: dict[str, Any]) -> list[str]:
+    """The cells of a LayerLab-against-a-hand-written-loop row: both speeds (samples/s)
+    and their ratio with its spread (keys samples_per_s_hand, samples_per_s_fit, ratio,
+    ratio_p25, ratio_p75)."""
+    return [
+        f"{row['samples_per_s_hand']:,.0f}",
+        f"{row['samples_per_s_fit']:,.0f}",
+        f"{row['ratio']:.3f} ({row['ratio_p25']:.3f}-{row['ratio_p75']:.3f})",
+    ]
+
+
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """A GitHub Markdown table; numeric columns right-aligned."""
     align = ["---", *["---:"] * (len(headers) - 1)]

@@ -322,9 +322,7 @@ def table_rows(rows: list[dict[str, Any]]) -> list[list[str]]:
         [
             row["network"],
             row["telemetry"],
-            f"{row['samples_per_s_hand']:,.0f}",
-            f"{row['samples_per_s_fit']:,.0f}",
-            f"{row['ratio']:.3f} ({row['ratio_p25']:.3f}-{row['ratio_p75']:.3f})",
+            *common.speed_cells(row),
             f">= {GOALS[row['telemetry']]:.2f}",
         ]
         for row in rows

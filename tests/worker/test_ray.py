@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -80,19 +82,25 @@ def reference(document: dict[str, Any], folder: Path) -> tuple[dict[int, float],
     return losses, load_file(result.checkpoint / "model.safetensors")
 
 
-def test_ranks_on_ray_train_as_one_process_through_a_killed_rank(tmp_path: Path) -> None:
-    document = moons_document(
-        epochs=30, size=400, checkpoint_every=20, processes=2, telemetry=EVERY_STEP
-    )
-    expected_losses, expected_weights = reference(document, tmp_path / "reference")
+@contextmanager
+def ray_worker(tmp_path: Path) -> Iterator[tuple[httpx.Client, Api]]:
+    """A server and one `layerlab worker --ray local` on a two-CPU cluster, connected."""
     with (
         serving(tmp_path / "server") as live,
         worker_processes(live.url, tmp_path) as start,
         httpx.Client(base_url=live.url, timeout=60) as client,
     ):
-        api = Api(client)
         start("ray", "--ray", "local", "--ray-cpus", "2")
         wait_for(lambda: client.get("/api/workers").json(), RAY_WAIT, "the Ray worker")
+        yield client, Api(client)
+
+
+def test_ranks_on_ray_train_as_one_process_through_a_killed_rank(tmp_path: Path) -> None:
+    document = moons_document(
+        epochs=30, size=400, checkpoint_every=20, processes=2, telemetry=EVERY_STEP
+    )
+    expected_losses, expected_weights = reference(document, tmp_path / "reference")
+    with ray_worker(tmp_path) as (client, api):
         worker = client.get("/api/workers").json()[0]
         assert worker["processes"] == 2 and worker["cpus"] == 2, worker
         run_id = api.create(document)
@@ -129,14 +137,7 @@ def test_ranks_on_ray_train_as_one_process_through_a_killed_rank(tmp_path: Path)
 
 def test_pause_and_stop_reach_the_ray_ranks_and_deletion_leaves_none(tmp_path: Path) -> None:
     document = moons_document(epochs=100_000, checkpoint_every=50, processes=2)
-    with (
-        serving(tmp_path / "server") as live,
-        worker_processes(live.url, tmp_path) as start,
-        httpx.Client(base_url=live.url, timeout=60) as client,
-    ):
-        api = Api(client)
-        start("ray", "--ray", "local", "--ray-cpus", "2")
-        wait_for(lambda: client.get("/api/workers").json(), RAY_WAIT, "the Ray worker")
+    with ray_worker(tmp_path) as (client, api):
         run_id = api.create(document)
         api.wait_status(run_id, "running", timeout=RAY_WAIT)
         wait_for(lambda: api.events(run_id, types="metrics"), RAY_WAIT, "the first metrics")

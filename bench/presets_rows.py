@@ -260,6 +260,30 @@ def measure_local_language_model(run: Trained, ctx: Context) -> Measured:
     return Measured(text, values, passed)
 
 
+BERT_ACC_BAR = 0.45
+BERT_BASELINE_FACTOR = 3.0
+
+
+def measure_masked_lm(run: Trained, ctx: Context) -> Measured:
+    """Masked-character accuracy beside the unigram baseline (always the most frequent
+    training character), on the same held-out masks."""
+    acc, unigram = run.metric("val/masked_acc"), run.metric("val/unigram_acc")
+    text = (
+        f"masked accuracy {acc:.3f} vs the unigram baseline's {unigram:.3f} "
+        f"({acc / unigram:.1f}x); val loss {run.metric('val/loss'):.3f} after "
+        f"{run.result.step:,} steps, {run.cpu_s:.0f} s CPU"
+    )
+    values = {"val/masked_acc": acc, "val/unigram_acc": unigram, "cpu_s": run.cpu_s}
+    passed = (
+        None
+        if ctx.quick
+        else acc >= BERT_ACC_BAR
+        and acc >= BERT_BASELINE_FACTOR * unigram
+        and run.cpu_s <= GPT_CPU_BUDGET_S
+    )
+    return Measured(text, values, passed)
+
+
 # -- image generators, judged by LeNet --------------------------------------------------
 
 
@@ -478,6 +502,12 @@ ROWS: dict[str, Row] = {
             f"bar) at a 4x longer block; attention scores <= {LOCAL_ATTENTION_SHARE:.0%} of full "
             "attention's",
             measure_local_language_model,
+        ),
+        Row(
+            "bert_char",
+            f"masked accuracy >= {BERT_ACC_BAR} and >= {BERT_BASELINE_FACTOR:.0f}x the unigram "
+            f"baseline's, within {GPT_CPU_BUDGET_S:.0f} s of CPU time",
+            measure_masked_lm,
         ),
         Row(
             "autoencoder_mnist",

@@ -101,6 +101,12 @@ SMOKE: dict[str, Smoke] = {
         "batch (linear scaling rule); lr 0.1 at batch 8 jumps around",
     ),
     "gpt_char": Smoke(factor=1.4, steps=30, batch_size=8, why="a 64-character window per sample"),
+    "bert_char": Smoke(
+        factor=1.15,
+        steps=30,
+        batch_size=8,
+        why="a 128-character window per sample; only the 15% chosen characters are scored",
+    ),
     "gpt_char_local": Smoke(
         factor=1.4, steps=30, batch_size=4, why="a 256-character window per sample"
     ),

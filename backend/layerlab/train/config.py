@@ -21,6 +21,7 @@ TaskName = Literal[
     "many_to_one",
     "seq2seq",
     "language_model",
+    "masked_lm",
     "autoencoder",
     "denoising_autoencoder",
     "vae",

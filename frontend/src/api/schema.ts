@@ -2929,7 +2929,7 @@ export interface components {
              * @default classification
              * @enum {string}
              */
-            task?: "classification" | "regression" | "many_to_one" | "seq2seq" | "language_model" | "autoencoder" | "denoising_autoencoder" | "vae" | "gan";
+            task?: "classification" | "regression" | "many_to_one" | "seq2seq" | "language_model" | "masked_lm" | "autoencoder" | "denoising_autoencoder" | "vae" | "gan";
             /** @description Telemetry rates */
             telemetry?: components["schemas"]["TelemetryConfig"];
             /**

@@ -24,7 +24,7 @@ export interface Applied {
 const TASKS_FOR_TARGET: Record<string, readonly string[]> = {
   class: ['classification', 'many_to_one', 'autoencoder', 'denoising_autoencoder', 'vae', 'gan'],
   value: ['regression', 'many_to_one'],
-  sequence: ['language_model', 'seq2seq'],
+  sequence: ['language_model', 'masked_lm', 'seq2seq'],
 };
 const DEFAULT_TASK = 'classification';
 

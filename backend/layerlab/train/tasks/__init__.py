@@ -14,12 +14,13 @@ from layerlab.train.tasks import (
     classification,
     gan,
     language_model,
+    masked_lm,
     regression,
     sequence,
 )
 from layerlab.train.tasks.base import TASKS, Evaluation, Phase, Task, TaskError, evaluate
 
-_REGISTERED = (autoencoder, classification, gan, language_model, regression, sequence)
+_REGISTERED = (autoencoder, classification, gan, language_model, masked_lm, regression, sequence)
 
 
 def make_task(trainee: Trainee, data: Dataset, config: TrainingConfig) -> Task:

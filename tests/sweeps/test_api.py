@@ -55,7 +55,7 @@ def test_an_lr_sweep_of_the_playground_finds_a_trial_with_val_acc_095(
         assert sweep["importance"] is None or set(sweep["importance"]) == {"lr"}
 
 
-def test_a_stopped_sweep_starts_no_more_trials_and_a_deleted_one_takes_its_runs(
+def test_a_deleted_trial_run_fails_its_trial_a_stopped_sweep_starts_no_more_and_a_deleted_one_takes_its_runs(
     databases: Databases, tmp_path: Path
 ) -> None:
     with (
@@ -65,17 +65,24 @@ def test_a_stopped_sweep_starts_no_more_trials_and_a_deleted_one_takes_its_runs(
         api = SweepApi(client)
         created = api.create(playground(epochs=30), space=LR_SPACE, trials=5, parallel=1, seed=SEED)
         sweep_id = created["id"]
-        wait_for(
-            lambda: [t["status"] for t in api.get(sweep_id)["trial_list"]] == ["running"],
-            WAIT,
-            "the first trial to train",
-        )
+
+        def statuses() -> list[str]:
+            return [t["status"] for t in api.get(sweep_id)["trial_list"]]
+
+        wait_for(lambda: statuses() == ["running"], WAIT, "the first trial to train")
+        # A person deletes a trial's run: the trial fails (it is not trained again).
+        first = api.get(sweep_id)["trial_list"][0]["run"]
+        assert client.delete(f"/api/runs/{first}").status_code == 204
+        wait_for(lambda: statuses() == ["failed", "running"], WAIT, "the next trial to train")
+        assert api.get(sweep_id)["trial_list"][0]["message"] == "its run was deleted"
+
         stopping = client.post(f"/api/sweeps/{sweep_id}/stop")
         assert stopping.status_code == 200, stopping.text
         assert stopping.json()["status"] in ("stopping", "stopped")
         sweep = api.wait_ended(sweep_id)
         assert sweep["status"] == "stopped"
-        [trial] = sweep["trial_list"]  # no trial started after the stop
+        deleted, trial = sweep["trial_list"]  # no trial started after the stop
+        assert (deleted["state"], deleted["run"]) == ("fail", None)
         assert trial["status"] == "stopped" and trial["state"] == "fail"
         assert client.get(f"/api/runs/{trial['run']}").json()["status"] == "stopped"
 

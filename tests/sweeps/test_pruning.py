@@ -8,11 +8,11 @@ from pathlib import Path
 
 from tests.sweeps.harness import LR_SPACE, SEED, SweepApi, playground, sweep_server
 
-EPOCHS = 6
+EPOCHS = 10
 
 
 def test_the_median_pruner_stops_hopeless_trials_early_as_pruned(tmp_path: Path) -> None:
-    # 40 steps an epoch: slow enough that a prune lands well before a trial's last epoch.
+    # 40 steps an epoch, ten epochs: a prune lands well before a trial's last epoch.
     document = playground(epochs=EPOCHS, batch_size=16, dataset_options={"size": 800})
     with sweep_server(tmp_path, "") as live, live.client() as client:
         api = SweepApi(client)

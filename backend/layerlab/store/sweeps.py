@@ -129,6 +129,8 @@ class TrialRun:
     failure_reason: str | None
     started_at: datetime | None
     finished_at: datetime | None
+    epochs: int | None
+    """Epochs it trains in all (its configuration's)."""
 
     @property
     def end_status(self) -> EndStatus | None:
@@ -149,6 +151,7 @@ def trial_runs(session: Session, sweep_id: str) -> dict[int, TrialRun]:
             Run.failure_reason,
             Run.started_at,
             Run.finished_at,
+            Run.config,
         ).where(Run.sweep_id == sweep_id, Run.sweep_trial.is_not(None))
     ).all()
     return {
@@ -161,9 +164,15 @@ def trial_runs(session: Session, sweep_id: str) -> dict[int, TrialRun]:
             row.failure_reason,
             row.started_at,
             row.finished_at,
+            _epochs(row.config),
         )
         for row in rows
     }
+
+
+def _epochs(config: dict[str, Any]) -> int | None:
+    epochs = config.get("epochs")
+    return epochs if isinstance(epochs, int) and not isinstance(epochs, bool) else None
 
 
 def mark_pruned(session: Session, run_id: str) -> None:

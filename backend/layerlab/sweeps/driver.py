@@ -38,6 +38,9 @@ STATUS_ATTR = "status"
 """A told trial's user attribute: how it ended, as a run status (finished, pruned, ...)."""
 MESSAGE_ATTR = "message"
 """A told trial's user attribute: why it failed or was pruned, for people."""
+STARTED_ATTR = "started"
+"""Set once `Trials.launch` has started the trial: a started trial that `Trials` no
+longer knows was deleted (its run), not merely never started."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,9 @@ class TrialProgress:
     message: str = ""
     pruning: bool = False
     """A prune was asked for (the trial is stopping)."""
+    epochs: int | None = None
+    """Epochs the trial trains in all, when known: one that has reported its last is
+    done training and is not pruned."""
 
 
 class TrialRefused(Exception):
@@ -124,6 +130,10 @@ class SweepDriver:
         running = self._running()
         for trial in running:
             seen = progress.get(trial.number)
+            if seen is None and trial.user_attrs.get(STARTED_ATTR):
+                message = "its run was deleted"
+                self._tell(result, trial.number, trial._trial_id, "failed", message)
+                continue
             if seen is None:
                 if stopping:
                     message = "the sweep was stopped before it began"
@@ -165,7 +175,8 @@ class SweepDriver:
         # Asked again on every pass (not only when a value came): a prune decided just
         # before a restart, and never carried out, is decided again.
         reported = {**trial.intermediate_values, **new}
-        if reported and not seen.pruning and handle.should_prune():
+        trained = seen.epochs is not None and max(reported, default=-1) >= seen.epochs - 1
+        if reported and not seen.pruning and not trained and handle.should_prune():
             epoch = max(reported)
             reason = (
                 f"pruned after epoch {epoch + 1}: {self.spec.objective.metric} "
@@ -233,5 +244,6 @@ class SweepDriver:
         except TrialRefused as exc:
             self._tell(result, number, trial_id, "failed", str(exc))
             return
+        handle.set_user_attr(STARTED_ATTR, True)
         log.info("sweep %s: trial %d: %s", self.study.study_name, number, describe(point))
         result.launched.append(number)

@@ -52,6 +52,7 @@ class _Trial:
     message: str = ""
     pruning: bool = False
     stopping: bool = False
+    epochs: int | None = None
     stderr: list[str] = field(default_factory=list)
 
 
@@ -86,6 +87,7 @@ class LocalTrials:
                     ended=t.ended,
                     message=t.message,
                     pruning=t.pruning,
+                    epochs=t.epochs,
                 )
                 for n, t in self._trials.items()
             }
@@ -96,7 +98,7 @@ class LocalTrials:
         document = dict(applied.document)
         document["training"] = {**document.get("training", {}), **applied.overrides}
         try:
-            config_of(load_document(document))
+            epochs = config_of(load_document(document)).epochs
         except GraphError as exc:
             raise TrialRefused.of(exc.issues) from None
         except (ConfigError, ValidationError) as exc:
@@ -124,7 +126,7 @@ class LocalTrials:
             text=True,
             env=env,
         )
-        trial = _Trial(number, process)
+        trial = _Trial(number, process, epochs=epochs)
         with self._lock:
             self._trials[number] = trial
         threading.Thread(target=self._read, args=(trial,), daemon=True).start()

@@ -18,6 +18,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 
 import anyio.to_thread
 from optuna.storages import RDBStorage
@@ -104,8 +105,13 @@ class SweepRunner:
             self._wake.clear()
             try:
                 sweeps = await in_session(self.database, sweep_store.open_sweeps)
-                for sweep in sweeps:
-                    async with self.holding(sweep.id):
+                for sweep_id in [sweep.id for sweep in sweeps]:
+                    async with self.holding(sweep_id):
+                        # Read again under the lock: deleted or ended meanwhile?
+                        sweep = await in_session(self.database, partial(_open, sweep_id=sweep_id))
+                        if sweep is None:
+                            self.forget(sweep_id)
+                            continue
                         await self._step(sweep)
             except asyncio.CancelledError:
                 raise
@@ -166,3 +172,12 @@ class SweepRunner:
         if outcome.notify_worker is not None:
             await self.scheduler.send_control(run_id, outcome.notify_worker, "stop", reason)
         await publish_record(self.database, self.hub, run_id)
+
+
+def _open(session: Session, *, sweep_id: str) -> Sweep | None:
+    """The sweep, while it is open (None: deleted or ended)."""
+    try:
+        sweep = sweep_store.get_sweep(session, sweep_id)
+    except sweep_store.SweepNotFound:
+        return None
+    return sweep if sweep.status in sweep_store.OPEN_SWEEP_STATUSES else None

@@ -82,6 +82,7 @@ class RunTrials:
                     ended=run.end_status,
                     message=run.failure_reason or "",
                     pruning=run.stop_status == "pruned",
+                    epochs=run.epochs,
                 )
         return found
 

@@ -6,6 +6,7 @@ the two-moons MLP for real."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +16,7 @@ from layerlab.train.events import END_STATUSES
 from tests.e2e.conftest import REPORTED, Console, page_for_test
 from tests.e2e.editor import open_preset
 from tests.e2e.runs import Rest, moons_document
-from tests.e2e.server import Server, require_playwright
+from tests.e2e.server import ARTIFACTS, ROOT, Server, require_playwright
 
 require_playwright()
 
@@ -41,6 +42,11 @@ def run_page(
 ) -> Iterator[Page]:
     with page_for_test(browser, run_server.url, console, request) as page:
         yield page
+
+
+def keep(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
 def drawn(page: Page, test_id: str) -> list[dict[str, Any]]:
@@ -105,3 +111,32 @@ def test_the_first_loss_point_comes_at_once(run_page: Page, rest: Rest) -> None:
     assert scalars[0]["step"] == 1
     assert len(scalars) >= 40, len(scalars)  # every step as the rate allows (was 360 / 10)
     assert len(rest.events(run_id, "activations")) >= 20
+
+
+def test_a_diagnosis_leads_with_a_sentence_and_links_the_cure(run_page: Page, rest: Rest) -> None:
+    page = run_page
+    document = json.loads((ROOT / "graphs" / "deep_sigmoid_mlp.json").read_text())
+    document["training"].update(device="cpu", epochs=10)  # 120 steps: diagnosed by then
+    run_id = rest.create(document)
+    rest.wait(run_id, END_STATUSES, timeout=240)
+    page.goto(f"/#/runs/{run_id}")
+    page.get_by_test_id("tab-gradients").click()
+    finding = page.get_by_test_id("finding-vanishing_gradients")
+    expect(finding).to_contain_text("The layers nearest the input are barely learning")
+    expect(finding).to_contain_text("sigmoid passes back only a fraction")
+    expect(finding.get_by_test_id("warning-fc1")).to_be_visible()
+    expect(finding.locator("details")).to_contain_text("gradient norm")  # the numbers, folded
+    expect(page.get_by_test_id("grad-heatmap-legend")).to_contain_text("log scale")
+    # The twin is known once the presets' cards have come (a second on a cold server).
+    expect(finding.get_by_test_id("cure-vanishing_gradients")).to_contain_text(
+        "Deep residual MLP", timeout=30_000
+    )
+    page.wait_for_function(  # the heatmap drawn: cells coloured by the log norm
+        """() => { const c = document.querySelector('[data-testid=grad-heatmap] canvas');
+        const d = c?.getContext('2d').getImageData(0, 0, c.width, c.height).data ?? [];
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true; return false; }"""
+    )
+    keep(page, "diagnosis")
+
+    finding.get_by_test_id("cure-vanishing_gradients").click()
+    expect(page.get_by_test_id("doc-name")).to_have_value(re.compile("Deep residual MLP"))

@@ -187,3 +187,14 @@ def test_non_finite_metrics_become_null_with_a_flag() -> None:
 def every_event_is_json_safe(events: list[Event]) -> None:
     for event in events:
         strict_json(event.model_dump_json())
+
+
+def test_a_two_d_classifier_redraws_its_boundary_within_each_epoch() -> None:
+    # 320 training moons / 32: 10 steps an epoch, so the boundary every 2 steps besides
+    # the epoch ends (which send it with the predictions).
+    _, events = train(mlp(), registry("moons", size=400), config(epochs=2, telemetry={}))
+    samples = of_type(events, "samples")
+    live = [e for e in samples if [v.kind for v in e.views] == ["decision_boundary"]]
+    ends = [e for e in samples if "predictions" in [v.kind for v in e.views]]
+    assert [e.step for e in ends] == [10, 20]
+    assert [e.step for e in live] == [2, 4, 6, 8, 12, 14, 16, 18]

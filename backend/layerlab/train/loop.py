@@ -83,6 +83,7 @@ def fit(
                 run.count_losses(run.watch.step_done(p.step, step_loss))
                 telemetry.record(step_metrics)
                 telemetry.end_step(p.step, p.epoch, lr, run.batch_size)
+                run.live_views()
                 state.step, state.batch = p.step, p.batch
                 for hook in hooks:
                     hook.on_batch_end(state)

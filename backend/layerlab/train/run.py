@@ -56,6 +56,10 @@ from layerlab.train.watch import LossWatch
 
 log = logging.getLogger(__name__)
 
+LIVE_VIEWS_PER_EPOCH = 4
+"""How often a task's live views (a 2-D decision boundary) are redrawn within an epoch,
+as TensorFlow Playground redraws its boundary while it trains."""
+
 EVAL_BATCH = 256
 """Smallest validation batch: evaluation keeps no activations, so it batches wider."""
 
@@ -332,6 +336,20 @@ class Run:
             self.stream.emit(CheckpointEvent, p.step, p.epoch, name=written.name, reason=reason)
         self.saved_at = p.step
         self.telemetry.reset_clock()
+
+    def live_views(self) -> None:
+        """The task's live views (a 2-D decision boundary), LIVE_VIEWS_PER_EPOCH times an
+        epoch between its end's samples, as the event rate allows."""
+        p, telemetry = self.progress, self.config.telemetry
+        every = max(1, self.steps_per_epoch // LIVE_VIEWS_PER_EPOCH)
+        due = p.batch % every == 0 and p.batch < self.steps_per_epoch and p.step < self.total_steps
+        if not (due and self.ranks.leader and telemetry.enabled and self.stream.allow()):
+            return
+        shown = (self.val if len(self.val) else self.train).shown()
+        with evaluating(self.trainee, self.device, self.config.seed):
+            views = self.task.live_views(shown)
+        if views:
+            self.telemetry.emit_samples(p.step, p.epoch, views)
 
     def interval_checkpoint_due(self) -> bool:
         """Every `checkpoint_every_steps`, except where the epoch-end one follows at once."""

@@ -9,6 +9,7 @@ import { UPlotChart, type Line } from './charts/UPlotChart';
 import { loadHistory } from './history';
 import { align } from './model/align';
 import { graphDiff, isEmptyDiff, settingsDiff, showValue } from './model/diff';
+import { metricLabel } from './model/labels';
 import { stepOffsets } from './model/fork';
 import type { RunData } from './model/runData';
 import { Series } from './model/series';
@@ -61,8 +62,8 @@ function OverlayCharts({ a, b }: { a: Loaded; b: Loaded }) {
   const epochChart = (keys: string[]) => {
     const series = keys.flatMap((k) => [a.data.epochMetrics.get(k) ?? new Series(), b.data.epochMetrics.get(k) ?? new Series()]);
     const lines: Line[] = keys.flatMap((k, i) => [
-      { label: `A ${k}`, color: COLOR_A, width: 2, points: true, dash: i ? [6, 4] : undefined },
-      { label: `B ${k}`, color: COLOR_B, width: 2, points: true, dash: i ? [6, 4] : undefined },
+      { label: `A ${metricLabel(k)}`, color: COLOR_A, width: 2, points: true, dash: i ? [6, 4] : undefined },
+      { label: `B ${metricLabel(k)}`, color: COLOR_B, width: 2, points: true, dash: i ? [6, 4] : undefined },
     ]);
     return { data: align(series), lines };
   };
@@ -176,8 +177,8 @@ function RunCard({ label, color, run }: { label: string; color: string; run: Loa
       <strong style={{ color }}>{label}</strong> <a href={`#/runs/${run.detail.id}`}>{run.detail.name}</a> <span className={`status-pill status-${run.detail.status}`}>{run.detail.status}</span>
       <div className="muted small mono">{run.detail.id}</div>
       <div className="small num">
-        {acc && <>best val/acc {formatMetric(acc.y)} · </>}
-        {loss && <>best val/loss {formatMetric(loss.y)} · </>}
+        {acc && <>best validation accuracy {formatMetric(acc.y)} · </>}
+        {loss && <>best validation loss {formatMetric(loss.y)} · </>}
         {run.data.step.toLocaleString('en-US')} steps
       </div>
     </div>

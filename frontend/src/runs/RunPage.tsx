@@ -86,12 +86,13 @@ function Tabs() {
 }
 
 function Overview() {
+  // The picture first: on a 2-D task the decision boundary is the payoff.
   return (
     <>
       <Warnings compact />
+      <SamplesPanel only={['decision_boundary', 'curve', 'points']} />
       <LossChart />
       <EpochCharts />
-      <SamplesPanel only={['decision_boundary', 'curve', 'points']} />
       <StepMetricChart metric="lr" title="Learning rate" testId="lr-chart" />
       <RunLog />
     </>

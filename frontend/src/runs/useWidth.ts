@@ -1,17 +1,19 @@
 // The width of an element, following resizes (for canvases drawn at pixel size).
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 
-export function useWidth<T extends HTMLElement>(): [React.RefObject<T | null>, number] {
-  const ref = useRef<T>(null);
+/** A ref to put on the element, and its width. The ref is a callback: an element that
+ * appears after the first render (a chart shown once its data come) is measured too. */
+export function useWidth<T extends HTMLElement>(): [(el: T | null) => void, number] {
+  const [el, setEl] = useState<T | null>(null);
   const [width, setWidth] = useState(0);
+  const ref = useCallback((node: T | null) => setEl(node), []);
   useEffect(() => {
-    const el = ref.current;
     if (!el) return;
     const observer = new ResizeObserver(() => setWidth(Math.floor(el.clientWidth)));
     observer.observe(el);
     setWidth(Math.floor(el.clientWidth));
     return () => observer.disconnect();
-  }, []);
+  }, [el]);
   return [ref, width];
 }
 

@@ -108,6 +108,11 @@ class Task:
         """Views of a few fixed validation examples (run in eval mode, without grad)."""
         return []
 
+    def live_views(self, val: Split) -> list[SampleView]:
+        """Views cheap and telling enough to redraw several times an epoch (a 2-D decision
+        boundary), besides `samples` at each epoch's end."""
+        return []
+
     def parameters(self, optimizer: str) -> list[nn.Parameter]:
         """The parameters an optimizer trains; one optimizer trains everything by default."""
         return [p for p in self.trainee.module.parameters() if p.requires_grad]

@@ -88,7 +88,9 @@ class Classification(Task):
                     correct=truth == guess,
                 )
             )
-        views: list[SampleView] = [PredictionsView(items=items)]
-        if self.info.input_shape == [2] and self.info.input_dtype == "float32":
-            views.append(decision_boundary(lambda p: self.logits(p).softmax(dim=1), val.x, val.y))
-        return views
+        return [PredictionsView(items=items), *self.live_views(val)]
+
+    def live_views(self, val: Split) -> list[SampleView]:
+        if self.info.input_shape != [2] or self.info.input_dtype != "float32":
+            return []
+        return [decision_boundary(lambda p: self.logits(p).softmax(dim=1), val.x, val.y)]

@@ -1,6 +1,7 @@
 // The training loss per step: raw (thin) and smoothed (bold), log scale on request.
 import { useMemo, useRef } from 'react';
 import { notePaint } from '../probe';
+import { metricLabel } from '../model/labels';
 import { SmoothedCurve } from '../model/smoothing';
 import { runData, setSmoothing, toggleLogScale, useRun } from '../store';
 import { formatMetric } from '../model/units';
@@ -63,8 +64,8 @@ export function LossChart({ metric = 'train/loss' }: { metric?: string }) {
         title={`Training loss per step (${count.toLocaleString('en-US')} point${count === 1 ? '' : 's'})`}
         lines={[
           // The first points are dots too: one point has no line to draw.
-          { label: 'raw', color: accent, width: 1, alpha: 0.35, points: count <= FEW },
-          { label: `smoothed (${smoothing.toFixed(2)})`, color: accent, width: 2 },
+          { label: `${metricLabel(metric)} (raw)`, color: accent, width: 1, alpha: 0.35, points: count <= FEW },
+          { label: `${metricLabel(metric)} (smoothed ${smoothing.toFixed(2)})`, color: accent, width: 2 },
         ]}
         data={data}
         version={`${version}:${smoothing}:${logScale}`}

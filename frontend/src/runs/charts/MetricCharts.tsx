@@ -2,6 +2,7 @@
 // learning rate per step.
 import { useMemo } from 'react';
 import { align, type Aligned } from '../model/align';
+import { metricLabel } from '../model/labels';
 import { formatMetric } from '../model/units';
 import { runData, useRun } from '../store';
 import { seriesColor } from './palette';
@@ -16,7 +17,7 @@ function EpochChart({ testId, title, keys, logY }: { testId: string; title: stri
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [keys.join(','), version, d],
   );
-  const lines: Line[] = keys.map((k, i) => ({ label: k, color: seriesColor(i), width: 2, points: true }));
+  const lines: Line[] = keys.map((k, i) => ({ label: metricLabel(k), color: seriesColor(i), width: 2, points: true }));
   // The cursor is a step; epochs completed by then is what this axis counts.
   const epochAt = cursor === null ? null : d.epochsAt(cursor);
   return (
@@ -64,7 +65,7 @@ export function StepMetricChart({ metric, title, testId, logY }: { metric: strin
     <UPlotChart
       testId={testId}
       title={title}
-      lines={[{ label: metric, color: seriesColor(metric === 'lr' ? 4 : 2), width: 1.5 }]}
+      lines={[{ label: metricLabel(metric), color: seriesColor(metric === 'lr' ? 4 : 2), width: 1.5 }]}
       data={data}
       version={version}
       xLabel="step"

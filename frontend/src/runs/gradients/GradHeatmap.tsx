@@ -1,16 +1,38 @@
 // Gradient flow over time: one row per layer (network order), one column per sampled
-// step (squeezed into the pixels there are), coloured by the gradient health scale.
+// step (squeezed into the pixels there are). A cell's colour is the log of the norm on a
+// sequential scale spanning the run's range (or, on request, each layer's own range), so
+// change over time shows even in a healthy network; the health class is a separate mark,
+// a strip along the cell's foot in the health scale's colour, only where it is not healthy.
 import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useMeta } from '../../store/meta';
 import { bucketMax, bucketRanges } from '../model/buckets';
-import { GRAD_LABEL, gradClass, gradColor } from '../model/colors';
+import { GRAD_LABEL, gradClass, gradColor, magnitudeColor, magnitudeStrip } from '../model/colors';
 import { extremePosition } from '../model/gradScale';
+import { logAxis, logShare, type LogAxis } from '../model/logAxis';
 import { formatMetric } from '../model/units';
 import { focusNode, gradPositions, runData, setCursor, useRun } from '../store';
 import { sizedContext, useWidth } from '../useWidth';
 
 const ROW = 18;
 const NAMES = 110;
+/** Height of the health mark along a cell's foot. */
+const MARK = 4;
+
+type Range = 'run' | 'layer';
+
+/** Where a layer's norm sits on its colour scale, 0..1 (NaN: not finite). */
+function scaler(range: Range, axis: LogAxis, column: readonly (number | null)[]): (v: number) => number {
+  if (range === 'run') return (v) => (Number.isFinite(v) ? logShare(axis, v) : Number.NaN);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of column) {
+    if (v === null || !Number.isFinite(v) || v <= 0) continue;
+    lo = Math.min(lo, Math.log10(v));
+    hi = Math.max(hi, Math.log10(v));
+  }
+  const span = hi - lo > 1e-9 ? hi - lo : 1;
+  return (v) => (!Number.isFinite(v) ? Number.NaN : v <= 0 ? 0 : Math.max(0, Math.min(1, (Math.log10(v) - lo) / span)));
+}
 
 interface Hover {
   x: number;
@@ -24,6 +46,7 @@ export function GradHeatmap() {
   const [box, width] = useWidth<HTMLDivElement>();
   const canvas = useRef<HTMLCanvasElement>(null);
   const [hover, setHover] = useState<Hover | null>(null);
+  const [range, setRange] = useState<Range>('run');
   const rule = useMeta((s) => s.meta?.gradients ?? null);
   const table = runData().grads;
   const positions = gradPositions(rule);
@@ -34,6 +57,12 @@ export function GradHeatmap() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [table.length, columns, version],
   );
+  // The whole run's range: the scale holds still while the cursor moves.
+  const axis = useMemo(
+    () => logAxis(table.layers.flatMap((l) => table.column(l))),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [table, version],
+  );
 
   useEffect(() => {
     const el = canvas.current;
@@ -43,18 +72,31 @@ export function GradHeatmap() {
     if (!ctx) return;
     ctx.clearRect(0, 0, plotWidth, height);
     const cell = columns ? plotWidth / columns : 0;
-    // Each cell: the step of its range furthest from healthy (a NaN wins).
-    if (positions) {
-      table.layers.forEach((layer, row) => {
-        const column = positions.column(layer);
-        ranges.forEach(([a, b], col) => {
-          const p = extremePosition(column.slice(a, b));
-          if (p === null) return;
+    table.layers.forEach((layer, row) => {
+      const norms = table.column(layer);
+      const share = scaler(range, axis, norms);
+      const health = positions?.column(layer);
+      ranges.forEach(([a, b], col) => {
+        // The cell: the largest norm of its steps (a NaN wins); its mark: the step
+        // furthest from healthy.
+        const v = bucketMax(norms.slice(a, b), 1)[0] ?? null;
+        if (v === null) return;
+        const t = share(v);
+        const x = col * cell;
+        const y = row * ROW + 1;
+        ctx.fillStyle = Number.isNaN(t) ? gradColor(Number.NaN) : magnitudeColor(t);
+        ctx.fillRect(x, y, Math.ceil(cell), ROW - 2);
+        const p = health ? extremePosition(health.slice(a, b)) : null;
+        const kind = gradClass(p);
+        if (kind === 'vanishing' || kind === 'exploding' || kind === 'nonfinite') {
+          // A pale line above the mark sets it apart from the cell's own colour.
+          ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+          ctx.fillRect(x, y + ROW - 3 - MARK, Math.ceil(cell), 1);
           ctx.fillStyle = gradColor(p);
-          ctx.fillRect(col * cell, row * ROW + 1, Math.ceil(cell), ROW - 2);
-        });
+          ctx.fillRect(x, y + ROW - 2 - MARK, Math.ceil(cell), MARK);
+        }
       });
-    }
+    });
     if (cursor !== null && table.length) {
       const i = table.rowAt(cursor);
       const col = ranges.findIndex(([a, b]) => i >= a && i < b);
@@ -64,7 +106,7 @@ export function GradHeatmap() {
         ctx.strokeRect(col * cell + 1, 0, Math.max(2, cell - 2), height);
       }
     }
-  }, [version, plotWidth, columns, cursor, table, ranges, positions]);
+  }, [version, plotWidth, columns, cursor, table, ranges, positions, axis, range]);
 
   const at = (e: MouseEvent) => {
     const rect = e.currentTarget.getBoundingClientRect();
@@ -95,7 +137,13 @@ export function GradHeatmap() {
   if (!table.length) return <p className="muted chart-empty">Gradient norms appear after the first sampled step.</p>;
   return (
     <figure className="chart heatmap" data-testid="grad-heatmap" data-layers={table.layers.length} data-steps={table.length}>
-      <figcaption className="chart-title">Gradient norm per layer over time ({table.length.toLocaleString('en-US')} samples)</figcaption>
+      <figcaption className="chart-title">
+        <span>Gradient norm per layer over time ({table.length.toLocaleString('en-US')} samples)</span>
+        <label className="inline-field" title="Colour each layer from its own smallest to its largest norm: change over time shows in every row">
+          <input type="checkbox" checked={range === 'layer'} onChange={(e) => setRange(e.target.checked ? 'layer' : 'run')} data-testid="grad-heatmap-per-layer" /> each layer's own
+          range
+        </label>
+      </figcaption>
       <div className="heatmap-body" ref={box}>
         <ol className="heatmap-names" style={{ width: NAMES }}>
           {table.layers.map((layer) => (
@@ -117,6 +165,42 @@ export function GradHeatmap() {
         <span>step {table.steps[0]}</span>
         <span>step {table.steps[table.length - 1]}</span>
       </div>
+      <HeatmapLegend axis={axis} range={range} />
     </figure>
+  );
+}
+
+/** The colour scale with its axis (the run's decades, or "each layer's smallest to
+ * largest"), and the health marks. */
+function HeatmapLegend({ axis, range }: { axis: LogAxis; range: Range }) {
+  return (
+    <div className="heatmap-legend" data-testid="grad-heatmap-legend" data-range={range}>
+      <div className="heatmap-scale">
+        <span className="heatmap-scale-strip" style={{ background: magnitudeStrip() }} />
+        {range === 'run' ? (
+          <span className="heatmap-scale-ticks">
+            {axis.ticks.map((t) => (
+              <span key={t.exponent} style={{ left: `${t.at * 100}%` }}>
+                {t.label}
+              </span>
+            ))}
+          </span>
+        ) : (
+          <span className="heatmap-scale-ticks">
+            <span style={{ left: '0%' }}>each layer's smallest</span>
+            <span style={{ left: '100%' }}>largest</span>
+          </span>
+        )}
+        <span className="muted heatmap-scale-name">‖∇‖, log scale</span>
+      </div>
+      <div className="heatmap-marks muted">
+        health marks:
+        {(['vanishing', 'exploding', 'nonfinite'] as const).map((kind) => (
+          <span key={kind}>
+            <span className="heatmap-mark" style={{ background: gradColor(kind === 'vanishing' ? -1.75 : kind === 'exploding' ? 1.75 : Number.NaN) }} /> {GRAD_LABEL[kind]}
+          </span>
+        ))}
+      </div>
+    </div>
   );
 }

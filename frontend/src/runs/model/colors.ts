@@ -124,3 +124,30 @@ export function densityColor(t: number, dark = false): string {
   // sqrt: the tails of a distribution stay visible next to its peak.
   return rgb(dark ? DENSITY_DARK : DENSITY, 0.12 + 0.88 * Math.sqrt(v));
 }
+
+// Magnitude (the gradient heatmap's cells): a perceptual sequential scale, dark for the
+// smallest norm of the range and bright for the largest, the same in both themes
+// (viridis' anchors; lightness rises steadily, so order reads without a legend).
+const MAGNITUDE: readonly Rgb[] = [
+  [68, 1, 84],
+  [65, 68, 135],
+  [42, 120, 142],
+  [34, 168, 132],
+  [122, 209, 81],
+  [253, 231, 37],
+];
+
+/** The colour of `t` in 0..1 along the magnitude scale. */
+export function magnitudeRgb(t: number): Rgb {
+  const v = Math.max(0, Math.min(1, Number.isFinite(t) ? t : 1)) * (MAGNITUDE.length - 1);
+  const i = Math.min(MAGNITUDE.length - 2, Math.floor(v));
+  const f = v - i;
+  const [a, b] = [MAGNITUDE[i]!, MAGNITUDE[i + 1]!];
+  return [0, 1, 2].map((k) => Math.round(a[k]! + (b[k]! - a[k]!) * f)) as unknown as Rgb;
+}
+
+export const magnitudeColor = (t: number): string => rgb(magnitudeRgb(t));
+
+/** The magnitude scale as a CSS gradient, for legends. */
+export const magnitudeStrip = (): string =>
+  `linear-gradient(to right, ${MAGNITUDE.map((c, i) => `${rgb(c)} ${(i / (MAGNITUDE.length - 1)) * 100}%`).join(', ')})`;

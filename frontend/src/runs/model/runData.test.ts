@@ -64,6 +64,18 @@ describe('run data from events', () => {
     expect(d.samplesAt(5)).toBeNull();
   });
 
+  it('shows each kind of view as of its latest update', () => {
+    const d = new RunData();
+    d.apply([
+      { ...base(12), type: 'samples', views: [{ kind: 'text', prompt: 'a', text: 'b' }, { kind: 'sequences', items: [] }] },
+      { ...base(15), type: 'samples', views: [{ kind: 'text', prompt: 'a', text: 'mid-epoch' }] },
+    ]);
+    const at = (step: number | null) => d.viewsAt(step).map(({ set, view }) => `${view.kind}@${set.step}`);
+    expect(at(null)).toEqual(['text@15', 'sequences@12']);
+    expect(at(13)).toEqual(['text@12', 'sequences@12']);
+    expect(at(5)).toEqual([]);
+  });
+
   it('keeps a bounded number of sample sets, the latest always', () => {
     const d = new RunData();
     for (let i = 1; i <= MAX_SAMPLE_SETS * 3; i += 1) d.apply([{ ...base(i), type: 'samples', views: [] }]);

@@ -164,6 +164,17 @@ export class RunData {
     return found;
   }
 
+  /** The views shown at `step` (the latest for null), each kind from the latest set that
+   * has it: a boundary redrawn mid-epoch beside the epoch's predictions. */
+  viewsAt(step: number | null): { set: SampleSet; view: SampleView }[] {
+    const byKind = new Map<SampleView['kind'], { set: SampleSet; view: SampleView }>();
+    for (const set of this.samples) {
+      if (step !== null && set.step > step) break;
+      for (const view of set.views) byKind.set(view.kind, { set, view });
+    }
+    return [...byKind.values()];
+  }
+
   /** Epochs completed at `step` (fractional), for the per-epoch charts' cursor. */
   epochsAt(step: number): number | null {
     const first = this.epochEnds[0];

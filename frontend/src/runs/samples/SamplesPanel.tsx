@@ -1,4 +1,5 @@
-// The task's own views at the timeline's cursor (or the latest): whatever the task sent.
+// The task's own views at the timeline's cursor (or the latest): whatever the task sent,
+// each kind as of its latest update (a 2-D boundary is redrawn several times an epoch).
 import type { SampleView } from '../../api/types';
 import { runData, useRun } from '../store';
 import { Confusion } from './Confusion';
@@ -41,17 +42,22 @@ const ORDER: SampleView['kind'][] = ['decision_boundary', 'curve', 'points', 'im
 export function SamplesPanel({ only }: { only?: SampleView['kind'][] }) {
   useRun((s) => s.version);
   const cursor = useRun((s) => s.cursor);
-  const set = runData().samplesAt(cursor);
-  if (!set) return <p className="muted chart-empty">The task's samples (predictions, boundaries, images, text) appear after the first epoch.</p>;
-  const views = [...set.views].filter((v) => !only || only.includes(v.kind)).sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+  const shown = runData()
+    .viewsAt(cursor)
+    .filter(({ view }) => !only || only.includes(view.kind))
+    .sort((a, b) => ORDER.indexOf(a.view.kind) - ORDER.indexOf(b.view.kind));
+  if (!shown.length) {
+    return only ? null : <p className="muted chart-empty">The task's samples (predictions, boundaries, images, text) appear after the first epoch.</p>;
+  }
+  const latest = shown.reduce((a, b) => (b.set.step > a.set.step ? b : a)).set;
   return (
-    <section className="samples" data-testid="samples" data-step={set.step}>
+    <section className="samples" data-testid="samples" data-step={latest.step}>
       <p className="muted small">
-        After epoch {(set.epoch ?? 0) + 1} (step {set.step})
+        Epoch {(latest.epoch ?? 0) + 1}, step {latest.step}
       </p>
       <div className="sample-views">
-        {views.map((v, i) => (
-          <SampleViewOf key={`${set.seq}:${i}`} view={v} />
+        {shown.map(({ set, view }) => (
+          <SampleViewOf key={`${set.seq}:${view.kind}`} view={view} />
         ))}
       </div>
     </section>

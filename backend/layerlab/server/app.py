@@ -34,6 +34,7 @@ from layerlab.server.routes import (
     export,
     graphs,
     health,
+    imports,
     meta,
     ops,
     presets,
@@ -65,6 +66,7 @@ ROUTERS = [
     graphs,
     check,
     export,
+    imports,
     runs,
     sweeps,
     workers,
@@ -156,7 +158,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
-        by_path={f"{API_PREFIX}/datasets": upload_bytes},
+        by_path={
+            f"{API_PREFIX}/datasets": upload_bytes,
+            f"{API_PREFIX}/import/onnx": settings.max_onnx_bytes + FORM_OVERHEAD_BYTES,
+        },
     )
     app.add_middleware(
         BodyTimeoutMiddleware,

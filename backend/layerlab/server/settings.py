@@ -144,6 +144,9 @@ class Settings(BaseSettings):
         default_factory=Limits,
         description="What a graph document may ask for (LAYERLAB_LIMITS_<FIELD>)",
     )
+    max_onnx_bytes: int = Field(
+        default=256 * 2**20, ge=1024, description="Largest ONNX file taken for import"
+    )
     max_export_params: int = Field(
         default=100_000_000,
         ge=1,

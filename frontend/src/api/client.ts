@@ -25,6 +25,7 @@ import type {
   SweepDetail,
   SweepList,
   SweepRecord,
+  OnnxImport,
 } from './types';
 
 export class ApiError extends Error {
@@ -212,6 +213,13 @@ export const api = {
   controlRun: (id: string, action: 'pause' | 'resume' | 'stop') =>
     request<RunRecord>(`/api/runs/${encodeURIComponent(id)}/${action}`, { method: 'POST' }),
   workers: () => request<WorkerRecord[]>('/api/workers'),
+  /** An ONNX file as a document (its weights kept on the server), or `ok: false` with every
+   * operator it refuses, located. */
+  importOnnx: (file: File) => {
+    const form = new FormData();
+    form.append('file', file);
+    return request<OnnxImport>('/api/import/onnx', { method: 'POST', body: form });
+  },
   export: async (doc: GraphDocument, format: ExportFormat): Promise<ExportFile> => {
     const response = await send('/api/export', { method: 'POST', json: { format, document: doc } });
     const disposition = response.headers.get('content-disposition') ?? '';

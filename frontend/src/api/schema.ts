@@ -183,6 +183,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/import/onnx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import an ONNX file (multipart: file) as a graph document named as the file
+         * @description Each operator maps to a node type whose output equals ONNX's reference evaluator's to 1e-5, or the import is refused (`ok: false`) with every unsupported operator listed by index and name. The weights are kept on the server.
+         */
+        post: operations["onnx_api_import_onnx_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/import/weights/{weights_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import's weights (safetensors, keyed as the document builds them) */
+        get: operations["weights_api_import_weights__weights_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/meta": {
         parameters: {
             query?: never;
@@ -1808,6 +1845,32 @@ export interface components {
             metric?: string;
         };
         /**
+         * OnnxImport
+         * @description What an ONNX file became: a document and its weights, or every operator that
+         *     has no exact equivalent, located.
+         */
+        OnnxImport: {
+            /** @description The imported graph (null when refused) */
+            document: components["schemas"]["GraphDocument"] | null;
+            /** Ok */
+            ok: boolean;
+            /**
+             * Tensors
+             * @description Tensors in the weights file
+             */
+            tensors: number;
+            /**
+             * Unsupported
+             * @description Operators with no exact equivalent, each with its index and name
+             */
+            unsupported: components["schemas"]["Unsupported"][];
+            /**
+             * Weights Id
+             * @description The imported weights, kept on the server: GET /api/import/weights/{id}
+             */
+            weights_id: string | null;
+        };
+        /**
          * OpSchema
          * @description One node type: the palette entry and the inspector form.
          */
@@ -2929,7 +2992,7 @@ export interface components {
              * @default classification
              * @enum {string}
              */
-            task?: "classification" | "regression" | "many_to_one" | "seq2seq" | "language_model" | "masked_lm" | "autoencoder" | "denoising_autoencoder" | "vae" | "gan";
+            task?: "classification" | "regression" | "many_to_one" | "seq2seq" | "language_model" | "autoencoder" | "denoising_autoencoder" | "vae" | "gan";
             /** @description Telemetry rates */
             telemetry?: components["schemas"]["TelemetryConfig"];
             /**
@@ -3058,6 +3121,33 @@ export interface components {
                 number,
                 number
             ];
+        };
+        /**
+         * Unsupported
+         * @description One call (or ONNX node) that has no exact LayerLab equivalent.
+         */
+        Unsupported: {
+            /**
+             * Call
+             * @description What was called: nn.PReLU, torch.erf, Tensor.permute, Erf
+             */
+            call: string;
+            /**
+             * Path
+             * @description The module it sits in (layer1.0.conv1; empty: the top level)
+             * @default
+             */
+            path?: string;
+            /**
+             * Reason
+             * @description Why it cannot be mapped exactly
+             */
+            reason: string;
+            /**
+             * Where
+             * @description The source line (model.py:42) or the ONNX node's name
+             */
+            where?: string | null;
         };
         /**
          * UploadInfo
@@ -4438,6 +4528,173 @@ export interface operations {
             };
             /** @description Origin not accepted */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    onnx_api_import_onnx_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnnxImport"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The file is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a multipart/form-data body */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No file in the form */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The onnx package is not installed */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    weights_api_import_weights__weights_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description onnx_ + 16 hex */
+                weights_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such import */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -75,3 +75,6 @@ export type SweepRecord = Schemas['SweepRecord'];
 export type SweepDetail = Schemas['SweepDetail'];
 export type SweepList = Schemas['SweepList'];
 export type TrialRecord = Schemas['TrialRecord'];
+// Importing models: an ONNX file as a document, or what it refuses, located.
+export type OnnxImport = Schemas['OnnxImport'];
+export type Unsupported = Schemas['Unsupported'];

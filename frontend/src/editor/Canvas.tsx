@@ -14,6 +14,7 @@ import {
 import { useCallback, useEffect, useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import type { LayerEdge, LayerNode } from '../model/canvas';
 import { toConnection } from '../model/convert';
+import { fileKind } from '../model/imports';
 import {
   addNode,
   connect,
@@ -23,7 +24,7 @@ import {
   onNodesChange,
   useEditor,
 } from '../store/editor';
-import { showWelcome } from '../store/session';
+import { request, showWelcome } from '../store/session';
 import { useTheme } from '../theme';
 import { ConnectionLine } from './ConnectionLine';
 import { LayerNodeComponent } from './LayerNode';
@@ -120,11 +121,23 @@ export function Canvas() {
     if (e.dataTransfer.types.includes(DRAG_TYPE)) {
       e.preventDefault();
       e.dataTransfer.dropEffect = 'move';
+    } else if (e.dataTransfer.types.includes('Files')) {
+      e.preventDefault(); // a document (or ONNX model) file from the desktop opens
+      e.dataTransfer.dropEffect = 'copy';
     }
   }, []);
 
   const onDrop = useCallback(
     (e: DragEvent) => {
+      const file = e.dataTransfer.files[0];
+      if (file && !e.dataTransfer.getData(DRAG_TYPE)) {
+        e.preventDefault();
+        const kind = fileKind(file.name, file.type);
+        if (kind === 'json') void file.text().then((text) => request.file(text, file.name));
+        else if (kind === 'onnx') request.onnx(file);
+        else notify(`${file.name} is neither a document (.json) nor an ONNX model (.onnx)`, 'error');
+        return;
+      }
       const type = e.dataTransfer.getData(DRAG_TYPE);
       if (!type) return;
       e.preventDefault();

@@ -39,6 +39,7 @@ export function TopBar() {
   const exporting = useUi((s) => s.exporting);
   const { theme, toggle } = useTheme();
   const fileInput = useRef<HTMLInputElement>(null);
+  const onnxInput = useRef<HTMLInputElement>(null);
 
   return (
     <header className="topbar">
@@ -67,6 +68,9 @@ export function TopBar() {
             <button role="menuitem" data-testid="import-json" onClick={() => (fileInput.current?.click(), close())}>
               Import JSON file…
             </button>
+            <button role="menuitem" data-testid="import-onnx" onClick={() => (onnxInput.current?.click(), close())}>
+              Import ONNX…
+            </button>
             <div className="menu-heading">Presets</div>
             {presets.map((p) => (
               <button role="menuitem" key={p.name} data-testid={`preset-${p.name}`} onClick={() => (request.preset(p.name), close())}>
@@ -92,6 +96,18 @@ export function TopBar() {
         onChange={async (e) => {
           const file = e.target.files?.[0];
           if (file) request.file(await file.text(), file.name);
+          e.target.value = '';
+        }}
+      />
+      <input
+        ref={onnxInput}
+        type="file"
+        accept=".onnx"
+        hidden
+        data-testid="import-onnx-file"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          if (file) request.onnx(file);
           e.target.value = '';
         }}
       />

@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import { api, ApiError, OfflineError } from '../api/client';
 import type { CheckResult, GraphDocument, GraphSummary, PresetSummary } from '../api/types';
 import { emptyDocument } from '../model/convert';
+import { refusalMessage } from '../model/imports';
 import { loadDatasets } from './datasets';
 import { loadDraft, saveDraft } from './draft';
 import { currentDoc, notify, openDocument, setCatalog, setCheck, setCheckStatus, useEditor } from './editor';
@@ -209,6 +210,7 @@ export const request = {
   graph: (id: string) => unlessUnsaved(`open ${getS().graphs.find((g) => g.id === id)?.name ?? id}`, () => openGraph(id)),
   blank: () => unlessUnsaved('start a new empty graph', newDocument),
   file: (text: string, filename: string) => unlessUnsaved(`import ${filename}`, () => importDocument(text, filename)),
+  onnx: (file: File) => unlessUnsaved(`import ${file.name}`, () => importOnnx(file)),
 };
 
 // --- the start screen ---------------------------------------------------------------------------
@@ -278,6 +280,21 @@ export function importDocument(text: string, filename: string) {
   }
   adopt(value as GraphDocument, null, null, false);
   notify(`Imported ${filename}`);
+}
+
+/** An ONNX model as the open document (the server parses it and keeps its weights). */
+export async function importOnnx(file: File) {
+  try {
+    const result = await api.importOnnx(file);
+    if (!result.ok || !result.document) {
+      notify(refusalMessage(file.name, result.unsupported), 'error');
+      return;
+    }
+    adopt(result.document, null, null, false);
+    notify(`Imported ${file.name}: ${result.document.nodes?.length ?? 0} nodes, ${result.tensors} weight tensors kept (${result.weights_id})`);
+  } catch (err) {
+    notify(`Could not import ${file.name}: ${err instanceof Error ? err.message : String(err)}`, 'error');
+  }
 }
 
 export async function save(): Promise<boolean> {

@@ -59,7 +59,11 @@ def _node_doc(item: Item, nodes: dict[str, DocNode], lifted: dict[tuple[str, str
         params = {
             k: f"${lifted[(item.id, k)]}" if (item.id, k) in lifted else v
             for k, v in node.params.items()
-            if (item.id, k) in lifted or k not in defaults or defaults[k].default != v
+            # An Input keeps its shape even where it is the default: it reads as the data.
+            if (item.id, k) in lifted
+            or k not in defaults
+            or defaults[k].default != v
+            or (node.type == "Input" and k == "shape")
         }
         return NodeDoc(id=item.id, type=node.type, params=params)
     first = item.bodies[0]

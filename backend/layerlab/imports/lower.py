@@ -366,6 +366,11 @@ def describe(traced: Traced, node: fx.Node) -> str:
         return f"Tensor.{node.target}"
     target = node.target
     if isinstance(target, torch._ops.OpOverload):
+        # Inside one of torch's layers (torch.export breaks them up): name the layer.
+        stack = list((node.meta.get("nn_module_stack") or {}).values())
+        layer = str(stack[-1][1]) if stack else ""
+        if layer.startswith("torch.nn.modules."):
+            return f"nn.{layer.rsplit('.', 1)[-1]} (aten.{target.__name__})"
         return f"aten.{target.__name__}"
     module = getattr(target, "__module__", "") or ""
     name = getattr(target, "__name__", str(target))

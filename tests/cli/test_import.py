@@ -147,3 +147,58 @@ def test_the_python_api_is_at_the_top(model_file: Path) -> None:
     imported = layerlab.from_torch(model, torch.randn(2, 4), name="tiny")
     assert imported.document.name == "tiny"
     assert [n.type for n in imported.document.nodes] == ["Input", "Linear", "Tanh", "Output"]
+
+
+CLASSIFIER = """\
+from torch import nn
+
+
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 2))
+
+    def forward(self, points):
+        return self.net(points)
+"""
+
+
+def test_a_run_starts_from_the_imported_weights(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    (tmp_path / "classifier.py").write_text(CLASSIFIER)
+    doc, weights = tmp_path / "c.json", tmp_path / "c.safetensors"
+    source = f"{tmp_path / 'classifier.py'}:Classifier"
+    argv = ["import", source, "--input-shape", "2", "-o", str(doc), "--weights", str(weights)]
+    assert main(argv) == 0
+    document = json.loads(doc.read_text())
+    document["training"] = {
+        "task": "classification",
+        "dataset": "moons",
+        "dataset_options": {"size": 200},
+        "device": "cpu",
+    }
+    doc.write_text(json.dumps(document))
+    run = [
+        "train",
+        str(doc),
+        "--init-weights",
+        str(weights),
+        "--lr",
+        "1e-12",
+        "--steps",
+        "2",
+        "--data-dir",
+        str(tmp_path),
+        "--checkpoint-dir",
+        str(tmp_path / "run"),
+    ]
+    assert main(run) == 0
+    capsys.readouterr()
+    ended = load_file(str(tmp_path / "run" / "step-00000002" / "model.safetensors"))
+    started = load_file(str(weights))
+    assert ended.keys() == started.keys()
+    for name, tensor in started.items():  # a learning rate of 1e-12 moves nothing
+        assert (ended[name] - tensor).abs().max() < 1e-6, name

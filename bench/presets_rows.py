@@ -284,6 +284,22 @@ def measure_masked_lm(run: Trained, ctx: Context) -> Measured:
     return Measured(text, values, passed)
 
 
+CLIP_ZERO_SHOT_BAR = 0.95
+
+
+def measure_contrastive(run: Trained, ctx: Context) -> Measured:
+    """Zero-shot classification of held-out images by the nearest class name."""
+    acc, scale = run.metric("val/zero_shot_acc"), run.metric("val/logit_scale")
+    classes = run.data.info.num_classes or 10
+    text = (
+        f"zero-shot accuracy {acc:.4f} on {len(run.data.val):,} held-out images (chance "
+        f"{1 / classes:.2f}); learned logit scale {scale:.1f} (temperature {1 / scale:.3f}, "
+        f"from 0.07); {run.cpu_s:.0f} s CPU"
+    )
+    values = {"val/zero_shot_acc": acc, "val/logit_scale": scale, "cpu_s": run.cpu_s}
+    return Measured(text, values, at_least(acc, CLIP_ZERO_SHOT_BAR, ctx.quick))
+
+
 # -- image generators, judged by LeNet --------------------------------------------------
 
 
@@ -508,6 +524,11 @@ ROWS: dict[str, Row] = {
             f"masked accuracy >= {BERT_ACC_BAR} and >= {BERT_BASELINE_FACTOR:.0f}x the unigram "
             f"baseline's, within {GPT_CPU_BUDGET_S:.0f} s of CPU time",
             measure_masked_lm,
+        ),
+        Row(
+            "clip_mnist",
+            f"zero-shot accuracy >= {CLIP_ZERO_SHOT_BAR} on held-out images (chance 0.10)",
+            measure_contrastive,
         ),
         Row(
             "autoencoder_mnist",

@@ -263,3 +263,97 @@ def test_a_position_sees_nothing_beyond_its_window_but_the_global_tokens() -> No
     torch.testing.assert_close(after[:, far], before[:, far])
     assert not torch.allclose(after[:, 0], before[:, 0])  # the global token sees it
     assert not torch.allclose(after[:, 19], before[:, 19])  # a neighbour sees it
+
+
+# -- tiny CLIP -------------------------------------------------------------------------------
+
+
+class ImageEncoder(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 32, 3, padding=1),
+            nn.BatchNorm2d(32),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3, padding=1),
+            nn.BatchNorm2d(64),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+        )
+        self.fc = nn.Linear(64 * 7 * 7, 128)
+        self.proj = nn.Linear(128, 64)
+
+    def forward(self, image: torch.Tensor) -> torch.Tensor:
+        x = torch.relu(self.fc(self.features(image).flatten(1)))  # (B, 128)
+        x = self.proj(x)  # (B, 64)
+        return x / x.norm(dim=1, keepdim=True)  # unit length: dot products are cosines
+
+
+class TextEncoder(nn.Module):
+    """Characters -> embedding (with learned positions) -> 2 pre-norm encoder layers ->
+    LayerNorm -> all positions flattened -> projection -> unit length x exp(s)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chars = nn.Embedding(16, 64)
+        self.positions = nn.Parameter(torch.zeros(5, 64))
+        self.layers = nn.ModuleList(
+            nn.TransformerEncoderLayer(
+                64, 4, 128, dropout=0.0, activation="gelu", norm_first=True, batch_first=True
+            )
+            for _ in range(2)
+        )
+        self.norm = nn.LayerNorm(64)
+        self.proj = nn.Linear(5 * 64, 64)
+        self.log_scale = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
+
+    def forward(self, name: torch.Tensor) -> torch.Tensor:
+        x = self.chars(name) + self.positions  # (B, 5, 64)
+        for layer in self.layers:
+            x = layer(x)
+        x = self.proj(self.norm(x).flatten(1))  # (B, 64)
+        return x / x.norm(dim=1, keepdim=True) * self.log_scale.exp().clamp(max=100.0)
+
+
+CLIP_RENAME = {
+    "image_encoder": renamer(
+        (r"^conv1\.", "features.0."),
+        (r"^bn1\.", "features.1."),
+        (r"^conv2\.", "features.4."),
+        (r"^bn2\.", "features.5."),
+        (r"^image_proj\.", "proj."),
+    ),
+    "text_encoder": renamer(
+        (r"^positions\.weight$", "positions"),
+        (r"^encoder\.(\d)\.layer\.", r"layers.\1."),
+        (r"^final_norm\.", "norm."),
+        (r"^text_proj\.", "proj."),
+        (r"^temperature\.log_scale$", "log_scale"),
+    ),
+}
+
+
+@pytest.mark.parametrize("train", [True, False], ids=["train", "eval"])
+def test_clip_encoders_match_hand_written(train: bool) -> None:
+    drawn = build_float64(load(GRAPHS / "clip_mnist.json"))
+    perturb(drawn)
+    images = torch.randn(3, 1, 28, 28, dtype=torch.float64)
+    names = torch.randint(0, 16, (3, 5), generator=torch.Generator().manual_seed(2))
+    hands: dict[str, tuple[nn.Module, tuple[torch.Tensor, ...]]] = {
+        "image_encoder": (ImageEncoder().double(), (images,)),
+        "text_encoder": (TextEncoder().double(), (names,)),
+    }
+    for name, (hand, inputs) in hands.items():
+        net = drawn.get_submodule(name)
+        assert_same_computation(net, hand, inputs, CLIP_RENAME[name], train)
+
+
+def test_clip_text_embeddings_have_the_learned_scale_as_their_length() -> None:
+    drawn = build_float64(load(GRAPHS / "clip_mnist.json")).eval()
+    with torch.no_grad():
+        drawn.get_submodule("text_encoder.temperature").log_scale.fill_(math.log(30.0))
+        text = drawn.get_submodule("text_encoder")(torch.randint(0, 16, (4, 5)))
+        image = drawn.get_submodule("image_encoder")(torch.randn(4, 1, 28, 28, dtype=torch.float64))
+    torch.testing.assert_close(text.norm(dim=1), torch.full((4,), 30.0, dtype=torch.float64))
+    torch.testing.assert_close(image.norm(dim=1), torch.ones(4, dtype=torch.float64))

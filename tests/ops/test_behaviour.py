@@ -135,3 +135,19 @@ def test_sinusoidal_positions_with_odd_width_start_at_sin0_cos0() -> None:
     assert torch.equal(y[0, 0, 0::2], torch.zeros(4))  # sin(0) on even columns
     assert torch.equal(y[0, 0, 1::2], torch.ones(3))  # cos(0) on odd columns
     torch.testing.assert_close(y[0, 1, 0], torch.sin(torch.tensor(1.0)))
+
+
+def test_normalize_gives_unit_vectors_along_its_axis() -> None:
+    case = Case("Normalize", {"dim": 0}, {"x": spec(3, 4)})
+    y = call(case, case.build(), make_inputs(case))["y"]  # (B, 3, 4)
+    torch.testing.assert_close(y.norm(dim=1), torch.ones(2, 4))
+
+
+def test_logit_scale_multiplies_by_its_learned_value_up_to_the_cap() -> None:
+    case = Case("LogitScale", {"init": 50.0, "max_scale": 20.0}, {"x": spec(3)})
+    module = case.build()
+    x = torch.ones(1, 3)
+    torch.testing.assert_close(call(case, module, {"x": x})["y"], torch.full((1, 3), 20.0))
+    with torch.no_grad():
+        next(module.parameters()).fill_(0.0)  # exp(0) = 1, under the cap
+    torch.testing.assert_close(call(case, module, {"x": x})["y"], x)

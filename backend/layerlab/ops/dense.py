@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 from torch import nn
 
+from layerlab.ops import torch_modules as tm
 from layerlab.ops.base import ModuleCall, Op, OpParams, Port, TensorSpec, spec
 
 
@@ -87,3 +88,30 @@ class Embedding(Op[EmbeddingParams]):
             nn.Embedding,
             {"num_embeddings": p.num_embeddings, "embedding_dim": p.embedding_dim},
         )
+
+
+class LogitScaleParams(OpParams):
+    init: float = Field(
+        default=1 / 0.07,
+        gt=0.0,
+        le=1e4,
+        description="Starting multiplier (CLIP: 1 / 0.07, a temperature of 0.07)",
+    )
+    max_scale: float = Field(
+        default=100.0, gt=0.0, le=1e6, description="Largest multiplier it may learn"
+    )
+
+
+class LogitScale(Op[LogitScaleParams]):
+    name = "LogitScale"
+    category = "Dense"
+    summary = "Multiply by one learned positive number: CLIP's temperature for similarity logits."
+    Params = LogitScaleParams
+    key_params = ("init",)
+    example = {"x": spec(8)}
+
+    def infer(self, p: LogitScaleParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
+        return {"y": x["x"]}
+
+    def module(self, p: LogitScaleParams, x: dict[str, TensorSpec]) -> ModuleCall:
+        return ModuleCall(tm.LogitScale, {"init": p.init, "max_scale": p.max_scale})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 from torch import nn
 
+from layerlab.ops import torch_modules as tm
 from layerlab.ops.base import ModuleCall, Op, OpParams, ShapeError, TensorSpec, need_rank, spec
 
 
@@ -93,3 +94,34 @@ class LayerNorm(Op[LayerNormParams]):
                 "elementwise_affine": p.elementwise_affine,
             },
         )
+
+
+class NormalizeParams(OpParams):
+    dim: int = Field(
+        default=-1, ge=-5, le=4, description="Axis whose vectors get unit length (batch excluded)"
+    )
+    eps: float = Field(
+        default=1e-12, gt=0.0, le=1.0, description="Smallest norm divided by, for stability"
+    )
+
+
+class Normalize(Op[NormalizeParams]):
+    name = "Normalize"
+    category = "Normalisation"
+    summary = "Scale each vector to unit length (L2): dot products become cosine similarities."
+    Params = NormalizeParams
+    key_params = ("dim",)
+    example = {"x": spec(3, 8)}
+
+    def _dim(self, p: NormalizeParams, x: TensorSpec) -> int:
+        rank = len(x.shape)
+        if not -rank <= p.dim < rank:
+            raise ShapeError(f"dim={p.dim} is out of range for a rank-{rank} input", field="dim")
+        return p.dim % rank + 1  # the batch axis comes first
+
+    def infer(self, p: NormalizeParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
+        self._dim(p, x["x"])
+        return {"y": x["x"]}
+
+    def module(self, p: NormalizeParams, x: dict[str, TensorSpec]) -> ModuleCall:
+        return ModuleCall(tm.Normalize, {"dim": self._dim(p, x["x"]), "eps": p.eps})

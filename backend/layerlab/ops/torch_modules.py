@@ -403,6 +403,32 @@ class PatchEmbedding(nn.Module):
         return torch.cat([token, patches], dim=1)
 
 
+class Normalize(nn.Module):
+    """Scale each vector along `dim` to unit length (L2): embeddings whose dot products
+    are cosine similarities."""
+
+    def __init__(self, dim: int = -1, eps: float = 1e-12):
+        super().__init__()
+        self.dim = dim
+        self.eps = eps
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.normalize(x, dim=self.dim, eps=self.eps)
+
+
+class LogitScale(nn.Module):
+    """Multiply by a learned positive scalar exp(s), capped at `max_scale`: CLIP's inverse
+    temperature, which sharpens cosine similarities into logits as it grows."""
+
+    def __init__(self, init: float = 1 / 0.07, max_scale: float = 100.0):
+        super().__init__()
+        self.log_scale = nn.Parameter(torch.tensor(math.log(init)))
+        self.max_scale = max_scale
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * self.log_scale.exp().clamp(max=self.max_scale)
+
+
 class Reparameterize(nn.Module):
     """The VAE's reparameterisation trick: z = mean + exp(logvar / 2) * eps while
     training (the mean itself in eval mode), and the KL divergence from N(0, I) per sample."""

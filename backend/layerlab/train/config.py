@@ -26,6 +26,7 @@ TaskName = Literal[
     "denoising_autoencoder",
     "vae",
     "gan",
+    "contrastive",
 ]
 """The task registry's names (`train/tasks`), written out because the tasks import this
 module and the JSON Schema needs the enum; tests/train/test_config.py holds the two equal."""

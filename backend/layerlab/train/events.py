@@ -167,6 +167,12 @@ class ImageGridView(_Model):
     kind: Literal["image_grid"] = "image_grid"
     title: str
     images: list[ImageData]
+    columns: int | None = Field(
+        default=None, description="Images per row, when the grid has rows (else they wrap)"
+    )
+    row_labels: list[str] | None = Field(
+        default=None, description="One label per row of `columns` images"
+    )
 
 
 class ReconstructionsView(_Model):
@@ -218,6 +224,17 @@ class AttentionView(_Model):
     key_labels: list[str] | None = None
 
 
+class SimilarityView(_Model):
+    kind: Literal["similarity"] = "similarity"
+    title: str
+    images: list[ImageData] = Field(description="One image per row")
+    labels: list[str] = Field(description="Each row's image, in words (its class)")
+    texts: list[str] = Field(description="One text per column")
+    values: list[list[Num]] = Field(
+        description="[row][column] how well each image matches each text (softmax over a row)"
+    )
+
+
 SampleView = Annotated[
     PredictionsView
     | ConfusionView
@@ -229,7 +246,8 @@ SampleView = Annotated[
     | PointsView
     | SequencesView
     | TextView
-    | AttentionView,
+    | AttentionView
+    | SimilarityView,
     Field(discriminator="kind"),
 ]
 

@@ -1623,6 +1623,11 @@ export interface components {
         };
         /** ImageGridView */
         ImageGridView: {
+            /**
+             * Columns
+             * @description Images per row, when the grid has rows (else they wrap)
+             */
+            columns?: number | null;
             /** Images */
             images: components["schemas"]["ImageData"][];
             /**
@@ -1630,6 +1635,11 @@ export interface components {
              * @enum {string}
              */
             kind: "image_grid";
+            /**
+             * Row Labels
+             * @description One label per row of `columns` images
+             */
+            row_labels?: string[] | null;
             /** Title */
             title: string;
         };
@@ -2339,7 +2349,7 @@ export interface components {
              */
             type: "samples";
             /** Views */
-            views: (components["schemas"]["PredictionsView"] | components["schemas"]["ConfusionView"] | components["schemas"]["DecisionBoundaryView"] | components["schemas"]["CurveView"] | components["schemas"]["ImageGridView"] | components["schemas"]["ReconstructionsView"] | components["schemas"]["VectorReconstructionsView"] | components["schemas"]["PointsView"] | components["schemas"]["SequencesView"] | components["schemas"]["TextView"] | components["schemas"]["AttentionView"])[];
+            views: (components["schemas"]["PredictionsView"] | components["schemas"]["ConfusionView"] | components["schemas"]["DecisionBoundaryView"] | components["schemas"]["CurveView"] | components["schemas"]["ImageGridView"] | components["schemas"]["ReconstructionsView"] | components["schemas"]["VectorReconstructionsView"] | components["schemas"]["PointsView"] | components["schemas"]["SequencesView"] | components["schemas"]["TextView"] | components["schemas"]["AttentionView"] | components["schemas"]["SimilarityView"])[];
         };
         /** SequencePrediction */
         SequencePrediction: {
@@ -2374,6 +2384,36 @@ export interface components {
             training_schema: {
                 [key: string]: unknown;
             };
+        };
+        /** SimilarityView */
+        SimilarityView: {
+            /**
+             * Images
+             * @description One image per row
+             */
+            images: components["schemas"]["ImageData"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "similarity";
+            /**
+             * Labels
+             * @description Each row's image, in words (its class)
+             */
+            labels: string[];
+            /**
+             * Texts
+             * @description One text per column
+             */
+            texts: string[];
+            /** Title */
+            title: string;
+            /**
+             * Values
+             * @description [row][column] how well each image matches each text (softmax over a row)
+             */
+            values: (number | null)[][];
         };
         /** SketchEdge */
         SketchEdge: {
@@ -2992,7 +3032,7 @@ export interface components {
              * @default classification
              * @enum {string}
              */
-            task?: "classification" | "regression" | "many_to_one" | "seq2seq" | "language_model" | "autoencoder" | "denoising_autoencoder" | "vae" | "gan";
+            task?: "classification" | "regression" | "many_to_one" | "seq2seq" | "language_model" | "masked_lm" | "autoencoder" | "denoising_autoencoder" | "vae" | "gan" | "contrastive";
             /** @description Telemetry rates */
             telemetry?: components["schemas"]["TelemetryConfig"];
             /**

@@ -12,6 +12,7 @@ from layerlab.train.model import Trainee
 from layerlab.train.tasks import (
     autoencoder,
     classification,
+    contrastive,
     gan,
     language_model,
     masked_lm,
@@ -20,7 +21,16 @@ from layerlab.train.tasks import (
 )
 from layerlab.train.tasks.base import TASKS, Evaluation, Phase, Task, TaskError, evaluate
 
-_REGISTERED = (autoencoder, classification, gan, language_model, masked_lm, regression, sequence)
+_REGISTERED = (
+    autoencoder,
+    classification,
+    contrastive,
+    gan,
+    language_model,
+    masked_lm,
+    regression,
+    sequence,
+)
 
 
 def make_task(trainee: Trainee, data: Dataset, config: TrainingConfig) -> Task:

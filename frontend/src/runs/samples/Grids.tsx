@@ -1,5 +1,6 @@
-// Image views: a titled grid (GAN samples), and reconstructions (input, output, and the
-// clean original when the input was corrupted).
+// Image views: a titled grid (GAN samples; in labelled rows of `columns` images when the
+// task sends them, as diffusion's denoising steps), and reconstructions (input, output,
+// and the clean original when the input was corrupted).
 import type { SampleView } from '../../api/types';
 import { SampleImage } from './SampleImage';
 
@@ -8,6 +9,26 @@ type ReconView = Extract<SampleView, { kind: 'reconstructions' }>;
 type VectorView = Extract<SampleView, { kind: 'vector_reconstructions' }>;
 
 export function ImageGrid({ view }: { view: GridView }) {
+  const columns = view.columns ?? 0;
+  if (columns > 0) {
+    const rows = Array.from({ length: Math.ceil(view.images.length / columns) }, (_, r) => view.images.slice(r * columns, (r + 1) * columns));
+    return (
+      <figure className="sample-view" data-testid="image-grid">
+        <figcaption className="chart-title">{view.title}</figcaption>
+        {rows.map((images, r) => {
+          const label = view.row_labels?.[r] ?? '';
+          return (
+            <div key={r} className="image-row labelled" data-testid="image-grid-row">
+              <span className="muted small row-label">{label}</span>
+              {images.map((img, i) => (
+                <SampleImage key={i} image={img} size={48} label={`${label} ${i + 1}`} />
+              ))}
+            </div>
+          );
+        })}
+      </figure>
+    );
+  }
   return (
     <figure className="sample-view" data-testid="image-grid">
       <figcaption className="chart-title">{view.title}</figcaption>

@@ -7,6 +7,7 @@ import { DecisionBoundary } from './DecisionBoundary';
 import { ImageGrid, Reconstructions, VectorReconstructions } from './Grids';
 import { AttentionMap, CurvePlot, PointsPlot } from './Plots';
 import { Predictions } from './Predictions';
+import { Similarity } from './Similarity';
 import { GeneratedText, Sequences } from './TextViews';
 
 export function SampleViewOf({ view }: { view: SampleView }) {
@@ -33,11 +34,13 @@ export function SampleViewOf({ view }: { view: SampleView }) {
       return <CurvePlot view={view} />;
     case 'points':
       return <PointsPlot view={view} />;
+    case 'similarity':
+      return <Similarity view={view} />;
   }
 }
 
 /** Kinds shown first: the pictures, then the tables. */
-const ORDER: SampleView['kind'][] = ['decision_boundary', 'curve', 'points', 'image_grid', 'reconstructions', 'attention', 'text', 'predictions', 'sequences', 'confusion_matrix', 'vector_reconstructions'];
+const ORDER: SampleView['kind'][] = ['decision_boundary', 'curve', 'points', 'image_grid', 'reconstructions', 'attention', 'text', 'similarity', 'predictions', 'sequences', 'confusion_matrix', 'vector_reconstructions'];
 
 export function SamplesPanel({ only }: { only?: SampleView['kind'][] }) {
   useRun((s) => s.version);

@@ -1,0 +1,45 @@
+// A similarity matrix (CLIP): one image per row, one text per column, each cell how well
+// they match (a softmax over the row). The cell of the image's own text is green, the
+// others red, shaded by their value, as in the confusion matrix.
+import type { SampleView } from '../../api/types';
+import { SampleImage } from './SampleImage';
+
+type View = Extract<SampleView, { kind: 'similarity' }>;
+
+export function Similarity({ view }: { view: View }) {
+  return (
+    <figure className="sample-view" data-testid="similarity-matrix">
+      <figcaption className="chart-title">{view.title}</figcaption>
+      <table className="confusion">
+        <thead>
+          <tr>
+            <th scope="col" className="muted small">
+              image ↓ text →
+            </th>
+            {view.texts.map((t) => (
+              <th key={t} scope="col">
+                {t}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {view.values.map((row, i) => (
+            <tr key={i}>
+              <th scope="row">{view.images[i] && <SampleImage image={view.images[i]} size={28} label={view.labels[i] ?? ''} />}</th>
+              {row.map((v, j) => {
+                const value = v ?? 0;
+                const own = view.texts[j] === view.labels[i];
+                return (
+                  <td key={j} className={own ? 'diagonal' : value >= 0.05 ? 'mistake' : ''} style={{ ['--share' as string]: String(value) }} title={`${view.labels[i]} image vs "${view.texts[j]}": ${value.toFixed(3)}`}>
+                    {Math.round(100 * value)}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
+}

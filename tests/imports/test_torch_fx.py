@@ -185,7 +185,7 @@ def test_a_module_called_twice_is_refused_as_shared() -> None:
         from_torch(Twice(), torch.randn(2, 4))
 
 
-def test_the_name_and_a_noise_fed_network() -> None:
+def test_classes_without_source_are_not_taken_for_layerlab_modules() -> None:
     source = layerlab.export_python(Path(__file__).parents[2] / "graphs" / "dcgan_mnist.json")
     assert "batch_size: int = 1" in source  # the generator is fed by noise alone
     namespace: dict[str, object] = {}

@@ -22,23 +22,9 @@ def attrs(node: Any) -> dict[str, Any]:
     return {a.name: helper.get_attribute_value(a) for a in node.attribute}
 
 
-STATIC_OK = {
-    "Constant",
-    "Shape",
-    "Gather",
-    "Unsqueeze",
-    "Squeeze",
-    "Concat",
-    "Cast",
-    "Slice",
-    "Mul",
-    "Add",
-    "Sub",
-    "Div",
-    "Reshape",
-    "ConstantOfShape",
-    "Identity",
-}
+_SHAPES = {"Constant", "ConstantOfShape", "Shape", "Gather", "Unsqueeze", "Squeeze", "Slice"}
+_ARITHMETIC = {"Cast", "Concat", "Mul", "Add", "Sub", "Div", "Reshape"}
+STATIC_OK = frozenset(_SHAPES | _ARITHMETIC | {"Identity"})
 """Operators that, on constants alone, give a constant (the shape of a Reshape)."""
 
 

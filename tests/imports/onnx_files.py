@@ -50,7 +50,14 @@ def conv_bn_net() -> bytes:
         _init("fc.bias", rng.standard_normal(5) * 0.1),
     ]
     nodes = [
-        helper.make_node("Conv", ["x", "conv.weight", "conv.bias"], ["c"], pads=[1, 1, 1, 1], kernel_shape=[3, 3], name="conv"),
+        helper.make_node(
+            "Conv",
+            ["x", "conv.weight", "conv.bias"],
+            ["c"],
+            pads=[1, 1, 1, 1],
+            kernel_shape=[3, 3],
+            name="conv",
+        ),
         helper.make_node(
             "BatchNormalization",
             ["c", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var"],

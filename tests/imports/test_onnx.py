@@ -39,7 +39,14 @@ def test_batch_norm_and_global_pooling_follow_the_reference_evaluator() -> None:
     imported = from_onnx(data, name="handmade")
     types = [n.type for n in imported.document.nodes]
     assert types == [
-        "Input", "Conv2d", "BatchNorm2d", "ReLU", "AdaptiveAvgPool2d", "Flatten", "Linear", "Output"
+        "Input",
+        "Conv2d",
+        "BatchNorm2d",
+        "ReLU",
+        "AdaptiveAvgPool2d",
+        "Flatten",
+        "Linear",
+        "Output",
     ]
     assert imported.document.name == "handmade"
     bn = next(n for n in imported.document.nodes if n.type == "BatchNorm2d")

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+import urllib.request
+import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +22,7 @@ from tests.e2e.conftest import REPORTED, Console, page_for_test
 from tests.e2e.editor import open_preset
 from tests.e2e.runs import Rest, moons_document
 from tests.e2e.server import ARTIFACTS, ROOT, Server, require_playwright
+from tests.train.test_bundle import BLOCK_LAYERLAB
 
 require_playwright()
 
@@ -140,3 +146,48 @@ def test_a_diagnosis_leads_with_a_sentence_and_links_the_cure(run_page: Page, re
 
     finding.get_by_test_id("cure-vanishing_gradients").click()
     expect(page.get_by_test_id("doc-name")).to_have_value(re.compile("Deep residual MLP"))
+
+
+def test_download_menu_and_a_bundle_that_retrains_with_torch_alone(
+    run_page: Page, rest: Rest, tmp_path: Path
+) -> None:
+    page = run_page
+    run_id = rest.create(moons_document(epochs=1))
+    rest.wait(run_id, END_STATUSES)
+    stored = [
+        e["values"]["val/acc"] for e in rest.events(run_id, "metrics") if "val/acc" in e["values"]
+    ]
+
+    page.goto(f"/#/runs/{run_id}")
+    page.get_by_test_id("download-menu").click()
+    kept = rest.call("GET", f"/api/runs/{run_id}/checkpoints")
+    expect(page.get_by_test_id(f"download-weights-{kept[0]['name']}")).to_be_visible()
+    with page.expect_download() as scalars:
+        page.get_by_test_id("download-scalars").click()
+    lines = Path(scalars.value.path()).read_text().splitlines()
+    assert lines[0].startswith("step,epoch,time,train/loss") and len(lines) > 2
+    page.get_by_test_id("download-menu").click()
+    with page.expect_download() as bundle:
+        page.get_by_test_id("download-bundle").click()
+    zipfile.ZipFile(bundle.value.path()).extractall(tmp_path)
+    assert (tmp_path / "weights.safetensors").stat().st_size > 0
+
+    # The events as stored, one per line; a kept checkpoint's weights by name.
+    with urllib.request.urlopen(rest.base + f"/api/runs/{run_id}/events.jsonl") as r:
+        events = [json.loads(line) for line in r.read().splitlines()]
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    with urllib.request.urlopen(
+        rest.base + f"/api/runs/{run_id}/checkpoints/{kept[-1]['name']}/weights"
+    ) as r:
+        assert r.read(8)
+
+    # The script, in a fresh interpreter where layerlab cannot be imported: LayerLab's band.
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", BLOCK_LAYERLAB], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    epoch = json.loads(done.stdout.splitlines()[-1])
+    REPORTED.append(
+        f"bundle: val/acc {epoch['val/acc']:.3f} with torch alone, LayerLab {stored[0]:.3f}"
+    )
+    assert abs(epoch["val/acc"] - stored[0]) <= 0.05

@@ -220,6 +220,14 @@ export const api = {
     form.append('file', file);
     return request<OnnxImport>('/api/import/onnx', { method: 'POST', body: form });
   },
+  /** One of a run's downloads (`events.jsonl`, `scalars.csv`, `bundle.zip`,
+   * `checkpoints/<name>/weights`), fetched with the token when auth is on. */
+  runFile: async (id: string, path: string): Promise<ExportFile> => {
+    const response = await send(`/api/runs/${encodeURIComponent(id)}/${path}`);
+    const disposition = response.headers.get('content-disposition') ?? '';
+    const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? `${id}-${path.replace(/\//g, '-')}`;
+    return { filename, blob: await response.blob() };
+  },
   export: async (doc: GraphDocument, format: ExportFormat): Promise<ExportFile> => {
     const response = await send('/api/export', { method: 'POST', json: { format, document: doc } });
     const disposition = response.headers.get('content-disposition') ?? '';

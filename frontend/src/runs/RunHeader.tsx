@@ -1,10 +1,12 @@
 // The run's header: name, status, device, epoch and step with a progress bar and ETA,
-// throughput, elapsed time, Pause/Resume/Stop, Fork, and the way back to the graph it ran.
+// throughput, elapsed time, Pause/Resume/Stop, Fork, Download, and the way back to the graph
+// it ran.
 import { useState } from 'react';
 import { useDatasets } from '../store/datasets';
 import { statusIn, useMeta } from '../store/meta';
 import { importDocument, openRunGraph } from '../store/session';
 import { useTheme } from '../theme';
+import { DownloadMenu } from './DownloadMenu';
 import { ForkDialog } from './ForkDialog';
 import { datasetAsked, datasetShown, datasetUsed } from './model/datasetUsed';
 import { etaSeconds, fractionDone } from './model/progress';
@@ -172,6 +174,7 @@ export function RunHeader() {
         <button onClick={() => setForking(true)} disabled={!detail} data-testid="fork" title="Start a new run from one of this run's checkpoints, with edited settings">
           Fork…
         </button>
+        {detail && <DownloadMenu runId={detail.id} />}
       </div>
       {dataset?.standIn && (
         <p className="run-message stand-in" data-testid="run-stand-in">

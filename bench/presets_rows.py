@@ -5,6 +5,7 @@ and its main validation metric is reported, so a new preset is never left out.""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -424,6 +425,51 @@ def measure_gan(run: Trained, ctx: Context) -> Measured:
     return Measured(text, values, passed)
 
 
+DDPM_SAMPLES = 500
+"""Samples the diffusion row judges: each walks back through every noise level."""
+DDPM_CPU_BUDGET_S = 900.0
+
+
+@torch.no_grad()
+def measure_diffusion(run: Trained, ctx: Context) -> Measured:
+    """Ancestral samples judged by LeNet as the GAN's are, within a CPU budget that
+    counts the sampling too (every sample walks back through every noise level)."""
+    from layerlab.train.tasks import make_task
+    from layerlab.train.tasks.diffusion import Diffusion
+
+    judge = ctx.judge()
+    task = make_task(run.trainee, run.data, run.config)
+    assert isinstance(task, Diffusion)
+    count = 16 if ctx.quick else DDPM_SAMPLES
+    cpu = time.process_time()
+    samples, _ = task.sample(count, torch.Generator().manual_seed(0))
+    sampling_s = time.process_time() - cpu
+    verdict = judge.judge(pixels(run, samples))
+    total_s = run.cpu_s + sampling_s
+    text = (
+        f"{count} samples ({task.steps} steps each): {verdict.text()}; noise MSE "
+        f"{run.metric('val/loss'):.4f}; {run.cpu_s:.0f} s CPU training + {sampling_s:.0f} s "
+        "sampling"
+    )
+    values = {
+        "sample_confidence": verdict.confidence,
+        "sample_classes": verdict.classes_covered,
+        "sample_entropy": verdict.entropy,
+        "sample_class_shares": list(verdict.shares),
+        "val/loss": run.metric("val/loss"),
+        "cpu_s": run.cpu_s,
+        "sampling_cpu_s": sampling_s,
+    }
+    passed = (
+        None
+        if ctx.quick
+        else verdict.confidence >= 0.8
+        and verdict.classes_covered >= 8
+        and total_s <= DDPM_CPU_BUDGET_S
+    )
+    return Measured(text, values, passed)
+
+
 # -- health twins -----------------------------------------------------------------------
 
 
@@ -549,6 +595,12 @@ ROWS: dict[str, Row] = {
             "dcgan_mnist",
             "LeNet confidence on samples >= 0.8; >= 8 of 10 digits each >= 2% of samples",
             measure_gan,
+        ),
+        Row(
+            "ddpm_mnist",
+            "LeNet confidence on samples >= 0.8; >= 8 of 10 digits each >= 2% of samples; "
+            f"training and sampling within {DDPM_CPU_BUDGET_S:.0f} s of CPU time",
+            measure_diffusion,
         ),
         Row(
             "deep_sigmoid_mlp",

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from tests.graph.test_oracles import (
@@ -357,3 +358,65 @@ def test_clip_text_embeddings_have_the_learned_scale_as_their_length() -> None:
         image = drawn.get_submodule("image_encoder")(torch.randn(4, 1, 28, 28, dtype=torch.float64))
     torch.testing.assert_close(text.norm(dim=1), torch.full((4,), 30.0, dtype=torch.float64))
     torch.testing.assert_close(image.norm(dim=1), torch.ones(4, dtype=torch.float64))
+
+
+# -- DDPM U-Net ------------------------------------------------------------------------------
+
+
+def timestep_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
+    """(B, 1) steps -> (B, dim): sin and cos of t / 10000^(i / (dim / 2)), Ho et al.'s."""
+    half = dim // 2
+    frequencies = torch.exp(-math.log(10_000.0) * torch.arange(half, dtype=torch.float64) / half)
+    angles = t.double() * frequencies  # (B, half)
+    return torch.cat([torch.sin(angles), torch.cos(angles)], dim=1)
+
+
+class ResBlock(nn.Module):
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.norm1 = nn.GroupNorm(8, channels)
+        self.conv1 = nn.Conv2d(channels, channels, 3, padding=1)
+        self.time = nn.Linear(64, channels)
+        self.norm2 = nn.GroupNorm(8, channels)
+        self.conv2 = nn.Conv2d(channels, channels, 3, padding=1)
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        h = self.conv1(F.silu(self.norm1(x)))
+        h = h + self.time(t)[:, :, None, None]  # (B, C, 1, 1) over every pixel
+        return x + self.conv2(F.silu(self.norm2(h)))
+
+
+class UNet(nn.Module):
+    """graphs/ddpm_mnist.json written by hand: 16 channels at 28x28, 32 at 14 and 7."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.time_fc1, self.time_fc2 = nn.Linear(32, 64), nn.Linear(64, 64)
+        self.stem = nn.Conv2d(1, 16, 3, padding=1)
+        self.down1, self.down2, self.middle = ResBlock(16), ResBlock(32), ResBlock(32)
+        self.pool1 = nn.Conv2d(16, 32, 3, stride=2, padding=1)
+        self.pool2 = nn.Conv2d(32, 32, 3, stride=2, padding=1)
+        self.up2_merge, self.up2 = nn.Conv2d(64, 32, 3, padding=1), ResBlock(32)
+        self.up1_merge, self.up1 = nn.Conv2d(48, 16, 3, padding=1), ResBlock(16)
+        self.out_norm, self.out_conv = nn.GroupNorm(8, 16), nn.Conv2d(16, 1, 3, padding=1)
+
+    def forward(self, noisy: torch.Tensor, step: torch.Tensor) -> torch.Tensor:
+        t = self.time_fc2(F.silu(self.time_fc1(timestep_embedding(step, 32))))  # (B, 64)
+        h1 = self.down1(self.stem(noisy), t)  # (B, 16, 28, 28)
+        h2 = self.down2(self.pool1(h1), t)  # (B, 32, 14, 14)
+        h = self.middle(self.pool2(h2), t)  # (B, 32, 7, 7)
+        h = F.interpolate(h, scale_factor=2.0, mode="nearest")
+        h = self.up2(self.up2_merge(torch.cat([h, h2], dim=1)), t)  # (B, 32, 14, 14)
+        h = F.interpolate(h, scale_factor=2.0, mode="nearest")
+        h = self.up1(self.up1_merge(torch.cat([h, h1], dim=1)), t)  # (B, 16, 28, 28)
+        out: torch.Tensor = self.out_conv(F.silu(self.out_norm(h)))
+        return out
+
+
+@pytest.mark.parametrize("train", [True, False], ids=["train", "eval"])
+def test_ddpm_unet_matches_hand_written(train: bool) -> None:
+    drawn = build_float64(load(GRAPHS / "ddpm_mnist.json"))
+    perturb(drawn)
+    noisy = torch.randn(3, 1, 28, 28, dtype=torch.float64)
+    steps = torch.tensor([[0], [17], [99]])
+    assert_same_computation(drawn, UNet().double(), (noisy, steps), renamer(), train)

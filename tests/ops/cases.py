@@ -249,6 +249,12 @@ VARIANTS: list[ParamSet] = [
     variant(
         "Reparameterize-images", "Reparameterize", {}, mean=spec(2, 3, 3), logvar=spec(2, 3, 3)
     ),
+    variant(
+        "TimestepEmbedding-float-steps",
+        "TimestepEmbedding",
+        {"dim": 10, "max_period": 100.0},
+        t=spec(1),
+    ),
     # -- structure ----------------------------------------------------------------------------
     variant("Flatten-1-to-2", "Flatten", {"start_dim": 1, "end_dim": 2}, x=spec(2, 3, 4, 5)),
     variant("Flatten-negative", "Flatten", {"start_dim": -3, "end_dim": -2}, x=spec(2, 3, 4, 5)),
@@ -256,6 +262,8 @@ VARIANTS: list[ParamSet] = [
     variant("Reshape-minus-one", "Reshape", {"shape": [-1, 4]}, x=spec(3, 8)),
     variant("Reshape-explicit", "Reshape", {"shape": [2, 3, 4]}, x=spec(4, 6)),
     variant("Select-last-of-axis-1", "Select", {"dim": 1, "index": -1}, x=spec(3, 4, 5)),
+    variant("Add-broadcast-channels", "Add", {"broadcast": True}, a=spec(4, 3, 3), b=spec(4, 1, 1)),
+    variant("Add-broadcast-rows", "Add", {"broadcast": True}, a=spec(2, 3, 5), b=spec(1, 3, 5)),
     variant("Concat-3-inputs-dim1", "Concat", {"dim": 1}, a=spec(2, 3), b=spec(2, 4), c=spec(2, 1)),
     variant(
         "Concat-4-inputs-dim1",
@@ -273,6 +281,13 @@ VARIANTS: list[ParamSet] = [
     variant("GELU-tanh", "GELU", {"approximate": "tanh"}, x=spec(2, 3)),
     variant("LayerNorm-dims2", "LayerNorm", {"dims": 2}, x=spec(3, 4, 5)),
     variant("Normalize-dim0", "Normalize", {"dim": 0}, x=spec(3, 4)),
+    variant("GroupNorm-sequence-4-groups", "GroupNorm", {"num_groups": 4}, x=spec(8, 5)),
+    variant(
+        "GroupNorm-one-group-no-affine",
+        "GroupNorm",
+        {"num_groups": 1, "affine": False},
+        x=spec(6, 3, 4),
+    ),
     variant("LogitScale-small", "LogitScale", {"init": 2.0, "max_scale": 20.0}, x=spec(2, 6)),
     variant("LayerNorm-no-affine", "LayerNorm", {"elementwise_affine": False}, x=spec(4, 6)),
     variant("BatchNorm1d-channels-length", "BatchNorm1d", {}, x=spec(3, 7)),

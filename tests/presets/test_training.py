@@ -79,6 +79,7 @@ SMOKE: dict[str, Smoke] = {
     "gru_sine": Smoke(factor=8.0),
     "deep_residual_mlp": Smoke(factor=1.5),
     "clip_mnist": Smoke(factor=2.0),
+    "ddpm_mnist": Smoke(factor=5.0),
     "overfit_mlp": Smoke(factor=1.6),
     "regularized_mlp": Smoke(factor=1.5, why="Dropout keeps the training loss up"),
     # Runs that differ from the default, each saying why.

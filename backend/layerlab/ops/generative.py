@@ -1,4 +1,5 @@
-"""Sampling for generative models: the VAE's reparameterisation and a noise source."""
+"""Generative models' pieces: the VAE's reparameterisation, a noise source, and the
+diffusion step's embedding."""
 
 from __future__ import annotations
 
@@ -74,3 +75,33 @@ class Noise(Op[NoiseParams]):
         return ModuleCall(
             tm.Noise, {"std": p.std, "shape": tuple(p.shape), "train_only": p.train_only}
         )
+
+
+class TimestepEmbeddingParams(OpParams):
+    dim: int = Field(
+        default=64, ge=2, le=65_536, multiple_of=2, description="Length of the embedding (even)"
+    )
+    max_period: float = Field(
+        default=10_000.0,
+        ge=1.0,
+        le=1e9,
+        description="Longest period of the sinusoids, in steps (the slowest frequency)",
+    )
+
+
+class TimestepEmbedding(Op[TimestepEmbeddingParams]):
+    name = "TimestepEmbedding"
+    category = "Generative"
+    summary = "A diffusion step t as sines and cosines at many frequencies: (1) -> (dim)."
+    Params = TimestepEmbeddingParams
+    inputs = (Port("t", "the step number, one per sample: (1)", dtype="any"),)
+    key_params = ("dim",)
+    example = {"t": spec(1, dtype="int64")}
+
+    def infer(self, p: TimestepEmbeddingParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
+        if x["t"].shape != (1,):
+            raise ShapeError(f"expects one step number per sample, (1), got {x['t']}", port="t")
+        return {"y": spec(p.dim)}
+
+    def module(self, p: TimestepEmbeddingParams, x: dict[str, TensorSpec]) -> ModuleCall:
+        return ModuleCall(tm.TimestepEmbedding, {"dim": p.dim, "max_period": p.max_period})

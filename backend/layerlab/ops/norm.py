@@ -96,6 +96,41 @@ class LayerNorm(Op[LayerNormParams]):
         )
 
 
+class GroupNormParams(OpParams):
+    num_groups: int = Field(
+        default=8,
+        ge=1,
+        le=65_536,
+        description="Groups the channels are split into; must divide them",
+    )
+    eps: float = Field(
+        default=1e-5, gt=0.0, le=1.0, description="Added to the variance for stability"
+    )
+    affine: bool = Field(default=True, description="Learn a scale and shift per channel")
+
+
+class GroupNorm(Op[GroupNormParams]):
+    name = "GroupNorm"
+    category = "Normalisation"
+    summary = "Normalise each sample over groups of channels: batch-independent (diffusion U-Nets)."
+    Params = GroupNormParams
+    key_params = ("num_groups",)
+    example = {"x": spec(8, 4, 4)}
+
+    def infer(self, p: GroupNormParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
+        need_rank(x["x"], (2, 3), "(C, L) or (C, H, W)")
+        channels = x["x"].shape[0]
+        if channels % p.num_groups:
+            raise ShapeError(
+                f"{channels} channels are not divisible into {p.num_groups} groups",
+                field="num_groups",
+            )
+        return {"y": x["x"]}
+
+    def module(self, p: GroupNormParams, x: dict[str, TensorSpec]) -> ModuleCall:
+        return ModuleCall(nn.GroupNorm, {"num_channels": x["x"].shape[0], **p.model_dump()})
+
+
 class NormalizeParams(OpParams):
     dim: int = Field(
         default=-1, ge=-5, le=4, description="Axis whose vectors get unit length (batch excluded)"

@@ -203,20 +203,31 @@ class Select(Op[SelectParams]):
 
 
 class AddParams(OpParams):
-    pass
+    broadcast: bool = Field(
+        default=False,
+        description="Let b repeat along its axes of size 1 to a's shape (a per-channel "
+        "(C, 1, 1) added to every pixel); off: the shapes must be equal",
+    )
 
 
 class Add(Op[AddParams]):
     name = "Add"
     category = "Structure"
-    summary = "Sum two tensors of the same shape: the residual connection."
+    summary = "Sum two tensors of the same shape (the residual connection), or broadcast b over a."
+    Params = AddParams
     inputs = (Port("a", "first summand"), Port("b", "second summand (e.g. the skip path)"))
     example = {"a": spec(4, 3), "b": spec(4, 3)}
 
     def infer(self, p: AddParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
         a, b = x["a"], x["b"]
-        if a.shape != b.shape:
-            raise ShapeError(f"shape mismatch: a is {a} but b is {b}", port="b")
+        fits = len(a.shape) == len(b.shape) and all(
+            m == n or (p.broadcast and m == 1) for m, n in zip(b.shape, a.shape, strict=True)
+        )
+        if not fits:
+            hint = (
+                "; with broadcast, b needs a's rank and each axis equal or 1" if p.broadcast else ""
+            )
+            raise ShapeError(f"shape mismatch: a is {a} but b is {b}{hint}", port="b")
         return {"y": a}
 
     def module(self, p: AddParams, x: dict[str, TensorSpec]) -> ModuleCall:

@@ -429,6 +429,25 @@ class LogitScale(nn.Module):
         return x * self.log_scale.exp().clamp(max=self.max_scale)
 
 
+class TimestepEmbedding(nn.Module):
+    """A diffusion step's number as a vector (B, 1) -> (B, dim): sines and cosines of t at
+    `dim / 2` frequencies from 1 down to 1 / max_period, as the Transformer encodes
+    positions (Ho et al. 2020)."""
+
+    frequencies: torch.Tensor
+
+    def __init__(self, dim: int, max_period: float = 10_000.0):
+        super().__init__()
+        half = dim // 2
+        exponents = torch.arange(half, dtype=torch.float32) / half
+        # Not persistent: the frequencies follow from the shape, so they stay out of weights.
+        self.register_buffer("frequencies", max_period**-exponents, persistent=False)
+
+    def forward(self, t: torch.Tensor) -> torch.Tensor:
+        angles = t.float().reshape(-1, 1) * self.frequencies  # (B, dim / 2)
+        return torch.cat([angles.sin(), angles.cos()], dim=1)  # (B, dim)
+
+
 class Reparameterize(nn.Module):
     """The VAE's reparameterisation trick: z = mean + exp(logvar / 2) * eps while
     training (the mean itself in eval mode), and the KL divergence from N(0, I) per sample."""

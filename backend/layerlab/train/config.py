@@ -27,6 +27,7 @@ TaskName = Literal[
     "vae",
     "gan",
     "contrastive",
+    "diffusion",
 ]
 """The task registry's names (`train/tasks`), written out because the tasks import this
 module and the JSON Schema needs the enum; tests/train/test_config.py holds the two equal."""
@@ -252,6 +253,17 @@ class TrainingConfig(_Strict):
     )
     temperature: float = Field(
         default=0.8, gt=0.0, le=10.0, description="Language model: sampling temperature"
+    )
+    diffusion_steps: int = Field(
+        default=100,
+        ge=2,
+        le=4_000,
+        description="Diffusion: noise levels T; sampling walks back through every one",
+    )
+    noise_schedule: Literal["linear", "cosine"] = Field(
+        default="cosine",
+        description="Diffusion: how noise grows with t (linear betas, Ho et al.; or cosine, "
+        "Nichol and Dhariwal, gentler at both ends)",
     )
 
     # Where and how fast

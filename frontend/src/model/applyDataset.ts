@@ -22,7 +22,7 @@ export interface Applied {
 
 /** Tasks that can learn from each kind of target; the first is the one to switch to. */
 const TASKS_FOR_TARGET: Record<string, readonly string[]> = {
-  class: ['classification', 'many_to_one', 'autoencoder', 'denoising_autoencoder', 'vae', 'gan', 'contrastive'],
+  class: ['classification', 'many_to_one', 'autoencoder', 'denoising_autoencoder', 'vae', 'gan', 'contrastive', 'diffusion'],
   value: ['regression', 'many_to_one'],
   sequence: ['language_model', 'masked_lm', 'seq2seq'],
 };

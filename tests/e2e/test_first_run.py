@@ -37,11 +37,10 @@ def test_the_start_screen_shows_the_gallery_by_family(first_visit: Page) -> None
     page.goto("/")
     welcome = page.get_by_test_id("welcome")
     expect(welcome).to_be_visible()
-    families = page.locator(".gallery-family h2").all_inner_texts()
-    assert [f.lower() for f in families] == [
-        "mlp", "cnn", "rnn", "transformer", "generative", "teaching pairs"
-    ]  # fmt: skip
     card = page.get_by_test_id("gallery-card-mlp_playground")
+    expect(card).to_be_visible(timeout=20_000)  # the cards come a moment after the page
+    families = [f.lower() for f in page.locator(".gallery-family h2").all_inner_texts()]
+    assert families[:6] == ["mlp", "cnn", "rnn", "transformer", "generative", "teaching pairs"]
     expect(card).to_contain_text("MLP playground")
     expect(card).to_contain_text("354 params")
     expect(card).to_contain_text("moons")
@@ -68,6 +67,14 @@ def test_the_start_screen_shows_the_gallery_by_family(first_visit: Page) -> None
     expect(welcome).to_have_count(0)
     expect(node(page, "conv1")).to_be_visible()
     wait_checked(page)
+    # Fitted at a readable zoom (its chain wrapped into columns), the Output on screen.
+    page.wait_for_function(
+        "() => /scale\\(([0-9.]+)\\)/.exec(document.querySelector('.react-flow__viewport')"
+        ".style.transform)?.[1] >= 0.8"
+    )
+    canvas = page.get_by_test_id("canvas").bounding_box()
+    output = node(page, "logits").bounding_box()
+    assert canvas and output and output["y"] + output["height"] <= canvas["y"] + canvas["height"]
     keep(page, "preset-fitted")
 
     # Seen once: a reload goes straight to the editor.

@@ -22,6 +22,7 @@ import {
   notify,
   onEdgesChange,
   onNodesChange,
+  setCanvasAspect,
   useEditor,
 } from '../store/editor';
 import { request, showWelcome } from '../store/session';
@@ -56,7 +57,9 @@ const onConnectEnd: OnConnectEnd = (_event, state: FinalConnectionState) => {
   if (!verdict.ok) notify(`Not connected: ${verdict.reason}`, 'error');
 };
 
-const READABLE_ZOOM = 0.6;
+/** The least zoom a fitted graph is shown at: node text stays about 10 px or more. A graph
+ * that needs less (after wrapping into columns) is shown from its top, to scroll. */
+const READABLE_ZOOM = 0.8;
 // Big graphs render only what is in view (measured: bench/editor.py).
 const VIRTUALIZE_ABOVE = 200;
 
@@ -109,6 +112,14 @@ export function Canvas() {
   const wrapper = useRef<HTMLDivElement>(null);
   const [quickAdd, setQuickAdd] = useState<QuickAddAt | null>(null);
   const { theme } = useTheme();
+
+  useEffect(() => {
+    const el = wrapper.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setCanvasAspect(el.clientWidth, el.clientHeight));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
 
   useEffect(() => {
     if (!fitRequest) return;

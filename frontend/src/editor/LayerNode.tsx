@@ -2,6 +2,7 @@
 // store's check view (shapes, parameter count, issues), read through selectors.
 import { Handle, Position, useStore, type NodeProps } from '@xyflow/react';
 import { memo, useContext, useMemo } from 'react';
+import { bindParams, blockBindings } from '../model/blocks';
 import type { LayerNode } from '../model/canvas';
 import { formatCompact, formatCount, formatKeyParams, formatSpec } from '../model/format';
 import { portsResolver, type PortSchema } from '../model/ops';
@@ -61,7 +62,14 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerNode>) {
   const isBlock = !op && (blocks ?? []).some((b) => b.name === data.type);
   const ports = useMemo(() => portsResolver(opIndex, blocks ?? [])(data.type), [opIndex, blocks, data.type]);
 
-  const inBlock = useEditor((s) => s.scope !== null);
+  const scope = useEditor((s) => s.scope);
+  const inBlock = scope !== null;
+  // Inside a block, `$channels` is shown as the value its first instance gives it.
+  // (As JSON: a string compares by value, so the node redraws only when the values change.)
+  const bindingsJson = useEditor((s) => (s.scope !== null && !source ? JSON.stringify(blockBindings(s.history.present, s.scope)) : null));
+  const bindings = useMemo(() => (bindingsJson ? (JSON.parse(bindingsJson) as ReturnType<typeof blockBindings>) : null), [bindingsJson]);
+  const shownParams = useMemo(() => (bindings ? bindParams(data.params, bindings.values) : data.params), [bindings, data.params]);
+  const bound = bindings !== null && Object.values(data.params).some((v) => typeof v === 'string' && v.startsWith('$'));
   const defaults = useMemo(() => {
     const out: Record<string, unknown> = {};
     // A block's Input takes its shape from the instance, not from the default.
@@ -70,8 +78,8 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerNode>) {
     return out;
   }, [op, inBlock, data.type]);
   const summary = op
-    ? formatKeyParams(op.key_params, data.params, defaults)
-    : Object.entries(data.params)
+    ? formatKeyParams(op.key_params, shownParams, defaults)
+    : Object.entries(shownParams)
         .map(([k, v]) => `${k} ${String(v)}`)
         .join(' · ');
 
@@ -110,7 +118,11 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerNode>) {
           {data.label ?? id}
         </span>
       </div>
-      {!far && summary && <div className="node-params">{summary}</div>}
+      {!far && summary && (
+        <div className="node-params" title={bound && bindings?.instance ? `Values as in ${bindings.instance}, the block's first instance` : undefined}>
+          {summary}
+        </div>
+      )}
       {!far && <div className="node-foot">
         <span
           className={`node-shape${stale ? ' stale' : ''}`}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphDocument } from '../api/types';
-import { makeBlock } from './blocks';
+import { bindParams, blockBindings, makeBlock } from './blocks';
 import { copyFragment, pasteFragment } from './clipboard';
 import { hints, insertBetween } from './fixes';
 import { portsResolver } from './ops';
@@ -97,5 +97,27 @@ describe('obvious fixes', () => {
     expect(found.map((h) => h.fix.label)).toEqual(['Set x shape to 1×32×32', 'Set fc out_features to 10']);
     const fixed = found[1]!.fix.apply(chain);
     expect(fixed.nodes?.find((n) => n.id === 'fc')?.params).toEqual({ out_features: 10 });
+  });
+});
+
+describe('block parameters where they are shown', () => {
+  it('binds $names to the first instance, over the block defaults', () => {
+    const doc = {
+      format: 'layerlab.graph',
+      version: 1,
+      nodes: [
+        { id: 'layer1', type: 'Basic', params: { channels: 64 } },
+        { id: 'layer2', type: 'Basic', params: { channels: 128 } },
+      ],
+      blocks: [{ name: 'Basic', params: { channels: 16, stride: 1 }, nodes: [], edges: [] }],
+    } as GraphDocument;
+    const { instance, values } = blockBindings(doc, 'Basic');
+    expect(instance).toBe('layer1');
+    expect(bindParams({ out_channels: '$channels', stride: '$stride', kernel_size: 3, padding: '$nope' }, values)).toEqual({
+      out_channels: 64,
+      stride: 1,
+      kernel_size: 3,
+      padding: '$nope',
+    });
   });
 });

@@ -107,3 +107,21 @@ export function makeBlock(
   const next = withBody({ ...doc, blocks: [...(doc.blocks ?? []), block] }, null, { nodes, edges });
   return { ok: true, doc: next, instanceId };
 }
+
+/** What a block's `$name` parameters stand for where it is shown: its first instance's
+ * values over the block's defaults (the shapes inside the block come from that instance). */
+export function blockBindings(doc: GraphDocument, block: string): { instance: string | null; values: Record<string, unknown> } {
+  const definition = (doc.blocks ?? []).find((b) => b.name === block);
+  const instance = (doc.nodes ?? []).find((n) => n.type === block) ?? null;
+  return { instance: instance?.id ?? null, values: { ...(definition?.params ?? {}), ...(instance?.params ?? {}) } };
+}
+
+/** Parameters with each `$name` replaced by its bound value (left as it is when unbound). */
+export function bindParams(params: Readonly<Record<string, unknown>>, values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) {
+    const name = typeof v === 'string' && v.startsWith('$') ? v.slice(1) : null;
+    out[k] = name !== null && name in values ? values[name] : v;
+  }
+  return out;
+}

@@ -50,6 +50,8 @@ export interface EditorState {
   checkStatus: CheckStatus;
   /** Nodes were placed by estimated sizes; lay them out again once React Flow has measured them. */
   pendingLayout: boolean;
+  /** The canvas' width over its height: a layout wraps a tall graph into columns to match. */
+  canvasAspect: number;
   view: CheckView;
   notice: Notice | null;
 }
@@ -73,6 +75,7 @@ export const useEditor = create<EditorState>(() => ({
   checkedRevision: -1,
   checkStatus: 'idle',
   pendingLayout: false,
+  canvasAspect: 1.6,
   view: EMPTY_VIEW,
   notice: null,
 }));
@@ -121,7 +124,7 @@ function canvasDocument(base: GraphDocument): GraphDocument {
 function showDocument(doc: GraphDocument, scope: Scope): { doc: GraphDocument; laidOut: boolean } {
   const canvas = docToCanvas(doc, scope, portsOf(doc));
   const laidOut = canvas.unplaced.length > 0;
-  const nodes = laidOut ? layoutNodes(canvas.nodes, canvas.edges, new Set(canvas.unplaced)) : canvas.nodes;
+  const nodes = laidOut ? layoutNodes(canvas.nodes, canvas.edges, new Set(canvas.unplaced), get().canvasAspect) : canvas.nodes;
   const { nodes: before, edges: edgesBefore } = get();
   set({ scope, nodes: reconcileNodes(before, nodes), edges: reconcileEdges(edgesBefore, canvas.edges) });
   return { doc: laidOut ? canvasDocument(doc) : doc, laidOut };
@@ -357,8 +360,8 @@ export function openScope(scope: Scope) {
 
 /** Lay the whole canvas out again, at the nodes' measured sizes, and fit the view to it. */
 function layOutCanvas() {
-  const { nodes, edges, fitRequest } = get();
-  set({ nodes: layoutNodes(nodes, edges), fitRequest: fitRequest + 1 });
+  const { nodes, edges, fitRequest, canvasAspect } = get();
+  set({ nodes: layoutNodes(nodes, edges, undefined, canvasAspect), fitRequest: fitRequest + 1 });
 }
 
 /** The first layout of a document without positions used estimated node sizes; now that
@@ -389,3 +392,7 @@ export function setCheck(check: CheckResult | null, checkStatus: CheckStatus, ch
 }
 
 export const setCheckStatus = (checkStatus: CheckStatus) => set({ checkStatus });
+
+export function setCanvasAspect(width: number, height: number) {
+  if (width > 0 && height > 0) set({ canvasAspect: width / height });
+}

@@ -28,11 +28,18 @@ from torch import nn
 import layerlab
 from layerlab.graph.analysis import Analysis
 from layerlab.graph.check import analyze_or_raise
-from layerlab.graph.compile import Networks, class_name, example_inputs, signature
+from layerlab.graph.compile import (
+    Networks,
+    class_name,
+    compile_analysis,
+    example_inputs,
+    signature,
+)
 from layerlab.graph.export_onnx import OnnxExportError, export_onnx
 from layerlab.graph.structure import Network
 from layerlab.graph.weights import WeightsError, load_weights, save_weights
 from layerlab.ops import torch_modules
+from tests.conftest import GRAPHS
 from tests.weights import perturb
 
 DOCUMENTS = Path(__file__).parent / "documents"
@@ -312,6 +319,32 @@ def test_repeated_block_copies_share_one_class() -> None:
     source = layerlab.export_python(document("resnet"))
     assert "self.layer1 = ProjectionBlock()" in source
     assert "self.layer2 = nn.ModuleList([ProjectionBlock2(), ProjectionBlock2()])" in source
+
+
+def test_block_copies_that_differ_in_numbers_are_one_class_taking_them() -> None:
+    """ResNet-18's BasicBlock at 64, 128, 256 and 512 channels is one class taking
+    `channels` (named for the block parameter), not BasicBlock2..4; what follows from the
+    input instead (the down-sampling block's in_channels) is an argument too. The
+    exported network computes what the compiled one does."""
+    doc = layerlab.load_graph(GRAPHS / "resnet18_cifar10.json")
+    source = layerlab.export_python(doc)
+    assert "BasicBlock2" not in source and "DownBlock2" not in source
+    assert "class BasicBlock(nn.Module):" in source
+    assert "def __init__(self, channels: int) -> None:" in source
+    assert "nn.ModuleList([BasicBlock(channels=64), BasicBlock(channels=64)])" in source
+    assert "self.layer4_down = DownBlock(channels=512, conv1_in_channels=256)" in source
+
+    analysis = analyze_or_raise(doc)
+    compiled = compile_analysis(analysis).eval()
+    namespace: dict[str, object] = {}
+    exec(
+        compile(source.replace('if __name__ == "__main__":', "if False:"), "model.py", "exec"),
+        namespace,
+    )  # noqa: S102
+    exported = namespace["ResNet18CIFAR10"]()  # type: ignore[operator]
+    exported.load_state_dict(compiled.state_dict())
+    x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(0))
+    torch.testing.assert_close(exported.eval()(x), compiled(x), **TOLERANCE)
 
 
 def test_exported_class_never_shadows_a_copied_module() -> None:

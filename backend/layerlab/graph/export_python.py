@@ -17,6 +17,7 @@ from typing import Any
 from layerlab.graph.analysis import Analysis
 from layerlab.graph.compile import class_name
 from layerlab.graph.document import BlockDoc
+from layerlab.graph.export_classes import Family, split_numbers
 from layerlab.graph.inference import BodyResult
 from layerlab.graph.traversal import Step, traverse
 from layerlab.graph.wiring import Body
@@ -33,13 +34,17 @@ def shape_comment(spec: TensorSpec) -> str:
 class _Exporter:
     def __init__(self, analysis: Analysis):
         self.analysis = analysis
-        self.classes: list[str] = []
+        self.classes: list[str | Family] = []
         self.class_by_text: dict[str, str] = {}
         # Names the copied LayerLab modules (and their imports) bind at module level: a
         # network or block class of the same name would shadow them (a document named
         # "Add" would construct itself forever).
         self.class_names: set[str] = set(vars(torch_modules))
         self.custom: set[str] = set()
+        # Blocks: one class per family of copies that differ only in numbers (their
+        # arguments), and each instance's call, placed once every copy is known.
+        self.families: dict[tuple[str, tuple[str, ...]], Family] = {}
+        self.calls: list[tuple[Family, int]] = []
 
     def unique_class(self, wanted: str) -> str:
         name, n = wanted, 2
@@ -67,6 +72,31 @@ class _Exporter:
         self.class_by_text[text] = name
         self.classes.append(text.replace("{name}", name, 1))
         return name
+
+    def block_call(
+        self, body: Body, result: BodyResult, block: BlockDoc, bindings: dict[str, Any]
+    ) -> str:
+        """A placeholder for how one copy of `block` is built (see `place_calls`)."""
+        writer = _ClassWriter(self, body, result)
+        traverse(body, result, writer, None, False)
+        text = _class_text(
+            "{name}", block.description, writer.init, writer.arguments, writer.forward
+        )
+        parts, values = split_numbers(text)
+        key = (block.name, tuple(parts))
+        family = self.families.get(key)
+        if family is None:
+            family = self.families[key] = Family(self.unique_class(class_name(block.name)), parts)
+            self.classes.append(family)
+        self.calls.append((family, family.add(values, bindings)))
+        return _placeholder(len(self.calls) - 1)
+
+    def place_calls(self, text: str) -> str:
+        """Each block placeholder replaced by its call, `BasicBlock(channels=128)`."""
+        for i in reversed(range(len(self.calls))):  # nested calls sit inside outer ones
+            family, index = self.calls[i]
+            text = text.replace(_placeholder(i), family.call(index))
+        return text
 
     def custom_source(self) -> str:
         """The LayerLab modules used, with the helper functions and modules they call
@@ -96,6 +126,7 @@ class _ClassWriter:
 
     def __init__(self, exporter: _Exporter, body: Body, result: BodyResult):
         self.exporter = exporter
+        self.body = body
         self.result = result
         self.init: list[str] = []
         self.forward: list[str] = []
@@ -122,17 +153,11 @@ class _ClassWriter:
         if isinstance(step.definition, BlockDoc):
             block = step.definition
             body = self.exporter.analysis.blocks[block.name]
-            names = [
-                self.exporter.body_class(
-                    body, copy, None, class_name(block.name), False, block.description
-                )
-                for copy in step.result.copies
+            bindings = {**block.params, **self.body.nodes[step.node_id].params}
+            calls = [
+                self.exporter.block_call(body, copy, block, bindings) for copy in step.result.copies
             ]
-            made = (
-                f"{names[0]}()"
-                if len(names) == 1
-                else f"nn.ModuleList([{', '.join(n + '()' for n in names)}])"
-            )
+            made = calls[0] if len(calls) == 1 else f"nn.ModuleList([{', '.join(calls)}])"
             self.init.append(f"self.{step.node_id} = {made}")
         else:
             call = step.definition.module(step.result.op_params, step.result.inputs)
@@ -190,6 +215,17 @@ def _class_text(name: str, doc: str, init: list[str], args: list[str], forward: 
     return "\n".join(lines)
 
 
+def _placeholder(index: int) -> str:
+    """A call's stand-in while its family may still grow: no digits (they would be read
+    as one of an enclosing class's numbers)."""
+    letters = ""
+    while True:
+        index, rest = divmod(index, 26)
+        letters = chr(ord("a") + rest) + letters
+        if not index:
+            return f"\x00{letters}\x00"
+
+
 def _docstring(text: str) -> str:
     return " ".join(text.replace('"""', "'''").replace("\\", "/").split())
 
@@ -234,9 +270,9 @@ def python_source(analysis: Analysis) -> str:
     sections = ["\n".join(head)]
     if custom:
         sections.append(custom)
-    sections.extend(exporter.classes)
+    sections.extend(c if isinstance(c, str) else c.text() for c in exporter.classes)
     sections.append(_main(analysis, network_classes))
-    return "\n\n\n".join(sections) + "\n"
+    return exporter.place_calls("\n\n\n".join(sections)) + "\n"
 
 
 def _main(analysis: Analysis, network_classes: list[Any]) -> str:

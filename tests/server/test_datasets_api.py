@@ -157,6 +157,20 @@ def test_text_upload_previews_its_head(client: httpx.Client) -> None:
     assert preview["text"] == text[:2000] and preview["class_counts"] == []
 
 
+def test_npz_upload_is_memory_mapped_arrays(client: httpx.Client) -> None:
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(60, 2)).astype(np.float32)
+    buffer = io.BytesIO()
+    np.savez(buffer, x=x, y=(x[:, 0] > 0).astype(np.int64))
+    response = upload(client, buffer.getvalue(), "points.npz")
+    assert response.status_code == 201, response.text
+    record = response.json()
+    assert record["kind"] == "arrays" and record["info"]["input_shape"] == [2]
+    assert record["info"]["classes"] == ["0", "1"]
+    preview = client.get(f"/api/datasets/{record['id']}/preview").json()
+    assert sum(c["count"] for c in preview["class_counts"]) == 60
+
+
 def test_idx_zip_upload(client: httpx.Client) -> None:
     rng = np.random.default_rng(3)
     images = rng.integers(0, 256, size=(40, 12, 12), dtype=np.uint8)

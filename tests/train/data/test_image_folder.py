@@ -130,3 +130,14 @@ def test_a_zip_on_disk_reads_member_by_member(folder: Path) -> None:
     x_zip, y_zip = from_zip.train.fetch(range(10))
     x_dir, y_dir = from_folder.train.fetch(range(10))
     assert torch.equal(x_zip, x_dir) and torch.equal(y_zip, y_dir)
+
+
+def test_a_folder_loaded_in_the_bounded_child_comes_back_as_its_parts(folder: Path) -> None:
+    from layerlab.train.data.isolated import load_isolated
+
+    options = {"path": "shapes", "storage": "disk", "image_size": 8}
+    child = load_isolated("image_folder", options, LoadContext(folder))
+    here = load(folder, storage="disk", image_size=8)
+    assert isinstance(child, LazyDataset) and isinstance(here, LazyDataset)
+    assert child.info == here.info and child.extras == here.extras
+    assert child.train.model_dump() == here.train.model_dump()

@@ -161,3 +161,15 @@ def test_fixed_windows_above_the_memory_limit_say_to_use_random(
     assert isinstance(
         load_dataset("text", {"path": corpus.name}, LoadContext(corpus.parent)), LazyDataset
     )
+
+
+def test_a_stream_loaded_in_the_bounded_child_comes_back_as_its_parts(corpus: Path) -> None:
+    from layerlab.train.data.isolated import load_isolated
+
+    options = {"path": corpus.name, "block_size": 8, "val_windows": 20}
+    child = load_isolated("text", options, LoadContext(corpus.parent))
+    here = lazy(options, corpus.parent)
+    assert isinstance(child, LazyDataset) and child.info == here.info
+    assert child.train.model_dump() == here.train.model_dump()
+    assert child.val.model_dump() == here.val.model_dump()
+    assert torch.equal(child.val.fetch(range(20))[0], here.val.fetch(range(20))[0])

@@ -2,7 +2,7 @@
 a bounded child process, and keep a record with its facts and preview.
 
     received = receive(stream, uploads_root, limit)        # streamed to disk, hashed
-    kind, extra = sniff(received.partial, kind)             # csv / image_zip / text / idx
+    kind, extra = sniff(received.partial, kind)             # csv / image_zip / text / idx / arrays
     stored = keep(received)                                 # uploads/<sha256>/data, once
     loaded = parse(kind, stored.sha256, extra, settings)    # load_isolated: time, memory
 
@@ -29,6 +29,7 @@ from typing import Any, BinaryIO
 from layerlab import format as fmt
 from layerlab.server.errors import ApiError
 from layerlab.server.settings import Settings
+from layerlab.train.data.arrays import has_array_members
 from layerlab.train.data.base import DATASETS, DataError, LoadContext
 from layerlab.train.data.files import UPLOADS_FOLDER, upload_path
 from layerlab.train.data.idx_zip import has_idx_members
@@ -143,6 +144,8 @@ def _kind_of(path: Path, head: bytes) -> str:
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         try:
             with zipfile.ZipFile(path) as archive:
+                if has_array_members(archive):
+                    return "arrays"
                 return "idx" if has_idx_members(archive) else "image_zip"
         except zipfile.BadZipFile:
             raise _unknown("it starts like a zip but has no valid zip directory") from None

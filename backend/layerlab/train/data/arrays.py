@@ -102,6 +102,12 @@ def read_header(stream: Any, where: str) -> tuple[list[int], np.dtype[Any], int]
     return [int(n) for n in shape], dtype, stream.tell() - start
 
 
+def has_array_members(archive: zipfile.ZipFile) -> bool:
+    """Whether a zip is an .npz of a set: it holds x.npy and y.npy (an upload's sniff)."""
+    names = set(archive.namelist())
+    return {"x.npy", "y.npy"} <= names
+
+
 def locate_arrays(path: Path, label: str, ctx: LoadContext) -> tuple[ArrayFile, ArrayFile]:
     """x and y in a folder of .npy files, or in an uncompressed .npz."""
     if path.is_dir():
@@ -185,13 +191,13 @@ class ArrayRows(LazyPart):
             count = self.x.shape[0]
             order = torch.randperm(count, generator=torch.Generator().manual_seed(self.seed))
             chosen = order[: self.val_rows] if self.validation else order[self.val_rows :]
-            x = self._map(self.x)
-            y = self._map(self.y)
-            self._handle = (chosen[: len(self)].numpy(), x, y)
-        rows: npt.NDArray[np.int64] = self._handle[0]
+            self._handle = chosen[: len(self)].numpy()
+        rows: npt.NDArray[np.int64] = self._handle
         return rows
 
     def _map(self, array: ArrayFile) -> npt.NDArray[Any]:
+        """The array as a read-only memory map, mapped afresh for each batch (a map kept
+        for the run would keep every page it touched in this process's memory)."""
         path = self.check_file(Path(array.path))
         shape = tuple(array.shape)
         mapped: npt.NDArray[Any] = np.memmap(
@@ -201,9 +207,8 @@ class ArrayRows(LazyPart):
 
     def fetch(self, indices: Sequence[int], mark: Callable[[int], None] = _nothing) -> Batch:
         rows = self.rows()[np.asarray(indices, dtype=np.int64)]
-        _, x, y = self._handle
-        inputs = torch.from_numpy(np.ascontiguousarray(x[rows]))
-        targets = torch.from_numpy(np.ascontiguousarray(y[rows]))
+        inputs = torch.from_numpy(np.ascontiguousarray(self._map(self.x)[rows]))
+        targets = torch.from_numpy(np.ascontiguousarray(self._map(self.y)[rows]))
         if inputs.dim() == 3:  # (B, H, W) grey images
             inputs = inputs.unsqueeze(1)
         return inputs, targets
@@ -222,8 +227,7 @@ class ArrayRows(LazyPart):
     def class_ids(self) -> Sequence[int]:
         if self.y_float:
             return []
-        _ = self.rows()
-        labels: list[int] = np.asarray(self._handle[2][np.sort(self.rows())]).tolist()
+        labels: list[int] = np.asarray(self._map(self.y)[np.sort(self.rows())]).tolist()
         return labels
 
     def describe(self, index: int) -> str:

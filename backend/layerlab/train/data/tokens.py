@@ -210,11 +210,14 @@ class TokenWindows(LazyPart):
         return max(0, self.stop - self.start - self.block_size)
 
     def ids(self) -> npt.NDArray[Any]:
-        """The whole file as a read-only memory map (opened once per process)."""
+        """The whole file as a read-only memory map, mapped afresh: a map kept for the run
+        would keep every page a window ever touched in this process's memory (the kernel
+        maps 64 KiB around each one), up to the whole file; nanoGPT maps per batch too."""
         if self._handle is None:
-            path = self.check_file(Path(self.file))
-            self._handle = np.memmap(path, dtype=self.dtype, mode="r", shape=(self.tokens,))
-        ids: npt.NDArray[Any] = self._handle
+            self._handle = self.check_file(Path(self.file))  # checked once per process
+        ids: npt.NDArray[Any] = np.memmap(
+            self._handle, dtype=self.dtype, mode="r", shape=(self.tokens,)
+        )
         return ids
 
     def fetch(self, indices: Sequence[int], mark: Callable[[int], None] = _nothing) -> Batch:
@@ -223,7 +226,9 @@ class TokenWindows(LazyPart):
             starts = np.asarray(self.offsets, dtype=np.int64)[starts]
         starts += self.start
         rows = starts[:, None] + np.arange(self.block_size + 1)  # (B, T + 1) token positions
-        windows = torch.from_numpy(self.ids()[rows].astype(np.int64))  # (B, T + 1)
+        ids = self.ids()
+        windows = torch.from_numpy(ids[rows].astype(np.int64))  # (B, T + 1)
+        del ids  # unmapped: its pages leave this process's memory (not the page cache)
         return windows[:, :-1].contiguous(), windows[:, 1:].contiguous()
 
     def describe(self, index: int) -> str:

@@ -5,9 +5,11 @@ A noise schedule fixes T levels t = 0 .. T-1 with betas beta_t and alpha_bar_t =
 prod(1 - beta_s, s <= t). Training draws t and noise eps for each image x0 and shows the
 network x_t = sqrt(alpha_bar_t) x0 + sqrt(1 - alpha_bar_t) eps with t; the loss is the
 mean squared error between eps and the network's guess. Sampling starts from pure noise
-x_T and walks back through every level (ancestral sampling): x_{t-1} = (x_t - beta_t /
-sqrt(1 - alpha_bar_t) eps_hat) / sqrt(1 - beta_t) + sqrt(beta_t) z, without the noise
-at the last step.
+x_T and walks back through every level (ancestral sampling): the guessed noise gives a
+guess of the clean image, x0_hat = (x_t - sqrt(1 - alpha_bar_t) eps_hat) /
+sqrt(alpha_bar_t), clipped to the data's range as Ho et al.'s code does, and x_{t-1} is
+drawn from q(x_{t-1} | x_t, x0_hat), a Gaussian whose mean mixes x0_hat and x_t; the
+last step adds no noise.
 
 The network takes two Inputs: the noisy image (the dataset's sample shape, float) and
 the step number (1) int64 (embed it with TimestepEmbedding); its prediction is the noise,
@@ -23,6 +25,7 @@ import torch
 import torch.nn.functional as F
 
 from layerlab.train.data.base import Split
+from layerlab.train.data.lazy import input_probe
 from layerlab.train.events import ImageGridView, SampleView
 from layerlab.train.tasks.base import Evaluation, Phase, Task, TaskError, as_floats, scalar
 from layerlab.train.views import images
@@ -80,6 +83,8 @@ class Diffusion(Task):
         betas = noise_schedule(self.config.noise_schedule, self.steps)
         self.betas = betas.float()
         self.alpha_bar = torch.cumprod(1 - betas, dim=0).float()
+        probe = input_probe(self.data)
+        self.low, self.high = float(probe.min()), float(probe.max())  # the data's range
 
     def schedule(self, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
         if self.betas.device != device:
@@ -133,10 +138,15 @@ class Diffusion(Task):
         for t in reversed(range(self.steps)):
             step = torch.full((count,), t, dtype=torch.int64, device=device)
             eps = self.predict_noise(x, step)
-            x = (x - betas[t] / (1 - alpha_bar[t]).sqrt() * eps) / (1 - betas[t]).sqrt()
+            now, before = alpha_bar[t], alpha_bar[t - 1] if t > 0 else alpha_bar.new_ones(())
+            clean = ((x - (1 - now).sqrt() * eps) / now.sqrt()).clamp(self.low, self.high)
+            # The mean and variance of q(x_{t-1} | x_t, x0 = clean).
+            from_clean = before.sqrt() * betas[t] / (1 - now)
+            from_noisy = (1 - betas[t]).sqrt() * (1 - before) / (1 - now)
+            x = from_clean * clean + from_noisy * x
             if t > 0:
-                noise = torch.randn(shape, generator=generator, device=device)
-                x = x + betas[t].sqrt() * noise
+                spread = (betas[t] * (1 - before) / (1 - now)).sqrt()
+                x = x + spread * torch.randn(shape, generator=generator, device=device)
             if t in keep:
                 kept[t] = x
         return x, kept

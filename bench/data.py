@@ -12,9 +12,13 @@ on the machine touches all alike:
 - text: the character preset (`graphs/gpt_char.json`, batch 12, 64-character windows)
   on tiny Shakespeare (`../shared/datasets`, or a generated text of the same size):
   fixed windows held in memory (the baseline) against random windows read from the
-  memory-mapped token file. Goal: >= 0.97x.
+  memory-mapped token file. Goal: >= 0.97x. The two differ by well under the noise of
+  separate processes on a busy machine, so their speed is measured in one process, in
+  alternating chunks of training steps (bench/common.py's method) on one model, each
+  chunk taking its batches from its own feed as the fit loop does; separate `fit`
+  processes give each one's peak memory.
 
-A child times the steps of its first epoch after a warm-up (no validation falls
+An image child times the steps of its first epoch after a warm-up (no validation falls
 inside: the epoch is longer than the measurement) and reports samples/s and its own peak
 resident memory (VmHWM); the parent also watches the processes below it (loader workers
 and their fork server) for theirs. The headline per candidate is the median over
@@ -99,6 +103,55 @@ def measure(case: dict[str, Any]) -> dict[str, Any]:
     return {"samples_per_s": samples / seconds, "peak_rss": peak_rss(os.getpid())}
 
 
+def interleave(group: list[dict[str, Any]], repeats: int) -> dict[str, list[float]]:
+    """Seconds per training step of each case's feed, in alternating chunks, one model."""
+    import itertools
+
+    import torch
+
+    import common
+    from layerlab.graph.document import load_document
+    from layerlab.train.config import config_of
+    from layerlab.train.data import LoadContext, load_dataset
+    from layerlab.train.data.feed import feed_for
+    from layerlab.train.distributed import Ranks
+    from layerlab.train.model import build_trainee
+    from layerlab.train.tasks import make_task
+
+    first = group[0]
+    if first["threads"]:
+        torch.set_num_threads(first["threads"])
+    raw = json.loads((ROOT / "graphs" / first["graph"]).read_text())
+    for block in raw.get("blocks", []):
+        for node in block["nodes"]:
+            if node["type"] == "TransformerEncoderLayer":
+                node["params"]["dropout"] = 0.0
+    doc = load_document(raw)
+    config = config_of(doc).with_overrides(batch_size=first["batch_size"], device="cpu")
+    trainee = build_trainee(doc, config.seed)
+    optimizer = torch.optim.AdamW(trainee.module.parameters(), lr=1e-3)
+    steps = {}
+    sets = [
+        load_dataset(case["dataset"], case["options"], LoadContext(Path(case["data_dir"])))
+        for case in group
+    ]
+    task = make_task(trainee, sets[0], config)  # the sets share their vocabulary
+    for case, data in zip(group, sets, strict=True):
+        feed = feed_for(data.train, case["batch_size"], 0, Ranks(), torch.device("cpu"))
+        batches = itertools.chain.from_iterable(feed.epoch(e, 0) for e in itertools.count())
+
+        def step(batches: Any = batches) -> None:
+            x, y = next(batches)
+            for phase in task.training_step(x, y):
+                optimizer.zero_grad(set_to_none=True)
+                phase.loss.backward()
+                optimizer.step()
+                phase.loss.item()  # the loop reads each step's loss on the host
+
+        steps[case["name"]] = step
+    return common.alternate(steps, repeats, calls=first["chunk"], warmup=first["warmup"])
+
+
 def peak_rss(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -130,11 +183,11 @@ def below(pid: int) -> set[int]:
     return found
 
 
-def run_child(case: dict[str, Any]) -> dict[str, Any]:
+def run_child(case: Any, mode: str = "--child") -> Any:
     """One measurement in a fresh process; adds the peak memory of any loader process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "backend")}
     child = subprocess.Popen(
-        [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(case)],
+        [sys.executable, str(Path(__file__).resolve()), mode, json.dumps(case)],
         stdout=subprocess.PIPE,
         text=True,
         env=env,
@@ -155,9 +208,10 @@ def run_child(case: dict[str, Any]) -> dict[str, Any]:
     done.set()
     watcher.join()
     if child.returncode != 0:
-        raise RuntimeError(f"case {case['name']} failed (exit {child.returncode})")
+        raise RuntimeError(f"{mode} {str(case)[:200]} failed (exit {child.returncode})")
     result = json.loads(out.strip().splitlines()[-1])
-    result["loader_peak_rss"] = max(loaders.values(), default=0)
+    if isinstance(result, dict) and "peak_rss" in result:
+        result["loader_peak_rss"] = max(loaders.values(), default=0)
     return result
 
 
@@ -223,6 +277,7 @@ def cases(work: Path, quick: bool, threads: int) -> dict[str, list[dict[str, Any
             "batch_size": 12,
             "steps": 8 if quick else 150,
             "warmup": 3 if quick else 10,
+            "chunk": 2 if quick else 10,
             "threads": threads,
         }
         for name, windows in TEXT_CASES.items()
@@ -230,8 +285,12 @@ def cases(work: Path, quick: bool, threads: int) -> dict[str, list[dict[str, Any
     return {"images": image_cases, "text": text_cases}
 
 
-def compare(group: list[dict[str, Any]], repeats: int) -> list[dict[str, Any]]:
-    """Every candidate `repeats` times in rotating order; rows with ratios to the first."""
+def compare(
+    group: list[dict[str, Any]], repeats: int, interleaved: int = 0
+) -> list[dict[str, Any]]:
+    """Every candidate `repeats` times in rotating order, in fresh processes; rows with
+    ratios to the first. With `interleaved`, the speeds come from that many alternating
+    chunks in one process instead (the processes still give the peak memory)."""
     import common
 
     runs: dict[str, list[dict[str, Any]]] = {case["name"]: [] for case in group}
@@ -241,10 +300,17 @@ def compare(group: list[dict[str, Any]], repeats: int) -> list[dict[str, Any]]:
             result = run_child(case)
             runs[case["name"]].append(result)
             print(f"  {case['name']}: {result['samples_per_s']:,.0f} samples/s", flush=True)
-    baseline = [r["samples_per_s"] for r in runs[group[0]["name"]]]
+    measured = {name: [r["samples_per_s"] for r in results] for name, results in runs.items()}
+    if interleaved:
+        chunks = run_child(group, "--interleave")
+        size = group[0]["batch_size"]
+        measured = {name: [size / s for s in seconds] for name, seconds in chunks.items()}
+        for name, speeds in measured.items():
+            print(f"  {name}, interleaved: {statistics.median(speeds):,.0f} samples/s")
+    baseline = measured[group[0]["name"]]
     rows = []
     for case in group:
-        speeds = [r["samples_per_s"] for r in runs[case["name"]]]
+        speeds = measured[case["name"]]
         ratio = common.Ratio.paired(speeds, baseline)
         rows.append(
             {
@@ -318,11 +384,16 @@ def main() -> int:
     )
     parser.add_argument("--out", type=Path, default=BENCH / "results")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--interleave", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    sys.path.insert(0, str(BENCH))
     if args.child:
         print(json.dumps(measure(json.loads(args.child))))
         return 0
-    sys.path.insert(0, str(BENCH))
+    if args.interleave:
+        group = json.loads(args.interleave)
+        print(json.dumps(interleave(group, 3 if group[0]["chunk"] < 10 else 21)))
+        return 0
     import common
 
     env = common.environment()
@@ -333,7 +404,10 @@ def main() -> int:
     results = {}
     for key, group in groups.items():
         print(f"{key}:", flush=True)
-        results[key] = compare(group, repeats)
+        if key == "text":  # speeds from one process; its own runs give the memory
+            results[key] = compare(group, 1, interleaved=repeats)
+        else:
+            results[key] = compare(group, repeats)
     payload = {"quick": args.quick, "environment": env, "repeats": repeats, **results}
     payload["environment"]["load_average_after"] = os.getloadavg()
     text = markdown(results, env)

@@ -114,6 +114,17 @@ def test_paths_stay_in_the_data_dir(folder: Path, tmp_path: Path) -> None:
             data.train.fetch([0])
     finally:
         outside.unlink()
+    # ... and one swapped for a FIFO or a folder is no regular file (and nothing blocks).
+    fifo = folder / "shapes" / data.train.files[1]
+    fifo.unlink()
+    os.mkfifo(fifo)
+    with pytest.raises(DataError, match="a FIFO, not a regular file"):
+        data.train.fetch([1])
+    folder_instead = folder / "shapes" / data.train.files[2]
+    folder_instead.unlink()
+    folder_instead.mkdir()
+    with pytest.raises(DataError, match=r"cannot be opened|a directory"):
+        data.train.fetch([2])
 
 
 def test_a_zip_on_disk_reads_member_by_member(folder: Path) -> None:

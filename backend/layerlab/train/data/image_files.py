@@ -16,6 +16,7 @@ name is the user's own; its bytes are never quoted).
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -36,7 +37,7 @@ from layerlab.train.data.base import (
     split,
 )
 from layerlab.train.data.feed import auto_workers
-from layerlab.train.data.files import open_regular, read_bounded, read_stream_bounded
+from layerlab.train.data.files import open_regular, read_confined, read_stream_bounded
 from layerlab.train.data.images import PixelScaling, bytes_to_unit_float, image_info, scale_pixels
 from layerlab.train.data.lazy import Batch, LazyDataset, LazyPart, _nothing
 
@@ -90,8 +91,10 @@ def decode_pixels(data: bytes, where: str, size: int, mode: ColorMode) -> npt.ND
             if width * height > MAX_IMAGE_PIXELS:
                 raise DataError(f"{where} is {width}x{height} pixels, over the limit")
             image.draft(mode, (size, size))  # lets JPEG decode at a reduced scale: much faster
-            resized = image.convert(mode).resize((size, size), Image.Resampling.BILINEAR)
-            pixels = np.asarray(resized, dtype=np.uint8)
+            converted = image if image.mode == mode else image.convert(mode)
+            if converted.size != (size, size):
+                converted = converted.resize((size, size), Image.Resampling.BILINEAR)
+            pixels = np.asarray(converted, dtype=np.uint8)
     except DataError:
         raise
     except (OSError, ValueError, zipfile.BadZipFile, Image.DecompressionBombError) as exc:
@@ -157,8 +160,10 @@ class ImageFiles(LazyPart):
     def _read(self, index: int) -> bytes:
         name = self.files[index]
         if not self.archive:
-            ctx = LoadContext(Path(self.data_dir))
-            return read_bounded(Path(self.root) / name, MAX_IMAGE_BYTES, ctx, self._where(index))
+            if self._handle is None:  # resolved once per process
+                self._handle = os.path.realpath(self.data_dir)
+            path = os.path.join(self.root, name)
+            return read_confined(path, self._handle, MAX_IMAGE_BYTES, self._where(index))
         archive = self._archive()
         try:
             member = archive.getinfo(name)

@@ -34,7 +34,9 @@ from layerlab.train.data.base import LoadedDataset
 MAX_DATA_BYTES = 64 * 2**20
 """Largest data.pt a bundle carries (MNIST's 60,000 images as float32 are 188 MB)."""
 
-SCRIPT_TASKS = ("classification", "regression")
+SCRIPT_TARGETS = ("class", "value")
+"""What train.py's one supervised loop predicts per sample (the classification and
+regression tasks' targets)."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ def build_bundle(
         ).encode()
     except ValueError as exc:
         notes.append(f"train.py is left out: {exc} (a GAN's two networks train together)")
-    if config.task not in SCRIPT_TASKS:
+    if data is None or data.info.target not in SCRIPT_TARGETS:
         notes.append(
             f"train.py trains classification and regression; this run's task is {config.task}: "
             "the model, data and weights are here, the training loop is yours to write"

@@ -33,7 +33,20 @@ def _inputs(analysis, network, batch: int) -> tuple[object, ...]:  # type: ignor
     return tuple(out)
 
 
-@pytest.mark.parametrize("path", [pytest.param(p, id=p.stem) for p in PRESETS])
+NOT_YET_IMPORTED = {
+    "ddpm_mnist": "the importer maps no GroupNorm or TimestepEmbedding yet (issue 18 is open)"
+}
+"""Presets whose ops came after the importer: each must still fail (strict), so the day it
+imports this list has to shrink."""
+
+
+def _case(path: Path) -> object:
+    why = NOT_YET_IMPORTED.get(path.stem)
+    marks = [pytest.mark.xfail(reason=why, strict=True)] if why else []
+    return pytest.param(path, id=path.stem, marks=marks)
+
+
+@pytest.mark.parametrize("path", [_case(p) for p in PRESETS])
 def test_exported_preset_imports_back_as_the_same_network(path: Path, tmp_path: Path) -> None:
     analysis = analyze_or_raise(load_document(path))
     torch.manual_seed(0)

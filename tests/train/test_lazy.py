@@ -1,10 +1,11 @@
 """Training on sets that stay on disk (issue 15): token streams and image folders train
-through the same loop as whole tensors, resume bit-identically on the CPU, and leave no
-loader process behind."""
+through the same loop as whole tensors, pause and resume bit-identically on the CPU,
+and leave no loader process behind."""
 
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,18 @@ def test_random_windows_resume_bit_identically(tmp_path: Path) -> None:
     assert meta.sampler.positions == int(len(CORPUS) * 0.8) - 16
 
 
+class PauseFor(Hooks):
+    """Pauses the run after a step and resumes it from another thread a little later."""
+
+    def __init__(self, control: Control, at: int, seconds: float):
+        self.control, self.at, self.seconds = control, at, seconds
+
+    def on_batch_end(self, state: LoopState) -> None:
+        if state.step == self.at:
+            self.control.pause()
+            threading.Timer(self.seconds, self.control.resume).start()
+
+
 class LoaderPids(Hooks):
     """The loader processes alive during training (children of this process's fork
     server are tracked by multiprocessing, whatever the start method)."""
@@ -118,9 +131,14 @@ def test_an_image_folder_on_disk_trains_as_in_memory_and_resumes_exactly(shapes:
     doc = image_model(8)
     cfg = config(epochs=3, batch_size=16, lr=0.01, checkpoint_every_steps=5)
     in_memory, _ = train(doc, memory, cfg)
-    pids = LoaderPids()
-    on_disk, _ = train(doc, disk, cfg, checkpoint_dir=shapes / "whole", hooks=[pids])
+    pids, control = LoaderPids(), Control()
+    paused = PauseFor(control, at=9, seconds=1.0)  # loaders idle meanwhile, batches ready
+    on_disk, events = train(
+        doc, disk, cfg, checkpoint_dir=shapes / "whole", hooks=[pids, paused], control=control
+    )
     assert on_disk.status == "finished", on_disk.message
+    statuses = [e.status for e in events if e.type == "status"]  # type: ignore[union-attr]
+    assert statuses == ["running", "paused", "running", "finished"]
     # Same split, same order, same pixels; the statistics agree to float32 rounding.
     for key, value in in_memory.metrics.items():
         assert on_disk.metrics[key] == pytest.approx(value, abs=1e-4), key

@@ -41,6 +41,8 @@ from layerlab.train.data.files import open_regular, read_confined, read_stream_b
 from layerlab.train.data.images import PixelScaling, bytes_to_unit_float, image_info, scale_pixels
 from layerlab.train.data.lazy import Batch, LazyDataset, LazyPart, _nothing
 
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"}
+"""Files read as images (by their ending), in a folder or a zip."""
 MAX_IMAGE_PIXELS = 40_000_000  # one decoded image; a 4-byte-per-pixel 40 MP image is 160 MB
 MAX_IMAGE_BYTES = 64 * 1024 * 1024
 """One image file (or zip member) as stored."""

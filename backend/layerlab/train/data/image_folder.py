@@ -18,11 +18,15 @@ from pydantic import Field
 
 from layerlab.train.data.base import DataError, DatasetOptions, DatasetSource, LoadContext
 from layerlab.train.data.files import DataPath, confine, display_name
-from layerlab.train.data.image_files import ImageFiles, LoaderOptions, image_set
+from layerlab.train.data.image_files import (
+    IMAGE_SUFFIXES,
+    ImageFiles,
+    LoaderOptions,
+    image_set,
+)
 from layerlab.train.data.images import ImageOptions
 from layerlab.train.data.lazy import Dataset
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"}
 MAX_FOLDER_IMAGES = 2_000_000
 MAX_CLASSES = 10_000
 

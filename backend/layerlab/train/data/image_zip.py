@@ -36,6 +36,7 @@ from pydantic import Field
 from layerlab.train.data.base import DataError, DatasetOptions, DatasetSource, LoadContext
 from layerlab.train.data.files import FileOptions, open_regular
 from layerlab.train.data.image_files import (
+    IMAGE_SUFFIXES,
     MAX_IMAGE_BYTES,
     ImageFiles,
     LoaderOptions,
@@ -53,7 +54,6 @@ MAX_LAZY_ZIP_BYTES = 64 * 1024**3
 MAX_LAZY_MEMBERS = 2_000_000
 """Limits of a zip read member by member (each member also within MAX_IMAGE_BYTES)."""
 MAX_UPLOAD_ZIP_BYTES = 8 * 1024**3
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"}
 WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
 
 

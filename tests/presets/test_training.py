@@ -110,7 +110,7 @@ SMOKE: dict[str, Smoke] = {
         why="a 128-character window per sample; only the 15% chosen characters are scored",
     ),
     "gpt_char_local": Smoke(
-        factor=1.4, steps=30, batch_size=4, why="a 256-character window per sample"
+        factor=1.3, steps=30, batch_size=4, why="a 256-character window per sample"
     ),
     "autoencoder_mnist": Smoke(
         factor=1.3, steps=80, why="BCE on grey pixels has a floor above zero"

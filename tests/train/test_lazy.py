@@ -184,3 +184,24 @@ def test_data_parallel_ranks_share_a_lazy_feed(tmp_path: Path) -> None:
     assert sorted(single) == sorted(double) == list(range(1, 17))
     for step, loss in single.items():
         assert double[step] == pytest.approx(loss, abs=1e-5), step
+
+
+def test_a_resume_on_changed_data_says_its_order_differs(tmp_path: Path) -> None:
+    (tmp_path / "corpus.txt").write_text(CORPUS)
+    options = {"path": "corpus.txt", "block_size": 16, "epoch_windows": 80}
+    data = load_dataset("text", options, LoadContext(tmp_path))
+    assert data.info.num_classes is not None
+    doc = char_model(data.info.num_classes, 16)
+    cfg = config(task="language_model", epochs=2, batch_size=8, max_steps=5)
+    first, _ = train(doc, data, cfg, checkpoint_dir=tmp_path / "run")
+    assert first.status == "finished" and first.step == 5
+    longer = load_dataset("text", {**options, "epoch_windows": 96}, LoadContext(tmp_path))
+    _, events = train(
+        doc,
+        longer,
+        cfg.model_copy(update={"max_steps": 8}),
+        checkpoint_dir=tmp_path / "run",
+        resume=True,
+    )
+    notes = [e.message for e in events if e.type == "log"]  # type: ignore[union-attr]
+    assert any("the data changed since the checkpoint (80 samples" in n for n in notes), notes

@@ -42,7 +42,15 @@ from layerlab.train.config import TrainingConfig
 from layerlab.train.data.lazy import Dataset
 from layerlab.train.distributed import GROUP_TIMEOUT
 from layerlab.train.events import Event, LogEvent
-from layerlab.train.ranks import ControlState, Message, RankJob, relay, report_lost, run_rank
+from layerlab.train.ranks import (
+    POLL_S,
+    ControlState,
+    Message,
+    RankJob,
+    relay,
+    report_lost,
+    run_rank,
+)
 from layerlab.train.run import FitResult, RunOptions
 from layerlab.worker.device import DeviceInfo
 from layerlab.worker.pack import pack_checkpoint, unpack_checkpoint
@@ -53,7 +61,6 @@ MAX_RESTARTS = 3
 """Rank-group failures Ray restarts from the latest checkpoint before the attempt fails
 (and the server's own attempts take over)."""
 CANCEL_GRACE_S = 5.0
-POLL_S = 0.05
 
 
 def connect(address: str, cpus: int | None = None) -> DeviceInfo:

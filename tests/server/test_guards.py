@@ -20,6 +20,7 @@ from fastapi.routing import APIRoute, APIWebSocketRoute, iter_route_contexts
 from starlette.routing import Route
 
 from layerlab.server.settings import Settings, with_token
+from tests.imports.onnx_files import conv_bn_net
 from tests.server.conftest import (
     TEST_BODY_LIMIT,
     LiveServer,
@@ -107,6 +108,14 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("POST", "/api/runs/{run_id}/resume"): Sample(200),
     ("POST", "/api/runs/{run_id}/stop"): Sample(200),
     ("DELETE", "/api/runs/{run_id}"): Sample(204),
+    ("GET", "/api/runs/{run_id}/events.jsonl"): Sample(200),
+    ("GET", "/api/runs/{run_id}/scalars.csv"): Sample(200),
+    ("GET", "/api/runs/{run_id}/bundle.zip"): Sample(200),  # without weights: it never trained
+    ("GET", "/api/runs/{run_id}/checkpoints/{name}/weights"): Sample(404),  # none kept
+    ("POST", "/api/import/onnx"): Sample(
+        200, lambda _p: {"files": {"file": ("net.onnx", conv_bn_net())}}
+    ),
+    ("GET", "/api/import/weights/{weights_id}"): Sample(404),  # well formed, never imported
     ("POST", "/api/sweeps"): Sample(201, lambda _p: {"json": {"document": lenet(), **SWEEP}}),
     ("GET", "/api/sweeps"): Sample(200),
     ("GET", "/api/sweeps/{sweep_id}"): Sample(200),
@@ -181,6 +190,8 @@ def test_every_route_needs_the_token(auth_server: LiveServer) -> None:
                 params["run_id"] = _run(good)
             if "{dataset_id}" in path:
                 params["dataset_id"] = _dataset(good)
+            if "{weights_id}" in path:
+                params["weights_id"] = "onnx_" + "0" * 16
             if "{sweep_id}" in path:
                 params["sweep_id"] = _sweep(good)
             url = path.format(**params)

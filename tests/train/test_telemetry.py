@@ -129,12 +129,19 @@ def test_the_event_rate_is_capped() -> None:
 
 
 def test_a_run_reports_every_step_while_the_rate_allows_and_tens_of_activations() -> None:
-    # 400 samples / 32 = 12 steps an epoch; 30 epochs: 360 steps, a couple of seconds.
+    # 320 training points / 32 = 10 steps an epoch; 30 epochs: 300 steps, a second or two.
     _, events = train(mlp(), registry("moons", size=400), config(epochs=30, telemetry={}))
     scalars = [e for e in events if e.type == "metrics" and "train/loss" in e.values]
     assert scalars[0].step == 1
     assert len(scalars) >= 40  # every step, or as often as 40 a second allows (was 36)
-    assert 20 <= len(of_type(events, "activations")) <= 80
+    # Activations are sampled every 300 // 40 = 7 steps (not the default 50) to get the
+    # 40 a timeline wants. Under the default cap of 40 sampled events a second a fast
+    # machine drops some (gradient norms take their share first), so the count is
+    # checked where the rate allows them all.
+    unlimited = {"max_events_per_s": 10_000.0}
+    _, events = train(mlp(), registry("moons", size=400), config(epochs=30, telemetry=unlimited))
+    steps = [e.step for e in of_type(events, "activations")]
+    assert steps == list(range(1, 301, 7))  # 43 samples from step 1
 
 
 def test_payloads_stay_small_for_large_inputs_many_classes_and_deep_networks() -> None:

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.sweeps.harness import LR_SPACE, SEED, SweepApi, playground, sweep_server
+from tests.sweeps.harness import LR_SPACE, SweepApi, playground, sweep_server
 
 EPOCHS = 10
+SEED = 101
+"""TPE's first ten trials are random draws from its seed; this one's eight learning rates
+are 3.8e-3 and 7.1e-3 (the two that finish first, both good), then 1.4e-5 and 7.2e-5
+(hopeless), 2.7e-2, 0.15, 3.4e-4 and 0.29. Seed 0 drew none under 1e-3: whether
+anything was pruned then hung on noise in the accuracies of eight good trials."""
 
 
 def test_the_median_pruner_stops_hopeless_trials_early_as_pruned(tmp_path: Path) -> None:

@@ -4,10 +4,13 @@ written through the storage survives reopening the database."""
 
 from __future__ import annotations
 
+import threading
+
 import optuna
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from optuna.storages._rdb.storage import _VersionManager
+from sqlalchemy import text
 
 from layerlab.store.db import Database
 from layerlab.store.migrate import current_revision, head_revision, upgrade
@@ -80,3 +83,41 @@ def test_a_study_survives_reopening_the_database(backend: str, databases: Databa
         assert kept.intermediate_values == {0: 0.5}
     finally:
         close_storage(storage)
+
+
+def test_reports_go_in_while_another_connection_writes(backend: str, databases: Databases) -> None:
+    # Optuna reads a trial, then inserts its value, in one transaction. Begun deferred on
+    # SQLite, that insert failed at once ("database is locked", no busy wait) whenever a
+    # run's events were committed in between; the sweep then lost the epoch's report.
+    url = databases.new(backend)
+    database = Database(url)
+    upgrade(database.engine)
+    with database.engine.begin() as connection:
+        connection.execute(text("CREATE TABLE busy_writes (n INTEGER)"))
+    spec = SweepSpec.model_validate({"space": {"lr": {"log_uniform": [1e-4, 1e-1]}}, "seed": 0})
+    storage = open_storage(url)
+    done = threading.Event()
+
+    def write_elsewhere() -> None:
+        n = 0
+        while not done.is_set():
+            with database.engine.begin() as connection:
+                connection.execute(text("INSERT INTO busy_writes VALUES (:n)"), {"n": n})
+            n += 1
+
+    writer = threading.Thread(target=write_elsewhere)
+    writer.start()
+    try:
+        study = create_study(storage, "s_000000000002", spec)
+        trials = [study.ask() for _ in range(4)]
+        for step in range(50):
+            for trial in trials:
+                trial.report(step / 50, step)
+    finally:
+        done.set()
+        writer.join()
+        close_storage(storage)
+    with database.engine.connect() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM busy_writes")).scalar_one() > 0
+    database.close()
+    assert all(len(t.intermediate_values) == 50 for t in study.get_trials())

@@ -53,11 +53,22 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
-def sqlite_rules(engine: Engine) -> None:
+def _sqlite_begin_immediate(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def sqlite_rules(engine: Engine, *, immediate: bool = False) -> None:
     """LayerLab's rules for every SQLite connection `engine` opens from now on: the
-    pragmas above, and BEGIN sent by SQLAlchemy (Optuna's engine follows them too)."""
+    pragmas above, and BEGIN sent by SQLAlchemy (Optuna's engine follows them too).
+
+    `immediate` takes the write lock when a transaction begins. A transaction that reads
+    and then writes needs it: begun deferred, its first write fails at once with
+    "database is locked" when another connection committed since its read (SQLite
+    cannot move its snapshot forward, so the busy timeout never applies). Optuna's
+    storage works that way (read a trial, then insert its values) while runs write
+    events to the same file."""
     event.listen(engine, "connect", _sqlite_pragmas)
-    event.listen(engine, "begin", _sqlite_begin)
+    event.listen(engine, "begin", _sqlite_begin_immediate if immediate else _sqlite_begin)
 
 
 def make_engine(url: str) -> Engine:

@@ -9,7 +9,8 @@ version check off, and `OPTUNA_SCHEMA` pins the schema 0005 created (a test fail
 an upgraded Optuna changes it, asking for a migration).
 
 The storage gets its own engine (Optuna builds one from the URL) with LayerLab's
-SQLite rules: WAL, a busy timeout, and BEGIN sent by SQLAlchemy (see db.py).
+SQLite rules: WAL, a busy timeout, and BEGIN sent by SQLAlchemy, here BEGIN IMMEDIATE
+(Optuna reads, then writes, in one transaction: see db.py).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def open_storage(url: str) -> RDBStorage:
         url, engine_kwargs=engine_kwargs, skip_compatibility_check=True, skip_table_creation=True
     )
     if sqlite:
-        sqlite_rules(storage.engine)
+        sqlite_rules(storage.engine, immediate=True)
         storage.engine.dispose()  # its first connections were opened without the rules
     return storage
 

@@ -61,9 +61,14 @@ def test_a_worker_partitioned_past_its_lease_is_replaced_and_fenced_off_when_it_
         wait_for(
             lambda: len(client.get("/api/workers").json()) == 2, WAIT, "both workers to connect"
         )
+        # And done warming up: on two busy cores their warm-ups once starved the server
+        # past the harness's 1 s lease, and the run took a spurious second attempt before
+        # the partition this test makes.
+        wait_for(lambda: all("warmed up" in w.log() for w in pair), WAIT, "both workers to warm up")
         api = Api(client)
         run_id = api.create(long_document())
         cut_off, other = held_past_a_checkpoint(client, run_id, pair)
+        assert api.run(run_id)["attempt"] == 1, "no takeover before the partition"
         relay = relays[cut_off.name]
 
         relay.blackhole(True)  # the partition: its websocket and its uploads go silent

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
+import pytest
 import torch
 from torch import nn
 
@@ -15,8 +16,11 @@ from layerlab.train.config import TrainingConfig
 from layerlab.train.events import ActivationStats, Histogram
 from layerlab.train.health import HealthMonitor
 from layerlab.train.layers import Layer
+from layerlab.train.model import build_trainee
 from layerlab.train.stats import SUMMARY_FIELDS, activation_summary
+from layerlab.train.tasks import TASKS, TaskError, make_task
 from tests.server.conftest import LiveServer
+from tests.train.helpers import chain, config, dataset, n
 
 
 def _meta(server: LiveServer) -> dict[str, Any]:
@@ -131,3 +135,24 @@ def test_the_served_activation_rule_is_the_monitors(sqlite_server: LiveServer) -
     # Every activation summary carries the served number of histogram bins.
     summary = activation_summary(torch.randn(4, 8), HealthKind.RELU_LIKE)
     assert summary.numel() == len(SUMMARY_FIELDS) + rule["histogram_bins"]
+
+
+def test_meta_serves_each_tasks_targets_as_declared_and_a_task_refuses_others(
+    sqlite_server: LiveServer,
+) -> None:
+    served = {t["name"]: t for t in _meta(sqlite_server)["tasks"]}
+    assert list(served) == list(TASKS)
+    for name, task in TASKS.items():
+        assert served[name]["targets"] == sorted(task.targets)
+        assert served[name]["summary"] == task.summary
+    usual = {t["usual_for"]: name for name, t in served.items() if t["usual_for"]}
+    assert usual == {"class": "classification", "value": "regression", "sequence": "language_model"}
+    # An autoencoder never reads the target, so any float data fits it but a sequence
+    # target (the declaration, not the autoencoder's own checks, refuses that).
+    x = torch.rand(8, 2)
+    floats = dataset({"kind": "tabular", "target": "sequence"}, (x, torch.zeros(8, 2)), (x, torch.zeros(8, 2)))
+    reconstruct = chain([n("fc", "Linear", out_features=2)], [2])
+    cfg = config(task="autoencoder", loss="mse")
+    with pytest.raises(TaskError, match="learns from class or none or value targets"):
+        make_task(build_trainee(reconstruct, 0), floats, cfg)
+    make_task(build_trainee(reconstruct, 0), dataset({"kind": "tabular", "target": "value"}, (x, x), (x, x)), cfg)

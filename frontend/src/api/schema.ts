@@ -1038,6 +1038,11 @@ export interface components {
             graph_id?: string;
             /** Graph Version */
             graph_version?: number;
+            /**
+             * Start Weights
+             * @description Start from weights imported with the model (`weights_id` of POST /api/import/onnx), with `document` or `graph_id`: every tensor must fit by name and shape
+             */
+            start_weights?: string;
         } & (unknown | unknown | unknown);
         /**
          * CreateSweep
@@ -2257,6 +2262,11 @@ export interface components {
              * @description What a person asked for that the run has not done yet, or still holds
              */
             requested: ("pause" | "stop") | null;
+            /**
+             * Start Weights
+             * @description The imported weights it started from (onnx_ + 16 hex)
+             */
+            start_weights?: string | null;
             /** Started At */
             started_at: string | null;
             /**
@@ -2340,6 +2350,11 @@ export interface components {
              * @description What a person asked for that the run has not done yet, or still holds
              */
             requested: ("pause" | "stop") | null;
+            /**
+             * Start Weights
+             * @description The imported weights it started from (onnx_ + 16 hex)
+             */
+            start_weights?: string | null;
             /** Started At */
             started_at: string | null;
             /**
@@ -2445,6 +2460,11 @@ export interface components {
             activations: components["schemas"]["ActivationRule"];
             gradients: components["schemas"]["GradientRule"];
             statuses: components["schemas"]["RunStatusGroups"];
+            /**
+             * Tasks
+             * @description Every task, in declaration order
+             */
+            tasks: components["schemas"]["TaskFacts"][];
             /**
              * Training Schema
              * @description JSON Schema of a document's `training` section (TrainingConfig)
@@ -2742,6 +2762,29 @@ export interface components {
              * @description The first 20 data rows, as in the file
              */
             rows: string[][];
+        };
+        /**
+         * TaskFacts
+         * @description A task as its declaration in train/tasks says it (Task.targets, Task.usual_for).
+         */
+        TaskFacts: {
+            /**
+             * Name
+             * @enum {string}
+             */
+            name: "classification" | "regression" | "many_to_one" | "seq2seq" | "language_model" | "masked_lm" | "autoencoder" | "denoising_autoencoder" | "vae" | "gan" | "contrastive" | "diffusion";
+            /** Summary */
+            summary: string;
+            /**
+             * Targets
+             * @description The dataset targets it learns from
+             */
+            targets: ("class" | "value" | "sequence" | "none")[];
+            /**
+             * Usual For
+             * @description The target it is the usual task for: the one to switch to when a newly chosen dataset's target does not fit the current task
+             */
+            usual_for: ("class" | "value" | "sequence" | "none") | null;
         };
         /**
          * TelemetryConfig

@@ -38,6 +38,7 @@ export type Health = Schemas['Health'];
 // What the server serves about itself (GET /api/meta): health rules, status groups, the
 // training settings' schema.
 export type ServerMeta = Schemas['ServerMeta'];
+export type TaskFacts = Schemas['TaskFacts'];
 export type GradientRule = Schemas['GradientRule'];
 export type ActivationRule = Schemas['ActivationRule'];
 export type ExportFormat = Schemas['ExportRequest']['format'];

@@ -3,7 +3,7 @@
 // Embedding span its vocabulary, and the task fit its target. Every change is listed, so
 // the editor can say what moved ("x shape 1×28×28 → 4; fc out_features 10 → 3") next to
 // one Undo.
-import type { GraphDocument, NodeDoc } from '../api/types';
+import type { GraphDocument, NodeDoc, TaskFacts } from '../api/types';
 import { headOf, sameShape, setParam, type DatasetFacts } from './fixes';
 import { formatShape } from './format';
 
@@ -20,19 +20,22 @@ export interface Applied {
   changes: DataChange[];
 }
 
-/** Tasks that can learn from each kind of target; the first is the one to switch to. */
-const TASKS_FOR_TARGET: Record<string, readonly string[]> = {
-  class: ['classification', 'many_to_one', 'autoencoder', 'denoising_autoencoder', 'vae', 'gan', 'contrastive', 'diffusion'],
-  value: ['regression', 'many_to_one'],
-  sequence: ['language_model', 'masked_lm', 'seq2seq'],
-};
-const DEFAULT_TASK = 'classification';
+/** What the server declares of its tasks (GET /api/meta, from train/tasks): the dataset
+ * targets each learns from, the usual task for each target, and the task a document
+ * without one trains. Empty until the server has answered: then no task is changed. */
+export interface TaskChoice {
+  tasks: readonly TaskFacts[];
+  defaultTask: string | undefined;
+}
 
-/** The task to train `target` with: the current one when it fits, else the usual one. */
-export function taskFor(target: string | null | undefined, current: string | undefined): string | undefined {
-  const fitting = target ? TASKS_FOR_TARGET[target] : undefined;
-  if (!fitting || fitting.includes(current ?? DEFAULT_TASK)) return current;
-  return fitting[0];
+/** The task to train `target` with: the current one when it learns from that target,
+ * else the server's usual task for it. */
+export function taskFor(target: string | null | undefined, current: string | undefined, choice: TaskChoice): string | undefined {
+  if (!target) return current;
+  const name = current ?? choice.defaultTask;
+  const fits = choice.tasks.find((t) => t.name === name)?.targets.includes(target as TaskFacts['targets'][number]);
+  if (fits) return current;
+  return choice.tasks.find((t) => t.usual_for === target)?.name ?? current;
 }
 
 const params = (n: NodeDoc | undefined): Record<string, unknown> => (n?.params as Record<string, unknown> | undefined) ?? {};
@@ -45,17 +48,17 @@ function datasetOptions(training: Record<string, unknown>, dataset: DatasetFacts
   return sameSet ? old : undefined;
 }
 
-export function applyDataset(doc: GraphDocument, dataset: DatasetFacts): Applied {
+export function applyDataset(doc: GraphDocument, dataset: DatasetFacts, choice: TaskChoice): Applied {
   const changes: DataChange[] = [];
   const before = (doc.training ?? {}) as Record<string, unknown>;
   const training: Record<string, unknown> = { ...before, dataset: dataset.name };
   const options = datasetOptions(before, dataset);
   if (options && Object.keys(options).length) training.dataset_options = options;
   else delete training.dataset_options;
-  const task = taskFor(dataset.target, before.task as string | undefined);
+  const task = taskFor(dataset.target, before.task as string | undefined, choice);
   if (task !== before.task) {
     training.task = task;
-    changes.push({ node: null, field: 'task', from: before.task ?? DEFAULT_TASK, to: task });
+    changes.push({ node: null, field: 'task', from: before.task ?? choice.defaultTask, to: task });
   }
   let out: GraphDocument = { ...doc, training };
   const set = (node: NodeDoc, field: string, to: unknown, said: Partial<DataChange> = {}) => {
@@ -84,7 +87,7 @@ export function applyDataset(doc: GraphDocument, dataset: DatasetFacts): Applied
       if (embedding && params(embedding).num_embeddings !== classes) set(embedding, 'num_embeddings', classes);
     }
   }
-  const finalTask = task ?? DEFAULT_TASK;
+  const finalTask = task ?? choice.defaultTask;
   if (finalTask === 'classification' || finalTask === 'language_model') {
     for (const output of nodes.filter((n) => n.type === 'Output' && (n.network ?? null) === (input.network ?? null))) {
       const head = headOf(doc, output);

@@ -10,6 +10,7 @@ import { failureText, IDLE, isActive, uploadStep, type UploadEvent, type UploadS
 import { applyDataset, type DataChange } from '../model/applyDataset';
 import type { DatasetFacts } from '../model/fixes';
 import { currentDoc, editDocument, setDatasets, undoEdit, useEditor } from './editor';
+import { taskChoice, useMeta } from './meta';
 
 /** A row of the picker: an upload (by id) or a built-in set (by name). */
 export type PickerKey = `upload:${string}` | `builtin:${string}`;
@@ -157,7 +158,7 @@ export async function deleteUpload(id: string): Promise<string | null> {
 
 /** Train on `facts`: one undo step that records it and fits the graph to it. */
 export function chooseDataset(facts: DatasetFacts) {
-  const { doc, changes } = applyDataset(currentDoc(), facts);
+  const { doc, changes } = applyDataset(currentDoc(), facts, taskChoice(useMeta.getState().meta));
   editDocument(() => doc);
   const { upload } = get();
   set({

@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 import { api, OfflineError } from '../api/client';
 import type { RunStatus, ServerMeta } from '../api/types';
+import type { TaskChoice } from '../model/applyDataset';
 import type { JsonSchema } from '../model/schemaForm';
 import { reconnectDelay } from '../runs/model/backoff';
 
@@ -48,3 +49,10 @@ export function statusIn(meta: ServerMeta | null, group: keyof ServerMeta['statu
  * validated by); null until the server has answered. */
 export const useTrainingSchema = (): JsonSchema | null =>
   useMeta((s) => (s.meta?.training_schema ?? null) as JsonSchema | null);
+
+/** The server's tasks and its default one, for choosing a task to fit a dataset
+ * (model/applyDataset.ts); none until the server has answered. */
+export function taskChoice(meta: ServerMeta | null): TaskChoice {
+  const task = (meta?.training_schema as { properties?: { task?: { default?: string } } } | undefined)?.properties?.task;
+  return { tasks: meta?.tasks ?? [], defaultTask: task?.default };
+}

@@ -1,7 +1,8 @@
 """GET /api/meta: the facts the browser must not copy. The thresholds by which the server
 diagnoses a run's health (so the gradient colours and activation badges say what the
-warnings say), the run-status groups, the activation histograms' bin count, and the
-training settings' JSON Schema (the editor's form). Each value is read from its one
+warnings say), the run-status groups, the activation histograms' bin count, the tasks
+and the dataset targets each learns from (which task a newly chosen dataset keeps or
+switches to), and the training settings' JSON Schema (the editor's form). Each value is read from its one
 home in the core; nothing here is a second copy."""
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from layerlab.train import health
-from layerlab.train.config import TrainingConfig
+from layerlab.train.config import TaskName, TrainingConfig
+from layerlab.train.data.base import Target
 from layerlab.train.events import (
     ACTIVE_STATUSES,
     END_STATUSES,
@@ -26,6 +28,7 @@ from layerlab.train.events import (
     OpenStatus,
     RunStatus,
 )
+from layerlab.train.tasks import TASKS
 
 router = APIRouter(tags=["meta"])
 
@@ -83,10 +86,23 @@ class RunStatusGroups(BaseModel):
     end: list[EndStatus] = Field(description="Ended: nothing changes the run any more")
 
 
+class TaskFacts(BaseModel):
+    """A task as its declaration in train/tasks says it (Task.targets, Task.usual_for)."""
+
+    name: TaskName
+    summary: str
+    targets: list[Target] = Field(description="The dataset targets it learns from")
+    usual_for: Target | None = Field(
+        description="The target it is the usual task for: the one to switch to when a "
+        "newly chosen dataset's target does not fit the current task"
+    )
+
+
 class ServerMeta(BaseModel):
     gradients: GradientRule
     activations: ActivationRule
     statuses: RunStatusGroups
+    tasks: list[TaskFacts] = Field(description="Every task, in declaration order")
     training_schema: dict[str, Any] = Field(
         description="JSON Schema of a document's `training` section (TrainingConfig)"
     )
@@ -113,6 +129,15 @@ def server_meta() -> ServerMeta:
             failure=list(FAILURE_STATUSES),
             end=list(END_STATUSES),
         ),
+        tasks=[
+            TaskFacts(
+                name=task.name,
+                summary=task.summary,
+                targets=sorted(task.targets),
+                usual_for=task.__dict__.get("usual_for"),
+            )
+            for task in TASKS.values()
+        ],
         training_schema=TrainingConfig.model_json_schema(),
     )
 

@@ -15,6 +15,7 @@ from layerlab.train.data.base import Split
 from layerlab.train.data.lazy import input_probe
 from layerlab.train.events import ReconstructionsView, SampleView, VectorReconstructionsView
 from layerlab.train.tasks.base import (
+    ANY_FLOAT_TARGET,
     Evaluation,
     Phase,
     Task,
@@ -28,6 +29,7 @@ from layerlab.train.views import MAX_ITEMS, images, is_image, rounded
 
 class Autoencoder(Task):
     name: ClassVar[TaskName] = "autoencoder"  # widened: the two below derive from it
+    targets = ANY_FLOAT_TARGET
     summary = "Reconstruct the input through a bottleneck: reconstruction error, reconstructions."
 
     def check(self) -> None:

@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from layerlab.train.config import TaskName, TrainingConfig
-from layerlab.train.data.base import Split
+from layerlab.train.data.base import Split, Target
 from layerlab.train.data.lazy import Dataset
 from layerlab.train.events import SampleView
 from layerlab.train.model import Net, Trainee
@@ -57,10 +57,20 @@ TASKS: dict[str, type[Task]] = {}
 """Every task by name, in declaration order."""
 
 
+ANY_FLOAT_TARGET: frozenset[Target] = frozenset({"class", "value", "none"})
+"""The targets of a task that learns from the inputs alone (it never reads the target)."""
+
+
 class Task:
     name: ClassVar[TaskName]
     summary: ClassVar[str]
     optimizers: ClassVar[tuple[str, ...]] = ("model",)
+    targets: ClassVar[frozenset[Target]]
+    """The dataset targets it learns from; a dataset with another is refused. The browser
+    keeps the current task when a newly chosen dataset's target is here."""
+    usual_for: ClassVar[Target | None] = None
+    """The target this task is the usual one for: the browser switches to it when a newly
+    chosen dataset's target does not fit the current task (one task per target)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -69,6 +79,14 @@ class Task:
                 raise RuntimeError(f"task {cls.name!r} declared twice")
             if cls.name not in get_args(TaskName):
                 raise RuntimeError(f"task {cls.name!r} is not a TaskName (train/config.py)")
+            if not getattr(cls, "targets", None):
+                raise RuntimeError(f"task {cls.name!r} declares no targets")
+            usual = cls.__dict__.get("usual_for")
+            if usual is not None and (usual not in cls.targets or usual_task(usual)):
+                raise RuntimeError(
+                    f"task {cls.name!r}: usual_for {usual!r} is not among its targets "
+                    "or another task's already"
+                )
             TASKS[cls.name] = cls
 
     @classmethod
@@ -83,6 +101,11 @@ class Task:
         self.extras = data.extras
         self.config = config
         self.check()
+        if self.info.target not in self.targets:
+            raise TaskError(
+                f"the {self.name} task learns from {' or '.join(sorted(self.targets))} "
+                f"targets; dataset {self.info.name!r} has {self.info.target} targets"
+            )
 
     # -- what every task provides -------------------------------------------------------
 
@@ -172,6 +195,13 @@ class Task:
     def device(self) -> torch.device:
         first = next(self.trainee.module.parameters(), None)
         return first.device if first is not None else torch.device("cpu")
+
+
+def usual_task(target: Target) -> str | None:
+    """The task declared the usual one for `target`, if any."""
+    return next(
+        (name for name, task in TASKS.items() if task.__dict__.get("usual_for") == target), None
+    )
 
 
 def evaluate(

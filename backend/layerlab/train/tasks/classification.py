@@ -15,6 +15,8 @@ from layerlab.train.views import MAX_ITEMS, decision_boundary, image_data, is_im
 
 class Classification(Task):
     name = "classification"
+    targets = frozenset({"class"})
+    usual_for = "class"
     summary = "Predict a class: cross-entropy, accuracy, top-k accuracy, a confusion matrix."
 
     def check(self) -> None:

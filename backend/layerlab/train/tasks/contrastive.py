@@ -64,6 +64,7 @@ def matching(y: torch.Tensor) -> torch.Tensor:
 
 class Contrastive(Task):
     name = "contrastive"
+    targets = frozenset({"class"})
     summary = (
         "CLIP: image and text embeddings matched by symmetric InfoNCE; zero-shot accuracy "
         "from the class names, a similarity matrix."

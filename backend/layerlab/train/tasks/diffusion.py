@@ -27,7 +27,15 @@ import torch.nn.functional as F
 from layerlab.train.data.base import Split
 from layerlab.train.data.lazy import input_probe
 from layerlab.train.events import ImageGridView, SampleView
-from layerlab.train.tasks.base import Evaluation, Phase, Task, TaskError, as_floats, scalar
+from layerlab.train.tasks.base import (
+    ANY_FLOAT_TARGET,
+    Evaluation,
+    Phase,
+    Task,
+    TaskError,
+    as_floats,
+    scalar,
+)
 from layerlab.train.views import images
 
 SHOWN_SAMPLES = 8
@@ -51,6 +59,7 @@ def noise_schedule(kind: str, steps: int) -> torch.Tensor:
 
 class Diffusion(Task):
     name = "diffusion"
+    targets = ANY_FLOAT_TARGET
     summary = (
         "DDPM: predict the noise in noised images (MSE); samples walk back from pure "
         "noise through every step."

@@ -18,7 +18,15 @@ from torch import nn
 
 from layerlab.train.data.base import Split
 from layerlab.train.events import ImageGridView, PointsView, SampleView
-from layerlab.train.tasks.base import Evaluation, Phase, Task, TaskError, as_floats, scalar
+from layerlab.train.tasks.base import (
+    ANY_FLOAT_TARGET,
+    Evaluation,
+    Phase,
+    Task,
+    TaskError,
+    as_floats,
+    scalar,
+)
 from layerlab.train.views import images, is_image
 
 GRID_IMAGES = 16
@@ -29,6 +37,7 @@ POINTS = 200
 
 class GAN(Task):
     name = "gan"
+    targets = ANY_FLOAT_TARGET
     summary = "Generator vs discriminator: both losses, D(x), D(G(z)), fixed-noise sample grids."
     optimizers = ("discriminator", "generator")
 

@@ -31,6 +31,8 @@ class LanguageModel(Task):
     tokens up to t."""
 
     name = "language_model"
+    targets = frozenset({"sequence"})
+    usual_for = "sequence"
     summary = "Predict the next character: cross-entropy, perplexity, generated text."
 
     def check(self) -> None:

@@ -51,6 +51,7 @@ class MaskedLM(Task):
     sides of what it fills in."""
 
     name = "masked_lm"
+    targets = frozenset({"sequence"})
     summary = (
         "BERT's masked language model: 15% of tokens hidden (80/10/10), masked accuracy "
         "vs a unigram guess, the model's fills."

@@ -25,6 +25,8 @@ CURVE_POINTS = 100
 
 class Regression(Task):
     name = "regression"
+    targets = frozenset({"value"})
+    usual_for = "value"
     summary = "Predict numbers: mean squared (or L1, Huber) error, MAE and R^2."
 
     def check(self) -> None:

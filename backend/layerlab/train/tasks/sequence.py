@@ -29,6 +29,7 @@ class ManyToOne(Task):
     or regression on a recurrent or attention network's summary, by the data's target."""
 
     name = "many_to_one"
+    targets = frozenset({"class", "value"})
     summary = "Read a whole sequence, answer once: a class or a value per sequence."
 
     @classmethod
@@ -48,6 +49,7 @@ class Seq2Seq(Task):
     the decoder's causal mask lives in the graph's TransformerDecoderLayer."""
 
     name = "seq2seq"
+    targets = frozenset({"sequence"})
     summary = "Translate a sequence into another: teacher forcing, token and sequence accuracy."
 
     def check(self) -> None:

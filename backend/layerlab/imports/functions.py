@@ -191,12 +191,23 @@ def _add(lw: Lowering, node: fx.Node, a: dict[str, Any]) -> Ref:
     if a["alpha"] != 1:
         raise Refuse("add with alpha has no LayerLab equivalent")
     left, right = lw.ref(a["input"], "first summand"), lw.ref(a["other"], "second summand")
-    if lw.spec(left) != lw.spec(right):
-        raise Refuse(
-            f"adds {lw.spec(left)} and {lw.spec(right)}; LayerLab's Add takes two tensors of "
-            "one shape (no broadcasting)"
-        )
-    return lw.add_node(node, "Add", {}, {"a": left, "b": right}, key="add")
+    return add_node(lw, node, left, right)
+
+
+def add_node(lw: Lowering, node: fx.Node, left: Ref, right: Ref) -> Ref:
+    params, inputs = add_summands(lw, left, right)
+    return lw.add_node(node, "Add", params, inputs, key="add")
+
+
+def add_summands(lw: Lowering, left: Ref, right: Ref) -> tuple[dict[str, Any], dict[str, Ref]]:
+    """Add's parameters and inputs for left + right: when the shapes differ, the smaller
+    summand is b, broadcast over a (a sum commutes); Add's own check refuses what it
+    cannot broadcast (another rank)."""
+    if lw.spec(left).shape == lw.spec(right).shape:
+        return {}, {"a": left, "b": right}
+    if lw.spec(left).numel < lw.spec(right).numel:
+        left, right = right, left
+    return {"broadcast": True}, {"a": left, "b": right}
 
 
 def _cat(lw: Lowering, node: fx.Node, a: dict[str, Any]) -> Ref:

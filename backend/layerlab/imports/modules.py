@@ -14,6 +14,7 @@ from typing import Any
 
 from torch import fx, nn
 
+from layerlab.imports.functions import add_node
 from layerlab.imports.leaf import (
     call_args,
     layerlab_class,
@@ -128,10 +129,14 @@ def _layerlab(lw: Lowering, node: fx.Node) -> Any:
     if name == "Select":
         params = {"dim": sample_axis(m.dim, "dim"), "index": m.index}
         return module_node(lw, node, "Select", params, one_input(lw, node))
-    if name in ("Add", "Concat"):
+    if name == "Add":  # whether it broadcasts is in the shapes, not in the module
+        if len(args) != 2 or args[0] is None or args[1] is None or node.kwargs:
+            raise Refuse("LayerLab's Add is called with its two summands")
+        return add_node(lw, node, args[0], args[1])
+    if name == "Concat":
         ports = ("a", "b", "c", "d")
         inputs = {p: a for p, a in zip(ports, args, strict=False) if a is not None}
-        params = {"dim": sample_axis(m.dim, "dim")} if name == "Concat" else {}
+        params = {"dim": sample_axis(m.dim, "dim")}
         return module_node(lw, node, name, params, inputs, ignore=frozenset({"dim"}))
     if name in ("RNNOutputs", "LSTMOutputs", "GRUOutputs"):
         return recurrent_rule(name.removesuffix("Outputs"), layerlab_outputs=True)(lw, node)
@@ -167,6 +172,10 @@ def _layerlab(lw: Lowering, node: fx.Node) -> Any:
         return Pending(lambda i: Ref(ref.node, ("z", "kl")[i]), "(z, kl)")
     if name == "Noise":
         return _noise(lw, node, m)
+    if name == "TimestepEmbedding":  # its `dim` is a length, not an axis as _fields reads it
+        params = {"dim": m.dim, "max_period": float(m.max_period)}
+        step = {"t": one_input(lw, node)["x"]}
+        return module_node(lw, node, "TimestepEmbedding", params, step)
     return _any_layerlab(lw, node, m, str(name))
 
 
@@ -220,6 +229,10 @@ MODULE_RULES: dict[type, Rule] = {
     nn.BatchNorm1d: _simple("BatchNorm1d", _batch_norm),
     nn.BatchNorm2d: _simple("BatchNorm2d", _batch_norm),
     nn.LayerNorm: _simple("LayerNorm", layer_norm_params),
+    nn.GroupNorm: _simple(
+        "GroupNorm",
+        lambda m: {"num_groups": m.num_groups, "eps": float(m.eps), "affine": m.affine},
+    ),
     nn.Dropout: _simple("Dropout", lambda m: {"p": float(m.p)}),
     nn.Embedding: _simple(
         "Embedding",

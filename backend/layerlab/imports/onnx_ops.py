@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 
+from layerlab.imports.functions import add_summands
 from layerlab.imports.lower import Ref, Refuse
 
 if TYPE_CHECKING:
@@ -234,10 +235,8 @@ def _reshape(r: _Reader, node: Any) -> Ref:
 
 
 def _add(r: _Reader, node: Any) -> Ref:
-    left, right = r.ref(node.input[0]), r.ref(node.input[1])
-    if r.lw.spec(left) != r.lw.spec(right):
-        raise Refuse("Add of two shapes (broadcasting) has no LayerLab equivalent")
-    return r.node(node, "Add", {}, {"a": left, "b": right})
+    params, inputs = add_summands(r.lw, r.ref(node.input[0]), r.ref(node.input[1]))
+    return r.node(node, "Add", params, inputs)
 
 
 def _concat(r: _Reader, node: Any) -> Ref:

@@ -438,6 +438,9 @@ class TimestepEmbedding(nn.Module):
 
     def __init__(self, dim: int, max_period: float = 10_000.0):
         super().__init__()
+        # Kept as given, so that an import reads the op's parameters back (imports/).
+        self.dim = dim
+        self.max_period = max_period
         half = dim // 2
         exponents = torch.arange(half, dtype=torch.float32) / half
         # Not persistent: the frequencies follow from the shape, so they stay out of weights.

@@ -18,6 +18,8 @@ GRAPH_ID_PATTERN = r"^g_[0-9a-f]{12}$"
 DATASET_ID_PATTERN = r"^d_[0-9a-f]{12}$"
 SWEEP_ID_PATTERN = r"^s_[0-9a-f]{12}$"
 CHECKPOINT_NAME_PATTERN = r"^step-\d{8}(-\d+)?$"
+IMPORTED_WEIGHTS_PATTERN = r"^onnx_[0-9a-f]{16}$"
+"""Weights imported with an ONNX file, named by the file's hash (server/importing.py)."""
 """A checkpoint's directory name: step-00000120, or step-00000120-1 for a second one."""
 _CHECKPOINT_NAME = re.compile(CHECKPOINT_NAME_PATTERN)
 

@@ -12,11 +12,15 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from layerlab import build
 from layerlab.graph.document import GraphDocument
+from layerlab.graph.weights import WeightsError, load_weights
+from layerlab.ids import IMPORTED_WEIGHTS_PATTERN
 from layerlab.imports.errors import ImportRefused, Unsupported
 from layerlab.imports.onnx import from_onnx
+from layerlab.server.errors import ApiError
 
-WEIGHTS_ID_PATTERN = r"^onnx_[0-9a-f]{16}$"
+WEIGHTS_ID_PATTERN = IMPORTED_WEIGHTS_PATTERN
 _WEIGHTS_ID = re.compile(WEIGHTS_ID_PATTERN)
 
 
@@ -34,6 +38,26 @@ class OnnxImport(BaseModel):
     unsupported: list[Unsupported] = Field(
         description="Operators with no exact equivalent, each with its index and name"
     )
+
+
+def fitting_weights(data_dir: Path, weights_id: str, document: GraphDocument) -> Path:
+    """The kept weights `weights_id`, checked to fit the document's model tensor by tensor
+    (what the worker will load); ApiError 404 or 422 on `body.start_weights` otherwise."""
+    path = weights_path(data_dir, weights_id)
+    if path is None:
+        raise ApiError(
+            404, "not_found", f"no imported weights {weights_id}", field="body.start_weights"
+        )
+    try:
+        load_weights(build(document), path)
+    except WeightsError as exc:
+        raise ApiError(
+            422,
+            "weights_mismatch",
+            f"the imported weights do not fit this graph: {exc}",
+            field="body.start_weights",
+        ) from None
+    return path
 
 
 def imports_dir(data_dir: Path) -> Path:

@@ -49,6 +49,8 @@ class LeaseGrant:
     first_seq: int
     fork: ForkOrigin | None = None
     """A fork with no checkpoint of its own yet: start from this checkpoint's weights."""
+    imported_weights: str | None = None
+    """A run from imported weights with no checkpoint of its own yet: start from them."""
 
 
 @dataclass(frozen=True)
@@ -144,10 +146,15 @@ def grant_lease(
     if granted is None:
         session.rollback()
         return None
-    document, config, forked_from, fork_checkpoint, fork_step = session.execute(
-        select(Run.document, Run.config, Run.forked_from, Run.fork_checkpoint, Run.fork_step).where(
-            Run.id == granted.id
-        )
+    document, config, forked_from, fork_checkpoint, fork_step, imported = session.execute(
+        select(
+            Run.document,
+            Run.config,
+            Run.forked_from,
+            Run.fork_checkpoint,
+            Run.fork_step,
+            Run.imported_weights,
+        ).where(Run.id == granted.id)
     ).one()
     worker_device = session.execute(select(Worker.device).where(Worker.id == worker_id)).scalar()
     session.execute(
@@ -170,6 +177,7 @@ def grant_lease(
         fork=ForkOrigin(run=forked_from, checkpoint=fork_checkpoint, step=fork_step)
         if forked_from is not None and checkpoint is None
         else None,
+        imported_weights=imported if checkpoint is None else None,
     )
 
 

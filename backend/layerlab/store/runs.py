@@ -15,7 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from layerlab.ids import CHECKPOINT_NAME_PATTERN, RUN_ID_PATTERN, new_run_id
+from layerlab.ids import (
+    CHECKPOINT_NAME_PATTERN,
+    IMPORTED_WEIGHTS_PATTERN,
+    RUN_ID_PATTERN,
+    new_run_id,
+)
 from layerlab.store.tables import Checkpoint, Run
 from layerlab.store.types import clean_text, utcnow
 from layerlab.train.events import END_STATUSES, EndStatus
@@ -48,6 +53,11 @@ class NewRun(BaseModel):
         description="Chosen before the row exists when files must be in place first",
     )
     fork: ForkOrigin | None = None
+    imported_weights: str | None = Field(
+        default=None,
+        pattern=IMPORTED_WEIGHTS_PATTERN,
+        description="Imported weights it starts from (a copy is in its folder)",
+    )
     document: dict[str, Any]
     config: dict[str, Any]
     client_id: str = Field(max_length=64)
@@ -77,6 +87,7 @@ def create_run(session: Session, new: NewRun) -> Run:
         forked_from=new.fork.run if new.fork else None,
         fork_checkpoint=new.fork.checkpoint if new.fork else None,
         fork_step=new.fork.step if new.fork else None,
+        imported_weights=new.imported_weights,
         sweep_id=new.sweep_id,
         sweep_trial=new.sweep_trial,
         created_at=utcnow(),

@@ -155,6 +155,9 @@ class Run(Base):
         String(64), comment="That checkpoint's name: step-00000120"
     )
     fork_step: Mapped[int | None] = mapped_column(Integer, comment="That checkpoint's step")
+    imported_weights: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), comment="The imported weights it starts from: onnx_ + 16 hex"
+    )
     dataset_used: Mapped[str | None] = mapped_column(
         String(200), comment="What its worker trains on: the set, or its stand-in (said so)"
     )

@@ -326,6 +326,8 @@ def remove_run_folder(data_dir: Path, run_id: str, attempt: int | None) -> None:
 def _start_note(start: StartWeights | None) -> str:
     if start is None:
         return ""
+    if start.imported is not None:
+        return f"starts from the imported weights {start.imported}"
     return (
         f"forked from run {start.run}: starts from the weights of its {start.checkpoint} "
         f"(step {start.step})"

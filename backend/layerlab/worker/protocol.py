@@ -28,10 +28,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from layerlab.graph.document import GraphDocument
-from layerlab.ids import CHECKPOINT_NAME_PATTERN, RUN_ID_PATTERN, WORKER_ID_PATTERN
+from layerlab.ids import (
+    CHECKPOINT_NAME_PATTERN,
+    IMPORTED_WEIGHTS_PATTERN,
+    RUN_ID_PATTERN,
+    WORKER_ID_PATTERN,
+)
 from layerlab.train.config import TrainingConfig
 from layerlab.train.control import ControlAction
 from layerlab.train.events import EndStatus, Event
@@ -159,11 +164,25 @@ class CheckpointRef(_Message):
 
 
 class StartWeights(_Message):
-    """A forked run starts from this checkpoint's weights (GET them first)."""
+    """The weights a run's first attempt loads (GET them first): a forked run's
+    checkpoint's (`run`, `checkpoint`, `step`), or weights imported with the model
+    (`imported`)."""
 
-    run: RunId = Field(description="The run it was forked from")
-    checkpoint: str = Field(pattern=CHECKPOINT_NAME_PATTERN)
-    step: int = Field(ge=0)
+    run: RunId | None = Field(default=None, description="The run it was forked from")
+    checkpoint: str | None = Field(default=None, pattern=CHECKPOINT_NAME_PATTERN)
+    step: int | None = Field(default=None, ge=0)
+    imported: str | None = Field(
+        default=None, pattern=IMPORTED_WEIGHTS_PATTERN, description="The imported weights' id"
+    )
+
+    @model_validator(mode="after")
+    def _one_origin(self) -> StartWeights:
+        fork = [v is not None for v in (self.run, self.checkpoint, self.step)]
+        forked = all(fork) and self.imported is None
+        imported = not any(fork) and self.imported is not None
+        if not (forked or imported):
+            raise ValueError("start weights come from a fork's checkpoint or from an import")
+        return self
 
 
 class Lease(_Message):
@@ -177,7 +196,8 @@ class Lease(_Message):
         default=None, description="Resume from this checkpoint (download it first)"
     )
     start_weights: StartWeights | None = Field(
-        default=None, description="A fork's first attempt: load these weights first"
+        default=None,
+        description="A fork's or an imported model's first attempt: load these weights first",
     )
     paused: bool = Field(default=False, description="Start paused (a person paused the run)")
     first_seq: int = Field(ge=1, description="The run's next event seq")

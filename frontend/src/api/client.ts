@@ -181,11 +181,15 @@ export const api = {
     }),
   check: (doc: GraphDocument, batchSize: number | null, signal?: AbortSignal) =>
     request<CheckResult>(`/api/check${batchSize ? `?batch_size=${batchSize}` : ''}`, { method: 'POST', json: doc, signal }),
-  /** Queue a training run of the document as it is now (its training section as config). */
-  createRun: (doc: GraphDocument, graphId: string | null, graphVersion: number | null) =>
+  /** Queue a training run of the document as it is now (its training section as config),
+   * from imported weights when `startWeights` names them. */
+  createRun: (doc: GraphDocument, graphId: string | null, graphVersion: number | null, startWeights: string | null = null) =>
     request<RunRecord>('/api/runs', {
       method: 'POST',
-      json: graphId && graphVersion !== null ? { graph_id: graphId, graph_version: graphVersion } : { document: doc },
+      json: {
+        ...(graphId && graphVersion !== null ? { graph_id: graphId, graph_version: graphVersion } : { document: doc }),
+        ...(startWeights ? { start_weights: startWeights } : {}),
+      },
     }),
   run: (id: string) => request<RunDetail>(`/api/runs/${encodeURIComponent(id)}`),
   /** A run's kept checkpoints, the newest first. */

@@ -5,7 +5,7 @@ import { formatBytes, formatCount, formatFlops } from '../model/format';
 import { canRedo, canUndo } from '../model/history';
 import { trainBlocked } from '../model/readiness';
 import { autoLayout, editDocument, isEmpty, redoEdit, sealEdit, undoEdit, useEditor } from '../store/editor';
-import { request, save, saveState, showWelcome, useSession } from '../store/session';
+import { dropImportedWeights, request, save, saveState, showWelcome, useSession } from '../store/session';
 import { exportAs, exportJson, startRun, toggleHelp, useUi } from '../store/ui';
 import { openSweepDialog, useSweepDialog } from '../sweeps/SweepDialog';
 import { useTheme } from '../theme';
@@ -224,6 +224,20 @@ function SweepButton() {
   );
 }
 
+/** Says that Train starts from the weights imported with the model, with a way out. */
+function ImportedWeights() {
+  const weights = useSession((s) => s.importedWeights);
+  if (!weights) return null;
+  return (
+    <span className="chip start-weights" data-testid="start-weights" title={`Train starts from the weights imported with this model (${weights}); the server checks they still fit the graph`}>
+      from imported weights
+      <button className="chip-close" aria-label="Train from a fresh start instead" data-testid="drop-start-weights" onClick={dropImportedWeights}>
+        ×
+      </button>
+    </span>
+  );
+}
+
 function TrainButton() {
   const empty = useEditor((s) => isEmpty(s.history.present));
   const errors = useEditor((s) => s.check?.errors.length ?? null);
@@ -241,6 +255,7 @@ function TrainButton() {
   });
   return (
     <span className="train-wrap">
+      <ImportedWeights />
       {reason && (
         <span id="train-blocked" className="train-blocked" data-testid="train-blocked" title={reason}>
           {reason}

@@ -27,6 +27,9 @@ export interface SessionState {
   welcome: boolean;
   /** Opening something else over unsaved changes waits for the person's answer. */
   pendingDiscard: PendingDiscard | null;
+  /** The weights the server kept when the open document was imported from ONNX: Train
+   * starts from them until the person drops them or opens another document. */
+  importedWeights: string | null;
 }
 
 export interface PendingDiscard {
@@ -47,6 +50,7 @@ export const useSession = create<SessionState>(() => ({
   graphs: [],
   welcome: false,
   pendingDiscard: null,
+  importedWeights: null,
 }));
 
 export const CHECK_DELAY_MS = 150;
@@ -170,7 +174,7 @@ function adopt(doc: GraphDocument, graphId: string | null, version: number | nul
   const json = docJson(currentDoc());
   // A document not saved yet (a preset, an import, New) is unchanged until it is edited;
   // a saved graph opened at another version differs from its saved copy from the start.
-  setS({ graphId, version, savedJson: saved || graphId === null ? json : null, dirty: false, conflict: null, welcome: false });
+  setS({ graphId, version, savedJson: saved || graphId === null ? json : null, dirty: false, conflict: null, welcome: false, importedWeights: null });
   flushDraft();
   setRoute(graphId);
 }
@@ -291,10 +295,16 @@ export async function importOnnx(file: File) {
       return;
     }
     adopt(result.document, null, null, false);
+    setS({ importedWeights: result.weights_id });
     notify(`Imported ${file.name}: ${result.document.nodes?.length ?? 0} nodes, ${result.tensors} weight tensors kept (${result.weights_id})`);
   } catch (err) {
     notify(`Could not import ${file.name}: ${err instanceof Error ? err.message : String(err)}`, 'error');
   }
+}
+
+/** Train from a fresh start instead of the imported weights. */
+export function dropImportedWeights() {
+  setS({ importedWeights: null });
 }
 
 export async function save(): Promise<boolean> {

@@ -35,11 +35,12 @@ export function exportJson() {
 }
 
 /** Train: queue a run of the document and go to its page. A saved graph without unsaved
- * changes is trained by reference (graph id and version), anything else by value. */
+ * changes is trained by reference (graph id and version), anything else by value; an
+ * imported model starts from its imported weights (the server checks they still fit). */
 export async function startRun() {
-  const { graphId, version, dirty } = useSession.getState();
+  const { graphId, version, dirty, importedWeights } = useSession.getState();
   try {
-    const run = await api.createRun(currentDoc(), dirty ? null : graphId, dirty ? null : version);
+    const run = await api.createRun(currentDoc(), dirty ? null : graphId, dirty ? null : version, importedWeights);
     window.location.hash = `#/runs/${run.id}`;
   } catch (err) {
     const issues = err instanceof ApiError ? err.body?.issues?.length ?? 0 : 0;

@@ -30,6 +30,7 @@ from layerlab.server.deps import (
     run_cpu,
 )
 from layerlab.server.errors import ApiError, ErrorBody
+from layerlab.server.importing import fitting_weights
 from layerlab.server.middleware.guards import client_identity
 from layerlab.server.openapi import request_body
 from layerlab.server.runs import intake, sources
@@ -138,6 +139,15 @@ async def create(
                 field="body.fork.checkpoint",
             ) from None
 
+    imported = wanted.start_weights
+    if imported is not None:
+        document = source.document
+        kept = await run_cpu(
+            request, lambda: fitting_weights(settings.data_dir, imported, document)
+        )
+        # The run's own copy, in place before it can be leased (the import may be deleted).
+        await run_cpu(request, lambda: files.copy_start_file(kept, new_id))
+
     def queue(session: Session) -> RunDetail:
         queued, _active = run_control.client_counts(session, client)
         session.rollback()  # end the read: the insert below starts its own transaction
@@ -154,6 +164,7 @@ async def create(
             NewRun(
                 id=new_id,
                 fork=source.fork.origin if source.fork else None,
+                imported_weights=imported,
                 document=prepared.document,
                 config=prepared.config.model_dump(mode="json"),
                 client_id=client,
@@ -167,8 +178,8 @@ async def create(
 
     try:
         detail = await in_session(database, queue)
-    except Exception:  # refused (429) or failed: no fork folder without its run
-        if source.fork is not None:
+    except Exception:  # refused (429) or failed: no start weights without their run
+        if source.fork is not None or imported is not None:
             await run_cpu(request, lambda: files.delete_run(new_id, []))
         raise
     scheduler.wake()

@@ -57,11 +57,15 @@ class CheckpointFiles:
     def copy_start_weights(self, stored_path: str, run_id: str) -> None:
         """Copy a checkpoint's weights to be run_id's start, whole or not at all.
         Raises FileNotFoundError when the checkpoint's files are gone (pruned)."""
+        self.copy_start_file(self.weights(stored_path), run_id)
+
+    def copy_start_file(self, weights: Path, run_id: str) -> None:
+        """Copy a safetensors file to be run_id's start, whole or not at all."""
         target = self.start_weights(run_id)
         temporary = target.with_name(f".copy-{secrets.token_hex(6)}")
         # Opened first: nothing is made when it is gone, and a prune while copying
         # cannot take the open file away.
-        with open(self.weights(stored_path), "rb") as source:
+        with open(weights, "rb") as source:
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
                 with open(temporary, "wb") as out:

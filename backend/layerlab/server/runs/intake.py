@@ -38,6 +38,8 @@ class RunRequest:
     graph_version: int | None
     fork: ForkRequest | None
     overrides: dict[str, Any]
+    start_weights: str | None = None
+    """Imported weights to start from (server/importing.py)."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,16 @@ def parse_request(raw: Any, settings: Settings) -> RunRequest:
         raise ApiError(
             422, "invalid_request", "`graph_version` needs `graph_id`", field="body.graph_version"
         )
-    return RunRequest(document, rest.graph_id, rest.graph_version, rest.fork, rest.config)
+    if rest.start_weights is not None and rest.fork is not None:
+        raise ApiError(
+            422,
+            "invalid_request",
+            "a fork starts from its checkpoint's weights: send `start_weights` without `fork`",
+            field="body.start_weights",
+        )
+    return RunRequest(
+        document, rest.graph_id, rest.graph_version, rest.fork, rest.config, rest.start_weights
+    )
 
 
 def stored_document(raw: dict[str, Any], settings: Settings) -> GraphDocument:

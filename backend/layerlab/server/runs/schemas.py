@@ -12,6 +12,7 @@ from layerlab.graph.document import JSON_INTEGER, GraphDocument
 from layerlab.ids import (
     CHECKPOINT_NAME_PATTERN,
     GRAPH_ID_PATTERN,
+    IMPORTED_WEIGHTS_PATTERN,
     RUN_ID_PATTERN,
     SWEEP_ID_PATTERN,
     WORKER_ID_PATTERN,
@@ -65,6 +66,13 @@ class CreateRun(BaseModel):
     graph_id: Omittable[str] = Field(default=None, pattern=GRAPH_ID_PATTERN)
     graph_version: Omittable[Annotated[int, Ge(1), Le(2**31 - 1), JSON_INTEGER]] = None
     fork: Omittable[ForkRequest] = Field(default=None, description="Fork a run from a checkpoint")
+    start_weights: Omittable[str] = Field(
+        default=None,
+        pattern=IMPORTED_WEIGHTS_PATTERN,
+        description="Start from weights imported with the model (`weights_id` of POST "
+        "/api/import/onnx), with `document` or `graph_id`: every tensor must fit by name "
+        "and shape",
+    )
     config: dict[str, Any] = Field(
         default_factory=dict, description="Overrides of TrainingConfig fields"
     )
@@ -98,6 +106,9 @@ class RunRecord(BaseModel):
         description="What its worker trains on, once it started: the set, or a stand-in, said so"
     )
     fork: ForkOrigin | None = Field(description="The checkpoint it was forked from")
+    start_weights: str | None = Field(
+        default=None, description="The imported weights it started from (onnx_ + 16 hex)"
+    )
     sweep: SweepTrialRef | None = Field(description="The sweep it is a trial of, if any")
     created_at: datetime
     started_at: datetime | None
@@ -123,6 +134,7 @@ class RunRecord(BaseModel):
             device=run.device,
             dataset_used=run.dataset_used,
             fork=fork_origin(run),
+            start_weights=run.imported_weights,
             sweep=SweepTrialRef(sweep=run.sweep_id, trial=run.sweep_trial)
             if run.sweep_id is not None and run.sweep_trial is not None
             else None,

@@ -51,10 +51,18 @@ def lease_message(grant: leases.LeaseGrant) -> Lease:
         document=GraphDocument.model_validate(grant.document),
         config=TrainingConfig.model_validate(grant.config),
         checkpoint=checkpoint,
-        start_weights=StartWeights(**grant.fork.model_dump()) if grant.fork else None,
+        start_weights=_start_weights(grant),
         paused=grant.paused,
         first_seq=grant.first_seq,
     )
+
+
+def _start_weights(grant: leases.LeaseGrant) -> StartWeights | None:
+    if grant.fork is not None:
+        return StartWeights(**grant.fork.model_dump())
+    if grant.imported_weights is not None:
+        return StartWeights(imported=grant.imported_weights)
+    return None
 
 
 class Scheduler:

@@ -19,7 +19,7 @@ import pytest
 
 from layerlab.train.events import END_STATUSES
 from tests.e2e.conftest import REPORTED, Console, page_for_test
-from tests.e2e.editor import open_preset
+from tests.e2e.editor import discard_if_asked, open_preset
 from tests.e2e.runs import Rest, moons_document
 from tests.e2e.server import ARTIFACTS, ROOT, Server, require_playwright
 from tests.train.test_bundle import BLOCK_LAYERLAB
@@ -191,3 +191,81 @@ def test_download_menu_and_a_bundle_that_retrains_with_torch_alone(
         f"bundle: val/acc {epoch['val/acc']:.3f} with torch alone, LayerLab {stored[0]:.3f}"
     )
     assert abs(epoch["val/acc"] - stored[0]) <= 0.05
+
+
+def test_clip_shows_a_similarity_matrix_with_each_images_own_name_marked(
+    run_page: Page, rest: Rest
+) -> None:
+    """The contrastive task's samples (issue 20): held-out images in rows, the class names
+    in columns, each cell the softmax share in percent, the image's own name marked."""
+    page = run_page
+    preset = rest.call("GET", "/api/presets/clip_mnist")["document"]
+    run_id = rest.create(preset, epochs=1)  # MNIST is absent here: digits stand in
+    assert rest.wait(run_id, END_STATUSES, timeout=120)["status"] == "finished"
+    page.goto(f"/#/runs/{run_id}")
+    page.get_by_test_id("tab-samples").click()
+    matrix = page.get_by_test_id("similarity-matrix")
+    expect(matrix).to_be_visible()
+    view = next(
+        v for e in rest.events(run_id, "samples") for v in e["views"] if v["kind"] == "similarity"
+    )
+    texts, labels = view["texts"], view["labels"]
+    assert len(texts) == 10
+    header = matrix.locator("thead th")
+    expect(header).to_have_count(len(texts) + 1)
+    expect(header.nth(1)).to_have_text(texts[0])
+    rows = matrix.locator("tbody tr")
+    expect(rows).to_have_count(len(view["values"]))
+    # One marked cell per row, in the column of the image's own name; each row's
+    # percentages add up to about 100 (rounded shares of a softmax).
+    for i, row in enumerate(view["values"][:3]):
+        cells = rows.nth(i).locator("td")
+        expect(cells.and_(page.locator(".diagonal"))).to_have_count(1)
+        own = texts.index(labels[i])
+        expect(cells.nth(own)).to_have_class(re.compile(r"\bdiagonal\b"))
+        expect(cells.nth(own)).to_have_text(str(round(100 * (row[own] or 0))))
+        shown = [int(t) for t in cells.all_inner_texts()]
+        assert abs(sum(shown) - 100) <= len(texts), shown
+    keep(page, "runs-similarity")
+
+
+def test_an_onnx_model_imported_in_the_browser_trains_from_its_weights(
+    run_page: Page, rest: Rest, tmp_path: Path
+) -> None:
+    """Open ▸ Import ONNX… (issue 18): the graph appears, Train says it starts from the
+    imported weights, and the run does (that its weights are the imported ones is
+    tests/worker/test_imported_start.py's check)."""
+    from tests.imports.onnx_files import exported_preset
+
+    page = run_page
+    onnx_bytes, _model = exported_preset("mlp_playground", tmp_path)
+    page.goto("/")
+    discard_if_asked(page)
+    page.get_by_test_id("preset-picker").click()
+    with page.expect_file_chooser() as chooser:
+        page.get_by_test_id("import-onnx").click()
+    chooser.value.set_files(
+        files=[{"name": "mlp.onnx", "mimeType": "application/octet-stream", "buffer": onnx_bytes}]
+    )
+    expect(page.get_by_test_id("node-fc3")).to_be_visible()
+    chip = page.get_by_test_id("start-weights")
+    expect(chip).to_contain_text("from imported weights")
+    # The imported graph has no data yet: two moons, from the picker.
+    page.get_by_test_id("choose-dataset").click()
+    page.get_by_test_id("picker-builtin-moons").locator("button").click()
+    page.get_by_test_id("picker-use").click()
+    keep(page, "import-onnx")
+
+    page.get_by_test_id("train").click()
+    page.wait_for_url(re.compile(r"#/runs/r_[0-9a-f]{12}$"))
+    run_id = page.url.rsplit("/", 1)[-1]
+    weights_id = rest.run(run_id)["start_weights"]
+    assert re.fullmatch(r"onnx_[0-9a-f]{16}", weights_id or ""), weights_id
+    rest.wait(run_id, END_STATUSES)
+    notes = [e["message"] for e in rest.events(run_id, "status")]
+    assert any(f"starts from the imported weights {weights_id}" in m for m in notes), notes
+    # Dropping the chip trains from a fresh start again.
+    page.go_back()
+    expect(chip).to_be_visible()
+    page.get_by_test_id("drop-start-weights").click()
+    expect(chip).to_have_count(0)

@@ -150,9 +150,15 @@ def test_meta_serves_each_tasks_targets_as_declared_and_a_task_refuses_others(
     # An autoencoder never reads the target, so any float data fits it but a sequence
     # target (the declaration, not the autoencoder's own checks, refuses that).
     x = torch.rand(8, 2)
-    floats = dataset({"kind": "tabular", "target": "sequence"}, (x, torch.zeros(8, 2)), (x, torch.zeros(8, 2)))
+    floats = dataset(
+        {"kind": "tabular", "target": "sequence"}, (x, torch.zeros(8, 2)), (x, torch.zeros(8, 2))
+    )
     reconstruct = chain([n("fc", "Linear", out_features=2)], [2])
     cfg = config(task="autoencoder", loss="mse")
     with pytest.raises(TaskError, match="learns from class or none or value targets"):
         make_task(build_trainee(reconstruct, 0), floats, cfg)
-    make_task(build_trainee(reconstruct, 0), dataset({"kind": "tabular", "target": "value"}, (x, x), (x, x)), cfg)
+    make_task(
+        build_trainee(reconstruct, 0),
+        dataset({"kind": "tabular", "target": "value"}, (x, x), (x, x)),
+        cfg,
+    )

@@ -55,10 +55,13 @@ class CreateRun(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        # Exactly one source; a version only of a saved graph (runs/intake.py checks both).
+        # Exactly one source; a version only of a saved graph; start_weights not beside a
+        # fork (runs/intake.py checks each).
         json_schema_extra={
             "oneOf": [{"required": [source]} for source in RUN_SOURCES],
             "dependentRequired": {"graph_version": ["graph_id"]},
+            # A fork starts from its checkpoint's weights, never from imported ones.
+            "not": {"required": ["fork", "start_weights"]},
         },
     )
 

@@ -11,7 +11,7 @@ from layerlab.graph.document import GraphDocument, load_document
 from layerlab.graph.errors import GraphError, GraphIssue
 from layerlab.graph.inference import NodeResult, every_node
 from layerlab.graph.limits import Limits, training_memory
-from layerlab.ops import TensorSpec
+from layerlab.ops import ParamTerm, TensorSpec
 
 
 class NodeReport(BaseModel):
@@ -21,6 +21,11 @@ class NodeReport(BaseModel):
     outputs: dict[str, TensorSpec] = Field(description="Output spec by port name")
     params: int = Field(description="Parameters, block insides included")
     flops: int = Field(description="Forward FLOPs for one sample")
+    param_terms: list[ParamTerm] = Field(
+        default_factory=list,
+        description="Each parameter tensor of the node's module (weight (16, 2) 32, bias (16,) "
+        "16), summing to params; empty for a block instance and a node without parameters",
+    )
 
 
 class EdgeReport(BaseModel):
@@ -77,6 +82,7 @@ def _report(node: NodeResult) -> NodeReport:
         outputs=node.outputs,
         params=node.params,
         flops=node.flops,
+        param_terms=node.param_terms,
     )
 
 

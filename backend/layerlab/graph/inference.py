@@ -16,7 +16,7 @@ from layerlab.graph.document import BlockDoc, NodeDoc
 from layerlab.graph.errors import Code, GraphIssue
 from layerlab.graph.limits import Limits
 from layerlab.graph.wiring import Body, is_op
-from layerlab.ops import Op, OpParams, ShapeError, TensorSpec
+from layerlab.ops import Op, OpParams, ParamTerm, ShapeError, TensorSpec
 
 
 @dataclass
@@ -35,6 +35,9 @@ class NodeResult:
     op_params: OpParams | None = None
     copies: list[BodyResult] = field(default_factory=list)
     """For a block instance: the inside of each repeated copy."""
+    param_terms: list[ParamTerm] = field(default_factory=list)
+    """Each parameter tensor of an op's module, summing to `params` (`Op.param_terms`);
+    empty for a block instance, whose inner nodes carry their own."""
 
 
 @dataclass
@@ -79,7 +82,7 @@ class _Context:
         self.blocks = blocks
         self.errors = errors
         self._seen: set[tuple[Any, ...]] = set()
-        self._param_counts: dict[tuple[Any, ...], int] = {}
+        self._param_terms: dict[tuple[Any, ...], list[ParamTerm]] = {}
 
     def report(self, issue: GraphIssue) -> None:
         # A block's inner error shows once, not once per instance and copy.
@@ -88,11 +91,11 @@ class _Context:
             self._seen.add(key)
             self.errors.append(issue)
 
-    def param_count(self, op: Op[Any], p: OpParams, x: dict[str, TensorSpec]) -> int:
+    def param_terms(self, op: Op[Any], p: OpParams, x: dict[str, TensorSpec]) -> list[ParamTerm]:
         key = (op.name, p.model_dump_json(), tuple(sorted(x.items())))
-        if key not in self._param_counts:
-            self._param_counts[key] = op.param_count(p, x)
-        return self._param_counts[key]
+        if key not in self._param_terms:
+            self._param_terms[key] = op.param_terms(p, x)
+        return self._param_terms[key]
 
 
 def _substitute(raw: dict[str, Any], bindings: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
@@ -198,7 +201,7 @@ def _infer_node(
         return None
     try:
         outputs = definition.infer(p, inputs)
-        params = ctx.param_count(definition, p, inputs)
+        terms = ctx.param_terms(definition, p, inputs)
         flops = definition.flops(p, inputs, outputs)
     except ShapeError as exc:
         fail(Code.SHAPE_MISMATCH, f"{node.type}: {exc}", port=exc.port, field=exc.field)
@@ -209,7 +212,10 @@ def _infer_node(
     kept = (
         0 if definition.name in ("Input", "Output") else definition.kept_bytes(p, inputs, outputs)
     )
-    return NodeResult(path, node.type, inputs, outputs, params, flops, kept, op_params=p)
+    params = sum(t.count for t in terms)
+    return NodeResult(
+        path, node.type, inputs, outputs, params, flops, kept, op_params=p, param_terms=terms
+    )
 
 
 def _infer_instance(

@@ -20,9 +20,11 @@ from layerlab.ops import generative  # noqa: F401
 from layerlab.ops.base import (
     REGISTRY,
     HealthKind,
+    LearnCard,
     ModuleCall,
     Op,
     OpParams,
+    ParamTerm,
     Port,
     ShapeError,
     TensorSpec,
@@ -32,9 +34,11 @@ from layerlab.ops.base import (
 __all__ = [
     "REGISTRY",
     "HealthKind",
+    "LearnCard",
     "ModuleCall",
     "Op",
     "OpParams",
+    "ParamTerm",
     "Port",
     "ShapeError",
     "TensorSpec",

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from layerlab.ops import torch_modules as tm
 from layerlab.ops.base import (
+    LearnCard,
     ModuleCall,
     Op,
     OpParams,
@@ -17,6 +18,7 @@ from layerlab.ops.base import (
     need_rank,
     spec,
 )
+from layerlab.text import Text
 
 
 def attention_flops(
@@ -111,6 +113,25 @@ class MultiheadAttention(Op[MultiheadAttentionParams]):
     )
     key_params = ("num_heads", "causal", "window")
     example = {"query": spec(5, 8)}
+    learn = LearnCard(
+        formula="headᵢ = softmax(Qᵢ·Kᵢᵀ / √d_head)·Vᵢ, y = concat(head₁, …, head_h)·W_oᵀ",
+        shape=Text(
+            en="query (T, E), key (S, K), value (S, V) → (T, E); num_heads must divide E",
+            zh_cn="query (T, E)，key (S, K)，value (S, V) → (T, E)；num_heads 必须整除 E",
+        ),
+        params=Text(
+            en="4 × E² + 4 × E (in_proj 3E × E + 3E, out_proj E × E + E); with key and value sizes K, V ≠ E: E × (E + K + V) + E² + 4 × E",
+            zh_cn="4 × E² + 4 × E（in_proj 为 3E × E + 3E，out_proj 为 E × E + E）；key、value 维度 K、V 不等于 E 时：E × (E + K + V) + E² + 4 × E",
+        ),
+        when=Text(
+            en="Letting every position gather information from all the others (self-attention), or from another sequence through key and value (cross-attention): the core of the Transformer.",
+            zh_cn="让每个位置从所有其他位置汇聚信息（自注意力），或者通过 key、value 从另一个序列获取信息（交叉注意力）：Transformer 的核心。",
+        ),
+        mistakes=Text(
+            en="causal off in a model that predicts the next token (it sees the future), and no positional encoding (attention alone ignores order).",
+            zh_cn="预测下一个 token 的模型没有开启 causal（模型偷看到了未来）；没有加位置编码（注意力机制本身不感知顺序）。",
+        ),
+    )
 
     def _dims(
         self, p: MultiheadAttentionParams, x: dict[str, TensorSpec]
@@ -181,6 +202,22 @@ class PositionalEncoding(Op[PositionalEncodingParams]):
     Params = PositionalEncodingParams
     key_params = ("kind",)
     example = {"x": spec(6, 8)}
+    learn = LearnCard(
+        formula="y = x + P[:T], P[t, 2i] = sin(t / 10000^(2i/E)), P[t, 2i+1] = cos(t / 10000^(2i/E)), or a learned P",
+        shape=Text(en="(T, E) → (T, E), T ≤ max_len", zh_cn="(T, E) → (T, E)，T ≤ max_len"),
+        params=Text(
+            en="none when sinusoidal; max_len × E when kind is learned",
+            zh_cn="无（正弦编码）；kind 为 learned 时为 max_len × E",
+        ),
+        when=Text(
+            en="Right after the token embedding of a Transformer: attention is blind to order, so each position's code is added.",
+            zh_cn="在 Transformer 中紧跟在 token 嵌入之后：注意力机制本身不感知顺序，需要加上每个位置的编码。",
+        ),
+        mistakes=Text(
+            en="Leaving it out (the model sees a bag of tokens), or a max_len shorter than the sequences you train or generate.",
+            zh_cn="完全忘了位置编码（模型看到的只是一袋无序的 token）；或者 max_len 比训练或生成时的序列还短。",
+        ),
+    )
 
     def infer(self, p: PositionalEncodingParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
         need_rank(x["x"], (2,), "sequence (T, E)")
@@ -233,6 +270,24 @@ class TransformerEncoderLayer(Op[EncoderLayerParams]):
     Params = EncoderLayerParams
     key_params = ("nhead", "dim_feedforward")
     example = {"x": spec(5, 8)}
+    learn = LearnCard(
+        formula="x = LN(x + MHA(x)), y = LN(x + FFN(x)), FFN(x) = W₂·act(W₁·x + b₁) + b₂ (post-norm; norm_first normalises before each block)",
+        shape=Text(
+            en="(T, E) → (T, E); nhead must divide E", zh_cn="(T, E) → (T, E)；nhead 必须整除 E"
+        ),
+        params=Text(
+            en="4 × E² + 4 × E (attention) + 2 × E × dim_feedforward + dim_feedforward + E (feed-forward) + 4 × E (two LayerNorms)",
+            zh_cn="4 × E² + 4 × E（注意力）+ 2 × E × dim_feedforward + dim_feedforward + E（前馈层）+ 4 × E（两个层归一化）",
+        ),
+        when=Text(
+            en="Stacked into encoders (BERT, ViT) or, with causal on, into decoder-only language models (GPT).",
+            zh_cn="堆叠起来构成编码器（BERT、ViT）；开启 causal 后也可以构成仅解码器的语言模型（GPT）。",
+        ),
+        mistakes=Text(
+            en="No positional encoding before the first layer, causal off for next-token prediction, and deep post-norm stacks without learning-rate warm-up (norm_first trains more easily).",
+            zh_cn="第一层之前没有位置编码；做下一个 token 预测时没开 causal；很深的 Post-Norm 堆叠又没有学习率预热（norm_first 即 Pre-Norm，更容易训练）。",
+        ),
+    )
 
     def infer(self, p: EncoderLayerParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
         need_rank(x["x"], (2,), "sequence (T, E)")
@@ -270,6 +325,25 @@ class TransformerDecoderLayer(Op[DecoderLayerParams]):
     )
     key_params = ("nhead", "dim_feedforward")
     example = {"x": spec(5, 8), "memory": spec(7, 8)}
+    learn = LearnCard(
+        formula="x = LN(x + MaskedMHA(x)), x = LN(x + MHA(x, memory)), y = LN(x + FFN(x))",
+        shape=Text(
+            en="x (T, E), memory (S, E) → (T, E); nhead must divide E",
+            zh_cn="x (T, E)，memory (S, E) → (T, E)；nhead 必须整除 E",
+        ),
+        params=Text(
+            en="8 × E² + 8 × E (self- and cross-attention) + 2 × E × dim_feedforward + dim_feedforward + E (feed-forward) + 6 × E (three LayerNorms)",
+            zh_cn="8 × E² + 8 × E（自注意力与交叉注意力）+ 2 × E × dim_feedforward + dim_feedforward + E（前馈层）+ 6 × E（三个层归一化）",
+        ),
+        when=Text(
+            en="Encoder–decoder (seq2seq) models such as translation: each target position attends to the earlier targets and to the whole source.",
+            zh_cn="编码器–解码器（seq2seq）模型，例如机器翻译：每个目标位置既关注之前的目标位置，也关注整个源序列。",
+        ),
+        mistakes=Text(
+            en="Building a GPT-style model from it (that takes encoder layers with causal on, no memory), or a memory whose embedding size differs from x's.",
+            zh_cn="用它来搭 GPT 式的模型（那应该用开启 causal 的编码器层，不需要 memory）；或者 memory 的嵌入维度与 x 不一致。",
+        ),
+    )
 
     def infer(self, p: DecoderLayerParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
         need_rank(x["x"], (2,), "sequence (T, E)")
@@ -323,6 +397,25 @@ class PatchEmbedding(Op[PatchEmbeddingParams]):
     Params = PatchEmbeddingParams
     key_params = ("patch_size", "embed_dim")
     example = {"x": spec(3, 8, 8)}
+    learn = LearnCard(
+        formula="y = [cls; vec(patchᵢ)·Wᵀ + b for each p×p patch i], p = patch_size",
+        shape=Text(
+            en="(C, H, W) → (N + 1, embed_dim) with class_token, else (N, embed_dim); N = (H / p)·(W / p), p must divide H and W",
+            zh_cn="(C, H, W) → 开启 class_token 时为 (N + 1, embed_dim)，否则为 (N, embed_dim)；N = (H / p)·(W / p)，p 必须整除 H 和 W",
+        ),
+        params=Text(
+            en="embed_dim × C × patch_size² + embed_dim (projection) + embed_dim (class token)",
+            zh_cn="embed_dim × C × patch_size² + embed_dim（投影）+ embed_dim（分类 token）",
+        ),
+        when=Text(
+            en="The first layer of a Vision Transformer (ViT): it cuts the image into patches and turns each into a token for the Transformer layers.",
+            zh_cn="视觉 Transformer（ViT）的第一层：把图像切成图块，每个图块变成一个 token，交给后面的 Transformer 层。",
+        ),
+        mistakes=Text(
+            en="Patches so small that the sequence, and attention's cost, explode (or so large that a small image gives a handful of tokens), and no positional encoding after it.",
+            zh_cn="图块太小，序列长度和注意力的计算量急剧增加（或图块太大，小图像只剩几个 token）；后面没有加位置编码。",
+        ),
+    )
 
     def infer(self, p: PatchEmbeddingParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
         need_rank(x["x"], (3,), "(C, H, W)")

@@ -4,8 +4,8 @@ A node type is a subclass of `Op` in one `ops/*.py` module. Defining the class
 registers it; from it come parameter validation (`Params`, a pydantic model),
 shape inference (`infer`), FLOPs (`flops`), the torch module (`module`, which is
 also what the Python exporter prints), the palette entry and the inspector form
-(`schema()`), the reference page `docs/ops.md`, and how telemetry reads its outputs
-(`health_kind`).
+(`schema()`), the reference page `docs/ops.md`, how telemetry reads its outputs
+(`health_kind`), and the inspector's Learn card (`learn`).
 
 Shapes exclude the batch dimension throughout.
 """
@@ -20,8 +20,10 @@ from enum import Enum
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 import torch
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from torch import nn
+
+from layerlab.text import Text
 
 DType = Literal["float32", "int64"]
 TORCH_DTYPES: dict[str, torch.dtype] = {"float32": torch.float32, "int64": torch.int64}
@@ -59,6 +61,38 @@ class Port:
     description: str
     optional: bool = False
     dtype: DType | Literal["any"] = "float32"
+
+
+class LearnCard(BaseModel):
+    """What a node type teaches: the inspector's Learn card and its section of docs/ops.md,
+    in English and Simplified Chinese."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    formula: str = Field(
+        min_length=1,
+        max_length=300,
+        description="What it computes, one line of plain-text math (y = x·Wᵀ + b)",
+    )
+    shape: Text = Field(description="Its shape rule: (…, in_features) → (…, out_features)")
+    params: Text = Field(
+        description="Its parameter count in its parameters' names; starts with none when "
+        "it has no parameters"
+    )
+    when: Text = Field(description="When to use it")
+    mistakes: Text = Field(description="The common mistakes")
+
+
+class ParamTerm(BaseModel):
+    """One parameter tensor of a node's module: weight (16, 2) holds 32 numbers."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str = Field(
+        description="The torch parameter's name: weight, bias, self_attn.in_proj_weight"
+    )
+    shape: tuple[int, ...]
+    count: int = Field(description="Numbers it holds: the product of its shape")
 
 
 class HealthKind(Enum):
@@ -151,6 +185,9 @@ class Op(Generic[P]):
     saturated_outside: ClassVar[tuple[float, float] | None] = None
     """With health_kind SATURATING, and only then: outputs below the first value or above
     the second sit in the flat tails (slope under ~8% of its peak) and count as saturated."""
+    learn: ClassVar[LearnCard]
+    """The Learn card: formula, shape rule, parameter count, when to use it, common
+    mistakes. Every type declares its own (a family's base class does not lend one)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -160,6 +197,8 @@ class Op(Generic[P]):
                 raise RuntimeError(
                     f"node type {cls.name!r}: saturated_outside goes with health_kind SATURATING"
                 )
+            if not isinstance(cls.__dict__.get("learn"), LearnCard):
+                raise RuntimeError(f"node type {cls.name!r} declares no learn card (learn = ...)")
             if cls.name in REGISTRY:
                 raise RuntimeError(f"node type {cls.name!r} declared twice")
             REGISTRY[cls.name] = cls()
@@ -189,12 +228,19 @@ class Op(Generic[P]):
     def parse_params(self, raw: Mapping[str, Any]) -> P:
         return self.Params.model_validate(dict(raw))  # type: ignore[return-value]
 
-    def param_count(self, p: P, x: dict[str, TensorSpec]) -> int:
-        """Parameters, counted by building the module on the meta device: no memory is
-        allocated however large the layer is."""
+    def param_terms(self, p: P, x: dict[str, TensorSpec]) -> list[ParamTerm]:
+        """Each parameter tensor of the module, in torch's order, found by building the
+        module on the meta device: no memory is allocated however large the layer is."""
         with torch.device("meta"):
             built = self.module(p, x).build()
-        return sum(t.numel() for t in built.parameters())
+        return [
+            ParamTerm(name=name, shape=tuple(t.shape), count=t.numel())
+            for name, t in built.named_parameters()
+        ]
+
+    def param_count(self, p: P, x: dict[str, TensorSpec]) -> int:
+        """Parameters: the sum of `param_terms`."""
+        return sum(term.count for term in self.param_terms(p, x))
 
     def schema(self) -> dict[str, Any]:
         """The palette entry: type id, category, help, ports and the params' JSON Schema."""
@@ -215,6 +261,7 @@ class Op(Generic[P]):
             "outputs": [port(p) for p in self.outputs],
             "key_params": list(self.key_params),
             "params_schema": self.Params.model_json_schema(),
+            "learn": self.learn.model_dump(by_alias=True),
         }
 
 

@@ -9,6 +9,7 @@ from pydantic import Field
 from torch import nn
 
 from layerlab.ops.base import (
+    LearnCard,
     ModuleCall,
     Op,
     OpParams,
@@ -18,6 +19,7 @@ from layerlab.ops.base import (
     need_rank,
     spec,
 )
+from layerlab.text import Text
 
 Size = Annotated[int, Field(ge=1, le=4096)]
 Pad = Annotated[int, Field(ge=0, le=4096)]
@@ -122,6 +124,25 @@ class Conv1d(_Conv):
     axes = 1
     torch_class = nn.Conv1d
     example = {"x": spec(3, 12)}
+    learn = LearnCard(
+        formula="y[o] = b[o] + Σ_c W[o, c] ⋆ x[c], ⋆ a 1-D cross-correlation along L",
+        shape=Text(
+            en="(C_in, L) → (out_channels, L_out), L_out = ⌊(L + 2·padding − dilation·(kernel_size − 1) − 1) / stride⌋ + 1",
+            zh_cn="(C_in, L) → (out_channels, L_out)，L_out = ⌊(L + 2·padding − dilation·(kernel_size − 1) − 1) / stride⌋ + 1",
+        ),
+        params=Text(
+            en="out_channels × (C_in / groups) × kernel_size + out_channels (bias)",
+            zh_cn="out_channels × (C_in / groups) × kernel_size + out_channels（偏置）",
+        ),
+        when=Text(
+            en="Local patterns in sequences: audio, sensor signals, or text as (channels, length).",
+            zh_cn="提取序列中的局部模式：音频、传感器信号，或以 (通道, 长度) 表示的文本。",
+        ),
+        mistakes=Text(
+            en="Feeding a (T, F) sequence as it is: Conv1d wants channels first, (F, T), unlike the recurrent layers.",
+            zh_cn="直接输入 (T, F) 形状的序列：一维卷积要求通道在前，即 (F, T)，这和循环层的约定正好相反。",
+        ),
+    )
 
 
 class Conv2d(_Conv):
@@ -131,6 +152,25 @@ class Conv2d(_Conv):
     axes = 2
     torch_class = nn.Conv2d
     example = {"x": spec(3, 8, 8)}
+    learn = LearnCard(
+        formula="y[o] = b[o] + Σ_c W[o, c] ⋆ x[c], ⋆ a 2-D cross-correlation",
+        shape=Text(
+            en="(C_in, H, W) → (out_channels, H_out, W_out), H_out = ⌊(H + 2·padding − dilation·(kernel_size − 1) − 1) / stride⌋ + 1",
+            zh_cn="(C_in, H, W) → (out_channels, H_out, W_out)，H_out = ⌊(H + 2·padding − dilation·(kernel_size − 1) − 1) / stride⌋ + 1",
+        ),
+        params=Text(
+            en="out_channels × (C_in / groups) × kernel_h × kernel_w + out_channels (bias)",
+            zh_cn="out_channels × (C_in / groups) × kernel_h × kernel_w + out_channels（偏置）",
+        ),
+        when=Text(
+            en="Images and other grids: one small filter slides over every position, so it learns local features with few parameters.",
+            zh_cn="处理图像等网格数据：同一个小卷积核在所有位置上滑动（权值共享），用很少的参数学习局部特征。",
+        ),
+        mistakes=Text(
+            en="Forgetting padding so the image shrinks at every layer (a 3×3 kernel needs padding 1 to keep H and W), and a bias right before BatchNorm, which cancels it.",
+            zh_cn="忘了填充，特征图每过一层就缩小一圈（3×3 卷积核需要 padding 1 才能保持尺寸）；紧接批归一化时还保留偏置——它会被批归一化抵消。",
+        ),
+    )
 
 
 class ConvTranspose2dParams(OpParams):
@@ -155,6 +195,25 @@ class ConvTranspose2d(Op[ConvTranspose2dParams]):
     Params = ConvTranspose2dParams
     key_params = ("out_channels", "kernel_size", "stride")
     example = {"x": spec(4, 5, 5)}
+    learn = LearnCard(
+        formula="y[o] = b[o] + Σ_c x[c] ⊛ W[c, o]: each input pixel stamps a weighted kernel, stride apart",
+        shape=Text(
+            en="(C_in, H, W) → (out_channels, H_out, W_out), H_out = (H − 1)·stride − 2·padding + dilation·(kernel_size − 1) + output_padding + 1",
+            zh_cn="(C_in, H, W) → (out_channels, H_out, W_out)，H_out = (H − 1)·stride − 2·padding + dilation·(kernel_size − 1) + output_padding + 1",
+        ),
+        params=Text(
+            en="C_in × (out_channels / groups) × kernel_h × kernel_w + out_channels (bias)",
+            zh_cn="C_in × (out_channels / groups) × kernel_h × kernel_w + out_channels（偏置）",
+        ),
+        when=Text(
+            en="Learned upsampling: DCGAN generators and the decoders of autoencoders and segmentation networks.",
+            zh_cn="可学习的上采样：DCGAN 的生成器，以及自编码器和语义分割网络的解码器。",
+        ),
+        mistakes=Text(
+            en="A kernel size not divisible by the stride, which leaves checkerboard artefacts (kernel 4 with stride 2 is safe), and taking it for the inverse of a convolution: it restores the shape, not the values.",
+            zh_cn="卷积核大小不能被步长整除，会产生棋盘格伪影（kernel 4 配 stride 2 比较稳妥）；以及把它当成卷积的逆运算：它只还原形状，不还原数值。",
+        ),
+    )
 
     def _geometry(self, p: ConvTranspose2dParams, x: TensorSpec) -> tuple[int, tuple[int, int]]:
         need_rank(x, (3,), "(C, H, W)")
@@ -242,12 +301,44 @@ class MaxPool2d(_Pool2d):
     name = "MaxPool2d"
     summary = "Keep the largest value in each window: downsampling with a little invariance."
     torch_class = nn.MaxPool2d
+    learn = LearnCard(
+        formula="y[c, i, j] = max of x[c] over the kernel_size window at (i·stride, j·stride)",
+        shape=Text(
+            en="(C, H, W) → (C, H_out, W_out), H_out = ⌊(H + 2·padding − kernel_size) / stride⌋ + 1; stride defaults to kernel_size",
+            zh_cn="(C, H, W) → (C, H_out, W_out)，H_out = ⌊(H + 2·padding − kernel_size) / stride⌋ + 1；stride 默认等于 kernel_size",
+        ),
+        params=Text(en="none", zh_cn="无"),
+        when=Text(
+            en="Downsampling in CNNs: a 2×2 window halves H and W and keeps the strongest responses, with a little translation invariance.",
+            zh_cn="卷积网络中的下采样：2×2 的窗口把高和宽减半，保留最强的响应，并带来一定的平移不变性。",
+        ),
+        mistakes=Text(
+            en="Pooling too early or too often, so a small image shrinks to nothing (28 → 14 → 7 → 3 → 1) before useful features are learned.",
+            zh_cn="池化过早或过多：小图像在学到有用特征之前就被缩没了（28 → 14 → 7 → 3 → 1）。",
+        ),
+    )
 
 
 class AvgPool2d(_Pool2d):
     name = "AvgPool2d"
     summary = "Average each window: smooth downsampling (LeNet's subsampling)."
     torch_class = nn.AvgPool2d
+    learn = LearnCard(
+        formula="y[c, i, j] = mean of x[c] over the kernel_size window at (i·stride, j·stride)",
+        shape=Text(
+            en="(C, H, W) → (C, H_out, W_out), H_out = ⌊(H + 2·padding − kernel_size) / stride⌋ + 1; stride defaults to kernel_size",
+            zh_cn="(C, H, W) → (C, H_out, W_out)，H_out = ⌊(H + 2·padding − kernel_size) / stride⌋ + 1；stride 默认等于 kernel_size",
+        ),
+        params=Text(en="none", zh_cn="无"),
+        when=Text(
+            en="Smooth downsampling in which every input counts, as in LeNet; gentler than max pooling.",
+            zh_cn="平滑的下采样，每个输入都有贡献（LeNet 的做法）；比最大池化更温和。",
+        ),
+        mistakes=Text(
+            en="Averaging away a strong local response that max pooling would keep; with padding, the zeros count in the average and darken the border.",
+            zh_cn="把最大池化能保留下来的强局部响应平均掉了；使用填充时，补的 0 也计入平均，边缘的数值会偏小。",
+        ),
+    )
 
 
 class AdaptiveAvgPool2dParams(OpParams):
@@ -263,6 +354,22 @@ class AdaptiveAvgPool2d(Op[AdaptiveAvgPool2dParams]):
     Params = AdaptiveAvgPool2dParams
     key_params = ("output_size",)
     example = {"x": spec(3, 7, 7)}
+    learn = LearnCard(
+        formula="y[c, i, j] = mean of x[c] over the (i, j)-th of output_size × output_size near-equal regions",
+        shape=Text(
+            en="(C, H, W) → (C, output_size, output_size), whatever H and W are",
+            zh_cn="(C, H, W) → (C, output_size, output_size)，与 H、W 无关",
+        ),
+        params=Text(en="none", zh_cn="无"),
+        when=Text(
+            en="Global average pooling (output_size 1) before the classifier, as in ResNet: far fewer parameters than Flatten + Linear, and any image size works.",
+            zh_cn="在分类层之前做全局平均池化（output_size 为 1），如 ResNet：参数比“展平 + 全连接层”少得多，而且适用于任意图像尺寸。",
+        ),
+        mistakes=Text(
+            en="No Flatten after it: (C, 1, 1) must become (C) first, or a Linear acts on the last axis of size 1.",
+            zh_cn="后面忘了接展平：(C, 1, 1) 要先变成 (C)，否则全连接层作用在大小为 1 的最后一维上。",
+        ),
+    )
 
     def infer(self, p: AdaptiveAvgPool2dParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
         need_rank(x["x"], (3,), "(C, H, W)")
@@ -288,6 +395,19 @@ class Upsample(Op[UpsampleParams]):
     Params = UpsampleParams
     key_params = ("scale_factor", "mode")
     example = {"x": spec(2, 4, 4)}
+    learn = LearnCard(
+        formula="y[c, i, j] = x[c, ⌊i / s⌋, ⌊j / s⌋], s = scale_factor (nearest; bilinear interpolates)",
+        shape=Text(en="(C, H, W) → (C, s·H, s·W)", zh_cn="(C, H, W) → (C, s·H, s·W)"),
+        params=Text(en="none", zh_cn="无"),
+        when=Text(
+            en="Enlarging feature maps in decoders and U-Nets, usually followed by a Conv2d, which avoids the checkerboard artefacts of transposed convolutions.",
+            zh_cn="在解码器和 U-Net 中放大特征图，通常后接一个卷积层，可以避免转置卷积的棋盘格伪影。",
+        ),
+        mistakes=Text(
+            en="Expecting it to learn (it has no parameters: follow it with a convolution), or applying it to (T, E) sequences (it needs (C, H, W)).",
+            zh_cn="以为它能学习（它没有参数，后面要接卷积层）；或者用在 (T, E) 序列上（它要求 (C, H, W) 的输入）。",
+        ),
+    )
 
     def infer(self, p: UpsampleParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
         need_rank(x["x"], (3,), "(C, H, W)")

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from layerlab.ops import REGISTRY
+from layerlab.ops import REGISTRY, Op
 
 
 def _field_type(schema: dict[str, Any]) -> str:
@@ -34,6 +34,21 @@ def _field_type(schema: dict[str, Any]) -> str:
             bounds.append(f"{sign} {schema[key]}")
     kind = str(schema.get("type", "any"))
     return f"{kind} ({', '.join(bounds)})" if bounds else kind
+
+
+def _learn(op: Op[Any]) -> list[str]:
+    """The op's Learn card, in English (the inspector shows the same card)."""
+    card = op.learn
+    return [
+        "",
+        "**Learn**",
+        "",
+        f"- computes: `{card.formula}`",
+        f"- shape: {card.shape.en}",
+        f"- parameters: {card.params.en}",
+        f"- when to use it: {card.when.en}",
+        f"- common mistakes: {card.mistakes.en}",
+    ]
 
 
 def render() -> str:
@@ -60,6 +75,7 @@ def render() -> str:
         outs = ", ".join(f"`{p.name}`: {p.description}" for p in op.outputs)
         lines.append(f"- inputs: {ins or 'none'}")
         lines.append(f"- outputs: {outs or 'none'}")
+        lines += _learn(op)
         schema = op.Params.model_json_schema()
         props = schema.get("properties", {})
         if props:

@@ -8,7 +8,17 @@ from typing import Annotated
 from pydantic import Field
 
 from layerlab.ops import torch_modules as tm
-from layerlab.ops.base import ModuleCall, Op, OpParams, Port, ShapeError, TensorSpec, spec
+from layerlab.ops.base import (
+    LearnCard,
+    ModuleCall,
+    Op,
+    OpParams,
+    Port,
+    ShapeError,
+    TensorSpec,
+    spec,
+)
+from layerlab.text import Text
 
 
 class ReparameterizeParams(OpParams):
@@ -28,6 +38,21 @@ class Reparameterize(Op[ReparameterizeParams]):
         Port("kl", "KL(q(z|x) || N(0, I)) per sample: a scalar to add to the loss"),
     )
     example = {"mean": spec(4), "logvar": spec(4)}
+    learn = LearnCard(
+        formula="z = μ + exp(logvar / 2) ⊙ ε, ε ~ N(0, I); kl = −½ Σ (1 + logvar − μ² − exp(logvar))",
+        shape=Text(
+            en="mean (…), logvar (…) → z (…), kl ()", zh_cn="mean (…)，logvar (…) → z (…)，kl ()"
+        ),
+        params=Text(en="none", zh_cn="无"),
+        when=Text(
+            en="The middle of a variational autoencoder (VAE): sampling stays differentiable, and kl, added to the loss, keeps the latent space close to N(0, I).",
+            zh_cn="变分自编码器（VAE）的中间层：重参数化让采样可以求导，kl 加进损失后使隐空间接近标准正态分布 N(0, I)。",
+        ),
+        mistakes=Text(
+            en="Leaving the kl output unconnected (it becomes a plain autoencoder), or wiring a standard deviation into logvar.",
+            zh_cn="kl 输出没有接到损失上（模型就退化成普通的自编码器）；或者把标准差而不是对数方差接到了 logvar。",
+        ),
+    )
 
     def infer(self, p: ReparameterizeParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
         if x["mean"].shape != x["logvar"].shape:
@@ -67,6 +92,19 @@ class Noise(Op[NoiseParams]):
     )
     key_params = ("std", "shape")
     example = {"x": spec(6)}
+    learn = LearnCard(
+        formula="y = x + std · ε (while training, with train_only), or y = std · ε as a source; ε ~ N(0, I)",
+        shape=Text(en="(…) → (…), or → shape with no input", zh_cn="(…) → (…)；不接输入时 → shape"),
+        params=Text(en="none", zh_cn="无"),
+        when=Text(
+            en="The latent input z of a GAN generator (no input connected), or corrupting the inputs of a denoising autoencoder.",
+            zh_cn="GAN 生成器的隐变量输入 z（不连接输入时），或者为去噪自编码器的输入加噪声。",
+        ),
+        mistakes=Text(
+            en="A std far from the data's scale, and expecting noise at evaluation while train_only is on.",
+            zh_cn="std 与数据的尺度相差太大；开启 train_only 时却以为评估阶段也会加噪声。",
+        ),
+    )
 
     def infer(self, p: NoiseParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
         return {"y": x["x"] if "x" in x else TensorSpec(shape=tuple(p.shape))}
@@ -97,6 +135,19 @@ class TimestepEmbedding(Op[TimestepEmbeddingParams]):
     inputs = (Port("t", "the step number, one per sample: (1)", dtype="any"),)
     key_params = ("dim",)
     example = {"t": spec(1, dtype="int64")}
+    learn = LearnCard(
+        formula="y = [sin(t·ωᵢ), cos(t·ωᵢ)], ωᵢ = max_period^(−i / (dim/2)), i = 0 … dim/2 − 1",
+        shape=Text(en="(1) → (dim)", zh_cn="(1) → (dim)"),
+        params=Text(en="none", zh_cn="无"),
+        when=Text(
+            en="Telling a diffusion model's denoiser which noise step t it is at, usually through a small MLP added to its feature maps.",
+            zh_cn="告诉扩散模型的去噪网络当前处于第几步 t，通常再经过一个小的多层感知机，加到特征图上。",
+        ),
+        mistakes=Text(
+            en="Feeding the raw t straight into a Linear (badly scaled and hard to learn), or a max_period smaller than the number of diffusion steps.",
+            zh_cn="把原始的 t 直接送入全连接层（数值尺度差，难以学习）；或者 max_period 小于扩散的总步数。",
+        ),
+    )
 
     def infer(self, p: TimestepEmbeddingParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
         if x["t"].shape != (1,):

@@ -6,7 +6,17 @@ from pydantic import Field
 from torch import nn
 
 from layerlab.ops import torch_modules as tm
-from layerlab.ops.base import ModuleCall, Op, OpParams, ShapeError, TensorSpec, need_rank, spec
+from layerlab.ops.base import (
+    LearnCard,
+    ModuleCall,
+    Op,
+    OpParams,
+    ShapeError,
+    TensorSpec,
+    need_rank,
+    spec,
+)
+from layerlab.text import Text
 
 
 class BatchNormParams(OpParams):
@@ -41,6 +51,22 @@ class BatchNorm1d(_BatchNorm):
     layout = "(F) or (C, L)"
     torch_class = nn.BatchNorm1d
     example = {"x": spec(6)}
+    learn = LearnCard(
+        formula="y = (x − μ_B) / √(σ²_B + eps) · γ + β, μ_B and σ²_B over the batch (running averages in eval)",
+        shape=Text(en="(F) or (C, L) → the same shape", zh_cn="(F) 或 (C, L) → 形状不变"),
+        params=Text(
+            en="2 × num_features (weight γ, bias β) with affine; without it none",
+            zh_cn="开启 affine 时为 2 × num_features（权重 γ 和偏置 β）；关闭时为无",
+        ),
+        when=Text(
+            en="After a Linear or Conv1d and before its activation function: steadier, faster training that tolerates larger learning rates.",
+            zh_cn="放在全连接层或一维卷积之后、激活函数之前：训练更稳定、更快，也能承受更大的学习率。",
+        ),
+        mistakes=Text(
+            en="Tiny batches (noisy statistics; a batch of 1 fails in training), and reading inference results in training mode, which uses the batch's own statistics.",
+            zh_cn="批太小（统计量噪声大，批大小为 1 时训练会报错）；推理时仍处于训练模式，用的是当前批自身的统计量。",
+        ),
+    )
 
 
 class BatchNorm2d(_BatchNorm):
@@ -50,6 +76,22 @@ class BatchNorm2d(_BatchNorm):
     layout = "(C, H, W)"
     torch_class = nn.BatchNorm2d
     example = {"x": spec(3, 4, 4)}
+    learn = LearnCard(
+        formula="y = (x − μ_c) / √(σ²_c + eps) · γ_c + β_c, μ_c and σ²_c per channel over the batch, H and W",
+        shape=Text(en="(C, H, W) → (C, H, W)", zh_cn="(C, H, W) → (C, H, W)"),
+        params=Text(
+            en="2 × num_features (weight γ, bias β per channel) with affine; without it none",
+            zh_cn="开启 affine 时为 2 × num_features（每个通道的权重 γ 和偏置 β）；关闭时为无",
+        ),
+        when=Text(
+            en="Between a Conv2d and its activation function in CNNs such as ResNet: steadier gradients, faster training and a little regularisation.",
+            zh_cn="在卷积网络（如 ResNet）中放在卷积层与激活函数之间：梯度更平稳，训练更快，还带一点正则化效果。",
+        ),
+        mistakes=Text(
+            en="Small batches (use GroupNorm instead), and a bias in the Conv2d before it, which it cancels (set bias to false).",
+            zh_cn="批太小（改用 GroupNorm）；前面的卷积层还保留偏置——会被批归一化抵消，应把 bias 设为 false。",
+        ),
+    )
 
 
 class LayerNormParams(OpParams):
@@ -73,6 +115,25 @@ class LayerNorm(Op[LayerNormParams]):
     summary = "Normalise each sample over its last axes: the Transformer's normalisation."
     Params = LayerNormParams
     example = {"x": spec(5, 8)}
+    learn = LearnCard(
+        formula="y = (x − μ) / √(σ² + eps) · γ + β, μ and σ² over the last dims axes of each sample",
+        shape=Text(
+            en="(…) → (…); normalized_shape = the last dims axes",
+            zh_cn="(…) → (…)；normalized_shape 为最后 dims 个维度",
+        ),
+        params=Text(
+            en="2 × ∏ normalized_shape (weight γ, bias β) with elementwise_affine; without it none",
+            zh_cn="开启 elementwise_affine 时为 2 × ∏ normalized_shape（权重 γ 和偏置 β）；关闭时为无",
+        ),
+        when=Text(
+            en="Transformers and RNNs: statistics per sample, so it works for any batch size and sequence length.",
+            zh_cn="Transformer 和循环神经网络：按单个样本计算统计量，与批大小和序列长度无关。",
+        ),
+        mistakes=Text(
+            en="Normalising a (T, E) sequence with dims 2, which mixes positions (dims 1 normalises each position's E), and confusing pre-norm with post-norm when copying an architecture.",
+            zh_cn="对 (T, E) 序列用 dims = 2，把不同位置混在一起归一化（dims = 1 才是对每个位置的 E 归一化）；照搬网络结构时混淆了 Pre-Norm 与 Post-Norm。",
+        ),
+    )
 
     def _normalized_shape(self, p: LayerNormParams, x: TensorSpec) -> tuple[int, ...]:
         if p.dims > len(x.shape):
@@ -116,6 +177,25 @@ class GroupNorm(Op[GroupNormParams]):
     Params = GroupNormParams
     key_params = ("num_groups",)
     example = {"x": spec(8, 4, 4)}
+    learn = LearnCard(
+        formula="y = (x − μ_g) / √(σ²_g + eps) · γ + β, μ_g and σ²_g per sample over each group of C / num_groups channels",
+        shape=Text(
+            en="(C, L) or (C, H, W) → the same shape; num_groups must divide C",
+            zh_cn="(C, L) 或 (C, H, W) → 形状不变；num_groups 必须整除 C",
+        ),
+        params=Text(
+            en="2 × num_channels (weight γ, bias β per channel) with affine; without it none",
+            zh_cn="开启 affine 时为 2 × num_channels（每个通道的权重 γ 和偏置 β）；关闭时为无",
+        ),
+        when=Text(
+            en="CNNs trained with small batches (detection, segmentation, diffusion U-Nets), where batch normalisation's statistics are too noisy.",
+            zh_cn="小批量训练的卷积网络（目标检测、语义分割、扩散模型的 U-Net），这时批归一化的统计量噪声太大。",
+        ),
+        mistakes=Text(
+            en="A num_groups that does not divide the channels: 32 is usual for wide layers, narrow layers need fewer groups.",
+            zh_cn="num_groups 不能整除通道数：通道多时常用 32 组，通道少时要相应减少组数。",
+        ),
+    )
 
     def infer(self, p: GroupNormParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
         need_rank(x["x"], (2, 3), "(C, L) or (C, H, W)")
@@ -147,6 +227,22 @@ class Normalize(Op[NormalizeParams]):
     Params = NormalizeParams
     key_params = ("dim",)
     example = {"x": spec(3, 8)}
+    learn = LearnCard(
+        formula="y = x / max(‖x‖₂, eps) along dim",
+        shape=Text(
+            en="(…) → (…); every vector along dim has length 1",
+            zh_cn="(…) → (…)；沿 dim 的每个向量长度为 1",
+        ),
+        params=Text(en="none", zh_cn="无"),
+        when=Text(
+            en="Before comparing embeddings (CLIP, retrieval, contrastive losses): dot products of unit vectors are cosine similarities.",
+            zh_cn="在比较嵌入向量之前（CLIP、检索、对比学习损失）：单位向量的点积就是余弦相似度。",
+        ),
+        mistakes=Text(
+            en="Normalising along the wrong dim, or feeding the similarities in [−1, 1] to a softmax without a temperature (LogitScale), so the probabilities stay nearly uniform.",
+            zh_cn="在错误的维度上归一化；或者把 [−1, 1] 的相似度直接送进 softmax 而没有温度系数（LogitScale），得到的概率几乎是均匀分布。",
+        ),
+    )
 
     def _dim(self, p: NormalizeParams, x: TensorSpec) -> int:
         rank = len(x.shape)

@@ -8,7 +8,8 @@ from pydantic import Field
 from torch import nn
 
 from layerlab.ops import torch_modules as tm
-from layerlab.ops.base import ModuleCall, Op, OpParams, Port, TensorSpec, need_rank, spec
+from layerlab.ops.base import LearnCard, ModuleCall, Op, OpParams, Port, TensorSpec, need_rank, spec
+from layerlab.text import Text
 
 
 class RecurrentParams(OpParams):
@@ -71,6 +72,25 @@ class RNN(_Recurrent):
     Params = RNNParams
     torch_class = tm.RNNOutputs
     gates = 1
+    learn = LearnCard(
+        formula="h_t = tanh(W_ih·x_t + b_ih + W_hh·h_(t−1) + b_hh) (or relu)",
+        shape=Text(
+            en="(T, F) → y (T, hidden_size × directions), h (hidden_size × directions)",
+            zh_cn="(T, F) → y (T, hidden_size × 方向数)，h (hidden_size × 方向数)",
+        ),
+        params=Text(
+            en="per layer and direction: hidden_size × (input_size + hidden_size) + 2 × hidden_size (biases); input_size is F in the first layer, hidden_size × directions above",
+            zh_cn="每层每个方向：hidden_size × (input_size + hidden_size) + 2 × hidden_size（偏置）；第一层 input_size = F，之上各层为 hidden_size × 方向数",
+        ),
+        when=Text(
+            en="Short sequences and learning how recurrence works: the simplest recurrent neural network, a hidden state passed from step to step.",
+            zh_cn="短序列，以及理解循环机制：最简单的循环神经网络，隐藏状态逐个时间步向后传递。",
+        ),
+        mistakes=Text(
+            en="Long sequences: gradients vanish or explode through time, so it forgets distant steps (use an LSTM or GRU, clip gradients); and input as (F, T) instead of (T, F).",
+            zh_cn="处理长序列：梯度沿时间步消失或爆炸，远处的信息会被遗忘（改用 LSTM 或 GRU，并做梯度裁剪）；以及输入写成了 (F, T) 而不是 (T, F)。",
+        ),
+    )
 
 
 class LSTM(_Recurrent):
@@ -79,6 +99,25 @@ class LSTM(_Recurrent):
     Params = RecurrentParams
     torch_class = tm.LSTMOutputs
     gates = 4
+    learn = LearnCard(
+        formula="c_t = f_t ⊙ c_(t−1) + i_t ⊙ g_t, h_t = o_t ⊙ tanh(c_t); gates i, f, g, o from x_t and h_(t−1)",
+        shape=Text(
+            en="(T, F) → y (T, hidden_size × directions), h (hidden_size × directions)",
+            zh_cn="(T, F) → y (T, hidden_size × 方向数)，h (hidden_size × 方向数)",
+        ),
+        params=Text(
+            en="per layer and direction: 4 × [hidden_size × (input_size + hidden_size) + 2 × hidden_size]; input_size is F in the first layer, hidden_size × directions above",
+            zh_cn="每层每个方向：4 × [hidden_size × (input_size + hidden_size) + 2 × hidden_size]；第一层 input_size = F，之上各层为 hidden_size × 方向数",
+        ),
+        when=Text(
+            en="Sequences with long-range dependencies (text, time series): the gated cell state carries gradients across many steps.",
+            zh_cn="具有长程依赖的序列（文本、时间序列）：带门控的细胞状态能让梯度跨越很多个时间步。",
+        ),
+        mistakes=Text(
+            en="Classifying from y when one summary is needed (use h, or Select the last step), and a hidden_size too large for little data (overfitting).",
+            zh_cn="只需要一个整体表示时却用 y 去分类（应该用 h，或用 Select 取最后一步）；数据少时 hidden_size 过大，导致过拟合。",
+        ),
+    )
 
 
 class GRU(_Recurrent):
@@ -87,3 +126,22 @@ class GRU(_Recurrent):
     Params = RecurrentParams
     torch_class = tm.GRUOutputs
     gates = 3
+    learn = LearnCard(
+        formula="h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_(t−1); update gate z, reset gate r, candidate n",
+        shape=Text(
+            en="(T, F) → y (T, hidden_size × directions), h (hidden_size × directions)",
+            zh_cn="(T, F) → y (T, hidden_size × 方向数)，h (hidden_size × 方向数)",
+        ),
+        params=Text(
+            en="per layer and direction: 3 × [hidden_size × (input_size + hidden_size) + 2 × hidden_size]; input_size is F in the first layer, hidden_size × directions above",
+            zh_cn="每层每个方向：3 × [hidden_size × (input_size + hidden_size) + 2 × hidden_size]；第一层 input_size = F，之上各层为 hidden_size × 方向数",
+        ),
+        when=Text(
+            en="Long sequences like an LSTM, with a quarter fewer parameters and often similar accuracy.",
+            zh_cn="和 LSTM 一样适合长序列，参数少四分之一，效果往往相近。",
+        ),
+        mistakes=Text(
+            en="Looking for a separate cell state (it has only h), and the layout error of every recurrent layer: the input must be (T, F).",
+            zh_cn="以为它像 LSTM 一样有单独的细胞状态（它只有 h）；以及所有循环层都常见的布局错误：输入必须是 (T, F)。",
+        ),
+    )

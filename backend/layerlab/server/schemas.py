@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from layerlab.graph.document import GraphDocument, JsonInt
 from layerlab.ids import GRAPH_ID_PATTERN, RUN_ID_PATTERN
+from layerlab.ops.base import LearnCard
 
 
 class Health(BaseModel):
@@ -40,6 +41,10 @@ class OpSchema(BaseModel):
     outputs: list[PortSchema]
     key_params: list[str] = Field(description="Parameters shown on the node itself")
     params_schema: dict[str, Any] = Field(description="JSON Schema of the parameters")
+    learn: LearnCard | None = Field(
+        default=None,
+        description="The inspector's Learn card: the server sends one for every type",
+    )
 
 
 class DatasetSchema(BaseModel):

@@ -1,8 +1,9 @@
-// The inspector: the selected node's parameters (a form from its type's JSON Schema), the
-// selection's actions, or, with nothing selected, the document and its training settings.
-import { useMemo } from 'react';
+// The inspector: the selected node's parameters (a form from its type's JSON Schema) and
+// its type's Learn card, the selection's actions, or, with nothing selected, the document
+// and its training settings.
+import { useId, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { BlockDoc } from '../api/types';
+import type { BlockDoc, NodeReport } from '../api/types';
 import type { ViewIssue } from '../model/checkView';
 import { formatCount, formatFlops, formatSpec } from '../model/format';
 import { formFields, type FieldSpec, type JsonSchema } from '../model/schemaForm';
@@ -18,10 +19,49 @@ import {
   setParam,
   useEditor,
 } from '../store/editor';
+import { LearnCard, type Learn } from './LearnCard';
 import { ParamField } from './ParamField';
 import { TrainingPanel } from './TrainingPanel';
 
 const NO_ISSUES: ViewIssue[] = [];
+/** Whether the Learn card is open: one choice for every node, remembered by the browser. */
+const LEARN_OPEN_KEY = 'layerlab.learnOpen';
+
+function learnOpenStored(): boolean {
+  try {
+    return localStorage.getItem(LEARN_OPEN_KEY) === 'true';
+  } catch {
+    return false; // storage unavailable: collapsed, as by default
+  }
+}
+
+/** The selected node's Learn card, collapsed by default behind a disclosure button. */
+function LearnSection({ card, report }: { card: Learn; report?: NodeReport }) {
+  const [open, setOpen] = useState(learnOpenStored);
+  const bodyId = useId();
+  const toggle = () => {
+    const next = !open;
+    setOpen(next);
+    try {
+      localStorage.setItem(LEARN_OPEN_KEY, String(next));
+    } catch {
+      // storage unavailable: the choice lasts until the next selection
+    }
+  };
+  return (
+    <section className="learn" data-testid="learn-card" aria-label="Learn">
+      <button type="button" className="learn-toggle" data-testid="learn-toggle" aria-expanded={open} aria-controls={bodyId} onClick={toggle}>
+        <span className="learn-chevron" aria-hidden="true">
+          ▶
+        </span>
+        Learn
+      </button>
+      <div id={bodyId} hidden={!open}>
+        {open && <LearnCard card={card} report={report} />}
+      </div>
+    </section>
+  );
+}
 
 export function Inspector() {
   const selected = useEditor(useShallow((s) => s.nodes.filter((n) => n.selected).map((n) => n.id)));
@@ -164,6 +204,8 @@ function NodeInspector({ id }: { id: string }) {
           onChange={(v) => setParam(id, f.name, v)}
         />
       ))}
+
+      {op?.learn && <LearnSection card={op.learn} report={report} />}
 
       <details className="node-extra">
         <summary>Label{scope === null ? ' and network' : ''}</summary>

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent
 # layerlab/_bundled/<name>: (the folder it is copied from, the files to copy)
 BUNDLED = {
     "graphs": (ROOT / "graphs", ("*.json", "gallery.toml")),
+    "lessons": (ROOT / "lessons", ("*.json",)),
     "frontend": (ROOT / "frontend" / "dist", ("**/*",)),
 }
 WITHOUT_FRONTEND = "LAYERLAB_WHEEL_WITHOUT_FRONTEND"

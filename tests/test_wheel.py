@@ -76,6 +76,8 @@ def test_the_installed_wheel_serves_the_app_the_presets_and_a_run(tmp_path: Path
                 p.stem for p in GRAPHS.glob("*.json")
             )
             assert client.get("/api/presets/lenet5_mnist").status_code == 200
+            lessons = client.get("/api/lessons").json()  # lessons/ ships in the wheel too
+            assert len(lessons) == len(list((GRAPHS.parent / "lessons").glob("*.json")))
             document = json.loads((GRAPHS / "mlp_playground.json").read_text())
             created = client.post(
                 "/api/runs", json={"document": document, "config": {"max_steps": 3}}

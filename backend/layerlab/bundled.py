@@ -1,4 +1,5 @@
-"""Files LayerLab ships beside its code: the preset documents and the built browser app.
+"""Files LayerLab ships beside its code: the preset documents, the lessons and the built
+browser app.
 
 A wheel carries them as package data in `layerlab/_bundled/` (`graphs/`, `frontend/`),
 copied there at build time from the repository's graphs/ and frontend/dist by the
@@ -30,6 +31,9 @@ def shipped(name: str, in_checkout: Path) -> Path:
 
 PRESETS_DIR = shipped("graphs", CHECKOUT / "graphs")
 """The preset documents, one JSON file each."""
+
+LESSONS_DIR = shipped("lessons", CHECKOUT / "lessons")
+"""The lessons, one JSON file each (layerlab/lessons.py)."""
 
 FRONTEND_DIST = shipped("frontend", CHECKOUT / "frontend" / "dist")
 """The built browser app (index.html and its assets); absent until built."""

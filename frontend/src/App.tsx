@@ -3,6 +3,7 @@
 // (#/sweeps/<id>).
 import { useEffect, useState } from 'react';
 import { EditorPage } from './editor/EditorPage';
+import { LessonPanel } from './lessons/LessonPanel';
 import { Compare } from './runs/Compare';
 import { RunPage } from './runs/RunPage';
 import { RunsList } from './runs/RunsList';
@@ -21,6 +22,15 @@ function useHash(): string {
 const part = (s: string | undefined) => decodeURIComponent(s ?? '');
 
 export function App() {
+  return (
+    <>
+      <Page />
+      <LessonPanel />
+    </>
+  );
+}
+
+function Page() {
   const hash = useHash();
   const compare = /^#\/compare\/([^/]+)\/([^/]+)/.exec(hash);
   if (compare) return <Compare key={hash} a={part(compare[1])} b={part(compare[2])} />;

@@ -85,6 +85,8 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("DELETE", "/api/datasets/{dataset_id}"): Sample(204),
     ("GET", "/api/presets"): Sample(200),
     ("GET", "/api/presets/{name}"): Sample(200),
+    ("GET", "/api/lessons"): Sample(200),
+    ("GET", "/api/lessons/{lesson_id}"): Sample(200),
     ("GET", "/api/graphs"): Sample(200),
     ("POST", "/api/graphs"): Sample(201, JSON_DOC),
     ("GET", "/api/graphs/{graph_id}"): Sample(200),
@@ -190,6 +192,8 @@ def test_every_route_needs_the_token(auth_server: LiveServer) -> None:
                 params["run_id"] = _run(good)
             if "{dataset_id}" in path:
                 params["dataset_id"] = _dataset(good)
+            if "{lesson_id}" in path:
+                params["lesson_id"] = "vanishing_gradients"
             if "{weights_id}" in path:
                 params["weights_id"] = "onnx_" + "0" * 16
             if "{sweep_id}" in path:

@@ -34,7 +34,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from layerlab.bundled import FRONTEND_DIST, PRESETS_DIR
+from layerlab.bundled import FRONTEND_DIST, LESSONS_DIR, PRESETS_DIR
 from layerlab.graph.limits import Limits
 from layerlab.server.middleware.host_header import normal_name
 from layerlab.server.runs.settings import RunSettings
@@ -167,6 +167,7 @@ class Settings(BaseSettings):
         "installed wheel ships, or frontend/dist in a source checkout",
     )
     presets_dir: Path = Field(default=PRESETS_DIR, description="Folder of preset documents")
+    lessons_dir: Path = Field(default=LESSONS_DIR, description="Folder of lessons")
 
     @field_validator("allowed_hosts", "allowed_origins", "forwarded_allow_ips", mode="before")
     @classmethod

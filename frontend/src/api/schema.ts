@@ -220,6 +220,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/lessons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The lessons in course order, each with its title, goal and step count */
+        get: operations["get_lessons_api_lessons_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lessons/{lesson_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One lesson: its steps, each with its text, preset and check */
+        get: operations["get_lesson_api_lessons__lesson_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/meta": {
         parameters: {
             query?: never;
@@ -1230,6 +1264,24 @@ export interface components {
             ];
         };
         /**
+         * DiagnosisShown
+         * @description The run on screen shows this diagnosis (on `node`, when given).
+         */
+        DiagnosisShown: {
+            /**
+             * Diagnosis
+             * @enum {string}
+             */
+            diagnosis: "vanishing_gradients" | "exploding_gradients" | "dead_relu" | "saturated" | "overfitting" | "divergence";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "diagnosis";
+            /** Node */
+            node?: string | null;
+        };
+        /**
          * EarlyStopping
          * @description Stop when a validation metric has not improved for `patience` epochs.
          */
@@ -1503,6 +1555,24 @@ export interface components {
             version?: 1;
         };
         /**
+         * GraphHas
+         * @description The open graph has at least `at_least` nodes of type `op` (blocks included).
+         */
+        GraphHas: {
+            /**
+             * At Least
+             * @default 1
+             */
+            at_least?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "graph_has";
+            /** Op */
+            op: string;
+        };
+        /**
          * GraphIssue
          * @description One error or warning. `node_id` is the node as the document names it (inside a
          *     block definition when `block` is set); `path` is where it sits once blocks are
@@ -1736,6 +1806,56 @@ export interface components {
              */
             step?: number;
         };
+        /**
+         * LearnCard
+         * @description What a node type teaches: the inspector's Learn card and its section of docs/ops.md,
+         *     in English and Simplified Chinese.
+         */
+        LearnCard: {
+            /**
+             * Formula
+             * @description What it computes, one line of plain-text math (y = x·Wᵀ + b)
+             */
+            formula: string;
+            /** @description The common mistakes */
+            mistakes: components["schemas"]["Text"];
+            /** @description Its parameter count in its parameters' names; starts with none when it has no parameters */
+            params: components["schemas"]["Text"];
+            /** @description Its shape rule: (…, in_features) → (…, out_features) */
+            shape: components["schemas"]["Text"];
+            /** @description When to use it */
+            when: components["schemas"]["Text"];
+        };
+        /** Lesson */
+        Lesson: {
+            chapter: components["schemas"]["Text"];
+            goal: components["schemas"]["Text"];
+            /**
+             * Id
+             * @description The file's stem
+             */
+            id: string;
+            /**
+             * Order
+             * @description Its place in the course
+             */
+            order: number;
+            /** Steps */
+            steps: components["schemas"]["Step"][];
+            title: components["schemas"]["Text"];
+        };
+        /** LessonSummary */
+        LessonSummary: {
+            chapter: components["schemas"]["Text"];
+            goal: components["schemas"]["Text"];
+            /** Id */
+            id: string;
+            /** Order */
+            order: number;
+            /** Steps */
+            steps: number;
+            title: components["schemas"]["Text"];
+        };
         /** LogEvent */
         LogEvent: {
             /**
@@ -1790,6 +1910,23 @@ export interface components {
                 number,
                 number
             ];
+        };
+        /**
+         * MetricBound
+         * @description The run on screen's latest `metric` is at least / at most a value.
+         */
+        MetricBound: {
+            /** At Least */
+            at_least?: number | null;
+            /** At Most */
+            at_most?: number | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "metric";
+            /** Metric */
+            metric: string;
         };
         /** MetricsEvent */
         MetricsEvent: {
@@ -1901,6 +2038,11 @@ export interface components {
                 [key: string]: components["schemas"]["TensorSpec"];
             };
             /**
+             * Param Terms
+             * @description Each parameter tensor of the node's module (weight (16, 2) 32, bias (16,) 16), summing to params; empty for a block instance and a node without parameters
+             */
+            param_terms?: components["schemas"]["ParamTerm"][];
+            /**
              * Params
              * @description Parameters, block insides included
              */
@@ -1967,6 +2109,8 @@ export interface components {
              * @description Parameters shown on the node itself
              */
             key_params: string[];
+            /** @description The inspector's Learn card: the server sends one for every type */
+            learn?: components["schemas"]["LearnCard"] | null;
             /** Outputs */
             outputs: components["schemas"]["PortSchema"][];
             /**
@@ -1983,6 +2127,24 @@ export interface components {
              * @description Type id, a torch class name: Conv2d, Linear, ...
              */
             type: string;
+        };
+        /**
+         * ParamTerm
+         * @description One parameter tensor of a node's module: weight (16, 2) holds 32 numbers.
+         */
+        ParamTerm: {
+            /**
+             * Count
+             * @description Numbers it holds: the product of its shape
+             */
+            count: number;
+            /**
+             * Name
+             * @description The torch parameter's name: weight, bias, self_attn.in_proj_weight
+             */
+            name: string;
+            /** Shape */
+            shape: number[];
         };
         /** PointsView */
         PointsView: {
@@ -2105,6 +2267,19 @@ export interface components {
              * @description The preset to train beside it (the cure of what it shows)
              */
             twin?: string | null;
+        };
+        /**
+         * PresetOpen
+         * @description The open document came from this preset (edits allowed).
+         */
+        PresetOpen: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "preset_open";
+            /** Preset */
+            preset: string;
         };
         /**
          * PresetSketch
@@ -2282,6 +2457,19 @@ export interface components {
              */
             worker: string | null;
         };
+        /**
+         * RunEpoch
+         * @description The run on screen has finished `at_least` epochs (its epoch-end metrics).
+         */
+        RunEpoch: {
+            /** At Least */
+            at_least: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "run_epoch";
+        };
         /** RunList */
         RunList: {
             /** Items */
@@ -2398,6 +2586,22 @@ export interface components {
              * @description Not ended: waiting for a worker, or held
              */
             open: ("queued" | "running" | "paused")[];
+        };
+        /**
+         * RunStatusIs
+         * @description The run on screen has this status (diverged, finished, ...).
+         */
+        RunStatusIs: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "run_status";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "paused" | "finished" | "stopped" | "pruned" | "failed" | "diverged";
         };
         /** SamplesEvent */
         SamplesEvent: {
@@ -2578,6 +2782,20 @@ export interface components {
              * @enum {string}
              */
             type: "status";
+        };
+        /** Step */
+        Step: {
+            /**
+             * Check
+             * @description Done when this holds; a step without one is read
+             */
+            check?: (components["schemas"]["GraphHas"] | components["schemas"]["PresetOpen"] | components["schemas"]["TrainingIs"] | components["schemas"]["RunEpoch"] | components["schemas"]["RunStatusIs"] | components["schemas"]["MetricBound"] | components["schemas"]["DiagnosisShown"]) | null;
+            /**
+             * Preset
+             * @description A preset the step opens
+             */
+            preset?: string | null;
+            text: components["schemas"]["Text"];
         };
         /** SweepDetail */
         SweepDetail: {
@@ -2873,6 +3091,16 @@ export interface components {
             dtype?: "float32" | "int64";
             /** Shape */
             shape: number[];
+        };
+        /**
+         * Text
+         * @description One text in English and in Simplified Chinese (`zh-CN` in JSON).
+         */
+        Text: {
+            /** En */
+            en: string;
+            /** Zh-Cn */
+            "zh-CN": string;
         };
         /** TextView */
         TextView: {
@@ -3188,6 +3416,21 @@ export interface components {
              * @default 0
              */
             weight_decay?: number;
+        };
+        /**
+         * TrainingIs
+         * @description The open graph's training section sets `field` to `value`.
+         */
+        TrainingIs: {
+            /** Field */
+            field: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "training_is";
+            /** Value */
+            value: unknown;
         };
         /** TrialCounts */
         TrialCounts: {
@@ -4858,6 +5101,148 @@ export interface operations {
                 };
             };
             /** @description No such import */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_lessons_api_lessons_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonSummary"][];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request or document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_lesson_api_lessons__lesson_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An id from GET /lessons */
+                lesson_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lesson"];
+                };
+            };
+            /** @description Host header not accepted */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token (when auth is on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Origin not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No lesson of that id */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -79,3 +79,10 @@ export type TrialRecord = Schemas['TrialRecord'];
 // Importing models: an ONNX file as a document, or what it refuses, located.
 export type OnnxImport = Schemas['OnnxImport'];
 export type Unsupported = Schemas['Unsupported'];
+// The lessons (GET /api/lessons): steps with their texts in both languages and the checks
+// the browser evaluates.
+export type Lesson = Schemas['Lesson'];
+export type LessonSummary = Schemas['LessonSummary'];
+export type LessonStep = Schemas['Step'];
+export type LessonCheck = NonNullable<LessonStep['check']>;
+export type BilingualText = Schemas['Text'];

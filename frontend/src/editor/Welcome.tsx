@@ -2,12 +2,14 @@
 // size, data, what it teaches, how long it trains on a CPU), "Start from scratch" and the
 // saved graphs. Shown on the first visit and from the logo; every way out asks before
 // replacing unsaved work.
-import { useMemo, useRef } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { PresetSummary } from '../api/types';
 import { formatDuration, groupByFamily, sketchDrawing } from '../model/gallery';
 import { formatCount } from '../model/format';
 import { useEditor } from '../store/editor';
 import { request, showWelcome, useSession } from '../store/session';
+import { LessonList } from '../lessons/LessonList';
+import { DataGuide } from './DataGuide';
 import { useFocusTrap } from '../ui/focusTrap';
 
 export function WelcomeHost() {
@@ -64,6 +66,7 @@ function Welcome() {
   const families = useMemo(() => groupByFamily(presets), [presets]);
   const root = useRef<HTMLDivElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const [guide, setGuide] = useState(false);
   useFocusTrap(root);
   return (
     <div
@@ -89,6 +92,9 @@ function Welcome() {
             Start from scratch
           </button>
           <span className="muted">An empty canvas: drag layers from the palette on the left, or double-click the canvas to search.</span>
+          <button className="welcome-guide" data-testid="start-from-data" aria-expanded={guide} onClick={() => setGuide(!guide)}>
+            Start from my data…
+          </button>
           <div className="welcome-saved">
             <strong>Open a saved graph</strong>
             {graphs.length === 0 && <span className="muted"> none saved on this server yet ·</span>}
@@ -113,6 +119,8 @@ function Welcome() {
             />
           </div>
         </section>
+        {guide && <DataGuide />}
+        <LessonList />
         {presets.length === 0 && <p className="muted">Loading the presets…</p>}
         {families.map((f) => (
           <section key={f.family} className="gallery-family" data-testid={`gallery-family-${f.family}`}>

@@ -30,6 +30,8 @@ export interface SessionState {
   /** The weights the server kept when the open document was imported from ONNX: Train
    * starts from them until the person drops them or opens another document. */
   importedWeights: string | null;
+  /** The preset the open document came from (edits allowed): a lesson step may ask for it. */
+  preset: string | null;
 }
 
 export interface PendingDiscard {
@@ -51,6 +53,7 @@ export const useSession = create<SessionState>(() => ({
   welcome: false,
   pendingDiscard: null,
   importedWeights: null,
+  preset: null,
 }));
 
 export const CHECK_DELAY_MS = 150;
@@ -174,7 +177,7 @@ function adopt(doc: GraphDocument, graphId: string | null, version: number | nul
   const json = docJson(currentDoc());
   // A document not saved yet (a preset, an import, New) is unchanged until it is edited;
   // a saved graph opened at another version differs from its saved copy from the start.
-  setS({ graphId, version, savedJson: saved || graphId === null ? json : null, dirty: false, conflict: null, welcome: false, importedWeights: null });
+  setS({ graphId, version, savedJson: saved || graphId === null ? json : null, dirty: false, conflict: null, welcome: false, importedWeights: null, preset: null });
   flushDraft();
   setRoute(graphId);
 }
@@ -238,6 +241,7 @@ export async function openPreset(name: string) {
   try {
     const preset = await api.preset(name);
     adopt(preset.document, null, null, false);
+    setS({ preset: name });
     notify(`Opened preset ${preset.title}`);
   } catch (err) {
     notify(`Could not open preset ${name}: ${String(err)}`, 'error');

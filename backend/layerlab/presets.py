@@ -1,7 +1,7 @@
 """The preset documents: the repository's graphs/ folder, or the copy a wheel ships
 (see `layerlab.bundled`), each with its gallery entry from graphs/gallery.toml (the
 family it is shown under on the start screen, what it teaches, its twin, and about how
-long it trains on a CPU)."""
+long it trains on a CPU, and the title and what it teaches in Simplified Chinese)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,10 @@ class Preset:
     family: str = OTHER
     teaches: str = ""
     """What the preset teaches, in one line."""
+    title_zh: str = ""
+    """`title` in Simplified Chinese (from the gallery entry; the document has only `title`)."""
+    teaches_zh: str = ""
+    """`teaches` in Simplified Chinese."""
     twin: str | None = None
     """The preset to train beside it (the cure of what it shows, or its counterpart)."""
     cpu_seconds: float | None = None
@@ -60,6 +64,8 @@ def list_presets(folder: Path = PRESETS_DIR) -> list[Preset]:
                 path,
                 family=str(entry.get("family", OTHER)),
                 teaches=str(entry.get("teaches", "")),
+                title_zh=str(entry.get("title_zh", "")),
+                teaches_zh=str(entry.get("teaches_zh", "")),
                 twin=str(twin) if twin else None,
                 cpu_seconds=float(seconds) if isinstance(seconds, int | float) else None,
             )

@@ -39,6 +39,7 @@ class Activation(Op[OpParams]):
 class ReLU(Activation):
     name = "ReLU"
     summary = "max(0, x): cheap, no vanishing gradient for x > 0; units can die at x < 0."
+    summary_zh = "max(0, x)：计算简单，x > 0 时不会梯度消失；x < 0 时神经元可能“死亡”。"
     torch_class = nn.ReLU
     health_kind = HealthKind.RELU_LIKE
     learn = LearnCard(
@@ -59,6 +60,7 @@ class ReLU(Activation):
 class ReLU6(Activation):
     name = "ReLU6"
     summary = "min(max(0, x), 6): a ReLU capped at 6, robust in low precision (MobileNet)."
+    summary_zh = "min(max(0, x), 6)：上限为 6 的 ReLU，在低精度下更稳健（MobileNet）。"
     torch_class = nn.ReLU6
     health_kind = HealthKind.RELU_LIKE
     learn = LearnCard(
@@ -78,13 +80,18 @@ class ReLU6(Activation):
 
 class LeakyReLUParams(OpParams):
     negative_slope: float = Field(
-        default=0.01, ge=0.0, le=1.0, description="Slope for x < 0, so units never die"
+        default=0.01,
+        ge=0.0,
+        le=1.0,
+        description="Slope for x < 0, so units never die",
+        json_schema_extra={"description_zh": "x < 0 时的斜率，使神经元不会“死亡”"},
     )
 
 
 class LeakyReLU(Activation):
     name = "LeakyReLU"
     summary = "x for x > 0, negative_slope * x otherwise: a ReLU whose units cannot die."
+    summary_zh = "x > 0 时为 x，否则为 negative_slope * x：神经元不会“死亡”的 ReLU。"
     Params = LeakyReLUParams
     key_params = ("negative_slope",)
     torch_class = nn.LeakyReLU
@@ -106,6 +113,7 @@ class LeakyReLU(Activation):
 class Sigmoid(Activation):
     name = "Sigmoid"
     summary = "1 / (1 + e^-x), into (0, 1): saturates, so deep stacks vanish gradients."
+    summary_zh = "1 / (1 + e^-x)，输出在 (0, 1)：容易饱和，层数一深梯度就会消失。"
     torch_class = nn.Sigmoid
     health_kind = HealthKind.SATURATING
     saturated_outside = (0.02, 0.98)
@@ -127,6 +135,7 @@ class Sigmoid(Activation):
 class Tanh(Activation):
     name = "Tanh"
     summary = "tanh(x), into (-1, 1): zero-centred, but saturates like the sigmoid."
+    summary_zh = "tanh(x)，输出在 (-1, 1)：以零为中心，但和 sigmoid 一样会饱和。"
     torch_class = nn.Tanh
     health_kind = HealthKind.SATURATING
     saturated_outside = (-0.96, 0.96)
@@ -148,6 +157,7 @@ class Tanh(Activation):
 class SiLU(Activation):
     name = "SiLU"
     summary = "x * sigmoid(x) (swish): smooth, non-monotonic, used in modern CNNs."
+    summary_zh = "x * sigmoid(x)（Swish）：平滑、非单调，现代 CNN 中常用的激活函数。"
     torch_class = nn.SiLU
     learn = LearnCard(
         formula="y = x · σ(x) = x / (1 + e⁻ˣ)",
@@ -166,13 +176,16 @@ class SiLU(Activation):
 
 class GELUParams(OpParams):
     approximate: Literal["none", "tanh"] = Field(
-        default="none", description="Exact erf form, or the tanh approximation"
+        default="none",
+        description="Exact erf form, or the tanh approximation",
+        json_schema_extra={"description_zh": "精确的 erf 形式，或 tanh 近似"},
     )
 
 
 class GELU(Activation):
     name = "GELU"
     summary = "x * Phi(x): the Transformer's smooth ReLU."
+    summary_zh = "x * Phi(x)：Transformer 中常用的平滑版 ReLU。"
     Params = GELUParams
     torch_class = nn.GELU
     learn = LearnCard(
@@ -196,12 +209,14 @@ class SoftmaxParams(OpParams):
         ge=-5,
         le=4,
         description="Axis whose entries become probabilities (batch excluded)",
+        json_schema_extra={"description_zh": "沿哪一维的数值转成概率（不含批次维）"},
     )
 
 
 class Softmax(Activation):
     name = "Softmax"
     summary = "exp(x) normalised to sum to 1 along an axis: class probabilities."
+    summary_zh = "沿某一维取 exp(x) 并归一化使其和为 1：得到类别概率。"
     Params = SoftmaxParams
     torch_class = nn.Softmax
     learn = LearnCard(

@@ -41,6 +41,9 @@ class PatternParams(OpParams):
         le=100_000,
         description="Sliding window: each position sees only keys at most this many "
         "positions away (0: every position); the cost grows as length x window",
+        json_schema_extra={
+            "description_zh": "滑动窗口：每个位置只关注距离不超过该值的 key（0 表示关注所有位置）；计算量随 序列长度 × 窗口大小 增长"
+        },
     )
     global_tokens: int = Field(
         default=0,
@@ -48,6 +51,9 @@ class PatternParams(OpParams):
         le=100_000,
         description="With a window: the first this many positions see and are seen by "
         "every position (Longformer, BigBird)",
+        json_schema_extra={
+            "description_zh": "配合窗口使用：前这么多个位置能关注所有位置，也被所有位置关注（Longformer、BigBird）"
+        },
     )
 
 
@@ -88,14 +94,28 @@ def _check_heads(embed: int, heads: int, port: str = "x", field: str = "nhead") 
 
 class MultiheadAttentionParams(PatternParams):
     num_heads: int = Field(
-        default=4, ge=1, le=256, description="Parallel heads; must divide the embedding size"
+        default=4,
+        ge=1,
+        le=256,
+        description="Parallel heads; must divide the embedding size",
+        json_schema_extra={"description_zh": "并行的注意力头数；必须能整除嵌入维度"},
     )
     dropout: float = Field(
-        default=0.0, ge=0.0, lt=1.0, description="Dropout on the attention weights"
+        default=0.0,
+        ge=0.0,
+        lt=1.0,
+        description="Dropout on the attention weights",
+        json_schema_extra={"description_zh": "作用在注意力权重上的 Dropout 概率"},
     )
-    bias: bool = Field(default=True, description="Learn biases in the projections")
+    bias: bool = Field(
+        default=True,
+        description="Learn biases in the projections",
+        json_schema_extra={"description_zh": "在投影层中学习偏置"},
+    )
     causal: bool = Field(
-        default=False, description="Each position attends only to itself and earlier ones"
+        default=False,
+        description="Each position attends only to itself and earlier ones",
+        json_schema_extra={"description_zh": "每个位置只关注自己和之前的位置（因果掩码）"},
     )
 
 
@@ -103,6 +123,7 @@ class MultiheadAttention(Op[MultiheadAttentionParams]):
     name = "MultiheadAttention"
     category = "Attention"
     summary = "Scaled dot-product attention in parallel heads: self-attention, or cross-attention via key/value."
+    summary_zh = "多个头并行的缩放点积注意力：自注意力，或通过 key/value 实现交叉注意力。"
     Params = MultiheadAttentionParams
     inputs = (
         Port("query", "sequence (T, E) that asks"),
@@ -186,12 +207,23 @@ class PositionalEncodingParams(OpParams):
     kind: Literal["sinusoidal", "learned"] = Field(
         default="sinusoidal",
         description="Fixed sinusoids (the original Transformer) or a learned table (GPT, ViT)",
+        json_schema_extra={
+            "description_zh": "固定的正弦位置编码（原始 Transformer），或可学习的位置表（GPT、ViT）"
+        },
     )
     max_len: int = Field(
-        default=512, ge=1, le=100_000, description="Longest sequence the table covers"
+        default=512,
+        ge=1,
+        le=100_000,
+        description="Longest sequence the table covers",
+        json_schema_extra={"description_zh": "位置表能覆盖的最大序列长度"},
     )
     dropout: float = Field(
-        default=0.0, ge=0.0, lt=1.0, description="Dropout after adding positions"
+        default=0.0,
+        ge=0.0,
+        lt=1.0,
+        description="Dropout after adding positions",
+        json_schema_extra={"description_zh": "加上位置编码之后的 Dropout 概率"},
     )
 
 
@@ -199,6 +231,7 @@ class PositionalEncoding(Op[PositionalEncodingParams]):
     name = "PositionalEncoding"
     category = "Attention"
     summary = "Add each position's code to a (T, E) sequence, so attention knows order."
+    summary_zh = "给 (T, E) 序列的每个位置加上位置编码，让注意力知道顺序。"
     Params = PositionalEncodingParams
     key_params = ("kind",)
     example = {"x": spec(6, 8)}
@@ -233,33 +266,65 @@ class PositionalEncoding(Op[PositionalEncodingParams]):
 
 class TransformerLayerParams(PatternParams):
     nhead: int = Field(
-        default=4, ge=1, le=256, description="Attention heads; must divide the embedding size"
+        default=4,
+        ge=1,
+        le=256,
+        description="Attention heads; must divide the embedding size",
+        json_schema_extra={"description_zh": "注意力头数；必须能整除嵌入维度"},
     )
     dim_feedforward: int = Field(
-        default=256, ge=1, le=1_000_000, description="Hidden width of the feed-forward block"
+        default=256,
+        ge=1,
+        le=1_000_000,
+        description="Hidden width of the feed-forward block",
+        json_schema_extra={"description_zh": "前馈网络隐藏层的宽度"},
     )
     dropout: float = Field(
-        default=0.1, ge=0.0, lt=1.0, description="Dropout in attention and feed-forward"
+        default=0.1,
+        ge=0.0,
+        lt=1.0,
+        description="Dropout in attention and feed-forward",
+        json_schema_extra={"description_zh": "注意力和前馈网络中的 Dropout 概率"},
     )
     activation: Literal["relu", "gelu"] = Field(
-        default="relu", description="Feed-forward activation"
+        default="relu",
+        description="Feed-forward activation",
+        json_schema_extra={"description_zh": "前馈网络的激活函数"},
     )
     norm_first: bool = Field(
-        default=False, description="Pre-norm (LayerNorm before each block) instead of post-norm"
+        default=False,
+        description="Pre-norm (LayerNorm before each block) instead of post-norm",
+        json_schema_extra={
+            "description_zh": "使用 Pre-Norm（在每个子层之前做 LayerNorm），而不是 Post-Norm"
+        },
     )
-    layer_norm_eps: float = Field(default=1e-5, gt=0.0, le=1.0, description="LayerNorm's epsilon")
-    bias: bool = Field(default=True, description="Learn biases in linear layers and norms")
+    layer_norm_eps: float = Field(
+        default=1e-5,
+        gt=0.0,
+        le=1.0,
+        description="LayerNorm's epsilon",
+        json_schema_extra={"description_zh": "LayerNorm 的 epsilon（加到方差上的小常数）"},
+    )
+    bias: bool = Field(
+        default=True,
+        description="Learn biases in linear layers and norms",
+        json_schema_extra={"description_zh": "在全连接层和归一化层中学习偏置"},
+    )
 
 
 class EncoderLayerParams(TransformerLayerParams):
     causal: bool = Field(
-        default=False, description="Mask the future (decoder-only models such as GPT)"
+        default=False,
+        description="Mask the future (decoder-only models such as GPT)",
+        json_schema_extra={"description_zh": "遮住未来的位置（GPT 这类仅解码器模型）"},
     )
 
 
 class DecoderLayerParams(TransformerLayerParams):
     causal: bool = Field(
-        default=True, description="Mask the future in self-attention (teacher forcing)"
+        default=True,
+        description="Mask the future in self-attention (teacher forcing)",
+        json_schema_extra={"description_zh": "在自注意力中遮住未来的位置（教师强制）"},
     )
 
 
@@ -267,6 +332,7 @@ class TransformerEncoderLayer(Op[EncoderLayerParams]):
     name = "TransformerEncoderLayer"
     category = "Attention"
     summary = "Self-attention then feed-forward, each with a residual connection and LayerNorm."
+    summary_zh = "自注意力后接前馈网络，每个子层都带残差连接和 LayerNorm。"
     Params = EncoderLayerParams
     key_params = ("nhead", "dim_feedforward")
     example = {"x": spec(5, 8)}
@@ -318,6 +384,7 @@ class TransformerDecoderLayer(Op[DecoderLayerParams]):
     name = "TransformerDecoderLayer"
     category = "Attention"
     summary = "Masked self-attention, cross-attention to the encoder's memory, then feed-forward."
+    summary_zh = "带掩码的自注意力、对编码器输出（memory）的交叉注意力，再接前馈网络。"
     Params = DecoderLayerParams
     inputs = (
         Port("x", "target sequence (T, E)"),
@@ -380,13 +447,25 @@ class TransformerDecoderLayer(Op[DecoderLayerParams]):
 
 class PatchEmbeddingParams(OpParams):
     patch_size: int = Field(
-        default=4, ge=1, le=1024, description="Side of the square patches the image is cut into"
+        default=4,
+        ge=1,
+        le=1024,
+        description="Side of the square patches the image is cut into",
+        json_schema_extra={"description_zh": "图像切成的正方形图块的边长"},
     )
     embed_dim: int = Field(
-        default=64, ge=1, le=65_536, description="Length of each patch's embedding"
+        default=64,
+        ge=1,
+        le=65_536,
+        description="Length of each patch's embedding",
+        json_schema_extra={"description_zh": "每个图块嵌入向量的长度"},
     )
     class_token: bool = Field(
-        default=True, description="Prepend a learned [class] token whose output classifies"
+        default=True,
+        description="Prepend a learned [class] token whose output classifies",
+        json_schema_extra={
+            "description_zh": "在序列开头加一个可学习的 [class] token，用它的输出做分类"
+        },
     )
 
 
@@ -394,6 +473,7 @@ class PatchEmbedding(Op[PatchEmbeddingParams]):
     name = "PatchEmbedding"
     category = "Attention"
     summary = "ViT: cut a (C, H, W) image into patches and embed each: (N (+1), E)."
+    summary_zh = "ViT：把 (C, H, W) 图像切成图块，并把每块嵌入成向量：(N (+1), E)。"
     Params = PatchEmbeddingParams
     key_params = ("patch_size", "embed_dim")
     example = {"x": spec(3, 8, 8)}

@@ -167,6 +167,9 @@ class Op(Generic[P]):
     category: ClassVar[str]
     summary: ClassVar[str]
     """One line for the palette and the docs."""
+    summary_zh: ClassVar[str]
+    """`summary` in Simplified Chinese, declared next to it. Every type declares its own
+    (a family's base class does not lend one)."""
     Params: ClassVar[type[OpParams]] = OpParams
     inputs: ClassVar[tuple[Port, ...]] = (Port("x", "input tensor"),)
     outputs: ClassVar[tuple[Port, ...]] = (Port("y", "output tensor"),)
@@ -199,6 +202,11 @@ class Op(Generic[P]):
                 )
             if not isinstance(cls.__dict__.get("learn"), LearnCard):
                 raise RuntimeError(f"node type {cls.name!r} declares no learn card (learn = ...)")
+            summary_zh = cls.__dict__.get("summary_zh")
+            if not isinstance(summary_zh, str) or not summary_zh.strip():
+                raise RuntimeError(
+                    f"node type {cls.name!r} declares no Chinese summary (summary_zh = ...)"
+                )
             if cls.name in REGISTRY:
                 raise RuntimeError(f"node type {cls.name!r} declared twice")
             REGISTRY[cls.name] = cls()
@@ -243,7 +251,8 @@ class Op(Generic[P]):
         return sum(term.count for term in self.param_terms(p, x))
 
     def schema(self) -> dict[str, Any]:
-        """The palette entry: type id, category, help, ports and the params' JSON Schema."""
+        """The palette entry: type id, category, help (English and Chinese), ports and the
+        params' JSON Schema (each parameter's `description` with its `description_zh`)."""
 
         def port(p: Port) -> dict[str, Any]:
             return {
@@ -257,6 +266,7 @@ class Op(Generic[P]):
             "type": self.name,
             "category": self.category,
             "summary": self.summary,
+            "summary_zh": self.summary_zh,
             "inputs": [port(p) for p in self.inputs],
             "outputs": [port(p) for p in self.outputs],
             "key_params": list(self.key_params),

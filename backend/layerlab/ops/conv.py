@@ -39,31 +39,69 @@ def torch_arg(value: int | list[int] | str) -> int | tuple[int, ...] | str:
 
 class ConvParams(OpParams):
     out_channels: int = Field(
-        default=16, ge=1, le=65_536, description="Number of filters (output channels)"
+        default=16,
+        ge=1,
+        le=65_536,
+        description="Number of filters (output channels)",
+        json_schema_extra={"description_zh": "卷积核个数（输出通道数）"},
     )
-    kernel_size: Size2 = Field(default=3, description="Filter size, one number or one per axis")
-    stride: Size2 = Field(default=1, description="Step between filter positions")
+    kernel_size: Size2 = Field(
+        default=3,
+        description="Filter size, one number or one per axis",
+        json_schema_extra={"description_zh": "卷积核大小，一个数或每个维度各一个数"},
+    )
+    stride: Size2 = Field(
+        default=1,
+        description="Step between filter positions",
+        json_schema_extra={"description_zh": "卷积核每次移动的步长"},
+    )
     padding: Pad2 | Literal["same", "valid"] = Field(
         default=0,
         description='Zeros added on each side, or "same" (keep size, stride 1) or "valid" (none)',
+        json_schema_extra={
+            "description_zh": '每侧补零的个数；或 "same"（保持尺寸不变，要求步长为 1），或 "valid"（不填充）'
+        },
     )
     dilation: Size2 = Field(
-        default=1, description="Spacing between filter taps (atrous convolution)"
+        default=1,
+        description="Spacing between filter taps (atrous convolution)",
+        json_schema_extra={"description_zh": "卷积核各元素之间的间隔（空洞卷积的膨胀率）"},
     )
     groups: int = Field(
-        default=1, ge=1, le=65_536, description="Split channels into groups convolved separately"
+        default=1,
+        ge=1,
+        le=65_536,
+        description="Split channels into groups convolved separately",
+        json_schema_extra={"description_zh": "把通道分成若干组，各组分别卷积"},
     )
-    bias: bool = Field(default=True, description="Learn an additive bias per output channel")
+    bias: bool = Field(
+        default=True,
+        description="Learn an additive bias per output channel",
+        json_schema_extra={"description_zh": "为每个输出通道学习一个偏置"},
+    )
 
 
 class Conv1dParams(ConvParams):
-    kernel_size: Size = Field(default=3, description="Filter length")
-    stride: Size = Field(default=1, description="Step between filter positions")
+    kernel_size: Size = Field(
+        default=3, description="Filter length", json_schema_extra={"description_zh": "卷积核长度"}
+    )
+    stride: Size = Field(
+        default=1,
+        description="Step between filter positions",
+        json_schema_extra={"description_zh": "卷积核每次移动的步长"},
+    )
     padding: Pad | Literal["same", "valid"] = Field(
         default=0,
         description='Zeros added on each side, or "same" (keep length, stride 1) or "valid" (none)',
+        json_schema_extra={
+            "description_zh": '每侧补零的个数；或 "same"（保持长度不变，要求步长为 1），或 "valid"（不填充）'
+        },
     )
-    dilation: Size = Field(default=1, description="Spacing between filter taps")
+    dilation: Size = Field(
+        default=1,
+        description="Spacing between filter taps",
+        json_schema_extra={"description_zh": "卷积核各元素之间的间隔（膨胀率）"},
+    )
 
 
 class _Conv(Op[ConvParams]):
@@ -120,6 +158,7 @@ class _Conv(Op[ConvParams]):
 class Conv1d(_Conv):
     name = "Conv1d"
     summary = "1-D convolution over (C, L) sequences: learned filters slid along time."
+    summary_zh = "一维卷积，作用于 (C, L) 序列：可学习的卷积核沿时间方向滑动。"
     Params = Conv1dParams
     axes = 1
     torch_class = nn.Conv1d
@@ -148,6 +187,7 @@ class Conv1d(_Conv):
 class Conv2d(_Conv):
     name = "Conv2d"
     summary = "2-D convolution over (C, H, W) images: learned filters slid over space."
+    summary_zh = "二维卷积，作用于 (C, H, W) 图像：可学习的卷积核在空间上滑动。"
     Params = ConvParams
     axes = 2
     torch_class = nn.Conv2d
@@ -174,24 +214,55 @@ class Conv2d(_Conv):
 
 
 class ConvTranspose2dParams(OpParams):
-    out_channels: int = Field(default=16, ge=1, le=65_536, description="Number of output channels")
-    kernel_size: Size2 = Field(default=4, description="Filter size")
-    stride: Size2 = Field(default=2, description="Upsampling factor: output grows by this step")
+    out_channels: int = Field(
+        default=16,
+        ge=1,
+        le=65_536,
+        description="Number of output channels",
+        json_schema_extra={"description_zh": "输出通道数"},
+    )
+    kernel_size: Size2 = Field(
+        default=4, description="Filter size", json_schema_extra={"description_zh": "卷积核大小"}
+    )
+    stride: Size2 = Field(
+        default=2,
+        description="Upsampling factor: output grows by this step",
+        json_schema_extra={"description_zh": "上采样倍数：输出尺寸按这个步长放大"},
+    )
     padding: Pad2 = Field(
-        default=1, description="Implicit zeros removed from each side of the output"
+        default=1,
+        description="Implicit zeros removed from each side of the output",
+        json_schema_extra={"description_zh": "从输出每一侧裁掉的隐式填充"},
     )
     output_padding: Pad2 = Field(
-        default=0, description="Extra size added to one side, smaller than stride"
+        default=0,
+        description="Extra size added to one side, smaller than stride",
+        json_schema_extra={"description_zh": "在输出一侧额外增加的尺寸，必须小于步长"},
     )
-    dilation: Size2 = Field(default=1, description="Spacing between filter taps")
-    groups: int = Field(default=1, ge=1, le=65_536, description="Split channels into groups")
-    bias: bool = Field(default=True, description="Learn an additive bias per output channel")
+    dilation: Size2 = Field(
+        default=1,
+        description="Spacing between filter taps",
+        json_schema_extra={"description_zh": "卷积核各元素之间的间隔（膨胀率）"},
+    )
+    groups: int = Field(
+        default=1,
+        ge=1,
+        le=65_536,
+        description="Split channels into groups",
+        json_schema_extra={"description_zh": "把通道分成若干组"},
+    )
+    bias: bool = Field(
+        default=True,
+        description="Learn an additive bias per output channel",
+        json_schema_extra={"description_zh": "为每个输出通道学习一个偏置"},
+    )
 
 
 class ConvTranspose2d(Op[ConvTranspose2dParams]):
     name = "ConvTranspose2d"
     category = "Convolution"
     summary = "Transposed 2-D convolution: learned upsampling, as in DCGAN generators."
+    summary_zh = "二维转置卷积：可学习的上采样，DCGAN 的生成器就用它。"
     Params = ConvTranspose2dParams
     key_params = ("out_channels", "kernel_size", "stride")
     example = {"x": spec(4, 5, 5)}
@@ -258,14 +329,24 @@ class ConvTranspose2d(Op[ConvTranspose2dParams]):
 
 
 class PoolParams(OpParams):
-    kernel_size: Size2 = Field(default=2, description="Window size")
+    kernel_size: Size2 = Field(
+        default=2, description="Window size", json_schema_extra={"description_zh": "池化窗口大小"}
+    )
     stride: Size2 | None = Field(
-        default=None, description="Step between windows (default: the window size)"
+        default=None,
+        description="Step between windows (default: the window size)",
+        json_schema_extra={"description_zh": "窗口每次移动的步长（默认等于窗口大小）"},
     )
     padding: Pad2 = Field(
-        default=0, description="Implicit padding on each side, at most half the window"
+        default=0,
+        description="Implicit padding on each side, at most half the window",
+        json_schema_extra={"description_zh": "每侧的隐式填充，最多为窗口大小的一半"},
     )
-    ceil_mode: bool = Field(default=False, description="Round the output size up instead of down")
+    ceil_mode: bool = Field(
+        default=False,
+        description="Round the output size up instead of down",
+        json_schema_extra={"description_zh": "输出尺寸向上取整，而不是向下取整"},
+    )
 
 
 class _Pool2d(Op[PoolParams]):
@@ -300,6 +381,7 @@ class _Pool2d(Op[PoolParams]):
 class MaxPool2d(_Pool2d):
     name = "MaxPool2d"
     summary = "Keep the largest value in each window: downsampling with a little invariance."
+    summary_zh = "取每个窗口中的最大值：下采样，并带来少许平移不变性。"
     torch_class = nn.MaxPool2d
     learn = LearnCard(
         formula="y[c, i, j] = max of x[c] over the kernel_size window at (i·stride, j·stride)",
@@ -322,6 +404,7 @@ class MaxPool2d(_Pool2d):
 class AvgPool2d(_Pool2d):
     name = "AvgPool2d"
     summary = "Average each window: smooth downsampling (LeNet's subsampling)."
+    summary_zh = "取每个窗口的平均值：平滑的下采样（LeNet 的子采样层）。"
     torch_class = nn.AvgPool2d
     learn = LearnCard(
         formula="y[c, i, j] = mean of x[c] over the kernel_size window at (i·stride, j·stride)",
@@ -343,7 +426,9 @@ class AvgPool2d(_Pool2d):
 
 class AdaptiveAvgPool2dParams(OpParams):
     output_size: Size2 = Field(
-        default=1, description="Output height and width, whatever the input size"
+        default=1,
+        description="Output height and width, whatever the input size",
+        json_schema_extra={"description_zh": "输出的高和宽，与输入尺寸无关"},
     )
 
 
@@ -351,6 +436,7 @@ class AdaptiveAvgPool2d(Op[AdaptiveAvgPool2dParams]):
     name = "AdaptiveAvgPool2d"
     category = "Convolution"
     summary = "Average down to a fixed size (1 = global average pooling, as in ResNet)."
+    summary_zh = "平均池化到固定大小（1 即全局平均池化，如 ResNet）。"
     Params = AdaptiveAvgPool2dParams
     key_params = ("output_size",)
     example = {"x": spec(3, 7, 7)}
@@ -381,10 +467,16 @@ class AdaptiveAvgPool2d(Op[AdaptiveAvgPool2dParams]):
 
 class UpsampleParams(OpParams):
     scale_factor: int = Field(
-        default=2, ge=1, le=64, description="Multiply height and width by this"
+        default=2,
+        ge=1,
+        le=64,
+        description="Multiply height and width by this",
+        json_schema_extra={"description_zh": "高和宽放大的倍数"},
     )
     mode: Literal["nearest", "bilinear"] = Field(
-        default="nearest", description="How new pixels are filled in"
+        default="nearest",
+        description="How new pixels are filled in",
+        json_schema_extra={"description_zh": "新像素的填充方式（插值方法）"},
     )
 
 
@@ -392,6 +484,7 @@ class Upsample(Op[UpsampleParams]):
     name = "Upsample"
     category = "Convolution"
     summary = "Enlarge (C, H, W) images by an integer factor, without learned weights."
+    summary_zh = "把 (C, H, W) 图像按整数倍放大，没有可学习的权重。"
     Params = UpsampleParams
     key_params = ("scale_factor", "mode")
     example = {"x": spec(2, 4, 4)}

@@ -12,15 +12,24 @@ from layerlab.text import Text
 
 class LinearParams(OpParams):
     out_features: int = Field(
-        default=10, ge=1, le=1_000_000, description="Number of output neurons"
+        default=10,
+        ge=1,
+        le=1_000_000,
+        description="Number of output neurons",
+        json_schema_extra={"description_zh": "输出神经元的个数"},
     )
-    bias: bool = Field(default=True, description="Learn an additive bias per output neuron")
+    bias: bool = Field(
+        default=True,
+        description="Learn an additive bias per output neuron",
+        json_schema_extra={"description_zh": "为每个输出神经元学习一个偏置"},
+    )
 
 
 class Linear(Op[LinearParams]):
     name = "Linear"
     category = "Dense"
     summary = "Fully connected layer y = xW^T + b over the last axis (in_features inferred)."
+    summary_zh = "全连接层 y = xW^T + b，作用于最后一维（in_features 自动推断）。"
     Params = LinearParams
     key_params = ("out_features",)
     example = {"x": spec(8)}
@@ -63,6 +72,7 @@ class DropoutParams(OpParams):
         ge=0.0,
         lt=1.0,
         description="Probability of zeroing each element while training",
+        json_schema_extra={"description_zh": "训练时每个元素被置零的概率"},
     )
 
 
@@ -70,6 +80,7 @@ class Dropout(Op[DropoutParams]):
     name = "Dropout"
     category = "Dense"
     summary = "Randomly zero elements while training (a cure for overfitting)."
+    summary_zh = "训练时随机把部分元素置零（缓解过拟合的常用手段）。"
     Params = DropoutParams
     key_params = ("p",)
     example = {"x": spec(8)}
@@ -96,10 +107,18 @@ class Dropout(Op[DropoutParams]):
 
 class EmbeddingParams(OpParams):
     num_embeddings: int = Field(
-        default=128, ge=1, le=10_000_000, description="Vocabulary size: ids run from 0 to this - 1"
+        default=128,
+        ge=1,
+        le=10_000_000,
+        description="Vocabulary size: ids run from 0 to this - 1",
+        json_schema_extra={"description_zh": "词表大小：编号从 0 到该值减 1"},
     )
     embedding_dim: int = Field(
-        default=64, ge=1, le=100_000, description="Length of each id's learned vector"
+        default=64,
+        ge=1,
+        le=100_000,
+        description="Length of each id's learned vector",
+        json_schema_extra={"description_zh": "每个编号对应的可学习向量的长度"},
     )
 
 
@@ -107,6 +126,7 @@ class Embedding(Op[EmbeddingParams]):
     name = "Embedding"
     category = "Dense"
     summary = "Look up a learned vector for each integer id (tokens, characters, classes)."
+    summary_zh = "为每个整数编号查出一个可学习的向量（token、字符、类别）。"
     Params = EmbeddingParams
     inputs = (Port("x", "integer ids", dtype="int64"),)
     key_params = ("num_embeddings", "embedding_dim")
@@ -143,9 +163,14 @@ class LogitScaleParams(OpParams):
         gt=0.0,
         le=1e4,
         description="Starting multiplier (CLIP: 1 / 0.07, a temperature of 0.07)",
+        json_schema_extra={"description_zh": "初始缩放倍数（CLIP 中为 1 / 0.07，即温度 0.07）"},
     )
     max_scale: float = Field(
-        default=100.0, gt=0.0, le=1e6, description="Largest multiplier it may learn"
+        default=100.0,
+        gt=0.0,
+        le=1e6,
+        description="Largest multiplier it may learn",
+        json_schema_extra={"description_zh": "可学到的最大缩放倍数"},
     )
 
 
@@ -153,6 +178,7 @@ class LogitScale(Op[LogitScaleParams]):
     name = "LogitScale"
     category = "Dense"
     summary = "Multiply by one learned positive number: CLIP's temperature for similarity logits."
+    summary_zh = "乘以一个可学习的正数：CLIP 中相似度 logits 的温度系数。"
     Params = LogitScaleParams
     key_params = ("init",)
     example = {"x": spec(8)}

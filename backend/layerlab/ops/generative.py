@@ -29,6 +29,7 @@ class Reparameterize(Op[ReparameterizeParams]):
     name = "Reparameterize"
     category = "Generative"
     summary = "VAE sampling z = mean + sigma * eps (differentiable), plus the KL term to N(0, I)."
+    summary_zh = "VAE 采样 z = mean + sigma * eps（可微），并给出与 N(0, I) 的 KL 项。"
     inputs = (
         Port("mean", "the encoder's mean of q(z|x)"),
         Port("logvar", "the encoder's log-variance, same shape"),
@@ -67,16 +68,23 @@ class Reparameterize(Op[ReparameterizeParams]):
 
 class NoiseParams(OpParams):
     std: float = Field(
-        default=1.0, ge=0.0, le=100.0, description="Standard deviation of the Gaussian noise"
+        default=1.0,
+        ge=0.0,
+        le=100.0,
+        description="Standard deviation of the Gaussian noise",
+        json_schema_extra={"description_zh": "高斯噪声的标准差"},
     )
     shape: list[Annotated[int, Field(ge=1, le=1_000_000)]] = Field(
         default=[100],
         min_length=1,
         max_length=5,
         description="Sample shape when used as a source (no input)",
+        json_schema_extra={"description_zh": "作为噪声源（不接输入）时单个样本的形状"},
     )
     train_only: bool = Field(
-        default=True, description="With an input: add noise only while training"
+        default=True,
+        description="With an input: add noise only while training",
+        json_schema_extra={"description_zh": "接了输入时：只在训练时加噪声"},
     )
 
 
@@ -86,6 +94,7 @@ class Noise(Op[NoiseParams]):
     summary = (
         "Gaussian noise: a latent source for GAN generators, or added to an input (denoising)."
     )
+    summary_zh = "高斯噪声：作为 GAN 生成器的潜在向量来源，或加到输入上（去噪）。"
     Params = NoiseParams
     inputs = (
         Port("x", "a tensor to corrupt; leave unconnected for a noise source", optional=True),
@@ -117,13 +126,19 @@ class Noise(Op[NoiseParams]):
 
 class TimestepEmbeddingParams(OpParams):
     dim: int = Field(
-        default=64, ge=2, le=65_536, multiple_of=2, description="Length of the embedding (even)"
+        default=64,
+        ge=2,
+        le=65_536,
+        multiple_of=2,
+        description="Length of the embedding (even)",
+        json_schema_extra={"description_zh": "嵌入向量的长度（须为偶数）"},
     )
     max_period: float = Field(
         default=10_000.0,
         ge=1.0,
         le=1e9,
         description="Longest period of the sinusoids, in steps (the slowest frequency)",
+        json_schema_extra={"description_zh": "正弦函数的最长周期，以步数计（对应最低频率）"},
     )
 
 
@@ -131,6 +146,7 @@ class TimestepEmbedding(Op[TimestepEmbeddingParams]):
     name = "TimestepEmbedding"
     category = "Generative"
     summary = "A diffusion step t as sines and cosines at many frequencies: (1) -> (dim)."
+    summary_zh = "把扩散步数 t 编码成多种频率的正弦和余弦：(1) -> (dim)。"
     Params = TimestepEmbeddingParams
     inputs = (Port("t", "the step number, one per sample: (1)", dtype="any"),)
     key_params = ("dim",)

@@ -21,12 +21,24 @@ from layerlab.text import Text
 
 class BatchNormParams(OpParams):
     eps: float = Field(
-        default=1e-5, gt=0.0, le=1.0, description="Added to the variance for stability"
+        default=1e-5,
+        gt=0.0,
+        le=1.0,
+        description="Added to the variance for stability",
+        json_schema_extra={"description_zh": "加到方差上的小常数，保证数值稳定"},
     )
     momentum: float = Field(
-        default=0.1, gt=0.0, le=1.0, description="Weight of each batch in the running statistics"
+        default=0.1,
+        gt=0.0,
+        le=1.0,
+        description="Weight of each batch in the running statistics",
+        json_schema_extra={"description_zh": "每个批次在滑动平均统计量中所占的权重"},
     )
-    affine: bool = Field(default=True, description="Learn a scale and shift per channel")
+    affine: bool = Field(
+        default=True,
+        description="Learn a scale and shift per channel",
+        json_schema_extra={"description_zh": "为每个通道学习缩放和平移参数"},
+    )
 
 
 class _BatchNorm(Op[BatchNormParams]):
@@ -47,6 +59,7 @@ class _BatchNorm(Op[BatchNormParams]):
 class BatchNorm1d(_BatchNorm):
     name = "BatchNorm1d"
     summary = "Normalise each feature over the batch: (F) features or (C, L) sequences."
+    summary_zh = "对每个特征在批次上做归一化：输入为 (F) 特征或 (C, L) 序列。"
     ranks = (1, 2)
     layout = "(F) or (C, L)"
     torch_class = nn.BatchNorm1d
@@ -72,6 +85,7 @@ class BatchNorm1d(_BatchNorm):
 class BatchNorm2d(_BatchNorm):
     name = "BatchNorm2d"
     summary = "Normalise each channel of (C, H, W) images over the batch and the pixels."
+    summary_zh = "对 (C, H, W) 图像的每个通道，在批次和所有像素上做归一化。"
     ranks = (3,)
     layout = "(C, H, W)"
     torch_class = nn.BatchNorm2d
@@ -100,12 +114,19 @@ class LayerNormParams(OpParams):
         ge=1,
         le=5,
         description="How many trailing axes to normalise over (normalized_shape inferred)",
+        json_schema_extra={"description_zh": "在最后几维上做归一化（normalized_shape 自动推断）"},
     )
     eps: float = Field(
-        default=1e-5, gt=0.0, le=1.0, description="Added to the variance for stability"
+        default=1e-5,
+        gt=0.0,
+        le=1.0,
+        description="Added to the variance for stability",
+        json_schema_extra={"description_zh": "加到方差上的小常数，保证数值稳定"},
     )
     elementwise_affine: bool = Field(
-        default=True, description="Learn a scale and shift per element"
+        default=True,
+        description="Learn a scale and shift per element",
+        json_schema_extra={"description_zh": "为每个元素学习缩放和平移参数"},
     )
 
 
@@ -113,6 +134,7 @@ class LayerNorm(Op[LayerNormParams]):
     name = "LayerNorm"
     category = "Normalisation"
     summary = "Normalise each sample over its last axes: the Transformer's normalisation."
+    summary_zh = "对每个样本在最后几维上做归一化：Transformer 使用的归一化方式。"
     Params = LayerNormParams
     example = {"x": spec(5, 8)}
     learn = LearnCard(
@@ -163,17 +185,27 @@ class GroupNormParams(OpParams):
         ge=1,
         le=65_536,
         description="Groups the channels are split into; must divide them",
+        json_schema_extra={"description_zh": "通道分成的组数；必须能整除通道数"},
     )
     eps: float = Field(
-        default=1e-5, gt=0.0, le=1.0, description="Added to the variance for stability"
+        default=1e-5,
+        gt=0.0,
+        le=1.0,
+        description="Added to the variance for stability",
+        json_schema_extra={"description_zh": "加到方差上的小常数，保证数值稳定"},
     )
-    affine: bool = Field(default=True, description="Learn a scale and shift per channel")
+    affine: bool = Field(
+        default=True,
+        description="Learn a scale and shift per channel",
+        json_schema_extra={"description_zh": "为每个通道学习缩放和平移参数"},
+    )
 
 
 class GroupNorm(Op[GroupNormParams]):
     name = "GroupNorm"
     category = "Normalisation"
     summary = "Normalise each sample over groups of channels: batch-independent (diffusion U-Nets)."
+    summary_zh = "对每个样本按通道分组做归一化：不依赖批次大小（扩散模型的 U-Net）。"
     Params = GroupNormParams
     key_params = ("num_groups",)
     example = {"x": spec(8, 4, 4)}
@@ -213,10 +245,18 @@ class GroupNorm(Op[GroupNormParams]):
 
 class NormalizeParams(OpParams):
     dim: int = Field(
-        default=-1, ge=-5, le=4, description="Axis whose vectors get unit length (batch excluded)"
+        default=-1,
+        ge=-5,
+        le=4,
+        description="Axis whose vectors get unit length (batch excluded)",
+        json_schema_extra={"description_zh": "沿哪一维把向量缩放为单位长度（不含批次维）"},
     )
     eps: float = Field(
-        default=1e-12, gt=0.0, le=1.0, description="Smallest norm divided by, for stability"
+        default=1e-12,
+        gt=0.0,
+        le=1.0,
+        description="Smallest norm divided by, for stability",
+        json_schema_extra={"description_zh": "作除数的范数下限，保证数值稳定"},
     )
 
 
@@ -224,6 +264,7 @@ class Normalize(Op[NormalizeParams]):
     name = "Normalize"
     category = "Normalisation"
     summary = "Scale each vector to unit length (L2): dot products become cosine similarities."
+    summary_zh = "把每个向量缩放到单位长度（L2）：点积就成了余弦相似度。"
     Params = NormalizeParams
     key_params = ("dim",)
     example = {"x": spec(3, 8)}

@@ -14,23 +14,43 @@ from layerlab.text import Text
 
 class RecurrentParams(OpParams):
     hidden_size: int = Field(
-        default=32, ge=1, le=65_536, description="Size of the hidden state per direction"
+        default=32,
+        ge=1,
+        le=65_536,
+        description="Size of the hidden state per direction",
+        json_schema_extra={"description_zh": "每个方向的隐藏状态大小"},
     )
     num_layers: int = Field(
-        default=1, ge=1, le=16, description="Recurrent layers stacked on each other"
+        default=1,
+        ge=1,
+        le=16,
+        description="Recurrent layers stacked on each other",
+        json_schema_extra={"description_zh": "堆叠的循环层数"},
     )
     bidirectional: bool = Field(
-        default=False, description="Also read the sequence backwards; outputs concatenate"
+        default=False,
+        description="Also read the sequence backwards; outputs concatenate",
+        json_schema_extra={"description_zh": "同时反向读取序列；两个方向的输出拼接在一起"},
     )
     dropout: float = Field(
-        default=0.0, ge=0.0, lt=1.0, description="Dropout between stacked layers"
+        default=0.0,
+        ge=0.0,
+        lt=1.0,
+        description="Dropout between stacked layers",
+        json_schema_extra={"description_zh": "堆叠的各层之间使用的 Dropout 概率"},
     )
-    bias: bool = Field(default=True, description="Learn input and hidden biases")
+    bias: bool = Field(
+        default=True,
+        description="Learn input and hidden biases",
+        json_schema_extra={"description_zh": "学习输入和隐藏状态的偏置"},
+    )
 
 
 class RNNParams(RecurrentParams):
     nonlinearity: Literal["tanh", "relu"] = Field(
-        default="tanh", description="The cell's activation"
+        default="tanh",
+        description="The cell's activation",
+        json_schema_extra={"description_zh": "循环单元的激活函数"},
     )
 
 
@@ -69,6 +89,7 @@ class _Recurrent(Op[RecurrentParams]):
 class RNN(_Recurrent):
     name = "RNN"
     summary = "Elman recurrent network: h_t = tanh(W x_t + U h_(t-1)); gradients vanish over time."
+    summary_zh = "Elman 循环神经网络：h_t = tanh(W x_t + U h_(t-1))；梯度会随时间步消失。"
     Params = RNNParams
     torch_class = tm.RNNOutputs
     gates = 1
@@ -96,6 +117,7 @@ class RNN(_Recurrent):
 class LSTM(_Recurrent):
     name = "LSTM"
     summary = "Long short-term memory: gated cell state that carries gradients across long spans."
+    summary_zh = "长短期记忆网络：带门控的细胞状态能把梯度传过很长的时间跨度。"
     Params = RecurrentParams
     torch_class = tm.LSTMOutputs
     gates = 4
@@ -123,6 +145,7 @@ class LSTM(_Recurrent):
 class GRU(_Recurrent):
     name = "GRU"
     summary = "Gated recurrent unit: an LSTM with fewer gates and no separate cell state."
+    summary_zh = "门控循环单元：门更少、没有单独细胞状态的 LSTM。"
     Params = RecurrentParams
     torch_class = tm.GRUOutputs
     gates = 3

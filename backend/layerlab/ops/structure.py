@@ -38,9 +38,14 @@ class InputParams(OpParams):
         min_length=1,
         max_length=5,
         description="Shape of one sample, batch excluded: [C, H, W] images, [T] tokens, [F] features",
+        json_schema_extra={
+            "description_zh": "单个样本的形状，不含批次维度：图像为 [C, H, W]，token 序列为 [T]，特征为 [F]"
+        },
     )
     dtype: DType = Field(
-        default="float32", description="float32 for values, int64 for token or class ids"
+        default="float32",
+        description="float32 for values, int64 for token or class ids",
+        json_schema_extra={"description_zh": "数值用 float32，token 或类别编号用 int64"},
     )
 
 
@@ -48,6 +53,7 @@ class Input(Op[InputParams]):
     name = "Input"
     category = "Structure"
     summary = "Where data enters the network: one sample's shape, batch excluded."
+    summary_zh = "数据进入网络的地方：单个样本的形状，不含批次维度。"
     Params = InputParams
     inputs: ClassVar[tuple[Port, ...]] = ()
     outputs = (Port("y", "the sample batch", dtype="any"),)
@@ -85,6 +91,7 @@ class Output(Op[OutputParams]):
     name = "Output"
     category = "Structure"
     summary = "A result of the network (logits, a reconstruction, a loss term)."
+    summary_zh = "网络的一个结果（logits、重建结果或一项损失）。"
     inputs = (Port("x", "the value to return", dtype="any"),)
     outputs: ClassVar[tuple[Port, ...]] = ()
     example = {"x": spec(10)}
@@ -111,10 +118,18 @@ class Output(Op[OutputParams]):
 
 class FlattenParams(OpParams):
     start_dim: int = Field(
-        default=0, ge=-5, le=4, description="First axis to flatten (batch excluded)"
+        default=0,
+        ge=-5,
+        le=4,
+        description="First axis to flatten (batch excluded)",
+        json_schema_extra={"description_zh": "展平的起始维（不含批次维）"},
     )
     end_dim: int = Field(
-        default=-1, ge=-5, le=4, description="Last axis to flatten (batch excluded)"
+        default=-1,
+        ge=-5,
+        le=4,
+        description="Last axis to flatten (batch excluded)",
+        json_schema_extra={"description_zh": "展平的结束维（不含批次维）"},
     )
 
 
@@ -122,6 +137,7 @@ class Flatten(Op[FlattenParams]):
     name = "Flatten"
     category = "Structure"
     summary = "Flatten a range of axes into one, e.g. (C, H, W) -> (C*H*W) before a Linear."
+    summary_zh = "把若干个维度展平成一维，例如接全连接层前把 (C, H, W) 变成 (C*H*W)。"
     Params = FlattenParams
     inputs = (Port("x", "input tensor", dtype="any"),)
     outputs = (Port("y", "flattened tensor", dtype="any"),)
@@ -170,6 +186,7 @@ class ReshapeParams(OpParams):
         min_length=1,
         max_length=5,
         description="New shape of one sample; one entry may be -1 (inferred)",
+        json_schema_extra={"description_zh": "单个样本的新形状；可以有一项为 -1（自动推断）"},
     )
 
 
@@ -177,6 +194,7 @@ class Reshape(Op[ReshapeParams]):
     name = "Reshape"
     category = "Structure"
     summary = "Give each sample a new shape with the same number of elements."
+    summary_zh = "在元素总数不变的前提下，给每个样本换一个形状。"
     Params = ReshapeParams
     inputs = (Port("x", "input tensor", dtype="any"),)
     outputs = (Port("y", "reshaped tensor", dtype="any"),)
@@ -224,13 +242,18 @@ class Reshape(Op[ReshapeParams]):
 
 class SelectParams(OpParams):
     dim: int = Field(
-        default=0, ge=-5, le=4, description="Axis to pick from (batch excluded; 0 = first)"
+        default=0,
+        ge=-5,
+        le=4,
+        description="Axis to pick from (batch excluded; 0 = first)",
+        json_schema_extra={"description_zh": "从哪一维中选取（不含批次维；0 表示第一维）"},
     )
     index: int = Field(
         default=0,
         ge=-1_000_000,
         le=1_000_000,
         description="Position to keep; negative counts from the end",
+        json_schema_extra={"description_zh": "要保留的位置；负数表示从末尾倒数"},
     )
 
 
@@ -240,6 +263,7 @@ class Select(Op[SelectParams]):
     summary = (
         "Keep one position along an axis and drop the axis, e.g. ViT's class token (N, E) -> (E)."
     )
+    summary_zh = "沿某一维保留一个位置并去掉这一维，例如 ViT 的分类 token：(N, E) -> (E)。"
     Params = SelectParams
     inputs = (Port("x", "input tensor", dtype="any"),)
     outputs = (Port("y", "the selected slice", dtype="any"),)
@@ -286,6 +310,9 @@ class AddParams(OpParams):
         default=False,
         description="Let b repeat along its axes of size 1 to a's shape (a per-channel "
         "(C, 1, 1) added to every pixel); off: the shapes must be equal",
+        json_schema_extra={
+            "description_zh": "允许 b 沿长度为 1 的维度重复，广播成 a 的形状（例如逐通道的 (C, 1, 1) 加到每个像素上）；关闭时两者形状必须相同"
+        },
     )
 
 
@@ -293,6 +320,7 @@ class Add(Op[AddParams]):
     name = "Add"
     category = "Structure"
     summary = "Sum two tensors of the same shape (the residual connection), or broadcast b over a."
+    summary_zh = "两个同形状张量相加（残差连接），或把 b 广播到 a 上相加。"
     Params = AddParams
     inputs = (Port("a", "first summand"), Port("b", "second summand (e.g. the skip path)"))
     example = {"a": spec(4, 3), "b": spec(4, 3)}
@@ -331,7 +359,11 @@ class Add(Op[AddParams]):
 
 class ConcatParams(OpParams):
     dim: int = Field(
-        default=0, ge=-5, le=4, description="Axis to join along (batch excluded; 0 = channels)"
+        default=0,
+        ge=-5,
+        le=4,
+        description="Axis to join along (batch excluded; 0 = channels)",
+        json_schema_extra={"description_zh": "沿哪一维拼接（不含批次维；0 表示通道维）"},
     )
 
 
@@ -339,6 +371,7 @@ class Concat(Op[ConcatParams]):
     name = "Concat"
     category = "Structure"
     summary = "Join two to four tensors along one axis (channels by default)."
+    summary_zh = "沿某一维把 2 到 4 个张量拼接起来（默认沿通道维）。"
     Params = ConcatParams
     inputs = (
         Port("a", "first part"),
@@ -397,6 +430,7 @@ class Identity(Op[IdentityParams]):
     name = "Identity"
     category = "Structure"
     summary = "Pass the input through unchanged (a named point in the graph)."
+    summary_zh = "原样输出输入（图中一个有名字的节点）。"
     inputs = (Port("x", "input tensor", dtype="any"),)
     outputs = (Port("y", "the same tensor", dtype="any"),)
     shape_only = True

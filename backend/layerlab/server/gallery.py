@@ -44,8 +44,10 @@ def summary(preset: Preset) -> PresetSummary:
     return PresetSummary(
         name=preset.name,
         title=preset.title,
+        title_zh=preset.title_zh,
         family=preset.family,
         teaches=preset.teaches,
+        teaches_zh=preset.teaches_zh,
         description=description,
         twin=preset.twin,
         cpu_seconds=preset.cpu_seconds,

@@ -37,10 +37,17 @@ class OpSchema(BaseModel):
     type: str = Field(description="Type id, a torch class name: Conv2d, Linear, ...")
     category: str
     summary: str
+    summary_zh: str = Field(
+        default="",
+        description="summary in Simplified Chinese: the server sends one for every type",
+    )
     inputs: list[PortSchema]
     outputs: list[PortSchema]
     key_params: list[str] = Field(description="Parameters shown on the node itself")
-    params_schema: dict[str, Any] = Field(description="JSON Schema of the parameters")
+    params_schema: dict[str, Any] = Field(
+        description="JSON Schema of the parameters: each property's description, and "
+        "description_zh beside it in Simplified Chinese"
+    )
     learn: LearnCard | None = Field(
         default=None,
         description="The inspector's Learn card: the server sends one for every type",
@@ -87,8 +94,10 @@ class PresetSketch(BaseModel):
 class PresetSummary(BaseModel):
     name: str = Field(description="File stem, the preset's id: lenet5_mnist")
     title: str
+    title_zh: str = Field(default="", description="title in Simplified Chinese")
     family: str = Field(default="Other", description="Start-screen group: MLP, CNN, RNN, ...")
     teaches: str = Field(default="", description="What the preset teaches, in one line")
+    teaches_zh: str = Field(default="", description="teaches in Simplified Chinese")
     description: str = Field(default="", description="The document's description")
     twin: str | None = Field(
         default=None, description="The preset to train beside it (the cure of what it shows)"

@@ -45,6 +45,12 @@ async def get_preset(
         if preset is None:
             raise ApiError(404, "not_found", f"no preset {name!r}")
         document = validate_document(preset.path.read_bytes(), settings)
-        return Preset(name=preset.name, title=preset.title, document=document)
+        return Preset(
+            name=preset.name,
+            title=preset.title,
+            title_zh=preset.title_zh,
+            teaches_zh=preset.teaches_zh,
+            document=document,
+        )
 
     return await run_cpu(request, load)

@@ -144,3 +144,29 @@ def page(
         page.goto("/")
         expect(page.get_by_test_id("palette-item-Conv2d")).to_be_visible()
         yield page
+
+
+# -- a server with one local worker, per test module (runs really train) ------------------
+
+
+@pytest.fixture(scope="module")
+def run_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    srv = Server(tmp_path_factory.mktemp("with-worker"), workers=1)
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def rest(run_server: Server) -> Any:
+    from tests.e2e.runs import Rest  # imports Playwright, which this module may lack
+
+    return Rest(run_server.url)
+
+
+@pytest.fixture
+def run_page(
+    browser: Any, run_server: Server, console: Console, request: pytest.FixtureRequest
+) -> Iterator[Any]:
+    with page_for_test(browser, run_server.url, console, request) as page:
+        yield page

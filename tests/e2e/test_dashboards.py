@@ -11,43 +11,19 @@ import subprocess
 import sys
 import urllib.request
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from layerlab.train.events import END_STATUSES
-from tests.e2e.conftest import REPORTED, Console, page_for_test
+from tests.e2e.conftest import REPORTED
 from tests.e2e.editor import discard_if_asked, open_preset
 from tests.e2e.runs import Rest, moons_document
-from tests.e2e.server import ARTIFACTS, ROOT, Server, require_playwright
+from tests.e2e.server import ARTIFACTS, ROOT, require_playwright
 from tests.train.test_bundle import BLOCK_LAYERLAB
 
 require_playwright()
 
 from playwright.sync_api import Page, expect  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def run_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("dashboards"), workers=1)
-    srv.start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def rest(run_server: Server) -> Rest:
-    return Rest(run_server.url)
-
-
-@pytest.fixture
-def run_page(
-    browser: Any, run_server: Server, console: Console, request: pytest.FixtureRequest
-) -> Iterator[Page]:
-    with page_for_test(browser, run_server.url, console, request) as page:
-        yield page
 
 
 def keep(page: Page, name: str) -> None:

@@ -24,19 +24,11 @@ TRAINING_S = 240_000
 """How long the deep sigmoid network may take to be diagnosed (ms), on a busy CPU."""
 
 
-@pytest.fixture(scope="module")
-def lesson_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("lessons"), workers=1)
-    srv.start()
-    yield srv
-    srv.stop()
-
-
 @pytest.fixture
 def learner(
-    browser: Any, lesson_server: Server, console: Console, request: pytest.FixtureRequest
+    browser: Any, run_server: Server, console: Console, request: pytest.FixtureRequest
 ) -> Iterator[Page]:
-    with page_for_test(browser, lesson_server.url, console, request, welcomed=False) as page:
+    with page_for_test(browser, run_server.url, console, request, welcomed=False) as page:
         yield page
 
 

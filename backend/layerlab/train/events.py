@@ -235,6 +235,40 @@ class SimilarityView(_Model):
     )
 
 
+class FeatureMap(_Model):
+    node: str = Field(description="Node id of the Conv2d layer")
+    shape: list[int] = Field(description="Its output per sample: channels, height, width")
+    channels: list[ImageData] = Field(
+        description="Its first channels, each min-max normalised to 0..255 on its own"
+    )
+
+
+class FeatureMapsView(_Model):
+    kind: Literal["feature_maps"] = "feature_maps"
+    image: ImageData = Field(description="The validation image the maps are of")
+    label: str | None = Field(default=None, description="That image's class, in words")
+    layers: list[FeatureMap] = Field(description="Each Conv2d layer's output, in compute order")
+
+
+class LatentView(_Model):
+    kind: Literal["latent"] = "latent"
+    node: str = Field(description="Node id of the layer whose output is the code")
+    dims: int = Field(description="Values in one code (the bottleneck's width)")
+    explained: tuple[Num, Num] = Field(
+        description="Share of the codes' variance along each of the two axes shown"
+    )
+    points: list[tuple[Num, Num, int | None]] = Field(
+        description="Validation codes projected on their first two principal axes: x, y, class"
+    )
+    classes: list[str] | None = Field(default=None, description="Class names, by class id")
+    walk: list[ImageData] | None = Field(
+        default=None, description="Codes on the line between two validation codes, decoded"
+    )
+    walk_labels: tuple[str, str] | None = Field(
+        default=None, description="The classes of the walk's two ends"
+    )
+
+
 SampleView = Annotated[
     PredictionsView
     | ConfusionView
@@ -247,7 +281,9 @@ SampleView = Annotated[
     | SequencesView
     | TextView
     | AttentionView
-    | SimilarityView,
+    | SimilarityView
+    | FeatureMapsView
+    | LatentView,
     Field(discriminator="kind"),
 ]
 

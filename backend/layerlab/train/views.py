@@ -30,16 +30,19 @@ def is_image(shape: Sequence[int]) -> bool:
 
 
 def image_data(
-    image: torch.Tensor, low: float | None = None, high: float | None = None
+    image: torch.Tensor,
+    low: float | None = None,
+    high: float | None = None,
+    max_side: int = MAX_SIDE,
 ) -> ImageData:
-    """A (C, H, W) tensor as a small 8-bit image; values mapped from [low, high] (the
-    image's own range when not given) to [0, 255]."""
+    """A (C, H, W) tensor as a small 8-bit image (at most `max_side` pixels a side);
+    values mapped from [low, high] (the image's own range when not given) to [0, 255]."""
     x = image.detach().float().cpu()
     if x.ndim == 2:
         x = x.unsqueeze(0)
     x = torch.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
     channels, height, width = x.shape
-    scale = min(1.0, MAX_SIDE / max(height, width))
+    scale = min(1.0, max_side / max(height, width))
     if scale < 1.0:
         size = (max(1, round(height * scale)), max(1, round(width * scale)))
         x = F.interpolate(x.unsqueeze(0), size=size, mode="area").squeeze(0)

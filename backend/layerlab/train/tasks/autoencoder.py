@@ -14,6 +14,7 @@ from layerlab.train.config import TaskName
 from layerlab.train.data.base import Split
 from layerlab.train.data.lazy import input_probe
 from layerlab.train.events import ReconstructionsView, SampleView, VectorReconstructionsView
+from layerlab.train.inside import latent_view
 from layerlab.train.tasks.base import (
     ANY_FLOAT_TARGET,
     Evaluation,
@@ -24,7 +25,7 @@ from layerlab.train.tasks.base import (
     regression_loss,
     scalar,
 )
-from layerlab.train.views import MAX_ITEMS, images, is_image, rounded
+from layerlab.train.views import MAX_ITEMS, images, is_image, label, rounded
 
 
 class Autoencoder(Task):
@@ -80,12 +81,14 @@ class Autoencoder(Task):
         clean = val.x[:MAX_ITEMS]
         seen = self.corrupt(clean, False)
         out = self.reconstruct(seen)
+        latent = self.latent(val)
         if not is_image(self.info.input_shape):
             return [
                 VectorReconstructionsView(
                     inputs=[rounded(v, limit=32) for v in seen],
                     outputs=[rounded(v, limit=32) for v in out],
-                )
+                ),
+                *latent,
             ]
         low, high = float(clean.min()), float(clean.max())
         corrupted = seen is not clean
@@ -94,8 +97,21 @@ class Autoencoder(Task):
                 inputs=images(seen, low, high),
                 outputs=images(out, low, high),
                 originals=images(clean, low, high) if corrupted else None,
-            )
+            ),
+            *latent,
         ]
+
+    def latent(self, val: Split) -> list[SampleView]:
+        """The validation codes in 2-D, by class when the data has classes (the clean
+        inputs: where the network puts the data itself)."""
+        labelled = self.info.target == "class" and bool(self.info.num_classes)
+        classes = None
+        if labelled:
+            classes = [label(i, self.info.classes) for i in range(self.info.num_classes or 0)]
+        view = latent_view(
+            self.net, self.trainee.layers, val.x, val.y if labelled else None, classes
+        )
+        return [view] if view is not None else []
 
 
 class DenoisingAutoencoder(Autoencoder):

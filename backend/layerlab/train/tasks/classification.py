@@ -9,6 +9,7 @@ import torch.nn.functional as F
 
 from layerlab.train.data.base import Split
 from layerlab.train.events import ConfusionView, Prediction, PredictionsView, SampleView
+from layerlab.train.inside import conv_layers, feature_maps
 from layerlab.train.tasks.base import Evaluation, Phase, Task, TaskError, as_floats, scalar
 from layerlab.train.views import MAX_ITEMS, decision_boundary, image_data, is_image, label, rounded
 
@@ -90,7 +91,12 @@ class Classification(Task):
                     correct=truth == guess,
                 )
             )
-        return [PredictionsView(items=items), *self.live_views(val)]
+        views: list[SampleView] = [PredictionsView(items=items), *self.live_views(val)]
+        if conv_layers(self.trainee.layers):
+            first = label(int(y[0]), self.info.classes) if len(y) else None
+            maps = feature_maps(self.net, self.trainee.layers, x[0], first) if len(x) else None
+            views.extend([maps] if maps is not None else [])
+        return views
 
     def live_views(self, val: Split) -> list[SampleView]:
         if self.info.input_shape != [2] or self.info.input_dtype != "float32":

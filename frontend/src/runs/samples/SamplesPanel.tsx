@@ -4,8 +4,10 @@ import type { SampleView } from '../../api/types';
 import { runData, useRun } from '../store';
 import { Confusion } from './Confusion';
 import { DecisionBoundary } from './DecisionBoundary';
+import { FeatureMaps } from './FeatureMaps';
 import { ImageGrid, Reconstructions, VectorReconstructions } from './Grids';
 import { AttentionMap, CurvePlot, PointsPlot } from './Plots';
+import { LatentSpace } from './LatentSpace';
 import { Predictions } from './Predictions';
 import { Similarity } from './Similarity';
 import { GeneratedText, Sequences } from './TextViews';
@@ -36,11 +38,15 @@ export function SampleViewOf({ view }: { view: SampleView }) {
       return <PointsPlot view={view} />;
     case 'similarity':
       return <Similarity view={view} />;
+    case 'feature_maps':
+      return <FeatureMaps view={view} />;
+    case 'latent':
+      return <LatentSpace view={view} />;
   }
 }
 
 /** Kinds shown first: the pictures, then the tables. */
-const ORDER: SampleView['kind'][] = ['decision_boundary', 'curve', 'points', 'image_grid', 'reconstructions', 'attention', 'text', 'similarity', 'predictions', 'sequences', 'confusion_matrix', 'vector_reconstructions'];
+const ORDER: SampleView['kind'][] = ['decision_boundary', 'curve', 'points', 'image_grid', 'reconstructions', 'latent', 'attention', 'text', 'similarity', 'predictions', 'sequences', 'confusion_matrix', 'feature_maps', 'vector_reconstructions'];
 
 export function SamplesPanel({ only }: { only?: SampleView['kind'][] }) {
   useRun((s) => s.version);

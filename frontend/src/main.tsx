@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { adoptTokenFromUrl } from './api/client';
 import { App } from './App';
+import { initI18n } from './i18n';
 import { useEditor } from './store/editor';
 import { loadMeta } from './store/meta';
 import { loadCatalog, restore, startSession } from './store/session';
@@ -17,6 +18,7 @@ declare global {
 }
 window.__layerlab = { nodes: () => useEditor.getState().nodes.length };
 
+initI18n();
 adoptTokenFromUrl();
 applyTheme();
 startSession();

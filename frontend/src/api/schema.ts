@@ -1412,6 +1412,44 @@ export interface components {
              */
             seed?: number;
         };
+        /** FeatureMap */
+        FeatureMap: {
+            /**
+             * Channels
+             * @description Its first channels, each min-max normalised to 0..255 on its own
+             */
+            channels: components["schemas"]["ImageData"][];
+            /**
+             * Node
+             * @description Node id of the Conv2d layer
+             */
+            node: string;
+            /**
+             * Shape
+             * @description Its output per sample: channels, height, width
+             */
+            shape: number[];
+        };
+        /** FeatureMapsView */
+        FeatureMapsView: {
+            /** @description The validation image the maps are of */
+            image: components["schemas"]["ImageData"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "feature_maps";
+            /**
+             * Label
+             * @description That image's class, in words
+             */
+            label?: string | null;
+            /**
+             * Layers
+             * @description Each Conv2d layer's output, in compute order
+             */
+            layers: components["schemas"]["FeatureMap"][];
+        };
         /**
          * ForkOrigin
          * @description The checkpoint whose weights a forked run starts from.
@@ -1806,6 +1844,59 @@ export interface components {
              */
             step?: number;
         };
+        /** LatentView */
+        LatentView: {
+            /**
+             * Classes
+             * @description Class names, by class id
+             */
+            classes?: string[] | null;
+            /**
+             * Dims
+             * @description Values in one code (the bottleneck's width)
+             */
+            dims: number;
+            /**
+             * Explained
+             * @description Share of the codes' variance along each of the two axes shown
+             */
+            explained: [
+                number | null,
+                number | null
+            ];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "latent";
+            /**
+             * Node
+             * @description Node id of the layer whose output is the code
+             */
+            node: string;
+            /**
+             * Points
+             * @description Validation codes projected on their first two principal axes: x, y, class
+             */
+            points: [
+                number | null,
+                number | null,
+                number | null
+            ][];
+            /**
+             * Walk
+             * @description Codes on the line between two validation codes, decoded
+             */
+            walk?: components["schemas"]["ImageData"][] | null;
+            /**
+             * Walk Labels
+             * @description The classes of the walk's two ends
+             */
+            walk_labels?: [
+                string,
+                string
+            ] | null;
+        };
         /**
          * LearnCard
          * @description What a node type teaches: the inspector's Learn card and its section of docs/ops.md,
@@ -2115,13 +2206,19 @@ export interface components {
             outputs: components["schemas"]["PortSchema"][];
             /**
              * Params Schema
-             * @description JSON Schema of the parameters
+             * @description JSON Schema of the parameters: each property's description, and description_zh beside it in Simplified Chinese
              */
             params_schema: {
                 [key: string]: unknown;
             };
             /** Summary */
             summary: string;
+            /**
+             * Summary Zh
+             * @description summary in Simplified Chinese: the server sends one for every type
+             * @default
+             */
+            summary_zh?: string;
             /**
              * Type
              * @description Type id, a torch class name: Conv2d, Linear, ...
@@ -2260,8 +2357,20 @@ export interface components {
              * @default
              */
             teaches?: string;
+            /**
+             * Teaches Zh
+             * @description teaches in Simplified Chinese
+             * @default
+             */
+            teaches_zh?: string;
             /** Title */
             title: string;
+            /**
+             * Title Zh
+             * @description title in Simplified Chinese
+             * @default
+             */
+            title_zh?: string;
             /**
              * Twin
              * @description The preset to train beside it (the cure of what it shows)
@@ -2332,8 +2441,20 @@ export interface components {
              * @default
              */
             teaches?: string;
+            /**
+             * Teaches Zh
+             * @description teaches in Simplified Chinese
+             * @default
+             */
+            teaches_zh?: string;
             /** Title */
             title: string;
+            /**
+             * Title Zh
+             * @description title in Simplified Chinese
+             * @default
+             */
+            title_zh?: string;
             /**
              * Twin
              * @description The preset to train beside it (the cure of what it shows)
@@ -2636,7 +2757,7 @@ export interface components {
              */
             type: "samples";
             /** Views */
-            views: (components["schemas"]["PredictionsView"] | components["schemas"]["ConfusionView"] | components["schemas"]["DecisionBoundaryView"] | components["schemas"]["CurveView"] | components["schemas"]["ImageGridView"] | components["schemas"]["ReconstructionsView"] | components["schemas"]["VectorReconstructionsView"] | components["schemas"]["PointsView"] | components["schemas"]["SequencesView"] | components["schemas"]["TextView"] | components["schemas"]["AttentionView"] | components["schemas"]["SimilarityView"])[];
+            views: (components["schemas"]["PredictionsView"] | components["schemas"]["ConfusionView"] | components["schemas"]["DecisionBoundaryView"] | components["schemas"]["CurveView"] | components["schemas"]["ImageGridView"] | components["schemas"]["ReconstructionsView"] | components["schemas"]["VectorReconstructionsView"] | components["schemas"]["PointsView"] | components["schemas"]["SequencesView"] | components["schemas"]["TextView"] | components["schemas"]["AttentionView"] | components["schemas"]["SimilarityView"] | components["schemas"]["FeatureMapsView"] | components["schemas"]["LatentView"])[];
         };
         /** SequencePrediction */
         SequencePrediction: {

@@ -1,6 +1,8 @@
 // The bottom drawer: every problem (click one to go to its node, apply a fix where one is
 // offered), and the code view of the exported PyTorch source.
 import { useReactFlow } from '@xyflow/react';
+import { useTranslation } from 'react-i18next';
+import { issueText, useLanguage } from '../i18n';
 import type { ViewIssue } from '../model/checkView';
 import { openPicker } from '../store/datasets';
 import { editDocument, selectOnly, useEditor } from '../store/editor';
@@ -11,15 +13,16 @@ export function BottomDrawer() {
   const tab = useUi((s) => s.drawer);
   const issues = useEditor((s) => s.view.all);
   const errors = issues.filter((i) => i.level === 'error').length;
+  const { t } = useTranslation();
   return (
-    <section className={`drawer${tab ? ' open' : ''}`} aria-label="Problems and code">
+    <section className={`drawer${tab ? ' open' : ''}`} aria-label={t('drawer.label')}>
       <div className="drawer-tabs" role="tablist">
         <button role="tab" aria-selected={tab === 'problems'} data-testid="errors-tab" onClick={() => openDrawer(tab === 'problems' ? null : 'problems')}>
-          Problems{' '}
+          {t('drawer.problems')}{' '}
           <span className={`badge${errors ? ' error' : issues.length ? ' warning' : ''}`}>{issues.length}</span>
         </button>
         <button role="tab" aria-selected={tab === 'code'} data-testid="code-tab" onClick={() => openDrawer(tab === 'code' ? null : 'code')}>
-          Code
+          {t('drawer.code')}
         </button>
       </div>
       {tab === 'problems' && <ProblemList issues={issues} />}
@@ -30,6 +33,8 @@ export function BottomDrawer() {
 
 function ProblemList({ issues }: { issues: ViewIssue[] }) {
   const rf = useReactFlow();
+  const { t } = useTranslation();
+  const lng = useLanguage();
   const goTo = (id: string) => {
     selectOnly([id]);
     const node = rf.getNode(id);
@@ -40,7 +45,7 @@ function ProblemList({ issues }: { issues: ViewIssue[] }) {
   };
   return (
     <ul className="problems" data-testid="errors">
-      {issues.length === 0 && <li className="muted">No problems.</li>}
+      {issues.length === 0 && <li className="muted">{t('drawer.noProblems')}</li>}
       {issues.map((i, k) => (
         <li key={k} className={i.level} data-testid={i.nodeId ? `error-${i.nodeId}` : `error-document-${k}`} data-level={i.level} data-code={i.code}>
           <button className="problem" onClick={() => i.nodeId && goTo(i.nodeId)} disabled={!i.nodeId}>
@@ -48,7 +53,7 @@ function ProblemList({ issues }: { issues: ViewIssue[] }) {
             {i.nodeId && <strong>{i.nodeId}</strong>}
             {i.where && <span className="muted"> {i.where}</span>}
             {i.field && <span className="muted"> ({i.field})</span>}
-            <span className="message">{i.message}</span>
+            <span className="message">{issueText(i.code, i.message, lng)}</span>
           </button>
           {i.hint && (
             <button className="fix" data-testid={`fix-${i.nodeId}`} onClick={() => editDocument(i.hint!.fix.apply)}>
@@ -68,7 +73,8 @@ function ProblemList({ issues }: { issues: ViewIssue[] }) {
 
 function CodeView() {
   const code = useUi((s) => s.code);
-  if (!code) return <p className="muted drawer-empty">Export → PyTorch code shows the generated source here.</p>;
+  const { t } = useTranslation();
+  if (!code) return <p className="muted drawer-empty">{t('drawer.codeEmpty')}</p>;
   return (
     <div className="code-view">
       <div className="code-actions">
@@ -77,15 +83,15 @@ function CodeView() {
           data-testid="code-copy"
           onClick={() =>
             void navigator.clipboard.writeText(code.text).then(
-              () => notify('Code copied'),
-              () => notify('The browser refused the clipboard; use Download', 'error'),
+              () => notify(t('drawer.copied')),
+              () => notify(t('drawer.clipboardRefused'), 'error'),
             )
           }
         >
-          Copy
+          {t('drawer.copy')}
         </button>
         <button data-testid="code-download" onClick={() => download(code.filename, new Blob([code.text], { type: 'text/x-python' }))}>
-          Download
+          {t('drawer.download')}
         </button>
       </div>
       <pre data-testid="code-view">

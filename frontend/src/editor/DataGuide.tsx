@@ -4,6 +4,7 @@
 // that opens that preset and then the data picker, where the person's own data is chosen
 // or uploaded and the graph fitted to it.
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { advise, DATA_KINDS, type DataKind, type Priority, type Target } from '../model/dataGuide';
 import { openPicker } from '../store/datasets';
 import { openPreset, unlessUnsaved, useSession } from '../store/session';
@@ -32,16 +33,17 @@ export function DataGuide() {
   const advice = advise(kind, priority, target);
   const title = presets.find((p) => p.name === advice.preset)?.title ?? advice.preset;
   const asksTarget = kind === 'table' || kind === 'time_series';
+  const { t } = useTranslation();
   return (
-    <section className="data-guide" data-testid="data-guide" aria-label="Start from my data">
-      <Choice name="kind" legend="What is your data?" options={DATA_KINDS.map((k) => ({ value: k.kind, label: k.label, hint: k.hint }))} value={kind} onChange={setKind} />
+    <section className="data-guide" data-testid="data-guide" aria-label={t('guide.label')}>
+      <Choice name="kind" legend={t('guide.kind')} options={DATA_KINDS.map((k) => ({ value: k.kind, label: k.label, hint: k.hint }))} value={kind} onChange={setKind} />
       {asksTarget ? (
         <Choice
           name="target"
-          legend="What should it predict?"
+          legend={t('guide.target')}
           options={[
-            { value: 'class' as const, label: 'A class', hint: 'a label per row or sequence' },
-            { value: 'value' as const, label: 'A number', hint: 'a measurement, the next value' },
+            { value: 'class' as const, label: t('guide.targetClass'), hint: t('guide.targetClassHint') },
+            { value: 'value' as const, label: t('guide.targetValue'), hint: t('guide.targetValueHint') },
           ]}
           value={target}
           onChange={setTarget}
@@ -49,10 +51,10 @@ export function DataGuide() {
       ) : (
         <Choice
           name="priority"
-          legend="What matters more?"
+          legend={t('guide.priority')}
           options={[
-            { value: 'accuracy' as const, label: 'Top accuracy', hint: 'the best results, more compute' },
-            { value: 'light' as const, label: 'A light network', hint: 'fast, small, good enough' },
+            { value: 'accuracy' as const, label: t('guide.accuracy'), hint: t('guide.accuracyHint') },
+            { value: 'light' as const, label: t('guide.light'), hint: t('guide.lightHint') },
           ]}
           value={priority}
           onChange={setPriority}
@@ -71,7 +73,7 @@ export function DataGuide() {
           })
         }
       >
-        Open it and choose my data…
+        {t('guide.open')}
       </button>
     </section>
   );

@@ -2,8 +2,10 @@
 // its type's Learn card, the selection's actions, or, with nothing selected, the document
 // and its training settings.
 import { useId, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import type { BlockDoc, NodeReport } from '../api/types';
+import { i18n, issueText, pickZh, useLanguage } from '../i18n';
 import type { ViewIssue } from '../model/checkView';
 import { formatCount, formatFlops, formatSpec } from '../model/format';
 import { formFields, type FieldSpec, type JsonSchema } from '../model/schemaForm';
@@ -37,6 +39,7 @@ function learnOpenStored(): boolean {
 
 /** The selected node's Learn card, collapsed by default behind a disclosure button. */
 function LearnSection({ card, report }: { card: Learn; report?: NodeReport }) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(learnOpenStored);
   const bodyId = useId();
   const toggle = () => {
@@ -49,12 +52,12 @@ function LearnSection({ card, report }: { card: Learn; report?: NodeReport }) {
     }
   };
   return (
-    <section className="learn" data-testid="learn-card" aria-label="Learn">
+    <section className="learn" data-testid="learn-card" aria-label={t('inspector.learn')}>
       <button type="button" className="learn-toggle" data-testid="learn-toggle" aria-expanded={open} aria-controls={bodyId} onClick={toggle}>
         <span className="learn-chevron" aria-hidden="true">
           ▶
         </span>
-        Learn
+        {t('inspector.learn')}
       </button>
       <div id={bodyId} hidden={!open}>
         {open && <LearnCard card={card} report={report} />}
@@ -66,8 +69,9 @@ function LearnSection({ card, report }: { card: Learn; report?: NodeReport }) {
 export function Inspector() {
   const selected = useEditor(useShallow((s) => s.nodes.filter((n) => n.selected).map((n) => n.id)));
   const opened = useEditor((s) => s.fitRequest);
+  const { t } = useTranslation();
   return (
-    <aside className="inspector" data-testid="inspector" aria-label="Inspector">
+    <aside className="inspector" data-testid="inspector" aria-label={t('inspector.label')}>
       {selected.length === 0 && <TrainingPanel key={opened} />}
       {selected.length === 1 && <NodeInspector id={selected[0] as string} />}
       {selected.length > 1 && <SelectionPanel count={selected.length} />}
@@ -77,24 +81,25 @@ export function Inspector() {
 
 function SelectionPanel({ count }: { count: number }) {
   const scope = useEditor((s) => s.scope);
+  const { t } = useTranslation();
   return (
     <section className="panel">
-      <h2>{count} nodes selected</h2>
+      <h2>{t('inspector.nodesSelected', { count })}</h2>
       <div className="button-column">
         <button onClick={() => makeBlockFromSelection()} disabled={scope !== null} data-testid="make-block" title="Ctrl+G">
-          Make block
+          {t('inspector.makeBlock')}
         </button>
         <button onClick={() => duplicateSelection()} title="Ctrl+D">
-          Duplicate
+          {t('inspector.duplicate')}
         </button>
         <button onClick={() => copySelection()} title="Ctrl+C">
-          Copy
+          {t('inspector.copy')}
         </button>
         <button className="danger" onClick={() => deleteSelected()} title="Delete">
-          Delete
+          {t('inspector.delete')}
         </button>
       </div>
-      <p className="muted">A block turns the selection into a reusable part with a repeat count; its inputs and outputs are the wires that cross the selection's border.</p>
+      <p className="muted">{t('inspector.blockHelp')}</p>
     </section>
   );
 }
@@ -106,7 +111,7 @@ function blockParamField(name: string, value: unknown): FieldSpec {
   return {
     name,
     title: name,
-    description: `Block parameter; inner values "$${name}" take it`,
+    description: i18n.t('inspector.blockParam', { name }),
     kind: Array.isArray(value) ? 'text' : (type as FieldSpec['kind']),
     schema: Array.isArray(value) ? { type: 'array', default: value } : schema,
     defaultValue: value,
@@ -114,7 +119,7 @@ function blockParamField(name: string, value: unknown): FieldSpec {
     nullable: false,
     options: [],
     bounds: '',
-    accepts: Array.isArray(value) ? 'a list' : type,
+    accepts: Array.isArray(value) ? i18n.t('inspector.aList') : type,
   };
 }
 
@@ -127,6 +132,8 @@ function NodeInspector({ id }: { id: string }) {
   const issues = useEditor((s) => s.view.issues.get(id)) ?? NO_ISSUES;
   const block: BlockDoc | undefined = node && !op ? (blocks ?? []).find((b) => b.name === node.data.type) : undefined;
   const fields = useMemo(() => (op ? formFields(op.params_schema) : []), [op]);
+  const { t } = useTranslation();
+  const lng = useLanguage();
   if (!node) return null;
   const d = node.data;
 
@@ -135,14 +142,14 @@ function NodeInspector({ id }: { id: string }) {
       <h2>
         {d.type} <span className="muted">{id}</span>
       </h2>
-      <p className="summary">{op?.summary ?? block?.description ?? (block ? 'A block of this document' : 'Unknown node type')}</p>
+      <p className="summary">{(op ? pickZh(op.summary, (op as { summary_zh?: string }).summary_zh, lng) : undefined) ?? block?.description ?? (block ? t('inspector.blockOfDocument') : t('inspector.unknownType'))}</p>
 
       {issues.length > 0 && (
         <ul className="issue-list">
           {issues.map((i, k) => (
             <li key={k} className={i.level}>
               {i.port && <strong>{i.port}: </strong>}
-              {i.message}
+              {issueText(i.code, i.message, lng)}
               {i.hint && (
                 <button className="fix" data-testid={`fix-${id}`} onClick={() => editDocument(i.hint!.fix.apply)}>
                   {i.hint.fix.label}
@@ -157,22 +164,22 @@ function NodeInspector({ id }: { id: string }) {
         <dl className="report" data-testid="node-report">
           {Object.entries(report.inputs).map(([p, spec]) => (
             <div key={`in-${p}`}>
-              <dt>in {p}</dt>
+              <dt>{t('inspector.inPort', { port: p })}</dt>
               <dd>{formatSpec(spec)}</dd>
             </div>
           ))}
           {Object.entries(report.outputs).map(([p, spec]) => (
             <div key={`out-${p}`}>
-              <dt>out {p}</dt>
+              <dt>{t('inspector.outPort', { port: p })}</dt>
               <dd>{formatSpec(spec)}</dd>
             </div>
           ))}
           <div>
-            <dt>parameters</dt>
+            <dt>{t('inspector.parameters')}</dt>
             <dd data-testid="node-params">{formatCount(report.params)}</dd>
           </div>
           <div>
-            <dt>compute</dt>
+            <dt>{t('inspector.compute')}</dt>
             <dd>{formatFlops(report.flops)}</dd>
           </div>
         </dl>
@@ -181,7 +188,7 @@ function NodeInspector({ id }: { id: string }) {
       {block && (
         <>
           <ParamField
-            field={{ ...blockParamField('repeat', 1), description: 'Chained copies of the block', minimum: 1, bounds: '≥ 1', schema: { type: 'integer', minimum: 1, default: 1 }, kind: 'integer' }}
+            field={{ ...blockParamField('repeat', 1), description: t('inspector.repeatHelp'), minimum: 1, bounds: '≥ 1', schema: { type: 'integer', minimum: 1, default: 1 }, kind: 'integer' }}
             value={d.repeat === 1 ? undefined : d.repeat}
             onChange={(v) => setNodeFields(id, { repeat: typeof v === 'number' && v >= 1 ? v : 1 })}
           />
@@ -189,7 +196,7 @@ function NodeInspector({ id }: { id: string }) {
             <ParamField key={name} field={blockParamField(name, def)} value={d.params[name]} onChange={(v) => setParam(id, name, v)} />
           ))}
           <button onClick={() => openScope(block.name)} data-testid="open-block">
-            Open block {block.name} ▸
+            {t('inspector.openBlock', { name: block.name })}
           </button>
         </>
       )}
@@ -208,16 +215,16 @@ function NodeInspector({ id }: { id: string }) {
       {op?.learn && <LearnSection card={op.learn} report={report} />}
 
       <details className="node-extra">
-        <summary>Label{scope === null ? ' and network' : ''}</summary>
+        <summary>{scope === null ? t('inspector.labelAndNetwork') : t('inspector.labelOnly')}</summary>
         <label className="field">
-          <span className="field-label">label</span>
+          <span className="field-label">{t('inspector.labelField')}</span>
           <input data-testid="node-label" value={d.label ?? ''} placeholder={id} onChange={(e) => setNodeFields(id, { label: e.target.value || null })} onBlur={sealEdit} />
         </label>
         {scope === null && (
           <label className="field">
-            <span className="field-label">network</span>
+            <span className="field-label">{t('inspector.network')}</span>
             <input data-testid="node-network" value={d.network ?? ''} placeholder="main" onChange={(e) => setNodeFields(id, { network: e.target.value.trim() || null })} onBlur={sealEdit} />
-            <span className="field-help">Nodes of one network are trained together; a GAN has two.</span>
+            <span className="field-help">{t('inspector.networkHelp')}</span>
           </label>
         )}
       </details>

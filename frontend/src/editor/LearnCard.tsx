@@ -1,8 +1,10 @@
 // A node type's Learn card, in the inspector: what it computes, its shape rule, its
 // parameter count as a formula and then with this node's own numbers, when to use it and
 // the common mistakes. The card comes with the op from GET /api/ops; it is shown in
-// English for now (the zh-CN text travels with it for a language switch to come).
+// the interface's language (English where the Chinese is absent).
+import { useTranslation } from 'react-i18next';
 import type { NodeReport } from '../api/types';
+import { pick, useLanguage } from '../i18n';
 import { formatCount } from '../model/format';
 import type { OpSchema } from '../model/ops';
 import './learn.css';
@@ -18,10 +20,12 @@ function termsText(terms: readonly ParamTerm[], total: number): string {
 
 export function LearnCard({ card, report }: { card: Learn; report?: NodeReport }) {
   const terms = report?.param_terms ?? [];
+  const { t } = useTranslation();
+  const lng = useLanguage();
   return (
     <dl className="learn-body">
       <div>
-        <dt>computes</dt>
+        <dt>{t('learn.computes')}</dt>
         <dd>
           <code className="learn-formula" data-testid="learn-formula">
             {card.formula}
@@ -29,28 +33,28 @@ export function LearnCard({ card, report }: { card: Learn; report?: NodeReport }
         </dd>
       </div>
       <div>
-        <dt>shape</dt>
-        <dd>{card.shape.en}</dd>
+        <dt>{t('learn.shape')}</dt>
+        <dd data-testid="learn-shape">{pick(card.shape, lng)}</dd>
       </div>
       <div>
-        <dt>parameters</dt>
+        <dt>{t('learn.parameters')}</dt>
         <dd>
-          {card.params.en}
+          {pick(card.params, lng)}
           {report && terms.length > 0 && (
             <span className="learn-terms" data-testid="learn-terms">
-              <span className="learn-terms-label">this node</span>
+              <span className="learn-terms-label">{t('learn.thisNode')}</span>
               {termsText(terms, report.params)}
             </span>
           )}
         </dd>
       </div>
       <div>
-        <dt>when to use it</dt>
-        <dd>{card.when.en}</dd>
+        <dt>{t('learn.when')}</dt>
+        <dd data-testid="learn-when">{pick(card.when, lng)}</dd>
       </div>
       <div>
-        <dt>common mistakes</dt>
-        <dd>{card.mistakes.en}</dd>
+        <dt>{t('learn.mistakes')}</dt>
+        <dd>{pick(card.mistakes, lng)}</dd>
       </div>
     </dl>
   );

@@ -2,6 +2,8 @@
 // its one-line description. Drag an item onto the canvas, or press Enter to add it.
 import { useReactFlow } from '@xyflow/react';
 import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { pickZh, tMaybe, useLanguage } from '../i18n';
 import { paletteGroups } from '../model/ops';
 import { addNode } from '../store/editor';
 import { DRAG_TYPE } from './Canvas';
@@ -12,6 +14,8 @@ export function Palette() {
   const [query, setQuery] = useState('');
   const groups = useMemo(() => paletteGroups(placeable, query), [placeable, query]);
   const rf = useReactFlow();
+  const { t } = useTranslation();
+  const lng = useLanguage();
 
   const addAtCentre = (type: string) => {
     const box = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
@@ -21,12 +25,12 @@ export function Palette() {
   };
 
   return (
-    <aside className="palette" data-testid="palette" aria-label="Node types">
+    <aside className="palette" data-testid="palette" aria-label={t('palette.label')}>
       <input
         className="palette-search"
         type="search"
-        placeholder="Search layers…"
-        aria-label="Search node types"
+        placeholder={t('palette.search')}
+        aria-label={t('palette.searchLabel')}
         data-testid="palette-search"
         value={query}
         onChange={(e) => setQuery(e.target.value)}
@@ -34,8 +38,10 @@ export function Palette() {
       <div className="palette-groups">
         {groups.map((g) => (
           <section key={g.category} className="palette-group">
-            <h3>{g.category}</h3>
-            {g.ops.map((op) => (
+            <h3>{tMaybe(`palette.category.${g.category}`, g.category)}</h3>
+            {g.ops.map((op) => {
+              const summary = pickZh(op.summary, (op as { summary_zh?: string }).summary_zh, lng);
+              return (
               <div
                 key={op.type}
                 className="palette-item"
@@ -43,7 +49,7 @@ export function Palette() {
                 tabIndex={0}
                 draggable
                 data-testid={`palette-item-${op.type}`}
-                title={`${op.summary}\nDrag onto the canvas, or press Enter to add.`}
+                title={t('palette.itemTitle', { summary })}
                 onDragStart={(e) => {
                   e.dataTransfer.setData(DRAG_TYPE, op.type);
                   e.dataTransfer.effectAllowed = 'move';
@@ -57,12 +63,13 @@ export function Palette() {
                 onDoubleClick={() => addAtCentre(op.type)}
               >
                 <span className="palette-type">{op.type}</span>
-                <span className="palette-summary">{op.summary}</span>
+                <span className="palette-summary">{summary}</span>
               </div>
-            ))}
+              );
+            })}
           </section>
         ))}
-        {!groups.length && <p className="muted">No node type matches “{query}”.</p>}
+        {!groups.length && <p className="muted">{t('palette.noMatch', { query })}</p>}
       </div>
     </aside>
   );

@@ -1,6 +1,8 @@
 // One form field generated from a JSON Schema property: the widget follows the type,
 // bounds and enums; the description is the help text; bad input is explained, not sent.
 import { useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { pickZh, useLanguage } from '../i18n';
 import { displayValue, parseValue, type FieldSpec } from '../model/schemaForm';
 import { sealEdit } from '../store/editor';
 
@@ -23,6 +25,8 @@ export function ParamField({ field, value, serverError, allowBlockParam, onChang
   const [text, setText] = useState(displayValue(shown));
   const [error, setError] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
+  const { t } = useTranslation();
+  const lng = useLanguage();
 
   // Follow the document (undo, a fix) unless the person is typing here.
   useEffect(() => {
@@ -61,7 +65,7 @@ export function ParamField({ field, value, serverError, allowBlockParam, onChang
         {field.options.map((o) => (
           <option key={String(o)} value={String(o)}>
             {String(o)}
-            {o === field.defaultValue ? ' (default)' : ''}
+            {o === field.defaultValue ? t('field.default') : ''}
           </option>
         ))}
       </select>
@@ -97,8 +101,8 @@ export function ParamField({ field, value, serverError, allowBlockParam, onChang
           {field.name}
         </label>
         {isSet && field.hasDefault && (
-          <button type="button" className="link reset" title={`Back to the default (${displayValue(field.defaultValue)})`} onClick={() => onChange(undefined)}>
-            reset
+          <button type="button" className="link reset" title={t('field.resetTitle', { value: displayValue(field.defaultValue) })} onClick={() => onChange(undefined)}>
+            {t('field.reset')}
           </button>
         )}
       </div>
@@ -109,7 +113,7 @@ export function ParamField({ field, value, serverError, allowBlockParam, onChang
         </div>
       )}
       <div className="field-help">
-        {field.description}
+        {pickZh(field.description, (field.schema as { description_zh?: unknown } | undefined)?.description_zh, lng)}
         {bounds && <span className="muted"> · {bounds}</span>}
         {field.kind === 'text' && <span className="muted"> · {field.accepts}</span>}
       </div>

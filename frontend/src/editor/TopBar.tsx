@@ -1,6 +1,9 @@
 // The top bar: document name and save state, open (presets, saved graphs), save, undo and
 // redo, the live check status with totals, Export, Sweep… and Train.
 import { useRef, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { pickZh, useLanguage } from '../i18n';
+import { LanguagePicker } from '../i18n/LanguagePicker';
 import { formatBytes, formatCount, formatFlops } from '../model/format';
 import { canRedo, canUndo } from '../model/history';
 import { trainBlocked } from '../model/readiness';
@@ -26,10 +29,10 @@ function Menu({ label, testId, children }: { label: string; testId: string; chil
   );
 }
 
-const SAVE_TEXT = { new: 'Not saved yet', saved: 'Saved', dirty: 'Unsaved changes', saving: 'Saving…', conflict: 'Conflict: saved elsewhere' };
-
 export function TopBar() {
-  const name = useEditor((s) => s.history.present.name ?? 'Untitled');
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  const name = useEditor((s) => s.history.present.name ?? t('common.untitled'));
   const undoable = useEditor((s) => canUndo(s.history));
   const redoable = useEditor((s) => canRedo(s.history));
   const state = useSession((s) => saveState(s));
@@ -43,42 +46,42 @@ export function TopBar() {
 
   return (
     <header className="topbar">
-      <button className="brand brand-button" data-testid="logo" onClick={() => showWelcome()} title="The start screen: presets and saved graphs">
+      <button className="brand brand-button" data-testid="logo" onClick={() => showWelcome()} title={t('topbar.brandTitle')}>
         LayerLab
       </button>
       <input
         className="doc-name"
         data-testid="doc-name"
-        aria-label="Document name"
+        aria-label={t('topbar.docName')}
         value={name}
         onChange={(e) => editDocument((d) => ({ ...d, name: e.target.value }), 'doc:name')}
         onBlur={sealEdit}
       />
       <span className={`save-state save-${state}`} data-testid="save-state" data-state={state}>
-        {SAVE_TEXT[state]}
+        {t(`topbar.save.${state}`)}
         {state === 'saved' && version !== null ? ` · v${version}` : ''}
       </span>
 
-      <Menu label="Open" testId="preset-picker">
+      <Menu label={t('topbar.open')} testId="preset-picker">
         {(close) => (
           <>
             <button role="menuitem" data-testid="new-document" onClick={() => (request.blank(), close())}>
-              New empty document
+              {t('topbar.newDocument')}
             </button>
             <button role="menuitem" data-testid="import-json" onClick={() => (fileInput.current?.click(), close())}>
-              Import JSON file…
+              {t('topbar.importJson')}
             </button>
             <button role="menuitem" data-testid="import-onnx" onClick={() => (onnxInput.current?.click(), close())}>
-              Import ONNX…
+              {t('topbar.importOnnx')}
             </button>
-            <div className="menu-heading">Presets</div>
+            <div className="menu-heading">{t('topbar.presets')}</div>
             {presets.map((p) => (
               <button role="menuitem" key={p.name} data-testid={`preset-${p.name}`} onClick={() => (request.preset(p.name), close())}>
-                {p.title} <span className="muted">{p.name}</span>
+                {pickZh(p.title, (p as { title_zh?: string }).title_zh, lng)} <span className="muted">{p.name}</span>
               </button>
             ))}
-            <div className="menu-heading">Saved graphs</div>
-            {graphs.length === 0 && <div className="muted menu-note">None yet</div>}
+            <div className="menu-heading">{t('topbar.savedGraphs')}</div>
+            {graphs.length === 0 && <div className="muted menu-note">{t('topbar.noneYet')}</div>}
             {graphs.map((g) => (
               <button role="menuitem" key={g.id} data-testid={`graph-${g.id}`} onClick={() => (request.graph(g.id), close())}>
                 {g.name} <span className="muted">v{g.version}</span>
@@ -111,45 +114,46 @@ export function TopBar() {
           e.target.value = '';
         }}
       />
-      <button data-testid="save" onClick={() => void save()} disabled={state === 'saving'} title="Save (Ctrl+S)">
-        Save
+      <button data-testid="save" onClick={() => void save()} disabled={state === 'saving'} title={t('topbar.saveTitle')}>
+        {t('topbar.saveButton')}
       </button>
       <span className="divider" />
-      <button data-testid="undo" onClick={undoEdit} disabled={!undoable} title="Undo (Ctrl+Z)" aria-label="Undo">
+      <button data-testid="undo" onClick={undoEdit} disabled={!undoable} title={t('topbar.undoTitle')} aria-label={t('topbar.undo')}>
         ↶
       </button>
-      <button data-testid="redo" onClick={redoEdit} disabled={!redoable} title="Redo (Shift+Ctrl+Z)" aria-label="Redo">
+      <button data-testid="redo" onClick={redoEdit} disabled={!redoable} title={t('topbar.redoTitle')} aria-label={t('topbar.redo')}>
         ↷
       </button>
-      <button data-testid="layout" onClick={autoLayout} title="Auto-layout (L)">
-        Layout
+      <button data-testid="layout" onClick={autoLayout} title={t('topbar.layoutTitle')}>
+        {t('topbar.layout')}
       </button>
       <CheckStatus />
       <span className="spacer" />
-      <Menu label={exporting ? 'Exporting…' : 'Export'} testId="export-menu">
+      <Menu label={exporting ? t('topbar.exporting') : t('topbar.export')} testId="export-menu">
         {(close) => (
           <>
             <button role="menuitem" data-testid="export-python" onClick={() => (void exportAs('python'), close())}>
-              PyTorch code
+              {t('topbar.exportPython')}
             </button>
             <button role="menuitem" data-testid="export-safetensors" onClick={() => (void exportAs('safetensors'), close())}>
-              Weights (safetensors)
+              {t('topbar.exportSafetensors')}
             </button>
             <button role="menuitem" data-testid="export-onnx" onClick={() => (void exportAs('onnx'), close())}>
-              ONNX
+              {t('topbar.exportOnnx')}
             </button>
             <button role="menuitem" data-testid="export-json" onClick={() => (exportJson(), close())}>
-              Document (JSON)
+              {t('topbar.exportJson')}
             </button>
           </>
         )}
       </Menu>
       <SweepButton />
       <TrainButton />
-      <button onClick={toggle} title="Switch theme" aria-label="Switch theme" data-testid="theme">
+      <LanguagePicker />
+      <button onClick={toggle} title={t('common.switchTheme')} aria-label={t('common.switchTheme')} data-testid="theme">
         {theme === 'dark' ? '☀' : '☾'}
       </button>
-      <button onClick={() => toggleHelp()} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
+      <button onClick={() => toggleHelp()} title={t('topbar.shortcutsTitle')} aria-label={t('topbar.shortcuts')}>
         ?
       </button>
     </header>
@@ -157,6 +161,7 @@ export function TopBar() {
 }
 
 function CheckStatus() {
+  const { t } = useTranslation();
   const status = useEditor((s) => s.checkStatus);
   const check = useEditor((s) => s.check);
   const errors = useEditor((s) => s.view.all.filter((i) => i.level === 'error').length);
@@ -168,12 +173,12 @@ function CheckStatus() {
   const staleParams = useEditor((s) => s.view.staleParams);
   const staleCount = useEditor((s) => s.view.stale.size);
   const params = (totals?.params ?? 0) + staleParams;
-  let text = 'Not checked';
+  let text: string = t('check.notChecked');
   let cls = 'idle';
-  if (!online || status === 'offline') [text, cls] = ['Reconnecting…', 'offline'];
-  else if (empty) [text, cls] = ['Empty graph', 'empty'];
+  if (!online || status === 'offline') [text, cls] = [t('check.reconnecting'), 'offline'];
+  else if (empty) [text, cls] = [t('check.empty'), 'empty'];
   else if (check) {
-    [text, cls] = errors ? [`${errors} error${errors > 1 ? 's' : ''}`, 'error'] : warnings ? [`${warnings} warning${warnings > 1 ? 's' : ''}`, 'warning'] : ['No errors', 'ok'];
+    [text, cls] = errors ? [t('check.errors', { count: errors }), 'error'] : warnings ? [t('check.warnings', { count: warnings }), 'warning'] : [t('check.ok'), 'ok'];
   }
   return (
     <div className="check" data-testid="check-status" data-state={cls} data-fresh={fresh} data-busy={status === 'checking' || undefined}>
@@ -185,23 +190,25 @@ function CheckStatus() {
           data-testid="totals"
           title={
             errors
-              ? `Nodes with errors are not counted${staleCount ? `; ${staleCount} node${staleCount > 1 ? 's' : ''} waiting for them counted as before the error` : ''}`
+              ? staleCount
+                ? t('check.partialStale', { count: staleCount })
+                : t('check.partial')
               : undefined
           }
         >
-          <span data-testid="totals-params" data-value={params} data-stale={staleParams || undefined} title="Parameters">
+          <span data-testid="totals-params" data-value={params} data-stale={staleParams || undefined} title={t('check.paramsTitle')}>
             {staleParams ? '≈ ' : ''}
             {formatCount(params)}
           </span>{' '}
-          params ·{' '}
-          <span data-testid="totals-flops" data-value={totals.flops} title="Forward FLOPs per sample">
+          {t('check.params')} ·{' '}
+          <span data-testid="totals-flops" data-value={totals.flops} title={t('check.flopsTitle')}>
             {formatFlops(totals.flops)}
           </span>{' '}
           ·{' '}
-          <span data-testid="totals-memory" data-value={totals.memory_bytes} title={`Estimated training memory at batch size ${totals.batch_size}`}>
+          <span data-testid="totals-memory" data-value={totals.memory_bytes} title={t('check.memoryTitle', { batch: totals.batch_size })}>
             {formatBytes(totals.memory_bytes)}
           </span>{' '}
-          <span className="muted">@ batch {totals.batch_size}</span>
+          <span className="muted">{t('check.atBatch', { batch: totals.batch_size })}</span>
         </span>
       )}
     </div>
@@ -209,6 +216,7 @@ function CheckStatus() {
 }
 
 function SweepButton() {
+  const { t } = useTranslation();
   const open = useSweepDialog((s) => s.open);
   const empty = useEditor((s) => isEmpty(s.history.present));
   return (
@@ -217,21 +225,22 @@ function SweepButton() {
       aria-pressed={open}
       disabled={empty}
       onClick={() => openSweepDialog(!open)}
-      title="Search learning rates, sizes and architectures: many runs of this graph, chosen by Optuna"
+      title={t('topbar.sweepTitle')}
     >
-      Sweep…
+      {t('topbar.sweep')}
     </button>
   );
 }
 
 /** Says that Train starts from the weights imported with the model, with a way out. */
 function ImportedWeights() {
+  const { t } = useTranslation();
   const weights = useSession((s) => s.importedWeights);
   if (!weights) return null;
   return (
-    <span className="chip start-weights" data-testid="start-weights" title={`Train starts from the weights imported with this model (${weights}); the server checks they still fit the graph`}>
-      from imported weights
-      <button className="chip-close" aria-label="Train from a fresh start instead" data-testid="drop-start-weights" onClick={dropImportedWeights}>
+    <span className="chip start-weights" data-testid="start-weights" title={t('topbar.importedWeightsTitle', { weights })}>
+      {t('topbar.importedWeights')}
+      <button className="chip-close" aria-label={t('topbar.freshStart')} data-testid="drop-start-weights" onClick={dropImportedWeights}>
         ×
       </button>
     </span>
@@ -239,6 +248,7 @@ function ImportedWeights() {
 }
 
 function TrainButton() {
+  const { t } = useTranslation();
   const empty = useEditor((s) => isEmpty(s.history.present));
   const errors = useEditor((s) => s.check?.errors.length ?? null);
   const first = useEditor((s) => s.view.all.find((i) => i.level === 'error'));
@@ -261,8 +271,8 @@ function TrainButton() {
           {reason}
         </span>
       )}
-      <button className="primary" data-testid="train" disabled={reason !== null} aria-describedby={reason ? 'train-blocked' : undefined} title={reason ?? 'Start a training run'} onClick={() => void startRun()}>
-        Train
+      <button className="primary" data-testid="train" disabled={reason !== null} aria-describedby={reason ? 'train-blocked' : undefined} title={reason ?? t('topbar.trainTitle')} onClick={() => void startRun()}>
+        {t('topbar.train')}
       </button>
     </span>
   );

@@ -2,6 +2,7 @@
 // its `training` section: the data (DataSection) and a form for the rest (task, optimizer,
 // schedule, epochs, ...). A file dropped anywhere on the panel is uploaded as training data.
 import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { formFields } from '../model/schemaForm';
 import { editDocument, sealEdit, useEditor } from '../store/editor';
 import { useMeta, useTrainingSchema } from '../store/meta';
@@ -10,7 +11,8 @@ import { ParamField } from './ParamField';
 import { DropOverlay, useFileDrop } from './UploadStatus';
 
 export function TrainingPanel() {
-  const name = useEditor((s) => s.history.present.name ?? 'Untitled');
+  const { t } = useTranslation();
+  const name = useEditor((s) => s.history.present.name ?? t('common.untitled'));
   const description = useEditor((s) => s.history.present.description ?? '');
   const training = useEditor((s) => s.history.present.training) ?? {};
   const schema = useTrainingSchema();
@@ -35,23 +37,23 @@ export function TrainingPanel() {
   return (
     <div className="training-drop" data-testid="training-drop" {...handlers}>
       <section className="panel">
-        <h2>Document</h2>
+        <h2>{t('training.document')}</h2>
         <label className="field">
-          <span className="field-label">name</span>
+          <span className="field-label">{t('training.name')}</span>
           <input data-testid="doc-name-field" value={name} onChange={(e) => editDocument((d) => ({ ...d, name: e.target.value }), 'doc:name')}
         onBlur={sealEdit} />
         </label>
         <label className="field">
-          <span className="field-label">description</span>
+          <span className="field-label">{t('training.description')}</span>
           <textarea rows={2} value={description} onChange={(e) => editDocument((d) => ({ ...d, description: e.target.value }), 'doc:description')} onBlur={sealEdit} />
         </label>
       </section>
       <section className="panel" data-testid="training">
-        <h2>Training</h2>
+        <h2>{t('training.title')}</h2>
         <DataSection />
         {!schema && (
           <p className={metaError ? 'error-text' : 'muted'} data-testid="training-loading">
-            {metaError ? `The training settings could not be loaded: ${metaError}` : 'Loading the training settings…'}
+            {metaError ? t('training.loadFailed', { error: metaError }) : t('training.loading')}
           </p>
         )}
         {fields
@@ -60,7 +62,7 @@ export function TrainingPanel() {
             <ParamField key={f.name} field={f} value={training[f.name]} testId={`training-${f.name}`} onChange={(v) => setTraining(f.name, v)} />
           ))}
         <details className="more-settings" data-testid="training-more">
-          <summary>More settings (defaults)</summary>
+          <summary>{t('training.more')}</summary>
           {fields
             .filter((f) => !shownFirst.has(f.name))
             .map((f) => (

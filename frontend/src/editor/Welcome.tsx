@@ -3,13 +3,16 @@
 // saved graphs. Shown on the first visit and from the logo; every way out asks before
 // replacing unsaved work.
 import { useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { PresetSummary } from '../api/types';
+import { pickZh, useLanguage } from '../i18n';
 import { formatDuration, groupByFamily, sketchDrawing } from '../model/gallery';
 import { formatCount } from '../model/format';
 import { useEditor } from '../store/editor';
 import { request, showWelcome, useSession } from '../store/session';
 import { LessonList } from '../lessons/LessonList';
 import { DataGuide } from './DataGuide';
+import { LanguagePicker } from '../i18n/LanguagePicker';
 import { useFocusTrap } from '../ui/focusTrap';
 
 export function WelcomeHost() {
@@ -45,17 +48,21 @@ function Sketch({ card }: { card: PresetSummary }) {
 
 function Card({ card }: { card: PresetSummary }) {
   const time = formatDuration(card.cpu_seconds);
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  const title = pickZh(card.title, (card as { title_zh?: string }).title_zh, lng);
+  const teaches = card.teaches ? pickZh(card.teaches, (card as { teaches_zh?: string }).teaches_zh, lng) : null;
   return (
-    <button className="gallery-card" data-testid={`gallery-card-${card.name}`} onClick={() => request.preset(card.name)} title={card.description ?? card.title}>
+    <button className="gallery-card" data-testid={`gallery-card-${card.name}`} onClick={() => request.preset(card.name)} title={card.description ?? title}>
       <Sketch card={card} />
-      <span className="gallery-title">{card.title}</span>
-      {card.teaches && <span className="gallery-teaches">{card.teaches}</span>}
+      <span className="gallery-title">{title}</span>
+      {teaches && <span className="gallery-teaches">{teaches}</span>}
       <span className="gallery-facts">
-        {card.params !== null && card.params !== undefined && <span data-testid={`gallery-params-${card.name}`}>{formatCount(card.params)} params</span>}
+        {card.params !== null && card.params !== undefined && <span data-testid={`gallery-params-${card.name}`}>{t('welcome.params', { params: formatCount(card.params) })}</span>}
         {card.dataset && <span>{card.dataset}</span>}
-        {time && <span title="Its own training settings, on a 2-core CPU">{time} on CPU</span>}
+        {time && <span title={t('welcome.cpuTitle')}>{t('welcome.onCpu', { time })}</span>}
       </span>
-      {card.twin && <span className="gallery-twin muted">pairs with {card.twin}</span>}
+      {card.twin && <span className="gallery-twin muted">{t('welcome.pairsWith', { twin: card.twin })}</span>}
     </button>
   );
 }
@@ -67,6 +74,7 @@ function Welcome() {
   const root = useRef<HTMLDivElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const [guide, setGuide] = useState(false);
+  const { t } = useTranslation();
   useFocusTrap(root);
   return (
     <div
@@ -74,37 +82,38 @@ function Welcome() {
       data-testid="welcome"
       role="dialog"
       aria-modal="true"
-      aria-label="Start: open a preset or start from scratch"
+      aria-label={t('welcome.label')}
       ref={root}
       onKeyDown={(e) => e.key === 'Escape' && showWelcome(false)}
     >
       <header className="welcome-head">
         <span className="brand">LayerLab</span>
-        <span className="welcome-lead">Draw a neural network, see every shape, and watch it learn.</span>
+        <span className="welcome-lead">{t('welcome.lead')}</span>
+        <LanguagePicker testId="welcome-language-picker" />
         <span className="spacer" />
-        <button onClick={() => showWelcome(false)} data-testid="welcome-close" title="Back to the editor (Esc)">
-          Go to the editor
+        <button onClick={() => showWelcome(false)} data-testid="welcome-close" title={t('welcome.closeTitle')}>
+          {t('welcome.close')}
         </button>
       </header>
       <div className="welcome-body">
         <section className="welcome-start">
           <button className="primary welcome-scratch" data-testid="start-scratch" onClick={() => request.blank()}>
-            Start from scratch
+            {t('welcome.scratch')}
           </button>
-          <span className="muted">An empty canvas: drag layers from the palette on the left, or double-click the canvas to search.</span>
+          <span className="muted">{t('welcome.scratchHelp')}</span>
           <button className="welcome-guide" data-testid="start-from-data" aria-expanded={guide} onClick={() => setGuide(!guide)}>
-            Start from my data…
+            {t('welcome.fromData')}
           </button>
           <div className="welcome-saved">
-            <strong>Open a saved graph</strong>
-            {graphs.length === 0 && <span className="muted"> none saved on this server yet ·</span>}
+            <strong>{t('welcome.openSaved')}</strong>
+            {graphs.length === 0 && <span className="muted">{t('welcome.noneSaved')}</span>}
             {graphs.slice(0, 8).map((g) => (
               <button key={g.id} className="link" data-testid={`welcome-graph-${g.id}`} onClick={() => request.graph(g.id)}>
                 {g.name}
               </button>
             ))}
             <button className="link" data-testid="welcome-import" onClick={() => fileInput.current?.click()}>
-              Import a JSON file…
+              {t('welcome.importJson')}
             </button>
             <input
               ref={fileInput}
@@ -121,7 +130,7 @@ function Welcome() {
         </section>
         {guide && <DataGuide />}
         <LessonList />
-        {presets.length === 0 && <p className="muted">Loading the presets…</p>}
+        {presets.length === 0 && <p className="muted">{t('welcome.loadingPresets')}</p>}
         {families.map((f) => (
           <section key={f.family} className="gallery-family" data-testid={`gallery-family-${f.family}`}>
             <h2>{f.family}</h2>

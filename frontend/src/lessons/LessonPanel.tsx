@@ -3,7 +3,9 @@
 // (turning green by itself when what it asks for is on screen), the step's preset, and
 // Back / Next. Collapsible to one line; the progress is kept in this browser.
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { LessonCheck } from '../api/types';
+import { i18n, pick, tMaybe, useLanguage } from '../i18n';
 import { runData, useRun } from '../runs/store';
 import { useEditor } from '../store/editor';
 import { request, useSession } from '../store/session';
@@ -13,21 +15,27 @@ import './lessons.css';
 
 /** What the check asks for, in a few words (shown beside its state). */
 function checkLabel(check: LessonCheck): string {
+  const t = i18n.t.bind(i18n);
   switch (check.kind) {
     case 'graph_has':
-      return `the graph has ${check.at_least && check.at_least > 1 ? `${check.at_least} ` : 'a '}${check.op}`;
+      return check.at_least && check.at_least > 1 ? t('lesson.check.graphHasCount', { count: check.at_least, op: check.op }) : t('lesson.check.graphHas', { op: check.op });
     case 'preset_open':
-      return `the preset ${check.preset} is open`;
+      return t('lesson.check.presetOpen', { preset: check.preset });
     case 'training_is':
-      return `training ${check.field} is ${JSON.stringify(check.value)}`;
+      return t('lesson.check.trainingIs', { field: check.field, value: JSON.stringify(check.value) });
     case 'run_epoch':
-      return `a run finished ${check.at_least} epoch${check.at_least > 1 ? 's' : ''}`;
+      return t('lesson.check.runEpoch', { count: check.at_least });
     case 'run_status':
-      return `the run is ${check.status}`;
+      return t('lesson.check.runStatus', { status: tMaybe(`run.status.${check.status}`, check.status) });
     case 'metric':
-      return `${check.metric} ${check.at_least != null ? `≥ ${check.at_least}` : ''}${check.at_least != null && check.at_most != null ? ' and ' : ''}${check.at_most != null ? `≤ ${check.at_most}` : ''}`;
-    case 'diagnosis':
-      return `the ${check.diagnosis.replace(/_/g, ' ')} warning${check.node ? ` on ${check.node}` : ''}`;
+      if (check.at_least != null && check.at_most != null) return t('lesson.check.metricBetween', { metric: check.metric, min: check.at_least, max: check.at_most });
+      if (check.at_least != null) return t('lesson.check.metricAtLeast', { metric: check.metric, min: check.at_least });
+      if (check.at_most != null) return t('lesson.check.metricAtMost', { metric: check.metric, max: check.at_most });
+      return `${check.metric} `;
+    case 'diagnosis': {
+      const diagnosis = tMaybe(`lesson.diagnosis.${check.diagnosis}`, check.diagnosis.replace(/_/g, ' '));
+      return check.node ? t('lesson.check.diagnosisOn', { diagnosis, node: check.node }) : t('lesson.check.diagnosis', { diagnosis });
+    }
   }
 }
 
@@ -58,6 +66,9 @@ function Panel() {
   const collapsed = useLessons((s) => s.collapsed);
   const preset = useSession((s) => s.preset);
   const facts = useFacts();
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  const title = pick(lesson.title, lng);
   const step = lesson.steps[stepIndex]!;
   const holds = step.check ? checkHolds(step.check, facts) : false;
   const isDone = holds || done.includes(stepIndex);
@@ -73,34 +84,34 @@ function Panel() {
   const finished = lesson.steps.every((s, i) => !s.check || done.includes(i) || (i === stepIndex && holds));
   if (collapsed) {
     return (
-      <aside className="lesson-panel collapsed" data-testid="lesson-panel" data-lesson={lesson.id} data-step={stepIndex} aria-label={`Lesson: ${lesson.title.en}`}>
+      <aside className="lesson-panel collapsed" data-testid="lesson-panel" data-lesson={lesson.id} data-step={stepIndex} aria-label={t('lesson.label', { title })}>
         <button className="lesson-expand" data-testid="lesson-expand" onClick={() => setCollapsed(false)} aria-expanded={false}>
           <span className={`lesson-dot ${isDone ? 'done' : ''}`} aria-hidden />
-          {lesson.title.en} · step {stepIndex + 1} of {lesson.steps.length}
+          {t('lesson.collapsed', { title, step: stepIndex + 1, total: lesson.steps.length })}
         </button>
       </aside>
     );
   }
   return (
-    <aside className="lesson-panel" data-testid="lesson-panel" data-lesson={lesson.id} data-step={stepIndex} aria-label={`Lesson: ${lesson.title.en}`}>
+    <aside className="lesson-panel" data-testid="lesson-panel" data-lesson={lesson.id} data-step={stepIndex} aria-label={t('lesson.label', { title })}>
       <header className="lesson-head">
-        <span className="lesson-chapter muted">{lesson.chapter.en}</span>
+        <span className="lesson-chapter muted">{pick(lesson.chapter, lng)}</span>
         <span className="spacer" />
-        <button className="icon" data-testid="lesson-collapse" title="Fold the lesson away" aria-expanded onClick={() => setCollapsed(true)}>
+        <button className="icon" data-testid="lesson-collapse" title={t('lesson.collapse')} aria-expanded onClick={() => setCollapsed(true)}>
           ▾
         </button>
-        <button className="icon" data-testid="lesson-close" title="Leave the lesson (your progress is kept)" onClick={closeLesson}>
+        <button className="icon" data-testid="lesson-close" title={t('lesson.close')} onClick={closeLesson}>
           ×
         </button>
       </header>
-      <h2 className="lesson-title">{lesson.title.en}</h2>
-      <ol className="lesson-dots" aria-label="Steps">
+      <h2 className="lesson-title" data-testid="lesson-title">{title}</h2>
+      <ol className="lesson-dots" aria-label={t('lesson.steps')}>
         {lesson.steps.map((_s, i) => (
           <li key={i}>
             <button
               className={`lesson-dot ${done.includes(i) || (i === stepIndex && holds) ? 'done' : ''} ${i === stepIndex ? 'current' : ''}`}
               data-testid={`lesson-dot-${i}`}
-              aria-label={`Step ${i + 1}${done.includes(i) ? ', done' : ''}`}
+              aria-label={done.includes(i) ? t('lesson.stepLabelDone', { step: i + 1 }) : t('lesson.stepLabel', { step: i + 1 })}
               aria-current={i === stepIndex ? 'step' : undefined}
               onClick={() => goToStep(i)}
             />
@@ -109,13 +120,13 @@ function Panel() {
       </ol>
       <p className="lesson-text" data-testid="lesson-text">
         <span className="lesson-count muted">
-          Step {stepIndex + 1} of {lesson.steps.length}.{' '}
+          {t('lesson.stepOf', { step: stepIndex + 1, total: lesson.steps.length })}{' '}
         </span>
-        {step.text.en}
+        {pick(step.text, lng)}
       </p>
       {step.preset && step.preset !== preset && (
         <button className="lesson-open" data-testid="lesson-open-preset" onClick={() => request.preset(step.preset!)}>
-          Open {step.preset}
+          {t('lesson.openPreset', { preset: step.preset })}
         </button>
       )}
       {step.check && (
@@ -123,24 +134,24 @@ function Panel() {
           <span className="lesson-check-mark" aria-hidden>
             {isDone ? '✓' : '○'}
           </span>
-          {isDone ? 'Done: ' : 'Waiting for: '}
+          {isDone ? t('lesson.done') : t('lesson.waiting')}
           {checkLabel(step.check)}
         </p>
       )}
       <footer className="lesson-nav">
         <button data-testid="lesson-back" disabled={stepIndex === 0} onClick={() => goToStep(stepIndex - 1)}>
-          Back
+          {t('lesson.back')}
         </button>
         <span className="spacer" />
         {last ? (
           finished && (
             <span className="lesson-finished" data-testid="lesson-finished">
-              Lesson complete
+              {t('lesson.complete')}
             </span>
           )
         ) : (
           <button className={isDone || !step.check ? 'primary' : ''} data-testid="lesson-next" onClick={() => goToStep(stepIndex + 1)}>
-            Next
+            {t('lesson.next')}
           </button>
         )}
       </footer>

@@ -2,6 +2,9 @@
 // throughput, elapsed time, Pause/Resume/Stop, Fork, Download, and the way back to the graph
 // it ran.
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { tMaybe, useLanguage } from '../i18n';
+import { LanguagePicker } from '../i18n/LanguagePicker';
 import { useDatasets } from '../store/datasets';
 import { statusIn, useMeta } from '../store/meta';
 import { importDocument, openRunGraph } from '../store/session';
@@ -15,6 +18,7 @@ import { control, runData, useRun } from './store';
 
 function GraphLink() {
   const detail = useRun((s) => s.detail);
+  const { t } = useTranslation();
   if (!detail) return null;
   const { graph_id: graphId, graph_version: version } = detail;
   if (graphId) {
@@ -23,34 +27,35 @@ function GraphLink() {
         href={`#/graphs/${graphId}`}
         onClick={() => void openRunGraph(detail.document, graphId, version)}
         data-testid="run-graph-link"
-        title="Open the graph in the editor as this run trained it"
+        title={t('run.graphLinkTitle')}
       >
-        Open its graph{version ? ` (version ${version})` : ''}
+        {version ? t('run.graphLinkVersion', { version }) : t('run.graphLink')}
       </a>
     );
   }
   return (
     <a
       href="#/"
-      onClick={() => importDocument(JSON.stringify(detail.document), `${detail.id} snapshot`)}
+      onClick={() => importDocument(JSON.stringify(detail.document), t('run.snapshotName', { id: detail.id }))}
       data-testid="run-graph-link"
-      title="This run trained an unsaved document: open its snapshot in the editor"
+      title={t('run.snapshotTitle')}
     >
-      Open its graph (unsaved snapshot)
+      {t('run.snapshot')}
     </a>
   );
 }
 
 function ForkOrigin() {
   const fork = useRun((s) => s.record?.fork ?? s.detail?.fork ?? null);
+  const { t } = useTranslation();
   if (!fork) return null;
   return (
-    <span className="fork-origin" data-testid="run-fork-origin" title={`Started from the weights of ${fork.run}'s checkpoint ${fork.checkpoint}`}>
-      <span className="muted">forked from</span>{' '}
+    <span className="fork-origin" data-testid="run-fork-origin" title={t('run.forkTitle', { run: fork.run, checkpoint: fork.checkpoint })}>
+      <span className="muted">{t('run.forkedFrom')}</span>{' '}
       <a href={`#/runs/${fork.run}`} className="mono">
         {fork.run}
       </a>{' '}
-      <span className="muted">at step {fork.step.toLocaleString('en-US')}</span>
+      <span className="muted">{t('run.atStep', { step: fork.step.toLocaleString('en-US') })}</span>
     </span>
   );
 }
@@ -64,6 +69,8 @@ export function RunHeader() {
   const cursor = useRun((s) => s.cursor);
   const [forking, setForking] = useState(false);
   const { toggle, theme } = useTheme();
+  const { t } = useTranslation();
+  useLanguage();
   const data = runData();
   const status = record?.status ?? data.status?.status ?? 'queued';
   const requested = record?.requested ?? null;
@@ -82,53 +89,54 @@ export function RunHeader() {
   return (
     <header className="run-header" data-testid="run-header">
       <div className="run-title">
-        <a className="brand" href="#/" title="The editor">
+        <a className="brand" href="#/" title={t('run.editorTitle')}>
           LayerLab
         </a>
-        <nav className="run-nav" aria-label="Places">
+        <nav className="run-nav" aria-label={t('run.places')}>
           <a href="#/" data-testid="back-to-editor">
-            ← Editor
+            {t('run.backToEditor')}
           </a>
           <a href="#/runs" data-testid="runs-link">
-            All runs
+            {t('run.allRuns')}
           </a>
         </nav>
         <span className="divider" />
-        <h1 data-testid="run-name">{record?.name || detail?.document.name || 'Run'}</h1>
+        <h1 data-testid="run-name">{record?.name || detail?.document.name || t('run.run')}</h1>
         <span className={`status-pill status-${status}`} data-testid="run-status" data-status={status}>
-          {shownStatus}
+          {tMaybe(`run.status.${shownStatus}`, shownStatus)}
         </span>
-        <span className="muted small mono" title="Run id">
+        <span className="muted small mono" title={t('run.runId')}>
           {record?.id}
         </span>
         <ForkOrigin />
         <span className="spacer" />
         <GraphLink />
-        <button onClick={toggle} title="Switch between light and dark" aria-label="Switch theme">
+        <LanguagePicker />
+        <button onClick={toggle} title={t('run.themeTitle')} aria-label={t('common.switchTheme')}>
           {theme === 'dark' ? '☀' : '☾'}
         </button>
       </div>
       <div className="run-facts">
-        <span title={record?.device ? 'Where it trains' : 'Not on a worker yet: the device it asks for'}>
-          <span className="muted">device</span> <strong data-testid="run-device">{record?.device ?? detail?.config.device ?? '–'}</strong>
+        <span title={record?.device ? t('run.deviceTitle') : t('run.deviceAsked')}>
+          <span className="muted">{t('run.device')}</span> <strong data-testid="run-device">{record?.device ?? detail?.config.device ?? '–'}</strong>
         </span>
         {dataset && (
           <span className="run-dataset" title={dataset.title}>
-            <span className="muted">data</span>{' '}
+            <span className="muted">{t('run.data')}</span>{' '}
             <strong data-testid="run-dataset" data-stand-in={dataset.standIn || undefined}>
               {dataset.text}
             </strong>
           </span>
         )}
         <span>
-          <span className="muted">epoch</span>{' '}
+          <span className="muted">{t('run.epoch')}</span>{' '}
           <strong className="num" data-testid="run-epoch">
             {Math.min(data.epoch + (status === 'finished' ? 0 : 1), epochs ?? Infinity)}
             {epochs ? ` / ${epochs}` : ''}
           </strong>
         </span>
         <span>
-          <span className="muted">step</span>{' '}
+          <span className="muted">{t('run.step')}</span>{' '}
           <strong className="num" data-testid="run-step">
             {data.step.toLocaleString('en-US')}
             {total ? ` / ${total.toLocaleString('en-US')}` : ''}
@@ -137,7 +145,7 @@ export function RunHeader() {
         <div
           className="progress"
           role="progressbar"
-          aria-label="Progress"
+          aria-label={t('run.progress')}
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={Math.round(fraction * 100)}
@@ -150,35 +158,35 @@ export function RunHeader() {
           {Math.round(fraction * 100)}%
         </span>
         <span>
-          <span className="muted">ETA</span> <strong className="num" data-testid="run-eta">{status === 'finished' ? 'done' : formatDuration(eta)}</strong>
+          <span className="muted">{t('run.eta')}</span> <strong className="num" data-testid="run-eta">{status === 'finished' ? t('run.done') : formatDuration(eta)}</strong>
         </span>
         <span>
-          <strong className="num" data-testid="run-throughput">{formatRate(rate)}</strong> <span className="muted">samples</span>
+          <strong className="num" data-testid="run-throughput">{formatRate(rate)}</strong> <span className="muted">{t('run.samples')}</span>
         </span>
         <span>
-          <span className="muted">elapsed</span> <strong className="num" data-testid="run-elapsed">{formatDuration(data.time)}</strong>
+          <span className="muted">{t('run.elapsed')}</span> <strong className="num" data-testid="run-elapsed">{formatDuration(data.time)}</strong>
         </span>
         <span className="spacer" />
         {status === 'paused' ? (
           <button className="primary" onClick={() => void control('resume')} disabled={acting !== null} data-testid="resume">
-            ▶ Resume
+            {t('run.resume')}
           </button>
         ) : (
           <button onClick={() => void control('pause')} disabled={!active || acting !== null || requested !== null} data-testid="pause">
-            ❚❚ Pause
+            {t('run.pause')}
           </button>
         )}
         <button className="danger" onClick={() => void control('stop')} disabled={!active || acting !== null || requested === 'stop'} data-testid="stop">
-          ■ Stop
+          {t('run.stop')}
         </button>
-        <button onClick={() => setForking(true)} disabled={!detail} data-testid="fork" title="Start a new run from one of this run's checkpoints, with edited settings">
-          Fork…
+        <button onClick={() => setForking(true)} disabled={!detail} data-testid="fork" title={t('run.forkButtonTitle')}>
+          {t('run.fork')}
         </button>
         {detail && <DownloadMenu runId={detail.id} />}
       </div>
       {dataset?.standIn && (
         <p className="run-message stand-in" data-testid="run-stand-in">
-          Stand-in: {detail?.config.dataset} is not on the worker, so this run trains on {dataset.text}.
+          {t('run.standIn', { asked: detail?.config.dataset, used: dataset.text })}
         </p>
       )}
       {(actionError || record?.failure_reason || (data.status?.message && !active)) && (

@@ -1,6 +1,7 @@
 // A run's page (#/runs/<id>): the header, the graph with live overlays beside the charts
 // in tabs, and the timeline under both.
 import { useEffect, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { RunCanvas } from './canvas/RunCanvas';
 import { LossChart } from './charts/LossChart';
 import { EpochCharts, StepMetricChart } from './charts/MetricCharts';
@@ -17,18 +18,13 @@ import { closeRun, openRun, runData, setTab, useRun, type RunTab } from './store
 import { Timeline } from './Timeline';
 import './runs.css';
 
-const TABS: { id: RunTab; label: string }[] = [
-  { id: 'overview', label: 'Overview' },
-  { id: 'gradients', label: 'Gradients' },
-  { id: 'activations', label: 'Activations' },
-  { id: 'weights', label: 'Weights' },
-  { id: 'samples', label: 'Samples' },
-];
+const TABS: { id: RunTab }[] = [{ id: 'overview' }, { id: 'gradients' }, { id: 'activations' }, { id: 'weights' }, { id: 'samples' }];
 
 function ConnectionBanner() {
   const connection = useRun((s) => s.connection);
   const detail = useRun((s) => s.connectionDetail);
   const loadError = useRun((s) => s.loadError);
+  const { t } = useTranslation();
   if (loadError) {
     return (
       <div className="banner error" role="alert" data-testid="run-load-error">
@@ -39,14 +35,14 @@ function ConnectionBanner() {
   if (connection === 'reconnecting') {
     return (
       <div className="banner warning" role="status" data-testid="reconnecting">
-        Reconnecting to the live stream… {detail ?? ''} Nothing is lost: it resumes from the last event received.
+        {t('run.reconnecting', { detail: detail ?? '' })}
       </div>
     );
   }
   if (connection === 'closed') {
     return (
       <div className="banner error" role="alert" data-testid="stream-closed">
-        The live stream ended: {detail ?? 'closed by the server'}.
+        {t('run.closed', { detail: detail ?? t('run.closedByServer') })}
       </div>
     );
   }
@@ -55,6 +51,7 @@ function ConnectionBanner() {
 
 function Tabs() {
   const tab = useRun((s) => s.tab);
+  const { t: tr } = useTranslation();
   const onKey = (e: KeyboardEvent) => {
     const i = TABS.findIndex((t) => t.id === tab);
     const next = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : null;
@@ -65,7 +62,7 @@ function Tabs() {
     document.getElementById(`run-tab-${t.id}`)?.focus();
   };
   return (
-    <div className="tabs" role="tablist" aria-label="Dashboards" onKeyDown={onKey}>
+    <div className="tabs" role="tablist" aria-label={tr('run.tabs')} onKeyDown={onKey}>
       {TABS.map((t) => (
         <button
           key={t.id}
@@ -78,7 +75,7 @@ function Tabs() {
           onClick={() => setTab(t.id)}
           data-testid={`tab-${t.id}`}
         >
-          {t.label}
+          {tr(`run.tab.${t.id}`)}
         </button>
       ))}
     </div>
@@ -86,6 +83,7 @@ function Tabs() {
 }
 
 function Overview() {
+  const { t } = useTranslation();
   // The picture first: on a 2-D task the decision boundary is the payoff.
   return (
     <>
@@ -93,7 +91,7 @@ function Overview() {
       <SamplesPanel only={['decision_boundary', 'curve', 'points']} />
       <LossChart />
       <EpochCharts />
-      <StepMetricChart metric="lr" title="Learning rate" testId="lr-chart" />
+      <StepMetricChart metric="lr" title={t('run.learningRate')} testId="lr-chart" />
       <RunLog />
     </>
   );

@@ -285,8 +285,9 @@ def mnist_accuracy(folder: Path, device: torch.device, quick: bool) -> dict[str,
         print(f"  {folder} is absent: skipping the MNIST accuracy run")
         return None
     doc = layerlab.load_graph(ROOT / "graphs" / "lenet5_mnist.json")
+    # A dataset's `path` is relative to its data dir (absolute paths are refused).
     folder = folder.resolve()
-    data = load_dataset("mnist", {"path": str(folder)}, LoadContext(folder))
+    data = load_dataset("mnist", {"path": folder.name}, LoadContext(folder.parent))
     config = TrainingConfig.model_validate(doc.training).with_overrides(
         epochs=1 if quick else 3, device=str(device), max_steps=5 if quick else None
     )

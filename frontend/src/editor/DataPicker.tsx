@@ -3,6 +3,7 @@
 // the focused entry: an upload's preview, a built-in set's facts, and "Use" to train on
 // it. The whole dialog takes a dropped file. Arrow keys move through the list.
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { BuiltinDataset, DatasetCatalog, DatasetRecord } from '../api/types';
 import {
   availabilityView,
@@ -35,6 +36,7 @@ export function DataPickerHost() {
 }
 
 function DataPicker() {
+  const { t } = useTranslation();
   const dialog = useRef<HTMLDivElement>(null);
   useFocusTrap(dialog);
   const catalog = useDatasets((s) => s.catalog);
@@ -76,9 +78,9 @@ function DataPicker() {
         data-testid="data-picker"
       >
         <header className="picker-head">
-          <h2 id="picker-title">Training data</h2>
-          <span className="muted small">Pick a built-in set, or upload your own</span>
-          <button className="close" onClick={closePicker} aria-label="Close" title="Close (Esc)" data-testid="picker-close">
+          <h2 id="picker-title">{t('picker.title')}</h2>
+          <span className="muted small">{t('picker.lead')}</span>
+          <button className="close" onClick={closePicker} aria-label={t('picker.close')} title={t('picker.closeTitle')} data-testid="picker-close">
             ✕
           </button>
         </header>
@@ -86,13 +88,13 @@ function DataPicker() {
           <div className="picker-side">
             <div className="picker-drop">
               <UploadButton testId="picker-upload" className="primary" />
-              <div>or drop a file anywhere on this dialog</div>
-              <div className="muted">CSV table · zip of images in class folders · text · zipped IDX</div>
+              <div>{t('picker.orDrop')}</div>
+              <div className="muted">{t('picker.formats')}</div>
             </div>
-            <div className="picker-list" onKeyDown={onListKey} aria-label="Datasets">
-              {loadError && <p className="upload-error">Could not list the datasets: {loadError}</p>}
-              <Group title="Your uploads" testId="picker-uploads">
-                {catalog.uploads.length === 0 && <li className="picker-empty muted">{loaded ? 'None yet' : 'Loading…'}</li>}
+            <div className="picker-list" onKeyDown={onListKey} aria-label={t('picker.datasets')}>
+              {loadError && <p className="upload-error">{t('picker.loadError', { error: loadError })}</p>}
+              <Group title={t('picker.yourUploads')} testId="picker-uploads">
+                {catalog.uploads.length === 0 && <li className="picker-empty muted">{loaded ? t('picker.noneYet') : t('picker.loading')}</li>}
                 {catalog.uploads.map((r) => (
                   <UploadRow key={r.id} record={r} now={now} focused={shown === `upload:${r.id}`} inUse={inUse === `upload:${r.id}`} />
                 ))}
@@ -105,7 +107,7 @@ function DataPicker() {
                 </Group>
               ))}
               {uploadKinds(catalog).length > 0 && (
-                <Group title="Your own data, by kind" testId="picker-group-upload-kinds">
+                <Group title={t('picker.byKind')} testId="picker-group-upload-kinds">
                   {uploadKinds(catalog).map((d) => (
                     <Row key={d.name} entry={`builtin:${d.name}`} focused={shown === `builtin:${d.name}`} testId={`picker-kind-${d.name}`}>
                       <span className="picker-row-name">{d.name}</span>
@@ -149,12 +151,13 @@ function Row({ entry, focused, testId, children, extra }: { entry: PickerKey; fo
 }
 
 function BuiltinRow({ dataset, focused, inUse }: { dataset: BuiltinDataset; focused: boolean; inUse: boolean }) {
+  const { t } = useTranslation();
   const view = availabilityView(dataset.availability);
   return (
     <Row entry={`builtin:${dataset.name}`} focused={focused} testId={`picker-builtin-${dataset.name}`}>
       <span className="picker-row-name">
         {dataset.name}
-        {inUse && <span className="in-use">in use</span>}
+        {inUse && <span className="in-use">{t('picker.inUse')}</span>}
       </span>
       <span className={`availability tone-${view.tone}`} data-testid={`availability-${dataset.name}`} data-state={dataset.availability.state}>
         {view.text}
@@ -164,6 +167,7 @@ function BuiltinRow({ dataset, focused, inUse }: { dataset: BuiltinDataset; focu
 }
 
 function UploadRow({ record, now, focused, inUse }: { record: DatasetRecord; now: Date; focused: boolean; inUse: boolean }) {
+  const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -177,9 +181,9 @@ function UploadRow({ record, now, focused, inUse }: { record: DatasetRecord; now
     };
     return (
       <li className="picker-row" data-testid={`upload-row-${record.id}`}>
-        <div className="picker-confirm" role="group" aria-label={`Delete ${row.name}?`}>
+        <div className="picker-confirm" role="group" aria-label={t('picker.deleteAsk', { name: row.name })}>
           <span>
-            Delete <strong>{row.name}</strong> from the server?{inUse ? ' This document trains on it.' : ''}
+            <Trans i18nKey={inUse ? 'picker.deleteConfirmInUse' : 'picker.deleteConfirm'} values={{ name: row.name }} components={{ b: <strong /> }} />
           </span>
           {error && (
             <span className="error-text" role="alert" data-testid="delete-error">
@@ -188,10 +192,10 @@ function UploadRow({ record, now, focused, inUse }: { record: DatasetRecord; now
           )}
           <div className="button-row">
             <button className="danger" autoFocus onClick={() => void remove()} disabled={busy} data-testid="delete-confirm">
-              {busy ? 'Deleting…' : 'Delete'}
+              {busy ? t('picker.deleting') : t('picker.delete')}
             </button>
             <button onClick={() => (setConfirming(false), setError(null))} data-testid="delete-keep">
-              Keep
+              {t('picker.keep')}
             </button>
           </div>
         </div>
@@ -204,14 +208,14 @@ function UploadRow({ record, now, focused, inUse }: { record: DatasetRecord; now
       focused={focused}
       testId={`upload-row-${record.id}`}
       extra={
-        <button className="picker-row-delete" onClick={() => setConfirming(true)} aria-label={`Delete ${row.name}`} title={`Delete ${row.name}`} data-testid="delete-upload">
+        <button className="picker-row-delete" onClick={() => setConfirming(true)} aria-label={t('picker.deleteName', { name: row.name })} title={t('picker.deleteName', { name: row.name })} data-testid="delete-upload">
           <TrashIcon />
         </button>
       }
     >
       <span className="picker-row-name" title={row.title}>
         <span data-testid="upload-name">{row.name}</span>
-        {inUse && <span className="in-use">in use</span>}
+        {inUse && <span className="in-use">{t('picker.inUse')}</span>}
       </span>
       <span className="picker-row-sub" data-testid="upload-meta">
         {row.kind} · {row.size} · {row.date}
@@ -221,6 +225,7 @@ function UploadRow({ record, now, focused, inUse }: { record: DatasetRecord; now
 }
 
 function Detail({ entry, catalog, inUse, now }: { entry: PickerKey | null; catalog: DatasetCatalog; inUse: PickerKey | null; now: Date }) {
+  const { t } = useTranslation();
   const upload = useDatasets((s) => s.upload);
   const useButton = useRef<HTMLButtonElement>(null);
   const record = entry?.startsWith('upload:') ? catalog.uploads.find((r) => `upload:${r.id}` === entry) : undefined;
@@ -234,7 +239,7 @@ function Detail({ entry, catalog, inUse, now }: { entry: PickerKey | null; catal
 
   let body: ReactNode = (
     <p className="picker-placeholder">
-      Pick a dataset on the left, or upload your own: a CSV table with a header row, a zip of images in one folder per class, a UTF-8 text file, or zipped IDX files.
+      {t('picker.placeholder')}
     </p>
   );
   let foot: ReactNode = null;
@@ -244,14 +249,14 @@ function Detail({ entry, catalog, inUse, now }: { entry: PickerKey | null; catal
       <>
         <h3 data-testid="detail-name">{record.name}</h3>
         <p className="picker-detail-sub">
-          your upload · {row.kind} · {row.size} · {row.date}
+          {t('picker.uploadSub', { kind: row.kind, size: row.size, date: row.date })}
         </p>
         <DataPreview record={record} />
       </>
     );
     foot = (
       <button ref={useButton} className="primary" onClick={() => chooseDataset(factsOfUpload(record))} data-testid="picker-use">
-        Use {record.name}
+        {t('picker.use', { name: record.name })}
       </button>
     );
   } else if (builtin && (builtin.max_upload_bytes ?? 0) > 0) {
@@ -259,8 +264,8 @@ function Detail({ entry, catalog, inUse, now }: { entry: PickerKey | null; catal
       <>
         <h3 data-testid="detail-name">{builtin.name}</h3>
         <p className="picker-detail-sub">{builtin.summary}</p>
-        <p>Upload a file to train on it{builtin.max_upload_bytes ? `: up to ${formatBytes(builtin.max_upload_bytes)}` : ''}. The preview shows how it was read before anything trains.</p>
-        <UploadButton kind={builtin.name} label={`Upload a file as ${builtin.name}…`} testId={`upload-kind-${builtin.name}`} className="primary" />
+        <p>{builtin.max_upload_bytes ? t('picker.uploadKindMax', { max: formatBytes(builtin.max_upload_bytes) }) : t('picker.uploadKind')}</p>
+        <UploadButton kind={builtin.name} label={t('data.uploadAs', { kind: builtin.name })} testId={`upload-kind-${builtin.name}`} className="primary" />
       </>
     );
   } else if (builtin) {
@@ -274,23 +279,23 @@ function Detail({ entry, catalog, inUse, now }: { entry: PickerKey | null; catal
         </p>
         {view.uploadKind && (
           <p>
-            <UploadButton kind={view.uploadKind} label={`Upload a file as ${view.uploadKind}…`} testId={`upload-for-${builtin.name}`} />
+            <UploadButton kind={view.uploadKind} label={t('data.uploadAs', { kind: view.uploadKind })} testId={`upload-for-${builtin.name}`} />
           </p>
         )}
         <dl className="data-facts">
           {builtin.input_shape && (
             <div>
-              <dt>input shape</dt>
+              <dt>{t('picker.inputShape')}</dt>
               <dd>
                 {formatShape(builtin.input_shape)}
-                {builtin.input_dtype === 'int64' ? ' (token ids)' : ''}
+                {builtin.input_dtype === 'int64' ? t('picker.tokenIds') : ''}
               </dd>
             </div>
           )}
           {builtin.target && (
             <div>
-              <dt>target</dt>
-              <dd>{builtin.target === 'class' && builtin.num_classes ? `${builtin.num_classes} classes` : builtin.target}</dd>
+              <dt>{t('picker.target')}</dt>
+              <dd>{builtin.target === 'class' && builtin.num_classes ? t('data.factClasses', { classes: builtin.num_classes }) : builtin.target}</dd>
             </div>
           )}
         </dl>
@@ -305,9 +310,9 @@ function Detail({ entry, catalog, inUse, now }: { entry: PickerKey | null; catal
     );
     foot = (
       <>
-        {!trainable(builtin) && <span className="reason">Nothing to train on here until its file is uploaded.</span>}
+        {!trainable(builtin) && <span className="reason">{t('picker.needsFile')}</span>}
         <button ref={useButton} className="primary" onClick={() => chooseDataset(factsOfBuiltin(builtin))} disabled={!trainable(builtin)} data-testid="picker-use">
-          Use {builtin.name}
+          {t('picker.use', { name: builtin.name })}
         </button>
       </>
     );
@@ -320,9 +325,9 @@ function Detail({ entry, catalog, inUse, now }: { entry: PickerKey | null; catal
       </div>
       {foot && (
         <div className="picker-foot">
-          {entry === inUse && <span className="reason">In use: using it again fits the graph to it.</span>}
+          {entry === inUse && <span className="reason">{t('picker.inUseNote')}</span>}
           <span className="spacer" />
-          <button onClick={closePicker}>Close</button>
+          <button onClick={closePicker}>{t('picker.close')}</button>
           {foot}
         </div>
       )}

@@ -3,6 +3,8 @@
 // "Upload data…", the upload's progress, and what the last choice changed in the graph
 // with one Undo.
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { DatasetRecord } from '../api/types';
 import { availabilityView, currentChoice } from '../data/catalog';
 import { formatBytes, formatShape } from '../model/format';
@@ -12,18 +14,19 @@ import { useEditor } from '../store/editor';
 import { keyOfChoice } from './DataPicker';
 import { UploadButton, UploadStatus } from './UploadStatus';
 
-function facts(shape: number[] | null | undefined, dtype: string | null | undefined, target: string | null | undefined, classes: number | null | undefined): string {
+function facts(t: TFunction, shape: number[] | null | undefined, dtype: string | null | undefined, target: string | null | undefined, classes: number | null | undefined): string {
   const parts: string[] = [];
-  if (shape) parts.push(`samples ${formatShape(shape)}${dtype === 'int64' ? ' ids' : ''}`);
-  if (classes && target === 'class') parts.push(`${classes} classes`);
-  if (classes && target === 'sequence') parts.push(`vocabulary ${classes}`);
-  if (target === 'value') parts.push('numeric target');
+  if (shape) parts.push(t(dtype === 'int64' ? 'data.factSamplesIds' : 'data.factSamples', { shape: formatShape(shape) }));
+  if (classes && target === 'class') parts.push(t('data.factClasses', { classes }));
+  if (classes && target === 'sequence') parts.push(t('data.factVocabulary', { classes }));
+  if (target === 'value') parts.push(t('data.factNumeric'));
   return parts.join(' · ');
 }
 
-const uploadFacts = (r: DatasetRecord) => facts(r.info.input_shape, r.info.input_dtype, r.info.target, r.info.num_classes);
+const uploadFacts = (t: TFunction, r: DatasetRecord) => facts(t, r.info.input_shape, r.info.input_dtype, r.info.target, r.info.num_classes);
 
 export function DataSection() {
+  const { t } = useTranslation();
   const training = useEditor((s) => s.history.present.training) as Record<string, unknown> | undefined;
   const catalog = useDatasets((s) => s.catalog);
   const loaded = useDatasets((s) => s.loaded);
@@ -32,7 +35,7 @@ export function DataSection() {
   const choice = currentChoice(training, catalog);
   const key = keyOfChoice(choice);
 
-  let name = '(none)';
+  let name = t('data.none');
   let summary: string;
   let line: string | null = null;
   let availability: ReactNode = null;
@@ -42,7 +45,7 @@ export function DataSection() {
     const view = availabilityView(d.availability);
     name = d.name;
     summary = d.summary;
-    line = facts(d.input_shape, d.input_dtype, d.target, d.num_classes);
+    line = facts(t, d.input_shape, d.input_dtype, d.target, d.num_classes);
     uploadKind = view.uploadKind;
     availability = (
       <div className={`availability tone-${view.tone}`} data-testid="dataset-availability" data-state={d.availability.state}>
@@ -52,27 +55,27 @@ export function DataSection() {
   } else if (choice.type === 'upload') {
     const r = choice.record;
     name = r.name;
-    summary = `your upload · ${r.kind} · ${formatBytes(r.bytes)}`;
-    line = uploadFacts(r);
+    summary = t('data.yourUpload', { kind: r.kind, size: formatBytes(r.bytes) });
+    line = uploadFacts(t, r);
   } else if (choice.type === 'unknown') {
     name = choice.name;
-    summary = choice.upload ? 'an upload that is not on this server (deleted?)' : loaded ? 'not a dataset this server knows' : 'loading the datasets…';
+    summary = choice.upload ? t('data.uploadMissing') : loaded ? t('data.unknown') : t('data.loading');
   } else {
-    summary = 'No dataset yet: choose one, or upload your own.';
+    summary = t('data.noneYet');
   }
 
   return (
     <div className="data-block">
       <div className="field-label">
-        <span>dataset</span>
+        <span>{t('data.label')}</span>
       </div>
       <div className="data-current" data-testid="training-dataset" data-value={choice.type === 'none' ? '' : choice.type === 'upload' ? choice.record.config.dataset : name} data-choice={choice.type}>
         <div className="data-current-head">
           <span className="data-current-name" data-testid="dataset-name" title={name}>
             {name}
           </span>
-          <button onClick={() => openPicker(key)} data-testid="choose-dataset" title="See every dataset, its availability here, and your uploads">
-            Change…
+          <button onClick={() => openPicker(key)} data-testid="choose-dataset" title={t('data.changeTitle')}>
+            {t('data.change')}
           </button>
         </div>
         {summary && <div className="data-current-summary">{summary}</div>}
@@ -84,13 +87,13 @@ export function DataSection() {
         )}
         {uploadKind && (
           <div className="data-upload-row">
-            <UploadButton kind={uploadKind} label={`Upload a file as ${uploadKind}…`} testId="upload-for-current" />
+            <UploadButton kind={uploadKind} label={t('data.uploadAs', { kind: uploadKind })} testId="upload-for-current" />
           </div>
         )}
       </div>
       <div className="data-upload-row">
         <UploadButton testId="upload-data" />
-        <span className="muted">or drop a file here</span>
+        <span className="muted">{t('data.orDrop')}</span>
       </div>
       {!pickerOpen && <UploadStatus />}
       <AppliedNote />
@@ -99,16 +102,17 @@ export function DataSection() {
 }
 
 function AppliedNote() {
+  const { t } = useTranslation();
   const note = useAppliedNote();
   if (!note) return null;
   return (
     <div className="applied-note" role="status" data-testid="data-applied-note">
       <div className="applied-note-head">
-        <strong title={note.label}>Training on {note.label}</strong>
-        <button onClick={undoChoice} data-testid="data-applied-undo" title="Take back this choice and what it changed (one undo step)">
-          Undo
+        <strong title={note.label}>{t('data.trainingOn', { label: note.label })}</strong>
+        <button onClick={undoChoice} data-testid="data-applied-undo" title={t('data.undoTitle')}>
+          {t('data.undo')}
         </button>
-        <button className="link" onClick={dismissNote} aria-label="Dismiss this note" title="Dismiss">
+        <button className="link" onClick={dismissNote} aria-label={t('data.dismissNote')} title={t('data.dismiss')}>
           ✕
         </button>
       </div>
@@ -119,7 +123,7 @@ function AppliedNote() {
           ))}
         </ul>
       ) : (
-        <p className="muted">The graph already fitted this data: nothing else changed.</p>
+        <p className="muted">{t('data.nothingChanged')}</p>
       )}
     </div>
   );

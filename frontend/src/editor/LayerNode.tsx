@@ -2,6 +2,7 @@
 // store's check view (shapes, parameter count, issues), read through selectors.
 import { Handle, Position, useStore, type NodeProps } from '@xyflow/react';
 import { memo, useContext, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { bindParams, blockBindings } from '../model/blocks';
 import type { LayerNode } from '../model/canvas';
 import { formatCompact, formatCount, formatKeyParams, formatSpec } from '../model/format';
@@ -20,6 +21,7 @@ function portStyle(index: number, count: number) {
 }
 
 function Ports({ id, ports, kind, bad }: { id: string; ports: PortSchema[]; kind: 'target' | 'source'; bad: Set<string> }) {
+  const { t } = useTranslation();
   const position = kind === 'target' ? Position.Top : Position.Bottom;
   const many = ports.length > 1;
   return (
@@ -33,7 +35,7 @@ function Ports({ id, ports, kind, bad }: { id: string; ports: PortSchema[]; kind
           style={portStyle(i, ports.length)}
           className={`port dtype-${p.dtype}${bad.has(p.name) ? ' port-error' : ''}`}
           data-testid={`port-${kind === 'target' ? 'in' : 'out'}-${id}-${p.name}`}
-          title={`${p.name}${p.optional ? ' (optional)' : ''}: ${p.description} · ${p.dtype}`}
+          title={t(p.optional ? 'node.portTitleOptional' : 'node.portTitle', { name: p.name, description: p.description, dtype: p.dtype })}
         >
           {many && <span className={`port-name port-name-${kind}`}>{p.name}</span>}
         </Handle>
@@ -43,6 +45,7 @@ function Ports({ id, ports, kind, bad }: { id: string; ports: PortSchema[]; kind
 }
 
 function LayerNodeView({ id, data, selected }: NodeProps<LayerNode>) {
+  const { t } = useTranslation();
   const source = useContext(CanvasSourceContext);
   const opIndex = useEditor((s) => s.opIndex);
   const editorBlocks = useEditor((s) => s.history.present.blocks);
@@ -95,7 +98,7 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerNode>) {
   const first = errors[0] ?? warnings[0];
 
   const status = errors.length ? 'has-error' : warnings.length ? 'has-warning' : waits ? 'is-blocked' : '';
-  const waitText = waits ? `waits for ${waits.join(', ')}` : null;
+  const waitText = waits ? t('node.waitsFor', { nodes: waits.join(', ') }) : null;
   return (
     <div
       className={`layer-node ${status}${selected ? ' selected' : ''}${isBlock ? ' block-node' : ''}`}
@@ -110,7 +113,7 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerNode>) {
       <div className="node-head">
         <span className="node-type">{data.type}</span>
         {data.repeat > 1 && (
-          <span className="node-repeat" data-testid={`repeat-${id}`} title={`${data.repeat} chained copies`}>
+          <span className="node-repeat" data-testid={`repeat-${id}`} title={t('node.repeatTitle', { repeat: data.repeat })}>
             ×{data.repeat}
           </span>
         )}
@@ -119,7 +122,7 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerNode>) {
         </span>
       </div>
       {!far && summary && (
-        <div className="node-params" title={bound && bindings?.instance ? `Values as in ${bindings.instance}, the block's first instance` : undefined}>
+        <div className="node-params" title={bound && bindings?.instance ? t('node.boundValues', { instance: bindings.instance }) : undefined}>
           {summary}
         </div>
       )}
@@ -128,19 +131,19 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerNode>) {
           className={`node-shape${stale ? ' stale' : ''}`}
           data-testid={`shape-${id}`}
           data-stale={stale || undefined}
-          title={stale && waitText ? `As before the error: this node ${waitText}` : undefined}
+          title={stale && waitText ? t('node.staleShape', { waits: waitText }) : undefined}
         >
           {shapeText || (waitText && !first ? `(${waitText})` : '')}
         </span>
         {report && report.params > 0 && (
-          <span className={`node-count${stale ? ' stale' : ''}`} data-testid={`params-${id}`} title={`${formatCount(report.params)} parameters${stale ? ', as before the error upstream' : ''}`}>
-            {formatCompact(report.params)} params
+          <span className={`node-count${stale ? ' stale' : ''}`} data-testid={`params-${id}`} title={t(stale ? 'node.paramsTitleStale' : 'node.paramsTitle', { params: formatCount(report.params) })}>
+            {t('node.params', { params: formatCompact(report.params) })}
           </span>
         )}
       </div>}
       {!far && stale && waitText && !first && (
         <div className="node-waits" data-testid={`node-waits-${id}`}>
-          {waitText}: shapes as before the error
+          {t('node.waitsStale', { waits: waitText })}
         </div>
       )}
       {!far && first && (
@@ -152,7 +155,7 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerNode>) {
       )}
       {!far && isBlock && !source && (
         <button className="node-open nodrag" data-testid={`open-block-${id}`} onClick={() => openScope(data.type)}>
-          Open block ▸
+          {t('node.openBlock')}
         </button>
       )}
       <Ports id={id} ports={ports.outputs} kind="source" bad={badPorts} />

@@ -2,6 +2,7 @@
 // and the upload's progress (bytes and percent, cancellable) or outcome (the server's
 // message, which names the row, column or entry at fault).
 import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { isActive, progressView } from '../data/upload';
 import { cancelUpload, dismissUpload, uploadFile, useDatasets } from '../store/datasets';
 import './data.css';
@@ -14,7 +15,8 @@ interface UploadButtonProps {
   className?: string;
 }
 
-export function UploadButton({ kind = null, label = 'Upload data…', testId, className }: UploadButtonProps) {
+export function UploadButton({ kind = null, label, testId, className }: UploadButtonProps) {
+  const { t } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
   const busy = useDatasets((s) => isActive(s.upload));
   return (
@@ -24,9 +26,9 @@ export function UploadButton({ kind = null, label = 'Upload data…', testId, cl
         onClick={() => input.current?.click()}
         disabled={busy}
         data-testid={testId}
-        title={busy ? 'An upload is under way' : kind ? `Choose a file to upload as ${kind}` : 'Choose a CSV table, a zip of images in class folders, a text file or zipped IDX files'}
+        title={busy ? t('data.uploadBusy') : kind ? t('data.uploadKindTitle', { kind }) : t('data.uploadTitle')}
       >
-        {label}
+        {label ?? t('data.upload')}
       </button>
       <input
         ref={input}

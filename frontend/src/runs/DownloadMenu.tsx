@@ -2,11 +2,13 @@
 // (JSON lines), the scalars (CSV), and a reproducibility bundle (zip: the model as PyTorch
 // source, a plain PyTorch training script, config and seed, the data, the weights).
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import type { CheckpointRecord } from '../api/types';
 import { download } from '../store/ui';
 
 export function DownloadMenu({ runId }: { runId: string }) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [kept, setKept] = useState<CheckpointRecord[] | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -32,22 +34,22 @@ export function DownloadMenu({ runId }: { runId: string }) {
   };
   const item = (path: string, label: string, testId: string, title: string) => (
     <button role="menuitem" data-testid={testId} title={title} disabled={busy !== null} onClick={() => void fetchFile(path)}>
-      {busy === path ? 'Preparing…' : label}
+      {busy === path ? t('download.preparing') : label}
     </button>
   );
   return (
     <div className="menu" onBlur={(e) => !e.currentTarget.contains(e.relatedTarget as Node) && setOpen(false)}>
       <button aria-haspopup="menu" aria-expanded={open} data-testid="download-menu" onClick={toggle}>
-        Download ▾
+        {t('download.menu')}
       </button>
       {open && (
         <div className="menu-items menu-right" role="menu" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
-          {item('bundle.zip', 'Reproducibility bundle (zip)', 'download-bundle', 'The model as PyTorch source, a plain PyTorch training script, the config and seed, the data and the weights')}
-          {item('events.jsonl', 'Events (JSON lines)', 'download-events', 'Every event of the run, one JSON object per line')}
-          {item('scalars.csv', 'Scalars (CSV)', 'download-scalars', 'Loss, metrics, learning rate and throughput: one row per report')}
-          <div className="menu-heading">Weights (safetensors)</div>
-          {kept === null && <div className="muted menu-note">Loading the checkpoints…</div>}
-          {kept?.length === 0 && <div className="muted menu-note">No checkpoint kept yet</div>}
+          {item('bundle.zip', t('download.bundle'), 'download-bundle', t('download.bundleTitle'))}
+          {item('events.jsonl', t('download.events'), 'download-events', t('download.eventsTitle'))}
+          {item('scalars.csv', t('download.scalars'), 'download-scalars', t('download.scalarsTitle'))}
+          <div className="menu-heading">{t('download.weights')}</div>
+          {kept === null && <div className="muted menu-note">{t('download.loading')}</div>}
+          {kept?.length === 0 && <div className="muted menu-note">{t('download.noCheckpoint')}</div>}
           {kept?.map((c) => (
             <button
               role="menuitem"
@@ -56,7 +58,7 @@ export function DownloadMenu({ runId }: { runId: string }) {
               disabled={busy !== null}
               onClick={() => void fetchFile(`checkpoints/${encodeURIComponent(c.name)}/weights`)}
             >
-              {c.name} <span className="muted">step {c.step.toLocaleString('en-US')}</span>
+              {c.name} <span className="muted">{t('download.step', { step: c.step.toLocaleString('en-US') })}</span>
             </button>
           ))}
           {error && (

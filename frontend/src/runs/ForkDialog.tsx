@@ -2,6 +2,8 @@
 // edited training settings. The new run trains the same graph snapshot, counts its own
 // steps from 0, and gets a fresh optimizer and schedule under the edited settings.
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { i18n } from '../i18n';
 import { api } from '../api/client';
 import type { CheckpointRecord, RunDetail } from '../api/types';
 import { ParamField } from '../editor/ParamField';
@@ -27,6 +29,7 @@ function errorText(err: unknown): string {
 }
 
 export function ForkDialog({ detail, cursor, onClose }: Props) {
+  const { t } = useTranslation();
   const base = detail.config as unknown as Record<string, unknown>;
   const [kept, setKept] = useState<CheckpointRecord[] | null>(null);
   const [chosen, setChosen] = useState<string>('');
@@ -52,7 +55,7 @@ export function ForkDialog({ detail, cursor, onClose }: Props) {
         setKept(list);
         setChosen(defaultCheckpoint(list, cursor)?.name ?? '');
       },
-      (err: unknown) => live && setError(`Could not list the checkpoints: ${errorText(err)}`),
+      (err: unknown) => live && setError(i18n.t('fork.listError', { error: errorText(err) })),
     );
     return () => {
       live = false;
@@ -102,9 +105,9 @@ export function ForkDialog({ detail, cursor, onClose }: Props) {
         />
         {changed && (
           <span className="fork-was muted small">
-            was {shortValue(base[f.name])}{' '}
+            {t('fork.was', { value: shortValue(base[f.name]) })}{' '}
             <button type="button" className="link" onClick={() => setEdited((s) => ({ ...s, [f.name]: base[f.name] }))}>
-              undo
+              {t('fork.undo')}
             </button>
           </span>
         )}
@@ -116,44 +119,42 @@ export function ForkDialog({ detail, cursor, onClose }: Props) {
   return (
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div ref={dialog} className="dialog fork-dialog" role="dialog" aria-modal="true" aria-labelledby="fork-title" data-testid="fork-dialog" onKeyDown={onKey}>
-        <h2 id="fork-title">Fork {detail.name || detail.id}</h2>
+        <h2 id="fork-title">{t('fork.title', { name: detail.name || detail.id })}</h2>
         <p className="muted small">
-          A new run of the same graph that starts from a checkpoint's weights, with the settings below. It counts its own steps from 0, with a fresh optimizer and
-          schedule.
+          {t('fork.lead')}
         </p>
         <label className="field">
-          <span className="field-label">checkpoint</span>
+          <span className="field-label">{t('fork.checkpoint')}</span>
           {kept === null ? (
-            <span className="muted">Loading the kept checkpoints…</span>
+            <span className="muted">{t('fork.loading')}</span>
           ) : kept.length === 0 ? (
             <span className="muted" data-testid="fork-no-checkpoint">
-              This run has no checkpoint yet: fork it once it has written one.
+              {t('fork.noCheckpoint')}
             </span>
           ) : (
             <select data-testid="fork-checkpoint" value={chosen} onChange={(e) => setChosen(e.target.value)}>
               {kept.map((c, i) => (
                 <option key={c.name} value={c.name}>
-                  step {c.step.toLocaleString('en-US')}
-                  {i === 0 ? ' (latest)' : ''} · {new Date(c.created_at).toLocaleTimeString()}
+                  {t(i === 0 ? 'fork.optionLatest' : 'fork.option', { step: c.step.toLocaleString('en-US'), time: new Date(c.created_at).toLocaleTimeString() })}
                 </option>
               ))}
             </select>
           )}
           {picked && (
             <span className="field-help">
-              Saved {formatDuration((Date.now() - new Date(picked.created_at).getTime()) / 1000)} ago, by attempt {picked.attempt}.
+              {t('fork.saved', { ago: formatDuration((Date.now() - new Date(picked.created_at).getTime()) / 1000), attempt: picked.attempt })}
             </span>
           )}
         </label>
         <div className="fork-fields">{first.map(field)}</div>
         <details className="more-settings">
-          <summary>More settings</summary>
+          <summary>{t('fork.more')}</summary>
           <div className="fork-fields">{more.map(field)}</div>
         </details>
         <p className="fork-summary" data-testid="fork-changes">
           {changes.length === 0
-            ? 'Same settings as this run.'
-            : `Changes: ${changes.map((c) => `${c.field} ${shortValue(c.from)} → ${shortValue(c.to)}`).join(', ')}`}
+            ? t('fork.same')
+            : t('fork.changes', { changes: changes.map((c) => t('fork.change', { field: c.field, from: shortValue(c.from), to: shortValue(c.to) })).join(', ') })}
         </p>
         {error && (
           <p className="run-message error" role="alert" data-testid="fork-error">
@@ -161,9 +162,9 @@ export function ForkDialog({ detail, cursor, onClose }: Props) {
           </p>
         )}
         <div className="button-row dialog-actions">
-          <button onClick={onClose}>Cancel</button>
-          <button className="primary" disabled={!chosen || busy} onClick={() => void submit()} data-testid="fork-start" title="Start the fork (Ctrl+Enter)">
-            {busy ? 'Starting…' : 'Start fork'}
+          <button onClick={onClose}>{t('fork.cancel')}</button>
+          <button className="primary" disabled={!chosen || busy} onClick={() => void submit()} data-testid="fork-start" title={t('fork.startTitle')}>
+            {busy ? t('fork.starting') : t('fork.start')}
           </button>
         </div>
       </div>

@@ -1,8 +1,10 @@
 // The timeline under the charts and the canvas: scrub back through the run (charts mark
 // the step, the canvas and the samples show that moment), or follow it live.
+import { Trans, useTranslation } from 'react-i18next';
 import { runData, setCursor, useRun } from './store';
 
 export function Timeline() {
+  const { t } = useTranslation();
   useRun((s) => s.version);
   const cursor = useRun((s) => s.cursor);
   const { first, last } = runData().extent();
@@ -10,7 +12,7 @@ export function Timeline() {
   return (
     <div className="timeline" data-testid="timeline">
       <label className="timeline-label" htmlFor="timeline-range">
-        {cursor === null ? 'Live' : 'At'} step <strong className="num">{value.toLocaleString('en-US')}</strong>
+        <Trans i18nKey={cursor === null ? 'timeline.live' : 'timeline.at'} values={{ step: value.toLocaleString('en-US') }} components={{ b: <strong className="num" /> }} />
       </label>
       <input
         id="timeline-range"
@@ -25,10 +27,10 @@ export function Timeline() {
           setCursor(step >= last ? null : step);
         }}
         data-testid="timeline-range"
-        aria-label="Timeline: the step shown on the charts, the graph and the samples"
+        aria-label={t('timeline.label')}
       />
       <button onClick={() => setCursor(null)} disabled={cursor === null} data-testid="timeline-live">
-        Follow live
+        {t('timeline.followLive')}
       </button>
     </div>
   );

@@ -1,5 +1,6 @@
 // The training loss per step: raw (thin) and smoothed (bold), log scale on request.
 import { useMemo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { notePaint } from '../probe';
 import { metricLabel } from '../model/labels';
 import { SmoothedCurve } from '../model/smoothing';
@@ -16,6 +17,7 @@ const FEW = 30;
 const positive = (ys: readonly (number | null)[]) => ys.map((v) => (v !== null && v > 0 ? v : null));
 
 export function LossChart({ metric = 'train/loss' }: { metric?: string }) {
+  const { t } = useTranslation();
   const version = useRun((s) => s.version);
   const cursor = useRun((s) => s.cursor);
   const logScale = useRun((s) => s.logScale);
@@ -39,10 +41,10 @@ export function LossChart({ metric = 'train/loss' }: { metric?: string }) {
     <div className="chart-block">
       <div className="chart-tools">
         <label className="inline-field">
-          <input type="checkbox" checked={logScale} onChange={toggleLogScale} data-testid="loss-log-scale" /> log scale
+          <input type="checkbox" checked={logScale} onChange={toggleLogScale} data-testid="loss-log-scale" /> {t('chart.logScale')}
         </label>
-        <label className="inline-field" title="Exponential moving average of the raw loss">
-          smoothing
+        <label className="inline-field" title={t('chart.smoothingTitle')}>
+          {t('chart.smoothing')}
           <input
             type="range"
             min={0}
@@ -51,21 +53,21 @@ export function LossChart({ metric = 'train/loss' }: { metric?: string }) {
             value={smoothing}
             onChange={(e) => setSmoothing(Number(e.target.value))}
             data-testid="loss-smoothing"
-            aria-label="Smoothing weight"
+            aria-label={t('chart.smoothingWeight')}
           />
           <span className="num">{smoothing.toFixed(2)}</span>
         </label>
         <span className="muted num" data-testid="loss-latest">
-          latest {formatMetric(series?.last())}
+          {t('chart.latest', { value: formatMetric(series?.last()) })}
         </span>
       </div>
       <UPlotChart
         testId="loss-chart"
-        title={`Training loss per step (${count.toLocaleString('en-US')} point${count === 1 ? '' : 's'})`}
+        title={t('chart.lossTitle', { count, points: count.toLocaleString('en-US') })}
         lines={[
           // The first points are dots too: one point has no line to draw.
-          { label: `${metricLabel(metric)} (raw)`, color: accent, width: 1, alpha: 0.35, points: count <= FEW },
-          { label: `${metricLabel(metric)} (smoothed ${smoothing.toFixed(2)})`, color: accent, width: 2 },
+          { label: t('chart.raw', { metric: metricLabel(metric) }), color: accent, width: 1, alpha: 0.35, points: count <= FEW },
+          { label: t('chart.smoothed', { metric: metricLabel(metric), smoothing: smoothing.toFixed(2) }), color: accent, width: 2 },
         ]}
         data={data}
         version={`${version}:${smoothing}:${logScale}`}

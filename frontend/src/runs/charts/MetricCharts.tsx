@@ -1,6 +1,7 @@
 // Validation metrics per epoch (losses together, the other metrics together) and the
 // learning rate per step.
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { align, type Aligned } from '../model/align';
 import { metricLabel } from '../model/labels';
 import { formatMetric } from '../model/units';
@@ -38,15 +39,16 @@ function EpochChart({ testId, title, keys, logY }: { testId: string; title: stri
 }
 
 export function EpochCharts() {
+  const { t } = useTranslation();
   useRun((s) => s.version);
   const keys = [...runData().epochMetrics.keys()];
   const losses = keys.filter((k) => k.includes('loss'));
   const others = keys.filter((k) => !k.includes('loss'));
-  if (!keys.length) return <p className="muted chart-empty">Validation metrics appear after the first epoch.</p>;
+  if (!keys.length) return <p className="muted chart-empty">{t('chart.epochEmpty')}</p>;
   return (
     <>
-      {losses.length > 0 && <EpochChart testId="val-loss-chart" title="Losses per epoch" keys={losses} />}
-      {others.length > 0 && <EpochChart testId="val-metrics-chart" title="Validation metrics per epoch" keys={others} />}
+      {losses.length > 0 && <EpochChart testId="val-loss-chart" title={t('chart.lossesPerEpoch')} keys={losses} />}
+      {others.length > 0 && <EpochChart testId="val-metrics-chart" title={t('chart.metricsPerEpoch')} keys={others} />}
     </>
   );
 }

@@ -2,6 +2,7 @@
 // y: value, darker where more outputs fall), with the dead-unit or saturated share and
 // the mean ± std at the cursor.
 import { useEffect, useMemo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ActivationRule, ActivationStats } from '../../api/types';
 import { useMeta } from '../../store/meta';
 import { useTheme } from '../../theme';
@@ -70,6 +71,7 @@ function LayerHistograms({ layer, column, steps, cursorRow, marked, width, rule 
 }
 
 export function ActivationsPanel() {
+  const { t } = useTranslation();
   const version = useRun((s) => s.version);
   const cursor = useRun((s) => s.cursor);
   const [box, width] = useWidth<HTMLDivElement>();
@@ -79,9 +81,9 @@ export function ActivationsPanel() {
   void version;
   return (
     <section className="panel-section" data-testid="activation-histograms" data-layers={table.layers.length} data-steps={table.length} ref={box}>
-      <h3 className="chart-title">Layer outputs over time ({table.length} sampled steps)</h3>
+      <h3 className="chart-title">{t('chart.layerOutputs', { steps: table.length })}</h3>
       {!table.length || !rule ? (
-        <p className="muted chart-empty">Activation statistics appear on the first sampled step (telemetry.activations_every).</p>
+        <p className="muted chart-empty">{t('chart.activationsEmpty')}</p>
       ) : (
         <ul className="act-list">
           {table.layers.map((layer) => (

@@ -10,14 +10,11 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page, WebSocketRoute, expect  # noqa: E402
 
 from layerlab.train.events import END_STATUSES
-from tests.e2e.conftest import Console, page_for_test
 from tests.e2e.editor import deselect, open_preset
 from tests.e2e.runs import (
     Rest,
@@ -27,29 +24,6 @@ from tests.e2e.runs import (
     moons_document,
     screenshot,
 )
-from tests.e2e.server import Server
-
-
-@pytest.fixture(scope="module")
-def run_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A server with one local worker: runs train one at a time, for real."""
-    srv = Server(tmp_path_factory.mktemp("runs-server"), workers=1)
-    srv.start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def rest(run_server: Server) -> Rest:
-    return Rest(run_server.url)
-
-
-@pytest.fixture
-def run_page(
-    browser: Any, run_server: Server, console: Console, request: pytest.FixtureRequest
-) -> Iterator[Page]:
-    with page_for_test(browser, run_server.url, console, request) as page:
-        yield page
 
 
 def probe(page: Page, expression: str) -> Any:

@@ -294,8 +294,10 @@ def seqs(events: list[dict[str, Any]]) -> list[int]:
     return [int(e["seq"]) for e in events]
 
 
-def same_weights(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> bool:
-    return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+def same_weights(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor], atol: float = 0.0) -> bool:
+    """The same tensors by name: bit for bit, or within `atol` of each other."""
+    close = torch.equal if atol == 0 else lambda x, y: torch.allclose(x, y, rtol=0, atol=atol)
+    return a.keys() == b.keys() and all(close(a[k], b[k]) for k in a)
 
 
 # -- viewers --------------------------------------------------------------------------------

@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import torch
 from safetensors.torch import load as load_safetensors
 
 from layerlab.server.importing import weights_path
 from tests.imports.onnx_files import exported_preset
-from tests.worker.harness import Api, serving, worker_processes
+from tests.worker.harness import Api, same_weights, serving, worker_processes
 
 # A learning rate so small that a step moves no weight past float32's resolution here:
 # the run's last weights are its first ones, so they show where it started.
@@ -29,10 +28,6 @@ def _imported(client: httpx.Client, tmp_path: Path) -> tuple[dict[str, Any], str
     document = body["document"]
     document["training"] = {"task": "classification", "dataset": "moons", "batch_size": 32}
     return document, str(body["weights_id"])
-
-
-def _same(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> bool:
-    return a.keys() == b.keys() and all(torch.allclose(a[k], b[k], atol=1e-6) for k in a)
 
 
 def test_a_run_trains_an_imported_model_from_its_imported_weights(tmp_path: Path) -> None:
@@ -61,8 +56,10 @@ def test_a_run_trains_an_imported_model_from_its_imported_weights(tmp_path: Path
         start("one")
         for run in (run_id, fresh):
             assert api.wait_status(run, "finished")["status"] == "finished"
-        assert _same(api.weights(run_id), imported)
-        assert not _same(api.weights(fresh), imported), "a run without start_weights"
+        assert same_weights(api.weights(run_id), imported, atol=1e-6)
+        assert not same_weights(api.weights(fresh), imported, atol=1e-6), (
+            "a run without start_weights"
+        )
         notes = [e["message"] for e in api.events(run_id) if e["type"] == "status"]
         assert any(f"starts from the imported weights {weights_id}" in m for m in notes), notes
 

@@ -1,6 +1,10 @@
 // The interface's English texts: the source language. Every other language is typed from
 // this object (see zh-CN.ts), so a key missing there fails the type check. Plurals follow
 // i18next: `key_one` / `key_other`, chosen by the `count` option.
+import { editorEn } from './sections/editor.en';
+import { fastEn } from './sections/fast.en';
+import { runsEn } from './sections/runs.en';
+
 export const en = {
   language: {
     label: 'Language',
@@ -441,6 +445,9 @@ export const en = {
       progress: '{{done}} of {{total}} steps done',
     },
   },
+  runs: runsEn,
+  editor: editorEn,
+  fast: fastEn,
 };
 
 export type English = typeof en;

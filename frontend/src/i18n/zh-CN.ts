@@ -1,5 +1,8 @@
 // 界面的简体中文文本。类型来自英文源（en.ts）：缺少的键会让 tsc 报错。
 // 中文没有单复数之分，i18next 只用 `_other`；`_one` 可以省略。
+import { editorZhCN } from './sections/editor.zh-CN';
+import { fastZhCN } from './sections/fast.zh-CN';
+import { runsZhCN } from './sections/runs.zh-CN';
 import type { Resources } from './types';
 
 export const zhCN: Resources = {
@@ -436,4 +439,7 @@ export const zhCN: Resources = {
       progress: '已完成 {{done}}/{{total}} 步',
     },
   },
+  runs: runsZhCN,
+  editor: editorZhCN,
+  fast: fastZhCN,
 };

@@ -1,0 +1,4 @@
+// editor 部分的简体中文文本（见 ../zh-CN.ts）。
+import type { Resources } from '../types';
+
+export const editorZhCN: Resources['editor'] = {};

@@ -1,0 +1,3 @@
+// English texts of the fast section (see ../en.ts); split out so that areas of the
+// interface can grow their texts side by side.
+export const fastEn = {};

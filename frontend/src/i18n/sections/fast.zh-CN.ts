@@ -1,0 +1,4 @@
+// fast 部分的简体中文文本（见 ../zh-CN.ts）。
+import type { Resources } from '../types';
+
+export const fastZhCN: Resources['fast'] = {};

@@ -1,33 +1,38 @@
 """Training-loop overhead: samples/s of `layerlab.train.fit` against a hand-written loop.
 
-Two networks: LeNet-5 (`graphs/lenet5_mnist.json`) on MNIST-shaped random data, and a
-small Transformer language model (2 encoder layers, d_model 128, 64 tokens, 1,000-token
-vocabulary; `bench/graphs/transformer6_tokens.json` with `repeat` 2). Three candidates:
+The networks (`overhead_cases.py`): LeNet-5 (`graphs/lenet5_mnist.json`) on MNIST-shaped
+random data; ResNet-18 (`graphs/resnet18_cifar10.json`) on CIFAR-shaped random data; the
+Transformer language model of `bench/graphs/transformer6_tokens.json` (6 layers, or 2 on
+the CPU by default: `transformer2`); the character GPT (`graphs/gpt_char.json`), whose
+baseline is the plain PyTorch LayerLab exports for it. Candidates:
 
 - hand: a hand-written PyTorch loop (nanoGPT style: index a batch from a seeded
-  permutation, forward, cross-entropy, zero_grad, backward, step; the loss read on the
-  host every 10 steps, as logging does) over a hand-written twin network
-  (`compile_twins.py`);
-- off: `fit` on the compiled document with telemetry off (the loop alone: its per-step
-  loss read for divergence, schedule, hooks, control);
-- default: `fit` with the default telemetry (scalars every step within 40 a second,
-  per-layer gradient norms every 10 steps, weights every 25, activations every 50, at
-  most 40 sampled events/s), each event serialised to JSON as the worker would.
+  permutation, forward and cross-entropy under the same autocast dtype, zero_grad,
+  backward, step; the loss read on the host every 10 steps, as logging does) over a
+  twin network with the same optimizer, batch, precision and data on the device;
+- `fit` on the document with telemetry off, default or deep (`overhead_report.py` says
+  what each level measures; each event is serialised to JSON, as the worker would).
 
 How: `fit` runs in this process in steady state (its epoch is longer than the
-measurement, so no validation falls inside), and a hook on its batch end interleaves a
-chunk of the hand-written loop after every chunk of `fit` steps: the pairs alternate in
-time, so load drift touches both alike. A ratio is fit samples/s over hand samples/s
-(median of the pairs, with p25-p75). Goal: off >= 0.98, default >= 0.95.
+measurement, so no validation falls inside), and a hook on its batch end runs a chunk
+of the hand-written loop after every chunk of `fit` steps: the pairs alternate in time,
+so load drift touches both alike. A ratio is fit samples/s over hand samples/s (median
+of the pairs, with p25-p75). Goals: off >= 0.98, default >= 0.95, deep >= 0.85.
+
+`--mfu` adds throughput and model FLOP utilisation for ResNet-18 and the GPT at a batch
+that fills a large GPU, with `execution` eager and fast (torch.compile of the train
+step), against the hand-written loop eager and with `torch.compile`.
 
 With `../shared/datasets/mnist-t10k` present, it also trains LeNet-5 for 3 epochs on the
 8,000/2,000 split (through the data registry) and reports validation accuracy and time.
 
     .venv/bin/python bench/train_overhead.py             # a few minutes on 2 busy cores
     .venv/bin/python bench/train_overhead.py --quick     # seconds; numbers meaningless
-    .venv/bin/python bench/train_overhead.py --device cuda
+    .venv/bin/python bench/train_overhead.py --device cuda --mfu
+    .venv/bin/python bench/train_overhead.py --networks lenet5,gpt --levels off,deep --steps 20
 
-Results: bench/results/train_overhead.json and train_overhead.md.
+Results: bench/results/train_overhead.{json,md} on the CPU, train_overhead_cuda.{json,md}
+on CUDA; rows of an earlier run that this one does not measure again are kept.
 """
 
 from __future__ import annotations
@@ -35,117 +40,64 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
 import statistics
 import time
+import traceback
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import torch
-import torch.nn.functional as F
-from torch import nn
 
 import common
 import layerlab
-from compile_twins import TransformerLM, lenet_twin
+import overhead_report as report
 from layerlab.graph.document import load_document
-from layerlab.train.config import TrainingConfig, parse_config
+from layerlab.train.config import ConfigError, parse_config
 from layerlab.train.control import Control
-from layerlab.train.data import LoadContext, load_dataset
-from layerlab.train.data.base import DatasetInfo, LoadedDataset, Split
-from layerlab.train.entry import train_document
+from layerlab.train.data.base import LoadedDataset
 from layerlab.train.events import Event
 from layerlab.train.hooks import Hooks, LoopState
 from layerlab.train.loop import fit
 from layerlab.train.model import build_trainee
 from layerlab.train.run import RunOptions, pick_device
+from overhead_cases import (
+    DEFAULT_NETWORKS,
+    MFU_NETWORKS,
+    NETWORKS,
+    Case,
+    HandLoop,
+    HandSettings,
+    case,
+    mirror,
+    random_images,
+    random_tokens,
+    tf32,
+)
+from overhead_results import Results, mnist_accuracy
+
+__all__ = ["Interleave", "compare", "main", "random_images", "random_tokens"]  # scale.py's too
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 MNIST = ROOT.parent / "shared" / "datasets" / "mnist-t10k"
-LOG_EVERY = 10
-"""The hand-written loop reads its loss on the host this often (a logging interval)."""
+EXECUTIONS = ("eager", "fast")
 
 
 @dataclass(frozen=True)
 class Settings:
     pairs: int  # chunk pairs per comparison
     chunk_s: float  # about how long one chunk runs
-    batch_lenet: int
-    batch_transformer: int
+    steps: int | None = None  # steps per chunk, when given (else sized from chunk_s)
+    precision: str = "auto"  # as asked; the hand loop follows what it means here
+    telemetry_mfu: str = "default"
+    hand_compile_mode: str = "same"  # the compiled hand loop's mode: LayerLab's, or this
 
 
-@dataclass
-class Case:
-    name: str
-    document: dict[str, Any]
-    hand_written: Callable[[], nn.Module]
-    make_data: Callable[[int], LoadedDataset]  # samples -> data set
-    task: str
-    batch: int
-
-
-def random_images(samples: int) -> LoadedDataset:
-    g = torch.Generator().manual_seed(0)
-    x = torch.randn(samples, 1, 28, 28, generator=g)
-    y = torch.randint(0, 10, (samples,), generator=g)
-    info = DatasetInfo(
-        name="random-mnist",
-        kind="image",
-        input_shape=[1, 28, 28],
-        target="class",
-        num_classes=10,
-        train_size=samples,
-        val_size=64,
-    )
-    return LoadedDataset(info, Split(x, y), Split(x[:64], y[:64]))
-
-
-def random_tokens(samples: int) -> LoadedDataset:
-    g = torch.Generator().manual_seed(0)
-    x = torch.randint(0, 1000, (samples, 64), generator=g)
-    y = torch.randint(0, 1000, (samples, 64), generator=g)
-    info = DatasetInfo(
-        name="random-tokens",
-        kind="text",
-        input_shape=[64],
-        input_dtype="int64",
-        target="sequence",
-        target_shape=[64],
-        num_classes=1000,
-        train_size=samples,
-        val_size=64,
-    )
-    return LoadedDataset(info, Split(x, y), Split(x[:64], y[:64]))
-
-
-def cases(settings: Settings) -> list[Case]:
-    lenet_text = (ROOT / "graphs" / "lenet5_mnist.json").read_text()
-    transformer = json.loads((BENCH / "graphs" / "transformer6_tokens.json").read_text())
-    for node in transformer["nodes"]:
-        if node["id"] == "encoder":
-            node["repeat"] = 2
-    transformer["name"] = "Transformer, 2 layers"
-    return [
-        Case(
-            "LeNet-5",
-            json.loads(lenet_text),
-            lenet_twin(lenet_text),
-            random_images,
-            "classification",
-            settings.batch_lenet,
-        ),
-        Case(
-            "Transformer, 2 layers",
-            transformer,
-            lambda: TransformerLM(layers=2),
-            random_tokens,
-            "language_model",
-            settings.batch_transformer,
-        ),
-    ]
+class Skip(Exception):
+    """A row this LayerLab cannot run (a config field not there yet): reported, not fatal."""
 
 
 def synchronize(device: torch.device) -> None:
@@ -153,32 +105,9 @@ def synchronize(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
-def hand_loop(case: Case, data: LoadedDataset, device: torch.device) -> Callable[[], None]:
-    """One step of the hand-written loop per call."""
-    torch.manual_seed(0)
-    model = case.hand_written().to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    x, y = data.train.x.to(device), data.train.y.to(device)
-    order = torch.randperm(len(x)).to(device)
-    position = {"step": 0}
-
-    def step() -> None:
-        i = position["step"] % (len(x) // case.batch)
-        index = order[i * case.batch : (i + 1) * case.batch]
-        logits = model(x[index])
-        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y[index].reshape(-1))
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        if position["step"] % LOG_EVERY == 0:
-            loss.item()
-        position["step"] += 1
-
-    return step
-
-
 class Interleave(Hooks):
-    """After every `steps` fit steps, run `steps` hand-written steps; time both."""
+    """After every `steps` fit steps, run `steps` hand-written steps; time both. The
+    first `warm_chunks` pairs (compilation, allocator, autotuning) are not counted."""
 
     def __init__(
         self,
@@ -187,28 +116,29 @@ class Interleave(Hooks):
         pairs: int,
         control: Control,
         device: torch.device,
+        warm_chunks: int = 1,
     ):
         self.hand, self.steps, self.pairs = hand, steps, pairs
-        self.control, self.device = control, device
+        self.control, self.device, self.warm_chunks = control, device, warm_chunks
         self.fit_s: list[float] = []
         self.hand_s: list[float] = []
         self.count = 0
-        self.mark: float | None = None
+        self.mark = time.perf_counter()
 
     def on_batch_end(self, state: LoopState) -> None:
         self.count += 1
         if self.count % self.steps:
             return
         synchronize(self.device)
-        now = time.perf_counter()
-        if self.mark is not None:  # the first chunk warmed up; it is not counted
-            self.fit_s.append((now - self.mark) / self.steps)
+        counted = self.count // self.steps > self.warm_chunks
+        if counted:
+            self.fit_s.append((time.perf_counter() - self.mark) / self.steps)
         gc.collect()
         start = time.perf_counter()
         for _ in range(self.steps):
             self.hand()
         synchronize(self.device)
-        if self.mark is not None:
+        if counted:
             self.hand_s.append((time.perf_counter() - start) / self.steps)
         if len(self.fit_s) >= self.pairs:
             self.control.stop("measured")
@@ -226,31 +156,84 @@ def steps_per_chunk(hand: Callable[[], None], device: torch.device, chunk_s: flo
     return max(1, round(chunk_s / max(time.perf_counter() - start, 1e-6)))
 
 
+def accepts(field: str, value: str) -> bool:
+    """Whether this LayerLab's TrainingConfig takes `field: value` (fields being added)."""
+    try:
+        parse_config({field: value})
+    except ConfigError:
+        return False
+    return True
+
+
+def run_fields(precision: str, execution: str) -> dict[str, Any]:
+    """The precision and execution fields to give TrainingConfig; Skip when this LayerLab
+    cannot run them (a LayerLab before issue 21 had neither `auto` nor `execution`)."""
+    fields: dict[str, Any] = {}
+    for field, value, before in (
+        ("precision", precision, "off"),
+        ("execution", execution, "eager"),
+    ):
+        if accepts(field, value):
+            fields[field] = value
+        elif value != before:  # what a run without the field did anyway
+            raise Skip(f"TrainingConfig takes no {field} {value!r} yet")
+    return fields
+
+
+def hand_side(
+    case: Case,
+    hand_settings: HandSettings,
+    settings: Settings,
+    device: torch.device,
+    batch: int,
+    warm: int,
+) -> tuple[LoadedDataset, HandLoop, int]:
+    """The data both sides train on, the hand loop warmed up, and the steps per chunk."""
+    with tf32(hand_settings.tf32):
+        steps = settings.steps
+        if not steps:  # sized by an eager probe: a compiled step is no slower
+            eager = replace(hand_settings, compiled=False)
+            probe = HandLoop(case, case.make_data(batch * 8), device, eager, batch)
+            steps = steps_per_chunk(probe, device, settings.chunk_s)
+        # Enough samples that fit's first epoch outlasts the measurement (no validation inside).
+        data = case.make_data(batch * (steps * (settings.pairs + warm + 2) + 8))
+        hand = HandLoop(case, data, device, hand_settings, batch)
+        for _ in range(3):  # warm-up (and, compiled, the compile)
+            hand()
+    return data, hand, steps
+
+
 def compare(
-    case: Case, telemetry: dict[str, Any], settings: Settings, device: torch.device
+    case: Case,
+    telemetry: str,
+    settings: Settings,
+    device: torch.device,
+    batch: int,
+    execution: str = "eager",
 ) -> dict[str, Any]:
-    """fit (with these telemetry settings) against the hand-written loop, interleaved."""
-    probe = case.make_data(case.batch * 8)
-    steps = steps_per_chunk(hand_loop(case, probe, device), device, settings.chunk_s)
-    # Enough samples that fit's first epoch outlasts the measurement (no validation inside).
-    data = case.make_data(case.batch * (steps * (settings.pairs + 2) * 1 + 4) + case.batch)
-    hand = hand_loop(case, data, device)
-    for _ in range(3):
-        hand()
-    control = Control()
-    interleave = Interleave(hand, steps, settings.pairs, control, device)
+    """fit (with this telemetry level) against the hand-written loop, interleaved."""
     config = parse_config(
         {
             "task": case.task,
-            "optimizer": "adam",
-            "lr": 1e-3,
-            "batch_size": case.batch,
+            **case.optimizer,
+            "batch_size": batch,
             "epochs": 1,
             "device": str(device),
-            "telemetry": telemetry,
+            "telemetry": report.telemetry_for(telemetry),
+            **run_fields(settings.precision, execution),
         }
     )
-    doc = load_document(case.document)
+    trainee = build_trainee(load_document(case.document), 0)
+    hand_settings = mirror(config, device, trainee)
+    if hand_settings.compiled and settings.hand_compile_mode != "same":
+        mode = None if settings.hand_compile_mode == "default" else settings.hand_compile_mode
+        hand_settings = replace(hand_settings, compile_mode=mode)
+    warm = 2 if hand_settings.compiled else 1
+    data, hand, steps = hand_side(case, hand_settings, settings, device, batch, warm)
+    params = sum(p.numel() for p in trainee.module.parameters())
+    assert params == hand.params(), f"{case.name}: layerlab {params:,}, hand {hand.params():,}"
+    control = Control()
+    interleave = Interleave(hand, steps, settings.pairs, control, device, warm_chunks=warm)
     events = 0
 
     def sink(event: Event) -> None:
@@ -258,17 +241,19 @@ def compare(
         event.model_dump_json()  # what the worker does with each event
         events += 1
 
-    result = fit(
-        build_trainee(doc, 0),
-        data,
-        config,
-        RunOptions(sink=sink, control=control, hooks=[interleave]),
-    )
+    result = fit(trainee, data, config, RunOptions(sink=sink, control=control, hooks=[interleave]))
     assert result.status == "stopped", (result.status, result.message)
     ratio = common.Ratio.paired(interleave.hand_s, interleave.fit_s)  # fit speed / hand speed
     return {
-        "samples_per_s_fit": case.batch / statistics.median(interleave.fit_s),
-        "samples_per_s_hand": case.batch / statistics.median(interleave.hand_s),
+        "network": case.name,
+        "telemetry": telemetry,
+        "batch": batch,
+        "precision": hand_settings.precision,
+        "execution": execution,
+        "baseline": case.baseline,
+        "hand": asdict(hand_settings) | {"dtype": str(hand_settings.dtype)},
+        "samples_per_s_fit": batch / statistics.median(interleave.fit_s),
+        "samples_per_s_hand": batch / statistics.median(interleave.hand_s),
         "ratio": ratio.median,
         "ratio_p25": ratio.low,
         "ratio_p75": ratio.high,
@@ -279,140 +264,154 @@ def compare(
     }
 
 
-def mnist_accuracy(folder: Path, device: torch.device, quick: bool) -> dict[str, Any] | None:
-    """LeNet-5 for 3 epochs on the 8,000/2,000 split of the MNIST test images."""
-    if not folder.is_dir():
-        print(f"  {folder} is absent: skipping the MNIST accuracy run")
-        return None
-    doc = layerlab.load_graph(ROOT / "graphs" / "lenet5_mnist.json")
-    # A dataset's `path` is relative to its data dir (absolute paths are refused).
-    folder = folder.resolve()
-    data = load_dataset("mnist", {"path": folder.name}, LoadContext(folder.parent))
-    config = TrainingConfig.model_validate(doc.training).with_overrides(
-        epochs=1 if quick else 3, device=str(device), max_steps=5 if quick else None
+def names(text: str | None, allowed: tuple[str, ...], default: tuple[str, ...]) -> list[str]:
+    if not text:
+        return list(default)
+    chosen = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in allowed]
+    if unknown:
+        raise SystemExit(f"unknown: {', '.join(unknown)}; choose from {', '.join(allowed)}")
+    return chosen
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    add = parser.add_argument
+    add("--quick", action="store_true", help="tiny batches, two pairs: seconds")
+    add("--device", default="cpu", help="cpu (default), cuda, mps or auto")
+    add("--networks", help=f"comma-separated, of {', '.join(NETWORKS)} (default: by device)")
+    add("--levels", help="telemetry levels, of off,default,deep (default: all three)")
+    add("--steps", type=int, help="steps per chunk (default: about --chunk-s seconds)")
+    add("--chunk-s", type=float, default=0.3, help="seconds per chunk when --steps is not given")
+    add("--pairs", type=int, default=15, help="chunk pairs per comparison")
+    add("--batch", type=int, help="the overhead rows' batch (default: each network's)")
+    add("--precision", default="auto", choices=["auto", "off", "bf16", "fp16"])
+    add("--execution", default="eager", choices=EXECUTIONS, help="of the overhead rows")
+    add("--mfu", action="store_true", help="add throughput and MFU (eager and fast)")
+    add("--only-mfu", action="store_true", help="the MFU rows alone")
+    add("--mfu-networks", help=f"default: {','.join(MFU_NETWORKS)}")
+    add("--mfu-executions", help="of eager,fast (default both)")
+    add("--mfu-batch", type=int, help="the MFU rows' batch (default: each network's)")
+    add(
+        "--hand-compile-mode",
+        default="same",
+        choices=["same", "default", "reduce-overhead", "max-autotune"],
+        help="the compiled hand loop's torch.compile mode (same: what LayerLab picks)",
     )
-    start = time.perf_counter()
-    result = train_document(doc, config, data=data)
-    seconds = time.perf_counter() - start
-    return {
-        "train": len(data.train),
-        "val": len(data.val),
-        "epochs": config.epochs,
-        "batch_size": config.batch_size,
-        "optimizer": config.optimizer,
-        "lr": config.lr,
-        "val_acc": result.metrics.get("val/acc"),
-        "seconds": round(seconds, 1),
-        "status": result.status,
-    }
+    add("--mfu-telemetry", default="default", choices=list(report.LEVELS))
+    add("--threads", type=int, help="torch threads (0: torch's; default 1 on the CPU)")
+    add("--no-accuracy", action="store_true", help="skip the MNIST accuracy run")
+    add("--mnist", type=Path, default=MNIST, help="folder of the MNIST t10k IDX files")
+    add("--out", type=Path, help="results folder (default bench/results)")
+    add("--fresh", action="store_true", help="drop the rows of earlier runs")
+    return parser.parse_args(argv)
 
 
-HEADERS = [
-    "network",
-    "telemetry",
-    "hand samples/s",
-    "layerlab samples/s",
-    "ratio (p25-p75)",
-    "goal",
-]
-GOALS = {"off": 0.98, "default": 0.95}
+def measure(
+    results: Results, label: str, run: Callable[[], dict[str, Any]], mfu: bool = False
+) -> None:
+    """One row, written at once; a row that cannot run or fails is noted and the run goes
+    on (on a lent GPU, one broken row must not cost the others)."""
+    try:
+        row = run()
+    except Skip as skip:
+        print(f"  {label}: skipped ({skip})", flush=True)
+        results.skipped.append(f"{label} ({skip})")
+        return
+    except Exception as error:  # reported with its traceback; the next row runs
+        traceback.print_exc()
+        print(f"  {label}: FAILED ({type(error).__name__}: {error})", flush=True)
+        results.skipped.append(f"{label} (failed: {type(error).__name__}: {str(error)[:200]})")
+        results.write()
+        return
+    finally:
+        release_memory()
+    results.add(row, mfu)
+    took = time.perf_counter() - results.started
+    print(f"  {label}: ratio {row['ratio']:.3f} ({took:.0f} s)", flush=True)
 
 
-def table_rows(rows: list[dict[str, Any]]) -> list[list[str]]:
-    return [
-        [
-            row["network"],
-            row["telemetry"],
-            *common.speed_cells(row),
-            f">= {GOALS[row['telemetry']]:.2f}",
-        ]
-        for row in rows
-    ]
-
-
-def markdown(
-    rows: list[dict[str, Any]], accuracy: dict[str, Any] | None, env: dict[str, Any], device: str
-) -> str:
-    lines = [
-        "### Training-loop overhead (`bench/train_overhead.py`)",
-        "",
-        f"{env['cpu']}, {env['torch_threads']} torch thread(s), torch {env['torch']}, device {device}; "
-        f"load average {env['load_average'][0]:.1f} before, {env['load_average_after'][0]:.1f} after.",
-        "",
-        common.markdown_table(HEADERS, table_rows(rows)),
-    ]
-    if accuracy:
-        acc = accuracy["val_acc"]
-        lines += [
-            "",
-            f"LeNet-5 on MNIST ({accuracy['train']:,} train / {accuracy['val']:,} validation images "
-            f"of the t10k set), {accuracy['epochs']} epochs, {accuracy['optimizer']} lr {accuracy['lr']}, "
-            f"batch {accuracy['batch_size']}: validation accuracy "
-            f"{acc:.4f} in {accuracy['seconds']:.1f} s (default telemetry)."
-            if acc is not None
-            else "LeNet-5 on MNIST: no validation accuracy (the run did not finish).",
-        ]
-    return "\n".join(lines)
+def release_memory() -> None:
+    """Between rows: compiled code (whose guards hold a row's models) and cached GPU
+    memory go, so each row starts as the first did."""
+    torch._dynamo.reset()
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="tiny batches, two pairs: seconds")
-    parser.add_argument("--threads", type=int, default=1, help="torch threads (0: torch's default)")
-    parser.add_argument("--device", default="cpu", help="cpu (default), cuda, mps or auto")
-    parser.add_argument("--pairs", type=int, default=15, help="chunk pairs per comparison")
-    parser.add_argument("--no-accuracy", action="store_true", help="skip the MNIST accuracy run")
-    parser.add_argument(
-        "--mnist", type=Path, default=MNIST, help="folder of the MNIST t10k IDX files"
-    )
-    parser.add_argument(
-        "--out", type=Path, default=None, help="results folder (default bench/results)"
-    )
-    args = parser.parse_args(argv)
-    out = args.out or (None if args.quick else BENCH / "results")
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    args = parse_args(argv)
     device = pick_device(args.device)
-    settings = (
-        Settings(pairs=2, chunk_s=0.0, batch_lenet=4, batch_transformer=2)
-        if args.quick
-        else Settings(pairs=args.pairs, chunk_s=0.3, batch_lenet=64, batch_transformer=32)
+    threads = args.threads if args.threads is not None else (1 if device.type == "cpu" else 0)
+    if threads:
+        torch.set_num_threads(threads)
+    kind = "cuda" if device.type == "cuda" else "cpu"
+    networks = names(args.networks, NETWORKS, DEFAULT_NETWORKS[kind])
+    # --quick keeps its two-level smoke set unless levels are named.
+    levels = names(args.levels, report.LEVELS, report.LEVELS[:2] if args.quick else report.LEVELS)
+    settings = Settings(
+        pairs=2 if args.quick else args.pairs,
+        chunk_s=0.0 if args.quick else args.chunk_s,
+        steps=args.steps,
+        precision=args.precision,
+        telemetry_mfu=args.mfu_telemetry,
+        hand_compile_mode=args.hand_compile_mode,
     )
-    env = common.environment()
-    started = time.perf_counter()
-    rows = []
-    for case in cases(settings):
-        for name, telemetry in (("off", {"enabled": False}), ("default", {})):
-            row = {"network": case.name, "telemetry": name, "batch": case.batch}
-            row |= compare(case, telemetry, settings, device)
-            rows.append(row)
-            print(
-                f"  {case.name}, telemetry {name}: ratio {row['ratio']:.3f} "
-                f"({time.perf_counter() - started:.0f} s)",
-                flush=True,
-            )
-    accuracy = None if args.no_accuracy else mnist_accuracy(args.mnist, device, args.quick)
-    env["load_average_after"] = os.getloadavg()
+    results = Results(args, device, settings)
+    for key in [] if args.only_mfu else networks:
+        net = case(key)
+        batch = args.batch or (net.tiny_batch if args.quick else net.batch)
+        for level in levels:
+            label = f"{net.name}, telemetry {level}, {args.execution}"
+            run = partial(compare, net, level, settings, device, batch, args.execution)
+            measure(results, label, run)
+    if args.mfu or args.only_mfu:
+        run_mfu(args, settings, device, results)
+    if not args.no_accuracy:
+        results.mnist = mnist_accuracy(args.mnist, device, args.quick)
+    payload = results.payload()
     print()
-    print(common.text_table(HEADERS, table_rows(rows)))
-    if accuracy:
-        print(f"\nLeNet-5 MNIST: {json.dumps(accuracy)}")
-    if out is None:
-        return 0
-    payload = {
-        "benchmark": "train_overhead",
-        "quick": args.quick,
-        "device": str(device),
-        "environment": env,
-        "settings": asdict(settings) | {"seconds": round(time.perf_counter() - started, 1)},
-        "rows": rows,
-        "mnist": accuracy,
-    }
-    paths = common.write_results(
-        out, "train_overhead", payload, markdown(rows, accuracy, env, str(device))
-    )
-    print("\nwrote " + ", ".join(str(p) for p in paths))
+    print(common.text_table(report.HEADERS, report.table_rows(payload["rows"], results.measured)))
+    if payload["mfu"]:
+        print()
+        rows = report.mfu_table_rows(payload["mfu"], results.measured)
+        print(common.text_table(report.MFU_HEADERS, rows))
+    if results.mnist:
+        print(f"\nLeNet-5 MNIST: {json.dumps(results.mnist)}")
+    paths = results.write()
+    if paths:
+        print("\nwrote " + ", ".join(str(p) for p in paths))
     return 0
+
+
+def run_mfu(
+    args: argparse.Namespace, settings: Settings, device: torch.device, results: Results
+) -> None:
+    """Throughput and MFU at a batch that fills the device, eager and fast (every eager
+    row first: the fast ones compile for minutes, and a run cut short keeps the rest)."""
+    peak = report.peak_flops(results.env.get("device_name", ""))
+    nets = [case(key) for key in names(args.mfu_networks, NETWORKS, MFU_NETWORKS)]
+    for execution in names(args.mfu_executions, EXECUTIONS, EXECUTIONS):
+        for net in nets:
+            flops = layerlab.check(net.document).totals.flops
+            batch = args.mfu_batch or (net.tiny_batch if args.quick else net.mfu_batch)
+            label = f"{net.name}, batch {batch}, {execution}"
+            run = partial(mfu_row, net, settings, device, batch, execution, flops, peak)
+            measure(results, label, run, mfu=True)
+
+
+def mfu_row(
+    net: Case,
+    settings: Settings,
+    device: torch.device,
+    batch: int,
+    execution: str,
+    flops: int,
+    peak: float | None,
+) -> dict[str, Any]:
+    row = compare(net, settings.telemetry_mfu, settings, device, batch, execution)
+    return row | report.mfu_fields(row, flops, peak)
 
 
 if __name__ == "__main__":

@@ -170,3 +170,9 @@ def run_page(
 ) -> Iterator[Any]:
     with page_for_test(browser, run_server.url, console, request) as page:
         yield page
+
+
+@pytest.fixture
+def reader(run_page: Any) -> Any:
+    """A page on the run server, for the tests that read the interface in a language."""
+    return run_page

@@ -7,6 +7,9 @@ from typing import Any
 
 from tests.e2e.server import require_playwright
 
+HAN = re.compile(r"[\u4e00-\u9fff]")
+"""Some Chinese text (a Han character)."""
+
 require_playwright()
 
 from playwright.sync_api import Locator, Page, expect  # noqa: E402

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "frontend" / "dist"
@@ -119,3 +120,9 @@ def require_playwright() -> None:
         pytest.skip(
             "the playwright package is not installed (make browser-deps)", allow_module_level=True
         )
+
+
+def keep(page: Any, name: str) -> None:
+    """Save a screenshot of `page` as test-artifacts/<name>.png (CI keeps the folder)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))

@@ -18,17 +18,12 @@ from layerlab.train.events import END_STATUSES
 from tests.e2e.conftest import REPORTED
 from tests.e2e.editor import discard_if_asked, open_preset
 from tests.e2e.runs import Rest, moons_document
-from tests.e2e.server import ARTIFACTS, ROOT, require_playwright
+from tests.e2e.server import ROOT, keep, require_playwright
 from tests.train.test_bundle import BLOCK_LAYERLAB
 
 require_playwright()
 
 from playwright.sync_api import Page, expect  # noqa: E402
-
-
-def keep(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
 def drawn(page: Page, test_id: str) -> list[dict[str, Any]]:

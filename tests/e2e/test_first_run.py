@@ -12,16 +12,11 @@ import pytest
 
 from tests.e2e.conftest import Console, page_for_test
 from tests.e2e.editor import node, open_preset, set_param, wait_checked
-from tests.e2e.server import ARTIFACTS, Server, require_playwright
+from tests.e2e.server import Server, keep, require_playwright
 
 require_playwright()
 
 from playwright.sync_api import Page, expect  # noqa: E402
-
-
-def keep(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
 @pytest.fixture

@@ -1,40 +1,26 @@
 """The interface in Simplified Chinese (issue 19): `?lang=zh-CN` switches the top bar, the
 palette, the inspector and its Learn card, the Problems list, a run's page and a lesson
 panel to Chinese, with the server's texts in Chinese where it sends them; the choice is
-remembered by the browser, and the picker switches back to English. Screenshots of the
-editor, a run and a lesson in Chinese are kept in test-artifacts/."""
+remembered by the browser, and the picker switches back to English. The runs area too: the
+runs list, two runs compared, and a classification run's Samples, Gradients and
+Activations tabs.
+Screenshots of the editor, a run, a lesson and the runs area in Chinese are kept in
+test-artifacts/."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
-from tests.e2e.conftest import Console, page_for_test
-from tests.e2e.editor import discard_if_asked, node, select, set_param, wait_checked
-from tests.e2e.server import ARTIFACTS, Server, require_playwright
+from layerlab.train.events import END_STATUSES
+from tests.e2e.editor import HAN, discard_if_asked, node, select, set_param, wait_checked
+from tests.e2e.server import keep, require_playwright
 
 require_playwright()
 
-from playwright.sync_api import Page, expect  # noqa: E402
+from playwright.sync_api import Locator, Page, expect  # noqa: E402
 
-HAN = re.compile(r"[\u4e00-\u9fff]")
-"""Some Chinese text."""
-
-
-@pytest.fixture
-def reader(
-    browser: Any, run_server: Server, console: Console, request: pytest.FixtureRequest
-) -> Iterator[Page]:
-    with page_for_test(browser, run_server.url, console, request) as page:
-        yield page
-
-
-def keep(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+from tests.e2e.runs import Rest, moons_document  # noqa: E402
 
 
 def op_schema(page: Page, op_type: str) -> dict[str, Any]:
@@ -153,3 +139,109 @@ def test_the_interface_in_chinese_and_back(reader: Page) -> None:
     page.reload()
     expect(page.get_by_test_id("train")).to_have_text("Train", timeout=20_000)
     expect(page.get_by_test_id("language-picker")).to_have_value("en")
+
+
+def without_english(where: Locator, *phrases: str) -> None:
+    """None of these English phrases (translated ones) shows there."""
+    for phrase in phrases:
+        expect(where).not_to_contain_text(phrase)
+
+
+def test_the_runs_area_in_chinese(reader: Page, rest: Rest) -> None:
+    page = reader
+    # Two finished runs of the two-moons classifier: B has a wider fc1 and another rate.
+    base = moons_document(epochs=3)
+    wider = moons_document(epochs=3, lr=0.03)
+    for n in wider["nodes"]:
+        if n["id"] == "fc1":
+            n["params"]["out_features"] = 32
+    a, b = rest.create(base), rest.create(wider)
+    rest.wait(a, END_STATUSES)
+    rest.wait(b, END_STATUSES)
+
+    # The runs list.
+    page.goto("/?lang=zh-CN#/runs")
+    runs = page.get_by_test_id("runs-list")
+    expect(runs.locator("h1")).to_have_text("训练运行", timeout=20_000)
+    expect(page.get_by_test_id(f"run-row-{a}")).to_have_attribute("data-status", "finished")
+    expect(page.get_by_test_id(f"run-row-{a}").locator(".status-pill")).to_have_text("已完成")
+    expect(runs.locator("thead")).to_contain_text("数据集")
+    expect(runs.locator("thead")).to_contain_text("最佳指标")
+    expect(runs).to_contain_text("勾选两次运行进行对比")
+    expect(page.get_by_test_id("compare-button")).to_have_text("对比")
+    expect(page.get_by_test_id(f"best-{a}")).to_contain_text("val/acc")
+    expect(page.get_by_test_id(f"best-{a}")).to_have_attribute("title", "验证准确率")
+    expect(page.get_by_test_id("runs-status-filter").locator("option").first).to_have_text("全部")
+    without_english(runs, "in all", "Pick two runs", "duration", "created", "Compare")
+    keep(page, "language-zh-runs")
+
+    # Two runs compared.
+    page.get_by_test_id(f"pick-{a}").check()
+    page.get_by_test_id(f"pick-{b}").check()
+    expect(runs).to_contain_text("已选两次运行")
+    page.get_by_test_id("compare-button").click()
+    compare = page.get_by_test_id("compare")
+    expect(compare).to_have_attribute("data-ready", "true")
+    expect(compare.locator("h1")).to_have_text("对比两次运行")
+    expect(page.get_by_test_id("compare-loss-chart")).to_contain_text("每步训练损失（已平滑）")
+    expect(page.get_by_test_id("compare-loss-chart").locator(".u-label").first).to_have_text("步")
+    expect(page.get_by_test_id("compare-val-loss-chart")).to_contain_text("每轮损失")
+    expect(page.get_by_test_id("compare-val-loss-chart")).to_contain_text("A 验证损失")
+    expect(page.get_by_test_id("settings-diff")).to_contain_text("训练设置")
+    expect(page.get_by_test_id("setting-lr")).to_contain_text("0.03")
+    expect(page.get_by_test_id("graph-diff")).to_contain_text("网络结构")
+    expect(page.get_by_test_id("node-changed-fc1")).to_contain_text("out_features 16 → 32")
+    expect(compare.locator(".compare-card").first).to_contain_text("最佳验证集准确率")
+    without_english(
+        compare,
+        "Training settings",
+        "Training loss per step",
+        "best validation",
+        "Losses per epoch",
+        "validation loss",
+        " steps",
+    )
+    keep(page, "language-zh-compare")
+    page.get_by_test_id("graph-diff").scroll_into_view_if_needed()
+    keep(page, "language-zh-compare-diff")
+
+    # A classification run's Samples tab: the confusion matrix and the predictions.
+    page.goto(f"/?lang=zh-CN#/runs/{a}")
+    expect(page.get_by_test_id("run-status")).to_have_attribute(
+        "data-status", "finished", timeout=20_000
+    )
+    page.get_by_test_id("tab-samples").click()
+    samples = page.get_by_test_id("samples")
+    expect(samples).to_contain_text(re.compile(r"第 \d+ 轮，第 \d+ 步"))
+    confusion = page.get_by_test_id("confusion-matrix")
+    expect(confusion).to_contain_text("混淆矩阵")
+    expect(confusion).to_contain_text("准确率")
+    expect(confusion).to_contain_text("真实 ↓ 预测 →")
+    predictions = page.get_by_test_id("predictions")
+    expect(predictions).to_contain_text("预测结果")
+    expect(page.get_by_test_id("prediction").first).to_contain_text("真实")
+    expect(page.get_by_test_id("decision-boundary")).to_contain_text("决策边界")
+    without_english(
+        samples, "Confusion matrix", "Predictions", "true ↓", "wrong", "Epoch", "Decision boundary"
+    )
+    keep(page, "language-zh-samples")
+
+    # Its Gradients tab: the bars, the heatmap and its legend.
+    page.get_by_test_id("tab-gradients").click()
+    expect(page.get_by_test_id("grad-bars")).to_contain_text("各层的梯度范数")
+    heatmap = page.get_by_test_id("grad-heatmap")
+    expect(heatmap).to_contain_text("各层梯度范数随时间的变化")
+    expect(page.get_by_test_id("grad-heatmap-legend")).to_contain_text("对数坐标")
+    expect(page.get_by_test_id("grad-heatmap-legend")).to_contain_text("梯度消失")
+    without_english(heatmap, "Gradient norm per layer", "log scale", "health marks", "each layer")
+    expect(page.get_by_test_id("grad-legend").first).to_contain_text("梯度爆炸")
+    keep(page, "language-zh-gradients")
+
+    # Its Activations tab: each layer's mean and spread, its dead or saturated share.
+    page.get_by_test_id("tab-activations").click()
+    activations = page.get_by_test_id("activation-histograms")
+    expect(activations).to_contain_text("各层输出随时间的变化")
+    expect(activations).to_contain_text("均值")
+    expect(activations).to_contain_text("饱和")
+    without_english(activations, "mean", "saturated")
+    keep(page, "language-zh-activations")

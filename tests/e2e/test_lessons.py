@@ -14,7 +14,7 @@ import pytest
 
 from tests.e2e.conftest import Console, page_for_test
 from tests.e2e.editor import discard_if_asked
-from tests.e2e.server import ARTIFACTS, Server, require_playwright
+from tests.e2e.server import Server, keep, require_playwright
 
 require_playwright()
 
@@ -30,11 +30,6 @@ def learner(
 ) -> Iterator[Page]:
     with page_for_test(browser, run_server.url, console, request, welcomed=False) as page:
         yield page
-
-
-def keep(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
 def expect_step(page: Page, index: int, state: str, timeout: float = 15_000) -> None:

@@ -55,6 +55,8 @@ def test_train_from_the_editor_and_watch_it_learn(run_page: Page, rest: Rest) ->
     expect(page.get_by_test_id("run-progress")).to_have_attribute("aria-valuenow", "100")
     expect(page.get_by_test_id("run-epoch")).to_have_text("12 / 12")
     expect(page.get_by_test_id("run-device")).to_have_text("cpu")
+    # How the steps ran (issue 21): float32 and eager on the CPU, said in the header.
+    expect(page.get_by_test_id("run-execution")).to_have_text("float32 · eager")
 
     # The decision boundary over the data, on the overview.
     boundary = page.get_by_test_id("decision-boundary")

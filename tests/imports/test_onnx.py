@@ -26,9 +26,16 @@ def test_an_exported_preset_comes_back_as_the_same_network(preset: str, tmp_path
     assert layerlab.check(imported.document).ok
     built = imported.build().eval()
     shape = imported.document.nodes[0].params["shape"]
-    x = torch.randn(3, *shape)
+    x = torch.randn(3, *shape, generator=torch.Generator().manual_seed(0))
+    # The exporter may fold each BatchNorm into the conv before it (onnxscript 0.7 does),
+    # so the imported weights are the folded ones: the same network, rounded otherwise
+    # in float32. Across ResNet-20's 19 folded convs that drifts past 1e-5 (6.9e-5 seen).
+    folded = not any(
+        n.op_type == "BatchNormalization" for n in onnx.load_from_string(data).graph.node
+    )
+    tolerance = {"rtol": 1e-4, "atol": 1e-4} if folded else TOLERANCE
     with torch.no_grad():
-        torch.testing.assert_close(built(x), original(x), **TOLERANCE)
+        torch.testing.assert_close(built(x), original(x), **tolerance)
     # Layers are named by their weights, as the exporter named those (stage1.0.conv1).
     for key, source in imported.names.items():
         assert key.rpartition(".")[0] == source.rpartition(".")[0].replace(".", "_")

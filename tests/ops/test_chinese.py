@@ -47,6 +47,19 @@ def test_every_parameter_description_has_its_chinese_beside_it() -> None:
     assert seen >= 80  # the registry's parameters, not an empty walk
 
 
+def test_every_training_setting_has_its_chinese_beside_it() -> None:
+    """The training panel's form comes from TrainingConfig's schema (served in /api/meta):
+    each setting, nested ones included, carries its Chinese description."""
+    from layerlab.train.config import TrainingConfig
+
+    described = _described(TrainingConfig.model_json_schema())
+    for name, prop in described:
+        zh = prop.get("description_zh")
+        assert isinstance(zh, str) and CJK.search(zh), f"training.{name}: no description_zh"
+        assert "\n" not in zh and zh != prop["description"], f"training.{name}"
+    assert len(described) >= 50  # every setting, not an empty walk
+
+
 def test_every_parameter_is_described() -> None:
     for name, op in REGISTRY.items():
         for field, prop in op.Params.model_json_schema().get("properties", {}).items():

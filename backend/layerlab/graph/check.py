@@ -10,7 +10,15 @@ from layerlab.graph.analysis import Analysis, analyze, batch_size_of
 from layerlab.graph.document import GraphDocument, load_document
 from layerlab.graph.errors import GraphError, GraphIssue
 from layerlab.graph.inference import NodeResult, every_node
-from layerlab.graph.limits import Limits, training_memory
+from layerlab.graph.limits import (
+    DEVICE_MEMORY_SHARE,
+    DeviceMemory,
+    Limits,
+    largest_batch,
+    memory_budget,
+    memory_terms,
+    training_memory,
+)
 from layerlab.ops import ParamTerm, TensorSpec
 
 
@@ -55,6 +63,23 @@ class Totals(BaseModel):
     memory_bytes: int = Field(description="Estimated training memory at batch_size (Adam, float32)")
     batch_size: int
     nodes: int = Field(description="Nodes once blocks are expanded")
+    max_batch_size: int | None = Field(
+        default=None,
+        description="The largest batch whose estimated training memory fits "
+        "memory_budget_bytes (0: not even one sample); null without a known device, or "
+        "when the batch costs no memory",
+    )
+    memory_budget_bytes: int | None = Field(
+        default=None,
+        description=f"What max_batch_size is fitted into: {DEVICE_MEMORY_SHARE:.0%} of the "
+        "device's memory (the rest for the framework and the estimate's misses), at most "
+        "the memory limit",
+    )
+    device_name: str | None = Field(default=None, description="The device: NVIDIA H200, CPU")
+    device_type: str | None = Field(default=None, description="cuda, mps or cpu")
+    device_memory_bytes: int | None = Field(
+        default=None, description="The memory of the connected worker with the most"
+    )
 
 
 class CheckResult(BaseModel):
@@ -133,7 +158,9 @@ def blocked_nodes(analysis: Analysis) -> list[BlockedNode]:
     return out
 
 
-def summarize(analysis: Analysis) -> CheckResult:
+def summarize(
+    analysis: Analysis, device: DeviceMemory | None = None, limits: Limits | None = None
+) -> CheckResult:
     doc = analysis.document
     batch = batch_size_of(doc)
     result = analysis.result
@@ -171,6 +198,17 @@ def summarize(analysis: Analysis) -> CheckResult:
         batch_size=batch,
         nodes=len(ordered) + len(inner),
     )
+    if device is not None and result is not None:
+        budget = memory_budget(device, limits or Limits())
+        totals = totals.model_copy(
+            update={
+                "max_batch_size": largest_batch(*memory_terms(result), budget),
+                "memory_budget_bytes": budget,
+                "device_name": device.name,
+                "device_type": device.type,
+                "device_memory_bytes": device.memory_bytes,
+            }
+        )
     return CheckResult(
         ok=analysis.ok,
         errors=analysis.errors,
@@ -184,9 +222,15 @@ def summarize(analysis: Analysis) -> CheckResult:
     )
 
 
-def check(source: Any, limits: Limits | None = None, batch_size: int | None = None) -> CheckResult:
+def check(
+    source: Any,
+    limits: Limits | None = None,
+    batch_size: int | None = None,
+    device: DeviceMemory | None = None,
+) -> CheckResult:
     """Check a document (JSON text, path, dict or GraphDocument): shapes, parameters,
-    FLOPs, memory and every error, located. Never raises for a bad document."""
+    FLOPs, memory and every error, located; with `device`, the largest batch that fits
+    it. Never raises for a bad document."""
     try:
         doc = load_document(source, limits)
     except GraphError as exc:
@@ -202,7 +246,7 @@ def check(source: Any, limits: Limits | None = None, batch_size: int | None = No
         )
     if batch_size is not None:
         doc = doc.model_copy(update={"training": {**doc.training, "batch_size": batch_size}})
-    return summarize(analyze(doc, limits))
+    return summarize(analyze(doc, limits), device, limits)
 
 
 def analyze_or_raise(source: Any, limits: Limits | None = None) -> Analysis:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat,
 
 from layerlab.graph.errors import Code, GraphError, GraphIssue
 from layerlab.graph.limits import Limits
+from layerlab.messages import MessageError, Param, validation_message
 
 FORMAT = "layerlab.graph"
 VERSION = 1
@@ -51,7 +52,7 @@ def is_reserved_id(name: str) -> bool:
 def _json_integer(value: Any) -> Any:
     # JSON Schema's integer: 3 or 3.0, never true or "3" (pydantic's lax mode takes both).
     if isinstance(value, bool | str | bytes):
-        raise ValueError("Input should be an integer, not a boolean or a string")
+        raise MessageError("validation.json_integer")
     return value
 
 
@@ -132,13 +133,13 @@ UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 
 def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not valid JSON; send null for a missing number")
+    raise MessageError("document.non_finite", name=name)
 
 
 def _finite_float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise ValueError(f"number {text[:40]} is out of range")
+        raise MessageError("document.number_range", number=text[:40])
     return value
 
 
@@ -165,12 +166,16 @@ def _check_counts(raw: dict[str, Any], limits: Limits) -> None:
     if isinstance(blocks, list):
         bodies += [b for b in blocks if isinstance(b, dict)]
     issues = []
-    for what, limit in (("nodes", limits.max_nodes), ("edges", limits.max_edges)):
+    for what, limit, key in (
+        ("nodes", limits.max_nodes, "document.too_many_nodes"),
+        ("edges", limits.max_edges, "document.too_many_edges"),
+    ):
         count = sum(len(b[what]) for b in bodies if isinstance(b.get(what), list))
         if count > limit:
             issues.append(
                 _invalid(
-                    f"the document has {count:,} {what}; the limit is {limit:,}",
+                    key,
+                    {"count": count, "limit": limit},
                     Code.LIMIT_EXCEEDED,
                     field=what,
                 )
@@ -186,7 +191,8 @@ def parse_json(text: str | bytes, limits: Limits | None = None) -> Any:
         raise GraphError(
             [
                 _invalid(
-                    f"document is {len(text):,} bytes; the limit is {limits.max_document_bytes:,}",
+                    "document.too_large",
+                    {"size": len(text), "limit": limits.max_document_bytes},
                     Code.LIMIT_EXCEEDED,
                 )
             ]
@@ -195,17 +201,25 @@ def parse_json(text: str | bytes, limits: Limits | None = None) -> Any:
         value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except RecursionError:
         raise GraphError(
-            [_invalid(f"JSON nests deeper than {limits.max_json_depth} levels")]
+            [_invalid("document.too_deep", {"limit": limits.max_json_depth})]
         ) from None
+    except MessageError as exc:
+        raise GraphError([_invalid(exc.key, exc.params)]) from None
+    except json.JSONDecodeError as exc:
+        where = {"line": exc.lineno, "column": exc.colno, "position": exc.pos}
+        raise GraphError([_invalid("document.bad_json", {"detail": exc.msg, **where})]) from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise GraphError([_invalid(f"not valid JSON: {exc}")]) from None
+        raise GraphError([_invalid("document.bad_text", {"detail": str(exc)})]) from None
     return value
 
 
 def _invalid(
-    message: str, code: Code = Code.INVALID_DOCUMENT, field: str | None = None
+    key: str,
+    params: dict[str, Param] | None = None,
+    code: Code = Code.INVALID_DOCUMENT,
+    field: str | None = None,
 ) -> GraphIssue:
-    return GraphIssue(code=code, message=message, field=field)
+    return GraphIssue(code=code, key=key, params=params or {}, field=field)
 
 
 _ECHO_LIMIT = 256
@@ -255,10 +269,10 @@ def load_document(
     else:
         raw = source
     if not isinstance(raw, dict):
-        raise GraphError([_invalid(f"a graph document is a JSON object, not {type(raw).__name__}")])
+        raise GraphError([_invalid("document.not_object", {"kind": type(raw).__name__})])
     _check_counts(raw, limits)
     if _json_depth(raw) > limits.max_json_depth:
-        raise GraphError([_invalid(f"JSON nests deeper than {limits.max_json_depth} levels")])
+        raise GraphError([_invalid("document.too_deep", {"limit": limits.max_json_depth})])
     raw = _upgrade(raw)
     try:
         return GraphDocument.model_validate(raw)
@@ -266,10 +280,12 @@ def load_document(
         issues = []
         for err in exc.errors(include_url=False)[:50]:
             node_id, block, path = _location(tuple(err["loc"]), raw)
+            key, params = validation_message(err, path or "document")
             issues.append(
                 GraphIssue(
                     code=Code.INVALID_DOCUMENT,
-                    message=f"{path}: {err['msg']}" if path else err["msg"],
+                    key=key,
+                    params=params,
                     node_id=node_id,
                     block=block,
                     field=path or None,
@@ -282,17 +298,24 @@ def _upgrade(raw: dict[str, Any]) -> dict[str, Any]:
     version = raw.get("version", VERSION)
     if raw.get("format", FORMAT) != FORMAT:
         raise GraphError(
-            [_invalid(f"format is {raw.get('format')!r}; expected {FORMAT!r}", field="format")]
+            [
+                _invalid(
+                    "document.format",
+                    {"got": repr(raw.get("format")), "expected": FORMAT},
+                    field="format",
+                )
+            ]
         )
     if not isinstance(version, int) or isinstance(version, bool):
         raise GraphError(
-            [_invalid(f"version must be an integer, got {version!r}", field="version")]
+            [_invalid("document.version_type", {"got": repr(version)}, field="version")]
         )
     if version > VERSION:
         raise GraphError(
             [
                 _invalid(
-                    f"version {version} is newer than this LayerLab understands ({VERSION}); upgrade LayerLab",
+                    "document.version_newer",
+                    {"version": version, "supported": VERSION},
                     Code.UNSUPPORTED_VERSION,
                     field="version",
                 )
@@ -303,7 +326,8 @@ def _upgrade(raw: dict[str, Any]) -> dict[str, Any]:
             raise GraphError(
                 [
                     _invalid(
-                        f"version {version} is not a known format version",
+                        "document.version_unknown",
+                        {"version": version},
                         Code.UNSUPPORTED_VERSION,
                         field="version",
                     )

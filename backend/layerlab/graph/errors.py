@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from layerlab.messages import MESSAGES, Param, render
 
 
 class Code(StrEnum):
@@ -33,20 +36,46 @@ class Code(StrEnum):
     """Not trainable: an optimizer of the training task would get no parameters (run intake)."""
 
 
+def _message_required(schema: dict[str, Any]) -> None:
+    schema["required"] = sorted({*schema.get("required", []), "message"})
+
+
 class GraphIssue(BaseModel):
     """One error or warning. `node_id` is the node as the document names it (inside a
     block definition when `block` is set); `path` is where it sits once blocks are
-    expanded (`layer1.0.conv1`); `port` and `field` narrow it down when known."""
+    expanded (`layer1.0.conv1`); `port` and `field` narrow it down when known.
 
-    model_config = ConfigDict(frozen=True)
+    Built from a message of the catalog (`layerlab/messages`): `key` and `params`;
+    `message` is then that message in English, filled in here."""
+
+    # `message` is always there (rendered from `key` when not given): required in the schema.
+    model_config = ConfigDict(frozen=True, json_schema_extra=_message_required)
 
     code: Code
-    message: str
+    message: str = Field(default="", description="The message in English")
+    key: str = Field(
+        default="",
+        description="The message's key in the catalog (GET /api/meta `messages`); empty "
+        "for a message that is not from it",
+    )
+    params: dict[str, Param] = Field(
+        default_factory=dict, description="The values the message's template names"
+    )
     node_id: str | None = None
     port: str | None = None
     field: str | None = None
     block: str | None = None
     path: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _render(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("key") in MESSAGES and not data.get("message"):
+            data = {**data, "message": render(data["key"], data.get("params") or {})}
+        return data
+
+    def __hash__(self) -> int:  # params is a dict; the message says the same
+        return hash((self.code, self.message, self.node_id, self.port, self.field, self.block))
 
     def __str__(self) -> str:
         where = [

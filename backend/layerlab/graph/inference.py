@@ -16,6 +16,7 @@ from layerlab.graph.document import BlockDoc, NodeDoc
 from layerlab.graph.errors import Code, GraphIssue
 from layerlab.graph.limits import Limits
 from layerlab.graph.wiring import Body, is_op
+from layerlab.messages import Param, validation_message
 from layerlab.ops import Op, OpParams, ParamTerm, ShapeError, TensorSpec
 
 
@@ -147,11 +148,12 @@ def _infer_node(
     path: str,
     depth: int,
 ) -> NodeResult | None:
-    def fail(code: Code, message: str, **where: str | None) -> None:
+    def fail(code: Code, key: str, params: dict[str, Param], **where: str | None) -> None:
         ctx.report(
             GraphIssue(
                 code=code,
-                message=message,
+                key=key,
+                params=params,
                 node_id=node.id,
                 block=body.block,
                 path=path if body.block else None,
@@ -163,7 +165,8 @@ def _infer_node(
     if unknown is not None:
         fail(
             Code.BAD_PARAM,
-            f"{node.params[unknown]!r} names no parameter of block {body.block!r}",
+            "block.unknown_reference",
+            {"reference": str(node.params[unknown]), "block": body.block},
             field=unknown,
         )
         return None
@@ -177,10 +180,10 @@ def _infer_node(
     for port in definition.inputs:
         got = inputs.get(port.name)
         if got is not None and port.dtype != "any" and got.dtype != port.dtype:
-            hint = " (token ids need an Embedding first)" if got.dtype == "int64" else ""
             fail(
                 Code.SHAPE_MISMATCH,
-                f"input {port.name!r} expects {port.dtype} values, got {got}{hint}",
+                "input.dtype_tokens" if got.dtype == "int64" else "input.dtype",
+                {"port": port.name, "expected": port.dtype, "got": str(got)},
                 port=port.name,
             )
             return None
@@ -193,21 +196,24 @@ def _infer_node(
             if name in reported:
                 continue  # a union type (3 or [3, 5]) fails once per branch; one is enough
             reported.add(name)
-            fail(
-                Code.BAD_PARAM,
-                f"{node.type}.{name}: {err['msg']}" if name else err["msg"],
-                field=name,
-            )
+            key, said = validation_message(err, f"{node.type}.{name}" if name else node.type)
+            fail(Code.BAD_PARAM, key, said, field=name)
         return None
     try:
         outputs = definition.infer(p, inputs)
         terms = ctx.param_terms(definition, p, inputs)
         flops = definition.flops(p, inputs, outputs)
     except ShapeError as exc:
-        fail(Code.SHAPE_MISMATCH, f"{node.type}: {exc}", port=exc.port, field=exc.field)
+        fail(
+            Code.SHAPE_MISMATCH,
+            exc.key,
+            {"op": node.type, **exc.params},
+            port=exc.port,
+            field=exc.field,
+        )
         return None
     except (ValueError, RuntimeError, TypeError) as exc:
-        fail(Code.BAD_PARAM, f"{node.type} cannot be built with these parameters: {exc}")
+        fail(Code.BAD_PARAM, "node.build_failed", {"op": node.type, "detail": str(exc)})
         return None
     kept = (
         0 if definition.name in ("Input", "Output") else definition.kept_bytes(p, inputs, outputs)
@@ -230,17 +236,20 @@ def _infer_instance(
 ) -> NodeResult | None:
     unknown = sorted(set(raw) - set(block.params))
     if unknown:
-        known = ", ".join(block.params) or "none"
         fail(
             Code.BAD_PARAM,
-            f"block {block.name} has no parameter {unknown[0]!r} (has: {known})",
+            "block.no_such_param" if block.params else "block.no_params",
+            {"block": block.name, "name": unknown[0], "known": list(block.params)}
+            if block.params
+            else {"block": block.name, "name": unknown[0]},
             field=unknown[0],
         )
         return None
     if node.repeat > ctx.limits.max_repeat:
         fail(
             Code.LIMIT_EXCEEDED,
-            f"repeat {node.repeat} exceeds the limit {ctx.limits.max_repeat}",
+            "limit.repeat",
+            {"repeat": node.repeat, "limit": ctx.limits.max_repeat},
             field="repeat",
         )
         return None

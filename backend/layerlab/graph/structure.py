@@ -15,6 +15,7 @@ from layerlab.graph.document import BlockDoc, GraphDocument, NodeDoc
 from layerlab.graph.errors import Code, GraphIssue
 from layerlab.graph.limits import Limits
 from layerlab.graph.wiring import DEFAULT_NETWORK, Body, is_op
+from layerlab.messages import Param
 from layerlab.ops import REGISTRY
 
 
@@ -34,16 +35,17 @@ def check_sizes(
     """Node and edge counts within the limits, and block names that are unambiguous."""
     nodes = len(doc.nodes) + sum(len(b.nodes) for b in doc.blocks)
     edges = len(doc.edges) + sum(len(b.edges) for b in doc.blocks)
-    for what, count, limit in (
-        ("nodes", nodes, limits.max_nodes),
-        ("edges", edges, limits.max_edges),
+    for what, count, limit, key in (
+        ("nodes", nodes, limits.max_nodes, "document.too_many_nodes"),
+        ("edges", edges, limits.max_edges, "document.too_many_edges"),
     ):
         if count > limit:
             errors.append(
                 GraphIssue(
                     code=Code.LIMIT_EXCEEDED,
                     field=what,
-                    message=f"the document has {count:,} {what}; the limit is {limit:,}",
+                    key=key,
+                    params={"count": count, "limit": limit},
                 )
             )
     for block in doc.blocks:
@@ -52,7 +54,8 @@ def check_sizes(
                 GraphIssue(
                     code=Code.DUPLICATE_ID,
                     block=block.name,
-                    message=f"block name {block.name!r} is defined twice",
+                    key="block.defined_twice",
+                    params={"block": block.name},
                 )
             )
         if block.name in REGISTRY:
@@ -60,7 +63,8 @@ def check_sizes(
                 GraphIssue(
                     code=Code.BAD_BLOCK,
                     block=block.name,
-                    message=f"block name {block.name!r} is a built-in node type; rename the block",
+                    key="block.builtin_name",
+                    params={"block": block.name},
                 )
             )
     return not errors
@@ -74,7 +78,8 @@ def check_block_ports(block: BlockDoc, errors: list[GraphIssue]) -> None:
                 GraphIssue(
                     code=Code.BAD_BLOCK,
                     block=block.name,
-                    message=f"block {block.name!r} needs at least one {needed} node (its ports)",
+                    key="block.needs_port",
+                    params={"block": block.name, "needed": needed},
                 )
             )
 
@@ -101,16 +106,22 @@ def check_block_nesting(
                     GraphIssue(
                         code=Code.LIMIT_EXCEEDED,
                         block=name,
-                        message=(
-                            f"blocks nest {depth[name]} deep under {name!r}; the limit is {limits.max_block_depth}"
-                        ),
+                        key="limit.block_depth",
+                        params={
+                            "depth": depth[name],
+                            "block": name,
+                            "limit": limits.max_block_depth,
+                        },
                     )
                 )
                 return False
         except _BlockLoop as loop:
             errors.append(
                 GraphIssue(
-                    code=Code.BAD_BLOCK, block=loop.block, message=f"block uses itself: {loop.loop}"
+                    code=Code.BAD_BLOCK,
+                    block=loop.block,
+                    key="block.uses_itself",
+                    params={"loop": loop.loop},
                 )
             )
             return False
@@ -133,10 +144,8 @@ def check_expanded_size(
         GraphIssue(
             code=Code.LIMIT_EXCEEDED,
             field="nodes",
-            message=(
-                f"the document expands to {expanded:,} nodes (blocks and repeats "
-                f"included); the limit is {limits.max_nodes:,}"
-            ),
+            key="limit.expanded_nodes",
+            params={"count": expanded, "limit": limits.max_nodes},
         )
     )
     return False
@@ -164,22 +173,22 @@ def split_networks(top: Body, errors: list[GraphIssue]) -> list[Network]:
     for node_id in top.nodes:
         members.setdefault(top.network_of(node_id), []).append(node_id)
     if not members:
-        errors.append(
-            GraphIssue(code=Code.NO_INPUT, message="the graph is empty: add an Input node")
-        )
+        errors.append(GraphIssue(code=Code.NO_INPUT, key="graph.empty"))
     networks = []
     for name, node_ids in members.items():
         definitions = {n: top.definitions.get(n) for n in node_ids}
         inputs = [n for n, k in definitions.items() if is_op(k, "Input")]
         outputs = [n for n, k in definitions.items() if is_op(k, "Output")]
         sources = [n for n, k in definitions.items() if k is not None and top.is_unfed_source(n)]
-        label = "the network" if name == DEFAULT_NETWORK else f"network {name!r}"
+        named = name != DEFAULT_NETWORK
+        network: dict[str, Param] = {"network": name} if named else {}
         if not sources:
             errors.append(
                 GraphIssue(
                     code=Code.NO_INPUT,
                     field="network",
-                    message=f"{label} has no Input node: add one where data enters",
+                    key="network.no_input_named" if named else "network.no_input",
+                    params=network,
                 )
             )
         if not outputs:
@@ -187,7 +196,8 @@ def split_networks(top: Body, errors: list[GraphIssue]) -> list[Network]:
                 GraphIssue(
                     code=Code.NO_OUTPUT,
                     field="network",
-                    message=f"{label} has no Output node: mark what it returns",
+                    key="network.no_output_named" if named else "network.no_output",
+                    params=network,
                 )
             )
         networks.append(
@@ -206,7 +216,7 @@ def unused_warnings(top: Body) -> list[GraphIssue]:
                 useful.add(wire.source)
                 queue.append(wire.source)
     return [
-        GraphIssue(code=Code.UNUSED, node_id=n, message=f"the result of {n} reaches no Output")
+        GraphIssue(code=Code.UNUSED, node_id=n, key="graph.unused", params={"node": n})
         for n in top.definitions
         if n not in useful and n not in top.broken
     ]

@@ -14,6 +14,7 @@ from typing import Any
 
 from layerlab.graph.document import BlockDoc, EdgeDoc, NodeDoc, is_reserved_id
 from layerlab.graph.errors import Code, GraphIssue
+from layerlab.messages import Param
 from layerlab.ops import REGISTRY, Op, Port
 
 Definition = Op[Any] | BlockDoc
@@ -91,9 +92,16 @@ class _Issues:
         self.seen: set[GraphIssue] = set()
 
     def add(
-        self, code: Code, message: str, node_id: str | None = None, **where: str | None
+        self,
+        code: Code,
+        key: str,
+        params: dict[str, Param],
+        node_id: str | None = None,
+        **where: str | None,
     ) -> None:
-        issue = GraphIssue(code=code, message=message, node_id=node_id, block=self.block, **where)
+        issue = GraphIssue(
+            code=code, key=key, params=params, node_id=node_id, block=self.block, **where
+        )
         # The same edge written 10,000 times is one problem, not 10,000.
         if issue not in self.seen:
             self.seen.add(issue)
@@ -106,11 +114,14 @@ def resolve_definition(type_name: str, blocks: dict[str, BlockDoc]) -> Definitio
     return blocks.get(type_name)
 
 
-def _unknown_type_message(type_name: str, blocks: dict[str, BlockDoc]) -> str:
+def _unknown_type_message(
+    type_name: str, blocks: dict[str, BlockDoc]
+) -> tuple[str, dict[str, Param]]:
     known = [*REGISTRY, *blocks]
     close = difflib.get_close_matches(type_name, known, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown node type {type_name[:64]!r}{hint}"
+    if close:
+        return "node.unknown_type_close", {"type": type_name[:64], "close": close[0]}
+    return "node.unknown_type", {"type": type_name[:64]}
 
 
 def wire_body(
@@ -125,19 +136,16 @@ def wire_body(
     body = Body(block=block, nodes={})
     for node in nodes:
         if node.id in body.nodes:
-            report.add(Code.DUPLICATE_ID, f"node id {node.id!r} is used more than once", node.id)
+            report.add(Code.DUPLICATE_ID, "node.duplicate_id", {"node": node.id}, node.id)
             continue
         body.nodes[node.id] = node
         if is_reserved_id(node.id):
-            report.add(
-                Code.BAD_ID, f"node id {node.id!r} is a reserved name; choose another", node.id
-            )
+            report.add(Code.BAD_ID, "node.reserved_id", {"node": node.id}, node.id)
             body.broken.add(node.id)
         definition = resolve_definition(node.type, blocks)
         if definition is None:
-            report.add(
-                Code.UNKNOWN_TYPE, _unknown_type_message(node.type, blocks), node.id, field="type"
-            )
+            key, params = _unknown_type_message(node.type, blocks)
+            report.add(Code.UNKNOWN_TYPE, key, params, node.id, field="type")
             body.broken.add(node.id)
             continue
         if isinstance(definition, BlockDoc) and not (
@@ -149,7 +157,8 @@ def wire_body(
         if node.repeat > 1 and not isinstance(definition, BlockDoc):
             report.add(
                 Code.BAD_PARAM,
-                f"repeat applies to blocks; {node.type} is a layer",
+                "node.repeat_not_block",
+                {"type": node.type},
                 node.id,
                 field="repeat",
             )
@@ -171,7 +180,8 @@ def _wire_edges(body: Body, edges: list[EdgeDoc], report: _Issues) -> None:
             known = edge.target if edge.source in missing else edge.source
             report.add(
                 Code.DANGLING_EDGE,
-                f"edge {edge.source} -> {edge.target} names no node {missing[0]!r}",
+                "edge.dangling",
+                {"source": edge.source, "target": edge.target, "missing": missing[0]},
                 known if known in body.nodes else None,
             )
             if edge.target in body.nodes:
@@ -186,8 +196,13 @@ def _wire_edges(body: Body, edges: list[EdgeDoc], report: _Issues) -> None:
         ):
             report.add(
                 Code.CROSS_NETWORK_EDGE,
-                f"edge {edge.source} -> {edge.target} joins networks "
-                f"{body.network_of(edge.source)!r} and {body.network_of(edge.target)!r}",
+                "edge.cross_network",
+                {
+                    "source": edge.source,
+                    "target": edge.target,
+                    "first": body.network_of(edge.source),
+                    "second": body.network_of(edge.target),
+                },
                 edge.target,
             )
             body.broken.add(edge.target)
@@ -205,15 +220,20 @@ def _wire_edges(body: Body, edges: list[EdgeDoc], report: _Issues) -> None:
 def _source_port(body: Body, edge: EdgeDoc, report: _Issues) -> str | None:
     ports = output_ports(body.definitions[edge.source])
     if not ports:
-        report.add(Code.UNKNOWN_PORT, f"{body.nodes[edge.source].type} has no outputs", edge.source)
+        report.add(
+            Code.UNKNOWN_PORT,
+            "port.no_outputs",
+            {"type": body.nodes[edge.source].type},
+            edge.source,
+        )
         return None
     if edge.source_port is None:
         return ports[0].name
     if edge.source_port not in {p.name for p in ports}:
-        names = ", ".join(p.name for p in ports)
         report.add(
             Code.UNKNOWN_PORT,
-            f"no output port {edge.source_port!r} (has: {names})",
+            "port.unknown_output",
+            {"port": edge.source_port[:64], "ports": [p.name for p in ports]},
             edge.source,
             port=edge.source_port[:64],
         )
@@ -228,7 +248,8 @@ def _target_port(body: Body, edge: EdgeDoc, report: _Issues) -> str | None:
     if not ports:
         report.add(
             Code.EXTRA_INPUT,
-            f"{node.type} takes no inputs, but {edge.source} connects to it",
+            "input.takes_none",
+            {"type": node.type, "source": edge.source},
             edge.target,
         )
         return None
@@ -237,16 +258,17 @@ def _target_port(body: Body, edge: EdgeDoc, report: _Issues) -> str | None:
         if not free:
             report.add(
                 Code.EXTRA_INPUT,
-                f"every input of {edge.target} is already connected; {edge.source} is one too many",
+                "input.all_taken",
+                {"node": edge.target, "source": edge.source},
                 edge.target,
             )
             return None
         return free[0]
     if edge.target_port not in {p.name for p in ports}:
-        names = ", ".join(p.name for p in ports)
         report.add(
             Code.UNKNOWN_PORT,
-            f"no input port {edge.target_port!r} (has: {names})",
+            "port.unknown_input",
+            {"port": edge.target_port[:64], "ports": [p.name for p in ports]},
             edge.target,
             port=edge.target_port[:64],
         )
@@ -254,8 +276,12 @@ def _target_port(body: Body, edge: EdgeDoc, report: _Issues) -> str | None:
     if edge.target_port in taken:
         report.add(
             Code.EXTRA_INPUT,
-            f"input {edge.target_port!r} is connected twice "
-            f"(from {taken[edge.target_port].source} and {edge.source})",
+            "input.twice",
+            {
+                "port": edge.target_port,
+                "first": taken[edge.target_port].source,
+                "second": edge.source,
+            },
             edge.target,
             port=edge.target_port,
         )
@@ -276,8 +302,8 @@ def _check_inputs(body: Body, report: _Issues) -> None:
         if not connected:
             report.add(
                 Code.UNREACHABLE,
-                f"nothing feeds {node_id}: connect its input"
-                + ("s " + ", ".join(missing) if len(missing) > 1 else ""),
+                "input.unfed_many" if len(missing) > 1 else "input.unfed",
+                {"node": node_id, "ports": missing} if len(missing) > 1 else {"node": node_id},
                 node_id,
                 port=missing[0],
             )
@@ -285,7 +311,8 @@ def _check_inputs(body: Body, report: _Issues) -> None:
             for port in missing:
                 report.add(
                     Code.MISSING_INPUT,
-                    f"input {port!r} of {node_id} is not connected",
+                    "input.missing",
+                    {"port": port, "node": node_id},
                     node_id,
                     port=port,
                 )
@@ -313,7 +340,8 @@ def _order(body: Body, report: _Issues) -> None:
         cycle = _find_cycle(body, start, remaining)
         first = cycle.index(min(cycle, key=rank.__getitem__))
         cycle = cycle[first:] + cycle[:first]  # start where the document does
-        report.add(Code.CYCLE, "cycle: " + " -> ".join([*cycle, cycle[0]]), cycle[0])
+        loop = " -> ".join([*cycle, cycle[0]])
+        report.add(Code.CYCLE, "graph.cycle", {"cycle": loop}, cycle[0])
         body.broken.update(cycle)
         _drop_downstream(body, cycle, remaining)
 

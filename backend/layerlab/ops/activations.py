@@ -239,7 +239,7 @@ class Softmax(Activation):
         assert isinstance(p, SoftmaxParams)
         rank = len(x["x"].shape)
         if not -rank <= p.dim < rank:
-            raise ShapeError(f"dim={p.dim} is out of range for a rank-{rank} input", field="dim")
+            raise ShapeError("shape.axis_range", field="dim", name="dim", dim=p.dim, rank=rank)
         return ModuleCall(nn.Softmax, {"dim": p.dim % rank + 1})
 
     def infer(self, p: OpParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:

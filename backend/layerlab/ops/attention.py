@@ -60,15 +60,12 @@ class PatternParams(OpParams):
 def check_pattern(p: PatternParams, queries: int, keys: int) -> None:
     """A window needs self-attention's geometry; global tokens need a window."""
     if p.global_tokens and not p.window:
-        raise ShapeError("global tokens need a sliding window (window > 0)", field="global_tokens")
+        raise ShapeError("shape.global_needs_window", field="global_tokens")
     if p.window and keys != queries:
-        raise ShapeError(
-            "a sliding window needs as many key positions as query positions", field="window"
-        )
+        raise ShapeError("shape.window_square", field="window")
     if p.global_tokens > queries:
         raise ShapeError(
-            f"{p.global_tokens} global tokens exceed the sequence of {queries}",
-            field="global_tokens",
+            "shape.global_too_many", field="global_tokens", tokens=p.global_tokens, length=queries
         )
 
 
@@ -85,11 +82,7 @@ def attention_kept_bytes(heads: int, pairs: int) -> int:
 def _check_heads(embed: int, heads: int, port: str = "x", field: str = "nhead") -> None:
     """`field` is the heads parameter's name: `num_heads` (attention) or `nhead` (layers)."""
     if embed % heads:
-        raise ShapeError(
-            f"embedding size {embed} is not divisible by {heads} heads",
-            port=port,
-            field=field,
-        )
+        raise ShapeError("shape.heads", port=port, field=field, embed=embed, heads=heads)
 
 
 class MultiheadAttentionParams(PatternParams):
@@ -162,18 +155,20 @@ class MultiheadAttention(Op[MultiheadAttentionParams]):
         key = x.get("key", query)
         value = x.get("value", key)
         for port, t in (("query", query), ("key", key), ("value", value)):
-            need_rank(t, (2,), "sequence (T, E)", port=port)
+            need_rank(t, (2,), "(T, E)", port=port, sequence=True)
         if value.shape[0] != key.shape[0]:
             raise ShapeError(
-                f"value {value} has {value.shape[0]} positions but key {key} has {key.shape[0]}",
+                "shape.value_key_length",
                 port="value",
+                value=str(value),
+                value_length=value.shape[0],
+                key=str(key),
+                key_length=key.shape[0],
             )
         embed = query.shape[1]
         _check_heads(embed, p.num_heads, "query", field="num_heads")
         if p.causal and key.shape[0] != query.shape[0]:
-            raise ShapeError(
-                "causal attention needs as many key positions as query positions", field="causal"
-            )
+            raise ShapeError("shape.causal_square", field="causal")
         check_pattern(p, query.shape[0], key.shape[0])
         return query.shape[0], key.shape[0], embed, key.shape[1], value.shape[1]
 
@@ -253,10 +248,10 @@ class PositionalEncoding(Op[PositionalEncodingParams]):
     )
 
     def infer(self, p: PositionalEncodingParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
-        need_rank(x["x"], (2,), "sequence (T, E)")
+        need_rank(x["x"], (2,), "(T, E)", sequence=True)
         if x["x"].shape[0] > p.max_len:
             raise ShapeError(
-                f"sequence of {x['x'].shape[0]} exceeds max_len {p.max_len}", field="max_len"
+                "shape.max_len", field="max_len", length=x["x"].shape[0], max_len=p.max_len
             )
         return {"y": x["x"]}
 
@@ -356,7 +351,7 @@ class TransformerEncoderLayer(Op[EncoderLayerParams]):
     )
 
     def infer(self, p: EncoderLayerParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
-        need_rank(x["x"], (2,), "sequence (T, E)")
+        need_rank(x["x"], (2,), "(T, E)", sequence=True)
         _check_heads(x["x"].shape[1], p.nhead)
         check_pattern(p, x["x"].shape[0], x["x"].shape[0])
         return {"y": x["x"]}
@@ -413,12 +408,11 @@ class TransformerDecoderLayer(Op[DecoderLayerParams]):
     )
 
     def infer(self, p: DecoderLayerParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
-        need_rank(x["x"], (2,), "sequence (T, E)")
-        need_rank(x["memory"], (2,), "sequence (S, E)", port="memory")
+        need_rank(x["x"], (2,), "(T, E)", sequence=True)
+        need_rank(x["memory"], (2,), "(S, E)", port="memory", sequence=True)
         if x["memory"].shape[1] != x["x"].shape[1]:
             raise ShapeError(
-                f"shape mismatch: memory {x['memory']} must have the embedding size of x {x['x']}",
-                port="memory",
+                "shape.memory_embed", port="memory", memory=str(x["memory"]), x=str(x["x"])
             )
         _check_heads(x["x"].shape[1], p.nhead)
         check_pattern(p, x["x"].shape[0], x["x"].shape[0])
@@ -502,8 +496,7 @@ class PatchEmbedding(Op[PatchEmbeddingParams]):
         _, h, w = x["x"].shape
         if h % p.patch_size or w % p.patch_size:
             raise ShapeError(
-                f"image {h}x{w} is not divisible into {p.patch_size}-pixel patches",
-                field="patch_size",
+                "shape.patches", field="patch_size", height=h, width=w, patch=p.patch_size
             )
         patches = (h // p.patch_size) * (w // p.patch_size)
         return {"y": spec(patches + int(p.class_token), p.embed_dim)}

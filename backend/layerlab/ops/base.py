@@ -23,6 +23,7 @@ import torch
 from pydantic import BaseModel, ConfigDict, Field
 from torch import nn
 
+from layerlab.messages import MessageError, Param
 from layerlab.text import Text
 
 DType = Literal["float32", "int64"]
@@ -110,11 +111,15 @@ class OpParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
-class ShapeError(ValueError):
-    """An input the node cannot accept; `port` and `field` say where, when known."""
+class ShapeError(MessageError):
+    """An input the node cannot accept; `port` and `field` say where, when known. Its
+    text is the catalog's message `key` (`shape.*`) with `params`, less the node's type
+    (`op`), which the graph check adds."""
 
-    def __init__(self, message: str, *, port: str | None = None, field: str | None = None):
-        super().__init__(message)
+    def __init__(
+        self, key: str, /, *, port: str | None = None, field: str | None = None, **params: Param
+    ):
+        super().__init__(key, **params)
         self.port = port
         self.field = field
 
@@ -278,10 +283,29 @@ class Op(Generic[P]):
 # -- small shape helpers shared by the families -------------------------------------
 
 
-def need_rank(x: TensorSpec, ranks: tuple[int, ...], what: str, port: str = "x") -> None:
-    if len(x.shape) not in ranks:
-        want = " or ".join(str(r) for r in ranks)
-        raise ShapeError(f"expects a rank-{want} input {what} (batch excluded), got {x}", port=port)
+def need_rank(
+    x: TensorSpec,
+    ranks: tuple[int, ...],
+    layout: str | tuple[str, str],
+    port: str = "x",
+    sequence: bool = False,
+) -> None:
+    """Refuse an input whose rank is not in `ranks`; `layout` names each rank's axes,
+    `(C, H, W)` (two ranks: two layouts); `sequence` says it is a sequence."""
+    if len(x.shape) in ranks:
+        return
+    if isinstance(layout, tuple):
+        raise ShapeError(
+            "shape.rank_either",
+            port=port,
+            rank=ranks[0],
+            rank2=ranks[1],
+            layout=layout[0],
+            layout2=layout[1],
+            got=str(x),
+        )
+    key = "shape.rank_sequence" if sequence else "shape.rank"
+    raise ShapeError(key, port=port, rank=ranks[0], layout=layout, got=str(x))
 
 
 def pair(value: int | tuple[int, int]) -> tuple[int, int]:

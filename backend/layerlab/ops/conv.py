@@ -119,14 +119,14 @@ class _Conv(Op[ConvParams]):
         for value, field in ((channels, "in_channels"), (p.out_channels, "out_channels")):
             if value % p.groups:
                 raise ShapeError(
-                    f"{field} {value} is not divisible by groups {p.groups}", field="groups"
+                    "shape.groups", field="groups", name=field, value=value, groups=p.groups
                 )
         kernel = per_axis(p.kernel_size, self.axes)
         stride = per_axis(p.stride, self.axes)
         dilation = per_axis(p.dilation, self.axes)
         if p.padding == "same":
             if any(s != 1 for s in stride):
-                raise ShapeError('padding "same" needs stride 1', field="padding")
+                raise ShapeError("shape.same_padding_stride", field="padding")
             return channels, tuple(spatial)
         padding = per_axis(0 if p.padding == "valid" else p.padding, self.axes)
         out = tuple(
@@ -135,8 +135,11 @@ class _Conv(Op[ConvParams]):
         )
         if any(o < 1 for o in out):
             raise ShapeError(
-                f"input {x} is too small for kernel {kernel} with padding {padding}",
+                "shape.conv_too_small",
                 field="kernel_size",
+                got=str(x),
+                kernel=str(kernel),
+                padding=str(padding),
             )
         return channels, out
 
@@ -292,22 +295,22 @@ class ConvTranspose2d(Op[ConvTranspose2dParams]):
         for value, field in ((channels, "in_channels"), (p.out_channels, "out_channels")):
             if value % p.groups:
                 raise ShapeError(
-                    f"{field} {value} is not divisible by groups {p.groups}", field="groups"
+                    "shape.groups", field="groups", name=field, value=value, groups=p.groups
                 )
         k, s, pd, op, d = (
             per_axis(v, 2)
             for v in (p.kernel_size, p.stride, p.padding, p.output_padding, p.dilation)
         )
         if any(o >= max(st, dl) for o, st, dl in zip(op, s, d, strict=True)):
-            raise ShapeError(
-                "output_padding must be smaller than stride or dilation", field="output_padding"
-            )
+            raise ShapeError("shape.output_padding", field="output_padding")
         h, w = (
             (n - 1) * s[i] - 2 * pd[i] + d[i] * (k[i] - 1) + op[i] + 1
             for i, n in enumerate(x.shape[1:])
         )
         if h < 1 or w < 1:
-            raise ShapeError(f"padding {pd} leaves no output for input {x}", field="padding")
+            raise ShapeError(
+                "shape.transpose_no_output", field="padding", padding=str(pd), got=str(x)
+            )
         return channels, (h, w)
 
     def infer(self, p: ConvTranspose2dParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
@@ -362,7 +365,7 @@ class _Pool2d(Op[PoolParams]):
         s = per_axis(p.stride if p.stride is not None else p.kernel_size, 2)
         pd = per_axis(p.padding, 2)
         if any(pad * 2 > kk for pad, kk in zip(pd, k, strict=True)):
-            raise ShapeError("padding must be at most half the kernel size", field="padding")
+            raise ShapeError("shape.pool_padding", field="padding")
         out = []
         for n, kk, ss, pad in zip(x["x"].shape[1:], k, s, pd, strict=True):
             span = n + 2 * pad - kk
@@ -371,7 +374,9 @@ class _Pool2d(Op[PoolParams]):
                 size -= 1  # torch: the last window must start inside the input
             out.append(size)
         if any(o < 1 for o in out):
-            raise ShapeError(f"input {x['x']} is smaller than the window {k}", field="kernel_size")
+            raise ShapeError(
+                "shape.pool_too_small", field="kernel_size", got=str(x["x"]), kernel=str(k)
+            )
         return {"y": TensorSpec(shape=(x["x"].shape[0], *out))}
 
     def module(self, p: PoolParams, x: dict[str, TensorSpec]) -> ModuleCall:

@@ -58,7 +58,7 @@ class Reparameterize(Op[ReparameterizeParams]):
     def infer(self, p: ReparameterizeParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
         if x["mean"].shape != x["logvar"].shape:
             raise ShapeError(
-                f"shape mismatch: mean is {x['mean']} but logvar is {x['logvar']}", port="logvar"
+                "shape.mean_logvar", port="logvar", mean=str(x["mean"]), logvar=str(x["logvar"])
             )
         return {"z": x["mean"], "kl": spec()}
 
@@ -167,7 +167,7 @@ class TimestepEmbedding(Op[TimestepEmbeddingParams]):
 
     def infer(self, p: TimestepEmbeddingParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
         if x["t"].shape != (1,):
-            raise ShapeError(f"expects one step number per sample, (1), got {x['t']}", port="t")
+            raise ShapeError("shape.timestep", port="t", got=str(x["t"]))
         return {"y": spec(p.dim)}
 
     def module(self, p: TimestepEmbeddingParams, x: dict[str, TensorSpec]) -> ModuleCall:

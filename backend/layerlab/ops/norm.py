@@ -45,7 +45,7 @@ class _BatchNorm(Op[BatchNormParams]):
     category = "Normalisation"
     Params = BatchNormParams
     ranks: tuple[int, ...]
-    layout: str
+    layout: str | tuple[str, str]
     torch_class: type[nn.Module]
 
     def infer(self, p: BatchNormParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
@@ -61,7 +61,7 @@ class BatchNorm1d(_BatchNorm):
     summary = "Normalise each feature over the batch: (F) features or (C, L) sequences."
     summary_zh = "对每个特征在批次上做归一化：输入为 (F) 特征或 (C, L) 序列。"
     ranks = (1, 2)
-    layout = "(F) or (C, L)"
+    layout = ("(F)", "(C, L)")
     torch_class = nn.BatchNorm1d
     example = {"x": spec(6)}
     learn = LearnCard(
@@ -160,7 +160,7 @@ class LayerNorm(Op[LayerNormParams]):
     def _normalized_shape(self, p: LayerNormParams, x: TensorSpec) -> tuple[int, ...]:
         if p.dims > len(x.shape):
             raise ShapeError(
-                f"dims={p.dims} exceeds the input's rank {len(x.shape)} ({x})", field="dims"
+                "shape.layernorm_dims", field="dims", dims=p.dims, rank=len(x.shape), got=str(x)
             )
         return x.shape[-p.dims :]
 
@@ -230,12 +230,14 @@ class GroupNorm(Op[GroupNormParams]):
     )
 
     def infer(self, p: GroupNormParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
-        need_rank(x["x"], (2, 3), "(C, L) or (C, H, W)")
+        need_rank(x["x"], (2, 3), ("(C, L)", "(C, H, W)"))
         channels = x["x"].shape[0]
         if channels % p.num_groups:
             raise ShapeError(
-                f"{channels} channels are not divisible into {p.num_groups} groups",
+                "shape.groupnorm_groups",
                 field="num_groups",
+                channels=channels,
+                groups=p.num_groups,
             )
         return {"y": x["x"]}
 
@@ -288,7 +290,7 @@ class Normalize(Op[NormalizeParams]):
     def _dim(self, p: NormalizeParams, x: TensorSpec) -> int:
         rank = len(x.shape)
         if not -rank <= p.dim < rank:
-            raise ShapeError(f"dim={p.dim} is out of range for a rank-{rank} input", field="dim")
+            raise ShapeError("shape.axis_range", field="dim", name="dim", dim=p.dim, rank=rank)
         return p.dim % rank + 1  # the batch axis comes first
 
     def infer(self, p: NormalizeParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:

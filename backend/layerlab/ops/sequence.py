@@ -68,7 +68,7 @@ class _Recurrent(Op[RecurrentParams]):
     example = {"x": spec(5, 3)}
 
     def infer(self, p: RecurrentParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
-        need_rank(x["x"], (2,), "sequence (T, F)")
+        need_rank(x["x"], (2,), "(T, F)", sequence=True)
         width = p.hidden_size * (2 if p.bidirectional else 1)
         return {"y": spec(x["x"].shape[0], width), "h": spec(width)}
 

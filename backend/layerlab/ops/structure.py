@@ -28,7 +28,7 @@ Dim = Annotated[int, Field(ge=1, le=1_000_000)]
 def _axis(dim: int, rank: int, field: str) -> int:
     """A batch-excluded axis, negative counting from the end, checked against `rank`."""
     if not -rank <= dim < rank:
-        raise ShapeError(f"{field}={dim} is out of range for a rank-{rank} input", field=field)
+        raise ShapeError("shape.axis_range", field=field, name=field, dim=dim, rank=rank)
     return dim % rank
 
 
@@ -165,7 +165,7 @@ class Flatten(Op[FlattenParams]):
         start = _axis(p.start_dim, rank, "start_dim")
         end = _axis(p.end_dim, rank, "end_dim")
         if start > end:
-            raise ShapeError(f"start_dim {start} comes after end_dim {end}", field="start_dim")
+            raise ShapeError("shape.flatten_order", field="start_dim", start=start, end=end)
         return start, end
 
     def infer(self, p: FlattenParams, x: dict[str, TensorSpec]) -> dict[str, TensorSpec]:
@@ -221,15 +221,22 @@ class Reshape(Op[ReshapeParams]):
     def _shape(self, p: ReshapeParams, x: TensorSpec) -> tuple[int, ...]:
         unknown = [i for i, d in enumerate(p.shape) if d == -1]
         if len(unknown) > 1 or any(d == 0 or d < -1 for d in p.shape):
-            raise ShapeError("shape entries must be positive, with at most one -1", field="shape")
+            raise ShapeError("shape.reshape_entries", field="shape")
         known = math.prod(d for d in p.shape if d != -1)
         if unknown:
             if x.numel % known:
-                raise ShapeError(f"cannot reshape {x} into {p.shape}", field="shape")
+                raise ShapeError(
+                    "shape.reshape_indivisible", field="shape", got=str(x), shape=str(p.shape)
+                )
             return tuple(x.numel // known if d == -1 else d for d in p.shape)
         if known != x.numel:
             raise ShapeError(
-                f"cannot reshape {x} ({x.numel} elements) into {p.shape} ({known})", field="shape"
+                "shape.reshape_count",
+                field="shape",
+                got=str(x),
+                count=x.numel,
+                shape=str(p.shape),
+                target=known,
             )
         return tuple(p.shape)
 
@@ -291,7 +298,7 @@ class Select(Op[SelectParams]):
         size = x.shape[axis]
         if not -size <= p.index < size:
             raise ShapeError(
-                f"index {p.index} is out of range for axis {p.dim} of {x}", field="index"
+                "shape.select_index", field="index", index=p.index, dim=p.dim, got=str(x)
             )
         return axis, p.index % size
 
@@ -347,10 +354,8 @@ class Add(Op[AddParams]):
             m == n or (p.broadcast and m == 1) for m, n in zip(b.shape, a.shape, strict=True)
         )
         if not fits:
-            hint = (
-                "; with broadcast, b needs a's rank and each axis equal or 1" if p.broadcast else ""
-            )
-            raise ShapeError(f"shape mismatch: a is {a} but b is {b}{hint}", port="b")
+            key = "shape.add_broadcast" if p.broadcast else "shape.add"
+            raise ShapeError(key, port="b", a=str(a), b=str(b))
         return {"y": a}
 
     def module(self, p: AddParams, x: dict[str, TensorSpec]) -> ModuleCall:
@@ -411,8 +416,7 @@ class Concat(Op[ConcatParams]):
             )
             if not others_match:
                 raise ShapeError(
-                    f"shape mismatch along axes other than {p.dim}: a is {first} but {port} is {part}",
-                    port=port,
+                    "shape.concat", port=port, dim=p.dim, a=str(first), other=port, part=str(part)
                 )
             total += part.shape[axis]
         shape = (*first.shape[:axis], total, *first.shape[axis + 1 :])

@@ -12,6 +12,7 @@ when it stops.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,6 +25,7 @@ from fastapi.middleware.cors import CORSMiddleware
 import layerlab
 from layerlab.server import errors
 from layerlab.server.datasets.uploads import FORM_OVERHEAD_BYTES, sweep_partials, upload_limit
+from layerlab.server.gallery import gallery_cards
 from layerlab.server.middleware.body_limit import BodyLimitMiddleware
 from layerlab.server.middleware.body_timeout import BodyTimeoutMiddleware
 from layerlab.server.middleware.guards import API_PREFIX, HostGuard, OriginGuard, TokenGuard
@@ -113,6 +115,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await app.state.sweeps.start()
         if settings.port:
             app.state.local_workers.start(settings.port)
+            # The start screen's cards check every preset (seconds in all on a busy
+            # CPU): a listening server checks them now, off the event loop, so that the
+            # first visit finds them ready.
+            threading.Thread(
+                target=gallery_cards,
+                args=(settings.presets_dir,),
+                name="warm-gallery",
+                daemon=True,
+            ).start()
         try:
             yield
         finally:

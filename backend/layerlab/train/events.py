@@ -15,6 +15,8 @@ from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
 
+from layerlab.train.config import ExecutionUsed, PrecisionUsed
+
 ActiveStatus = Literal["running", "paused"]
 """A worker holds the run's lease (a paused run keeps it)."""
 OpenStatus = Literal["queued", ActiveStatus]
@@ -332,8 +334,51 @@ class HealthEvent(_Envelope):
     )
     severity: Literal["warning", "error"] = "warning"
     active: bool = Field(default=True, description="False when a reported problem has cleared")
-    message: str
+    message: str = Field(description="The message in English")
+    key: str = Field(
+        default="",
+        description="The message's key in the catalog (GET /api/meta `messages`); empty "
+        "for a message that is not from it",
+    )
+    params: dict[str, str | int | float | list[str] | list[int] | None] = Field(
+        default_factory=dict, description="The values the message's template names"
+    )
     value: Num = Field(default=None, description="The measurement behind the diagnosis")
+
+    def __init__(self, **data: Any) -> None:
+        # A catalog message (layerlab.messages.Message, the health monitor's) brings its
+        # key and parameters along.
+        message: Any = data.get("message")
+        if not data.get("key") and getattr(message, "key", None):
+            data = {**data, "message": str(message), "key": message.key}
+            data["params"] = message.params
+        super().__init__(**data)
+
+
+class ExecutionInfo(_Model):
+    """How the run's steps execute on its device, as resolved from the config (train/
+    execution.py): what `auto` chose, and how long the fast path took to compile."""
+
+    precision: PrecisionUsed = Field(
+        description="off: float32; bf16 or fp16: the forward under autocast (fp16 with a "
+        "gradient scaler)"
+    )
+    execution: ExecutionUsed = Field(
+        description="eager: steps run as written; fast: the forward and loss compiled"
+    )
+    cuda_graphs: bool = Field(
+        default=False, description="Fast on CUDA: compiled steps replay as CUDA graphs"
+    )
+    channels_last: bool = Field(
+        default=False, description="Convolutions keep their images channels-last (CUDA)"
+    )
+    tf32: bool = Field(default=False, description="float32 matmuls on TF32 tensor cores (CUDA)")
+    compiling: bool = Field(
+        default=False, description="Fast: the first compiled step is still compiling"
+    )
+    compile_s: Num = Field(
+        default=None, description="Fast: seconds the first compiled step took, compiling included"
+    )
 
 
 class StatusEvent(_Envelope):
@@ -348,6 +393,11 @@ class StatusEvent(_Envelope):
         default=None,
         max_length=200,
         description="On running: the data it trains on ('mnist', or a stand-in, said so)",
+    )
+    execution: ExecutionInfo | None = Field(
+        default=None,
+        description="On running: how steps execute; with execution fast, again (compiling "
+        "false, compile_s set) once the first compiled step is done",
     )
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, Field
 from torch import nn
 
+from layerlab.messages import Message
 from layerlab.ops import HealthKind
 from layerlab.train.events import ActivationStats, Diagnosis
 from layerlab.train.layers import Layer
@@ -61,7 +62,8 @@ def weight_layers(layers: list[Layer]) -> list[str]:
 class HealthMonitor:
     layers: list[Layer]
     emit: Callable[[Diagnosis, str | None, bool, str, float | None], None]
-    """emit(diagnosis, node, active, message, value): the loop turns it into an event."""
+    """emit(diagnosis, node, active, message, value): the loop turns it into an event.
+    `message` is a catalog `Message`: its English, with its key and parameters."""
     streak: dict[tuple[Diagnosis, str | None], int] = field(default_factory=dict)
     active: set[tuple[Diagnosis, str | None]] = field(default_factory=set)
     reference_norms: list[float] = field(default_factory=list)
@@ -77,7 +79,7 @@ class HealthMonitor:
         diagnosis: Diagnosis,
         node: str | None,
         present: bool,
-        message: str,
+        message: Message,
         value: float | None,
         sustain: int = SUSTAIN,
     ) -> None:
@@ -89,11 +91,7 @@ class HealthMonitor:
         elif not present and key in self.active:
             self.active.discard(key)
             self.emit(
-                diagnosis,
-                node,
-                False,
-                f"{node or 'the network'}: {diagnosis.replace('_', ' ')} cleared",
-                value,
+                diagnosis, node, False, Message(f"health.cleared.{diagnosis}", node=node), value
             )
 
     def gradients(self, norms: dict[str, float | None], total: float | None) -> None:
@@ -107,13 +105,19 @@ class HealthMonitor:
                 "vanishing_gradients",
                 first,
                 ratio < VANISHING_RATIO,
-                f"{first}: gradient norm {low:.2e} is {ratio:.1e} of {last}'s ({high:.2e}); "
-                "the early layers barely learn (try ReLU, residual connections or normalisation)",
+                Message(
+                    "health.vanishing_gradients",
+                    node=first,
+                    low=low,
+                    ratio=ratio,
+                    last=last,
+                    high=high,
+                ),
                 ratio,
             )
         if total is None:
             worst = next((n for n, v in norms.items() if v is None), None)
-            message = f"{worst}: gradient is not finite; lower the learning rate or clip gradients"
+            message = Message("health.not_finite", node=worst)
             self._observe("exploding_gradients", worst, True, message, None, sustain=1)
             return
         # The reference is the median of the first few measurements (those before this
@@ -129,8 +133,7 @@ class HealthMonitor:
             "exploding_gradients",
             worst,
             growth > EXPLODING_FACTOR,
-            f"{worst}: gradient norm grew {growth:.0f}x since the start (total {total:.2e}); "
-            "lower the learning rate or clip gradients",
+            Message("health.exploding_gradients", node=worst, growth=growth, total=total),
             growth,
         )
 
@@ -143,8 +146,7 @@ class HealthMonitor:
                     "dead_relu",
                     node,
                     s.dead_fraction > DEAD_FRACTION,
-                    f"{node}: {s.dead_fraction:.0%} of units output zero for every sample; "
-                    "they no longer learn (lower the learning rate, or try LeakyReLU)",
+                    Message("health.dead_relu", node=node, fraction=s.dead_fraction),
                     s.dead_fraction,
                 )
             if health_kind is HealthKind.SATURATING and s.saturated_fraction is not None:
@@ -152,8 +154,7 @@ class HealthMonitor:
                     "saturated",
                     node,
                     s.saturated_fraction > SATURATED_FRACTION,
-                    f"{node}: {s.saturated_fraction:.0%} of outputs sit in the flat tails, where "
-                    "gradients vanish (normalise inputs, or use smaller initial weights)",
+                    Message("health.saturated", node=node, fraction=s.saturated_fraction),
                     s.saturated_fraction,
                 )
 
@@ -177,14 +178,18 @@ class HealthMonitor:
                 "overfitting",
                 None,
                 True,
-                f"validation loss rose from {best:.4g} (epoch {best_epoch}) to {val_loss:.4g} "
-                f"while training loss fell to {train_loss:.4g}: the network is memorising "
-                "(more data, dropout, weight decay or early stopping)",
+                Message(
+                    "health.overfitting",
+                    best=best,
+                    epoch=best_epoch,
+                    loss=val_loss,
+                    train=train_loss,
+                ),
                 val_loss / best if best > 0 else None,
             )
         elif since == 0 and key in self.active:
             self.active.discard(key)
-            self.emit("overfitting", None, False, "validation loss reached a new best", None)
+            self.emit("overfitting", None, False, Message("health.overfitting_cleared"), None)
 
     def state(self) -> HealthState:
         """What a checkpoint keeps, so a resumed run judges trends over the whole run."""

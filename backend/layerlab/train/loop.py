@@ -5,10 +5,12 @@ the device indexed by a seeded permutation, no per-sample loop; or a batch fetch
 disk, random windows of a token file or images decoded by loader processes; with N
 data-parallel ranks each takes its share, and distributed.py averages the gradients),
 set the learning rate, let the task compute one or more
-losses (`Phase`s: a GAN has two), and for each: backward, read the loss on the host
-(the step's one sync, which catches divergence before the update is applied),
-measure, clip and step. Per epoch: validate, report samples and health, maybe stop
-early, checkpoint. Everything a person sees goes out as events (`run.py` holds that
+losses (`Phase`s: a GAN has two; eagerly or compiled, fast.py), and for each: backward,
+read the loss on the host (the step's one sync, which catches divergence before the
+update is applied; one step late on an accelerator), measure, clip and step. Telemetry
+reduces what it measures on the device and reads it back without waiting
+(readback.py). Per epoch: validate, report samples and health, maybe stop early,
+checkpoint. Everything a person sees goes out as events (`run.py` holds that
 plumbing); hooks and a `Control` let the caller watch and steer without editing this.
 """
 
@@ -36,7 +38,7 @@ def fit(
     """Train `trainee` on `data` as `config` says; returns how the run ended."""
     options = options or RunOptions()
     run = Run(trainee, data, config, options)  # device, task, optimizers; resumed if asked
-    p, task, telemetry, precision = run.progress, run.task, run.telemetry, run.precision
+    p, telemetry, precision = run.progress, run.telemetry, run.precision
     hooks, state = options.hooks, run.state
     stop_message = ""
     run.started()
@@ -60,7 +62,8 @@ def fit(
                 measuring = telemetry.scalars_due(p.step + 1)
                 losses: list[torch.Tensor] = []
                 step_metrics: dict[str, torch.Tensor] = {}
-                for phase in precision.forward_under_autocast(task.training_step(x, y)):
+                # Activation hooks fire only in eager modules: their steps run eagerly.
+                for phase in run.steps.phases(x, y, eager=telemetry.plan.activations):
                     optimizer = run.optimizers[phase.optimizer]
                     run.sync.zero_grad(optimizer, run.params[phase.optimizer])
                     precision.backward(phase.loss)
@@ -78,6 +81,7 @@ def fit(
 
                 p.step += 1
                 p.batch += 1
+                run.step_done()  # fast: the first compiled step ends the compile phase
                 # The step's one sync (one step late on an accelerator): the loss on the host.
                 step_loss = losses[0] if len(losses) == 1 else torch.stack(losses).sum()
                 run.count_losses(run.watch.step_done(p.step, step_loss))
@@ -92,6 +96,7 @@ def fit(
 
             # The epoch (or the run's last step) is done.
             run.count_losses(run.watch.flush())
+            telemetry.flush()  # every measurement of the epoch is out
             stop_message = run.end_epoch()  # validation, metrics, samples, health
             for hook in hooks:
                 hook.on_validation_end(state, state.val_metrics)
@@ -137,6 +142,7 @@ def diverged_result(run: Run, diverged: Diverged) -> FitResult:
     """Stop as `diverged`, naming the step and the checkpoint that stays the latest."""
     kept = f"the last finite checkpoint is {run.checkpoint.name}" if run.checkpoint else ""
     message = f"{diverged}; {kept or 'no checkpoint was written'}"
+    run.flush_telemetry()  # the measurements of the steps before go out first
     run.report_health("divergence", None, True, message, None)
     run.status("diverged", message)
     return run.result("diverged", message)

@@ -13,7 +13,8 @@ Conventions a task relies on (documented for people drawing graphs):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,17 +45,27 @@ class Net:
     """Node type that makes the prediction, looking through shape-only nodes such as
     Flatten (e.g. "Sigmoid": values in (0, 1), fit for a binary cross-entropy)."""
     forward: Callable[..., Any]
-    """The module itself, or its torch.compile wrapper."""
+    """The module itself."""
+    compiled: Callable[..., Any] | None = None
+    """Its torch.compile wrapper (fast execution, train/fast.py), called instead of the
+    module in training steps: train mode, with gradients, and not `eager`."""
+    eager: bool = False
+    """Call the module even where `compiled` would serve: forward hooks (activation
+    telemetry) do not fire inside a compiled module."""
 
     def outputs(
         self, *inputs: torch.Tensor, batch_size: int | None = None
     ) -> dict[str, torch.Tensor]:
         """Every Output by node id."""
+        forward = self.forward
+        training = self.module.training and torch.is_grad_enabled()
+        if self.compiled is not None and training and not self.eager:
+            forward = self.compiled  # evaluation (other batch sizes) stays eager
         if self.signature.needs_batch_size:
             assert batch_size is not None, f"network {self.name} takes batch_size"
-            result = self.forward(batch_size)
+            result = forward(batch_size)
         else:
-            result = self.forward(*inputs)
+            result = forward(*inputs)
         values = result if isinstance(result, tuple) else (result,)
         return dict(zip(self.signature.outputs, values, strict=True))
 
@@ -93,10 +104,22 @@ class Trainee:
     def train(self, mode: bool = True) -> None:
         self.module.train(mode)
 
-    def compile(self) -> None:
-        """Compile each network's forward (opt-in: slower to start, faster on GPUs)."""
+    def compile(self, mode: str | None = None) -> None:
+        """Compile each network's forward for training steps (`Net.compiled`)."""
         for net in self.nets.values():
-            net.forward = torch.compile(net.module)
+            net.compiled = torch.compile(net.module, mode=mode)
+
+    @contextmanager
+    def eager(self, on: bool = True) -> Iterator[None]:
+        """Within: every network runs its plain module (when `on`)."""
+        before = {name: net.eager for name, net in self.nets.items()}
+        for net in self.nets.values():
+            net.eager = net.eager or on
+        try:
+            yield
+        finally:
+            for name, net in self.nets.items():
+                net.eager = before[name]
 
 
 def build_trainee(doc: GraphDocument, seed: int) -> Trainee:

@@ -1,5 +1,10 @@
 """Mixed precision: bf16 or fp16 autocast on CUDA (fp16 with a gradient scaler).
-Elsewhere the setting is ignored with one log line, and training runs in float32."""
+
+`auto` (the default) picks bf16 where the GPU computes it natively (Ampere and later):
+the same exponent range as float32, so no scaler and no overflow. Older GPUs get fp16
+with a gradient scaler; the CPU and Apple MPS train in float32. A bf16 or fp16 asked
+for off CUDA is ignored with one log line.
+"""
 
 from __future__ import annotations
 
@@ -10,20 +15,30 @@ from typing import TypeVar
 
 import torch
 
-from layerlab.train.config import Precision
+from layerlab.train.config import Precision, PrecisionUsed
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+def resolve_precision(mode: Precision, device: torch.device) -> PrecisionUsed:
+    """What `mode` means on `device`."""
+    if device.type != "cuda":
+        return "off"
+    if mode == "auto":
+        return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+    return mode
+
+
 class MixedPrecision:
     def __init__(self, mode: Precision, device: torch.device):
-        self.enabled = mode != "off" and device.type == "cuda"
-        self.dtype = torch.bfloat16 if mode == "bf16" else torch.float16
-        self.scaler = torch.amp.GradScaler("cuda", enabled=self.enabled and mode == "fp16")
+        self.mode: PrecisionUsed = resolve_precision(mode, device)
+        self.enabled = self.mode != "off"
+        self.dtype = torch.bfloat16 if self.mode == "bf16" else torch.float16
+        self.scaler = torch.amp.GradScaler("cuda", enabled=self.mode == "fp16")
         self.note = (
             f"precision {mode} is CUDA-only; training in float32 on {device.type}"
-            if mode != "off" and not self.enabled
+            if mode in ("bf16", "fp16") and not self.enabled
             else None
         )
         if self.note:
@@ -61,6 +76,8 @@ class MixedPrecision:
 
     def step(self, optimizer: torch.optim.Optimizer) -> None:
         if self.scaler.is_enabled():
+            # fp16 only: GradScaler reads whether any gradient overflowed (one host sync
+            # per step); bf16, the default on GPUs that have it, needs no scaler.
             self.scaler.step(optimizer)
             self.scaler.update()
         else:

@@ -35,6 +35,7 @@ from layerlab.train.distributed import RankSync, current_ranks, sync_batch_norms
 from layerlab.train.events import (
     CheckpointEvent,
     Diagnosis,
+    ExecutionInfo,
     HealthEvent,
     LogEvent,
     MetricsEvent,
@@ -43,6 +44,8 @@ from layerlab.train.events import (
     StatusEvent,
     clean_values,
 )
+from layerlab.train.execution import prepare, resolve
+from layerlab.train.fast import TrainStep, traced_whole
 from layerlab.train.health import HealthMonitor
 from layerlab.train.hooks import Hooks, LoopState
 from layerlab.train.model import Trainee
@@ -111,6 +114,10 @@ class Run:
         self.device = pick_device(config.device)
         trainee.to(self.device)
         self.task: Task = make_task(trainee, data, config)
+        # Precision, eager or compiled, memory format, TF32: decided once (execution.py).
+        self.execution = resolve(
+            config, self.device, trainee, self.ranks.world, traced_whole(self.task)
+        )
         self.params = {name: self.task.parameters(name) for name in self.task.optimizers}
         self.optimizers = {name: build_optimizer(p, config) for name, p in self.params.items()}
         self.precision = MixedPrecision(config.precision, self.device)
@@ -188,11 +195,10 @@ class Run:
             self.params,
             self.health,
             self.device,
-            activations=not config.compile,  # hooks on a compiled module force recompiles
             total_steps=self.total_steps,
         )
-        if config.compile:
-            trainee.compile()
+        self.undo_execution = prepare(self.execution, trainee)  # undone by close()
+        self.steps = TrainStep(self.task, trainee, self.execution, self.precision)
         self.state = LoopState(
             trainee,
             config,
@@ -224,9 +230,10 @@ class Run:
         )
 
     def close(self) -> None:
-        """End the feeds' loader processes, if any."""
+        """End the feeds' loader processes, if any; undo the process-wide settings."""
         self.train.close()
         self.val.close()
+        self.undo_execution()
 
     def count_losses(self, known: list[tuple[int, float]]) -> None:
         """Step losses now on the host: into the epoch's mean, the charts and hooks."""
@@ -238,7 +245,15 @@ class Run:
 
     # -- events ------------------------------------------------------------------------
 
-    def status(self, value: RunStatus, message: str = "", dataset: str | None = None) -> None:
+    def status(
+        self,
+        value: RunStatus,
+        message: str = "",
+        dataset: str | None = None,
+        execution: ExecutionInfo | None = None,
+    ) -> None:
+        if value != "running":
+            self.flush_telemetry()  # what was measured goes out before the run pauses or ends
         p = self.progress
         self.stream.emit(
             StatusEvent,
@@ -248,13 +263,34 @@ class Run:
             message=message,
             total_steps=self.total_steps,
             dataset=dataset,
+            execution=execution,
         )
+
+    def flush_telemetry(self) -> None:
+        """Emit the measurements still on their way to the host. A failure to (a device
+        that failed the run) is logged, not raised: the run's ending must go out."""
+        try:
+            self.telemetry.flush()
+        except Exception:
+            log.exception("run %s: telemetry still in flight is lost", self.options.run_id)
+
+    def step_done(self) -> None:
+        """After a step: with fast execution, the compile phase's end, once."""
+        seconds = self.steps.compile_done()
+        if seconds is not None:
+            log.info("run %s: the first compiled step took %.1f s", self.options.run_id, seconds)
+            self.status("running", execution=self.execution.info(compile_s=seconds))
 
     def started(self) -> None:
         where = self.options.start_note if self.options.start_weights is not None else ""
         if self.checkpoint is not None:
             where = f"resumed from {self.checkpoint.name} at step {self.progress.step}"
-        self.status("running", where, dataset=self.data.info.used()[:200])
+        self.status(
+            "running",
+            where,
+            dataset=self.data.info.used()[:200],
+            execution=self.execution.info(compiling=self.steps.compiling),
+        )
         notes = [self.precision.note, self.ranks_note(), self.order_note, *self.data.info.notes]
         for note in notes:
             if note:
@@ -317,6 +353,7 @@ class Run:
         if directory is None or not self.ranks.leader:  # the ranks' weights are equal
             return
         self.count_losses(self.watch.flush())  # the progress saved includes every loss
+        self.telemetry.flush()  # and its events come before the checkpoint's
         p = self.progress
         p.elapsed, p.next_seq = self.stream.elapsed(), self.stream.next_seq + 1
         config = self.config.model_dump(mode="json")

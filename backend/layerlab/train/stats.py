@@ -1,4 +1,5 @@
-"""The tensor arithmetic of telemetry, kept on the device until one final sync.
+"""The tensor arithmetic of telemetry, kept on the device: nothing here reads a value on
+the host (telemetry.py reads each step's results back in one non-blocking copy).
 
 Nothing here draws random numbers: telemetry must not change what trains (a run with
 telemetry on ends with the same weights as one with it off), so large tensors are
@@ -84,6 +85,10 @@ def activation_summary(
     low, high = finite.min(), finite.max()
     width = (high - low).clamp(min=1e-12)
     bins = ((finite - low) / width * HISTOGRAM_BINS).long().clamp(0, HISTOGRAM_BINS - 1)
-    counts = torch.bincount(bins, minlength=HISTOGRAM_BINS).float()
+    # Counted by adding ones, not torch.bincount: on CUDA bincount reads the largest bin
+    # on the host to size its output (a sync). The counts stay exact (under 2**24).
+    counts = torch.zeros(HISTOGRAM_BINS, device=y.device).index_add_(
+        0, bins, torch.ones_like(bins, dtype=torch.float32)
+    )
     head = torch.stack([mean, std, zero, dead, saturated, low, high])
     return torch.cat([head, counts])

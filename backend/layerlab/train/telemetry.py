@@ -14,6 +14,11 @@ Costs, and how they stay small (DESIGN.md "Measured here"):
   run samples more often (down to `activations_min_every`) to get tens of samples.
 Every sampled measurement first asks the stream's rate cap, and is skipped (not
 queued) when the cap says no.
+
+What is measured on the device is reduced there into one flat vector per step and
+read back through `Readback`: at once on the CPU; on CUDA copied to pinned memory
+without waiting and emitted a step or more later (with the step it measured), so no
+measurement makes the host wait for the device. `flush` emits what is still in flight.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from layerlab.train.events import (
 )
 from layerlab.train.health import HealthMonitor
 from layerlab.train.layers import Layer, parameter_layers
+from layerlab.train.readback import Readback
 from layerlab.train.stats import SUMMARY_FIELDS, activation_summary, grouped_norms
 from layerlab.train.stream import EventStream, TokenBucket
 
@@ -112,7 +118,8 @@ class Telemetry:
         self.health = health
         self.device = device
         self.activations = activations
-        """False under torch.compile: hooks added to a compiled module force recompiles."""
+        """Whether steps may sample activations (their forward hooks need eager modules)."""
+        self.readback = Readback(device)
         self.groups = {
             name: _groups(layers, {id(p) for p in params})
             for name, params in optimizer_params.items()
@@ -219,6 +226,7 @@ class Telemetry:
         """Emit what this step measured, and the scalars when their period comes."""
         if not self.config.enabled:
             return
+        self.readback.poll()  # earlier steps' measurements that reached the host
         if self.plan is not IDLE:
             for handle in self.plan.hooks:
                 handle.remove()
@@ -227,6 +235,10 @@ class Telemetry:
         if self._losses and self.scalars_due(step):
             self._scalar_rate.take()
             self._emit_scalars(step, epoch, lr)
+
+    def flush(self) -> None:
+        """Emit every measurement still on its way to the host (waits for the device)."""
+        self.readback.flush()
 
     def reset_clock(self) -> None:
         """Restart the throughput window (after validation, a pause or a checkpoint)."""
@@ -237,19 +249,25 @@ class Telemetry:
 
     def _emit_scalars(self, step: int, epoch: int, lr: float) -> None:
         names = list(self._metrics)
-        means = (
-            torch.stack([torch.stack(self._metrics[n]).float().mean() for n in names]).tolist()
-            if names
-            else []
-        )  # the one sync
         elapsed = max(time.monotonic() - self._window_start, 1e-9)
         values = {"train/loss": sum(self._losses) / len(self._losses)}
-        values.update({f"train/{n}": v for n, v in zip(names, means, strict=True)})
-        values["lr"] = lr
-        values["samples_per_s"] = round(self._samples / elapsed, 1)
-        values["memory_mb"] = round(memory_mb(self.device), 1)
-        clean, flagged = clean_values(values)
-        self.stream.emit(MetricsEvent, step, epoch, values=clean, nonfinite=flagged)
+        host = {
+            "lr": lr,
+            "samples_per_s": round(self._samples / elapsed, 1),
+            "memory_mb": round(memory_mb(self.device), 1),
+        }
+
+        def known(means: list[float]) -> None:
+            values.update({f"train/{n}": v for n, v in zip(names, means, strict=True)})
+            values.update(host)
+            clean, flagged = clean_values(values)
+            self.stream.emit(MetricsEvent, step, epoch, values=clean, nonfinite=flagged)
+
+        if names:  # task metrics: averaged on the device, read back as one vector
+            means = torch.stack([torch.stack(self._metrics[n]).float().mean() for n in names])
+            self.readback.submit(means, known)
+        else:
+            known([])
         self._losses, self._metrics = [], {}
         self.reset_clock()
 
@@ -263,7 +281,28 @@ class Telemetry:
         )
         if not tensors:
             return
-        flat = torch.cat([t.float().reshape(-1) for t in tensors]).tolist()  # the one sync
+        grads, weights, summaries = (
+            list(plan.grad_norms),
+            list(plan.weight_norms),
+            list(plan.summaries),
+        )
+        flat = torch.cat([t.float().reshape(-1) for t in tensors])  # one vector, one read
+        self.readback.submit(
+            flat, lambda values: self._sampled_known(step, epoch, grads, weights, summaries, values)
+        )
+
+    def _sampled_known(
+        self,
+        step: int,
+        epoch: int,
+        grads: list[str],
+        weights: list[str],
+        summaries: list[str],
+        flat: list[float],
+    ) -> None:
+        """Emit step `step`'s sampled measurements, now on the host: gradient norms of
+        the `grads` layers, weight and update norms of the `weights` ones, activation
+        summaries of the `summaries` ones, in that order in `flat`."""
         at = 0
 
         def take(count: int) -> list[float]:
@@ -271,8 +310,8 @@ class Telemetry:
             at += count
             return flat[at - count : at]
 
-        if plan.grad_norms:
-            raw = dict(zip(plan.grad_norms, take(len(plan.grad_norms)), strict=True))
+        if grads:
+            raw = dict(zip(grads, take(len(grads)), strict=True))
             values, flagged = clean_values(raw)
             squares = [v * v for v in raw.values()]
             total = finite_or_none(sum(squares) ** 0.5)
@@ -281,11 +320,11 @@ class Telemetry:
             )
             if self.health is not None and self.config.health:
                 self.health.gradients(values, total)
-        if plan.weight_norms:
-            norms = take(len(plan.weight_norms))
-            updates = take(len(plan.update_norms))
+        if weights:
+            norms = take(len(weights))
+            updates = take(len(weights))
             layers = {}
-            for node, norm, update in zip(plan.weight_norms, norms, updates, strict=True):
+            for node, norm, update in zip(weights, norms, updates, strict=True):
                 ratio = update / norm if norm > 0 else float("nan")
                 layers[node] = WeightStats(
                     norm=finite_or_none(norm),
@@ -293,9 +332,9 @@ class Telemetry:
                     nonfinite=not (abs(norm) < float("inf") and abs(update) < float("inf")),
                 )
             self.stream.emit(WeightsEvent, step, epoch, layers=layers)
-        if plan.summaries:
+        if summaries:
             width = len(SUMMARY_FIELDS) + HISTOGRAM_BINS
-            stats = {node: activation_stats(take(width)) for node in plan.summaries}
+            stats = {node: activation_stats(take(width)) for node in summaries}
             self.stream.emit(ActivationsEvent, step, epoch, layers=stats)
             if self.health is not None and self.config.health:
                 self.health.activations(stats)

@@ -21,6 +21,15 @@ class DeviceInfo:
     gpus: int = 0
 
 
+def label_parts(label: str) -> tuple[str, str]:
+    """(device type, name) of a label as `describe_device` writes it (or a remote worker
+    says): `cuda:0 (NVIDIA H200)` -> (cuda, NVIDIA H200), `cpu` -> (cpu, CPU)."""
+    head, _, rest = label.strip().partition("(")
+    kind = head.split(":")[0].strip().lower() or "cpu"
+    name = rest.rsplit(")", 1)[0].strip()
+    return kind, name or kind.upper()
+
+
 def _physical_memory() -> int | None:
     try:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")

@@ -13,7 +13,7 @@ export interface paths {
         put?: never;
         /**
          * Shapes, parameters, FLOPs, memory and every error of a document, per node
-         * @description A document that parses is answered with 200 and a CheckResult, its errors (if any) located by node; one that does not parse gets 422.
+         * @description A document that parses is answered with 200 and a CheckResult, its errors (if any) located by node; one that does not parse gets 422. With a worker connected, the totals say the largest batch that fits its device.
          */
         post: operations["check_document_api_check_post"];
         delete?: never;
@@ -1380,6 +1380,54 @@ export interface components {
             next_since: number;
         };
         /**
+         * ExecutionInfo
+         * @description How the run's steps execute on its device, as resolved from the config (train/
+         *     execution.py): what `auto` chose, and how long the fast path took to compile.
+         */
+        ExecutionInfo: {
+            /**
+             * Channels Last
+             * @description Convolutions keep their images channels-last (CUDA)
+             * @default false
+             */
+            channels_last?: boolean;
+            /**
+             * Compile S
+             * @description Fast: seconds the first compiled step took, compiling included
+             */
+            compile_s?: number | null;
+            /**
+             * Compiling
+             * @description Fast: the first compiled step is still compiling
+             * @default false
+             */
+            compiling?: boolean;
+            /**
+             * Cuda Graphs
+             * @description Fast on CUDA: compiled steps replay as CUDA graphs
+             * @default false
+             */
+            cuda_graphs?: boolean;
+            /**
+             * Execution
+             * @description eager: steps run as written; fast: the forward and loss compiled
+             * @enum {string}
+             */
+            execution: "eager" | "fast";
+            /**
+             * Precision
+             * @description off: float32; bf16 or fp16: the forward under autocast (fp16 with a gradient scaler)
+             * @enum {string}
+             */
+            precision: "off" | "bf16" | "fp16";
+            /**
+             * Tf32
+             * @description float32 matmuls on TF32 tensor cores (CUDA)
+             * @default false
+             */
+            tf32?: boolean;
+        };
+        /**
          * ExportRequest
          * @description What to export: `document`, always (`run_id`, a run's trained weights, is
          *     reserved and refused until then).
@@ -1615,6 +1663,9 @@ export interface components {
          * @description One error or warning. `node_id` is the node as the document names it (inside a
          *     block definition when `block` is set); `path` is where it sits once blocks are
          *     expanded (`layer1.0.conv1`); `port` and `field` narrow it down when known.
+         *
+         *     Built from a message of the catalog (`layerlab/messages`): `key` and `params`;
+         *     `message` is then that message in English, filled in here.
          */
         GraphIssue: {
             /** Block */
@@ -1622,10 +1673,27 @@ export interface components {
             code: components["schemas"]["Code"];
             /** Field */
             field?: string | null;
-            /** Message */
+            /**
+             * Key
+             * @description The message's key in the catalog (GET /api/meta `messages`); empty for a message that is not from it
+             * @default
+             */
+            key?: string;
+            /**
+             * Message
+             * @description The message in English
+             * @default
+             */
             message: string;
             /** Node Id */
             node_id?: string | null;
+            /**
+             * Params
+             * @description The values the message's template names
+             */
+            params?: {
+                [key: string]: string | number | string[] | number[] | null;
+            };
             /** Path */
             path?: string | null;
             /** Port */
@@ -1723,13 +1791,29 @@ export interface components {
              * @description Current epoch, from 0
              */
             epoch?: number | null;
-            /** Message */
+            /**
+             * Key
+             * @description The message's key in the catalog (GET /api/meta `messages`); empty for a message that is not from it
+             * @default
+             */
+            key?: string;
+            /**
+             * Message
+             * @description The message in English
+             */
             message: string;
             /**
              * Node
              * @description The layer concerned (node id), or null for the whole network
              */
             node: string | null;
+            /**
+             * Params
+             * @description The values the message's template names
+             */
+            params?: {
+                [key: string]: string | number | string[] | number[] | null;
+            };
             /**
              * Run
              * @description Run id
@@ -2784,6 +2868,13 @@ export interface components {
         ServerMeta: {
             activations: components["schemas"]["ActivationRule"];
             gradients: components["schemas"]["GradientRule"];
+            /**
+             * Messages
+             * @description Every server message by key, its template in English and Chinese (layerlab/messages/catalog.py): `{name}` and `{name:spec}` take the message's params
+             */
+            messages: {
+                [key: string]: components["schemas"]["Text"];
+            };
             statuses: components["schemas"]["RunStatusGroups"];
             /**
              * Tasks
@@ -2863,6 +2954,8 @@ export interface components {
              * @description Current epoch, from 0
              */
             epoch?: number | null;
+            /** @description On running: how steps execute; with execution fast, again (compiling false, compile_s set) once the first compiled step is done */
+            execution?: components["schemas"]["ExecutionInfo"] | null;
             /**
              * Message
              * @default
@@ -3253,10 +3346,35 @@ export interface components {
             /** Batch Size */
             batch_size: number;
             /**
+             * Device Memory Bytes
+             * @description The memory of the connected worker with the most
+             */
+            device_memory_bytes?: number | null;
+            /**
+             * Device Name
+             * @description The device: NVIDIA H200, CPU
+             */
+            device_name?: string | null;
+            /**
+             * Device Type
+             * @description cuda, mps or cpu
+             */
+            device_type?: string | null;
+            /**
              * Flops
              * @description Forward FLOPs for one sample
              */
             flops: number;
+            /**
+             * Max Batch Size
+             * @description The largest batch whose estimated training memory fits memory_budget_bytes (0: not even one sample); null without a known device, or when the batch costs no memory
+             */
+            max_batch_size?: number | null;
+            /**
+             * Memory Budget Bytes
+             * @description What max_batch_size is fitted into: 90% of the device's memory (the rest for the framework and the estimate's misses), at most the memory limit
+             */
+            memory_budget_bytes?: number | null;
             /**
              * Memory Bytes
              * @description Estimated training memory at batch_size (Adam, float32)
@@ -3325,12 +3443,6 @@ export interface components {
              */
             clip_grad_value?: number | null;
             /**
-             * Compile
-             * @description torch.compile the forward; slower on small CPU models
-             * @default false
-             */
-            compile?: boolean;
-            /**
              * Dataset
              * @description Dataset name from the registry; none when the caller passes data
              */
@@ -3368,6 +3480,13 @@ export interface components {
              * @default 10
              */
             epochs?: number;
+            /**
+             * Execution
+             * @description eager runs each step as written; fast compiles the forward and loss with torch.compile (and replays small networks as CUDA graphs on a GPU) after a compile of seconds to minutes; auto is eager on the CPU and Apple MPS, where compiling was measured slower
+             * @default auto
+             * @enum {string}
+             */
+            execution?: "auto" | "eager" | "fast";
             /**
              * Gan Loss
              * @description GAN generator loss; non-saturating learns from the start
@@ -3451,11 +3570,11 @@ export interface components {
             optimizer?: "sgd" | "adam" | "adamw" | "rmsprop";
             /**
              * Precision
-             * @description bf16/fp16 autocast on CUDA; ignored elsewhere
-             * @default off
+             * @description Mixed precision on CUDA: bf16 or fp16 autocast (fp16 with a gradient scaler); auto picks bf16 where the GPU supports it, else fp16, and float32 on the CPU and Apple MPS; off always trains in float32
+             * @default auto
              * @enum {string}
              */
-            precision?: "off" | "bf16" | "fp16";
+            precision?: "auto" | "off" | "bf16" | "fp16";
             /**
              * Processes
              * @description Data-parallel ranks that train the run together (one process each, one GPU each where there are enough); batch_size stays the global batch

@@ -1,10 +1,11 @@
 // The dataset catalog (GET /api/datasets) as the editor uses it: the facts the graph
 // fixes need, which entry the document trains on, each built-in set's availability said
 // for people, the kinds a person can upload (with their size limits), and the uploads'
-// rows. Pure: no React, no store.
+// rows. Pure: no React, no store; the words come from `t` (model/translate.ts).
 import type { Availability, BuiltinDataset, DatasetCatalog, DatasetRecord } from '../api/types';
 import { formatBytes } from '../model/format';
 import type { DatasetFacts } from '../model/fixes';
+import { currentT, type TFunction } from '../model/translate';
 
 export const EMPTY_CATALOG: DatasetCatalog = { builtin: [], uploads: [] };
 
@@ -95,10 +96,11 @@ export function uploadLimit(catalog: DatasetCatalog, kind: string | null): numbe
 }
 
 /** Said before sending a file the server would refuse for its size; null when it may go. */
-export function sizeProblem(file: { name: string; size: number }, catalog: DatasetCatalog, kind: string | null): string | null {
+export function sizeProblem(file: { name: string; size: number }, catalog: DatasetCatalog, kind: string | null, t: TFunction = currentT): string | null {
   const limit = uploadLimit(catalog, kind);
   if (limit === null || file.size <= limit) return null;
-  return `${file.name} is ${formatBytes(file.size)}; the server takes ${kind ? `${kind} files` : 'files'} up to ${formatBytes(limit)}`;
+  const sizes = { name: file.name, size: formatBytes(file.size), limit: formatBytes(limit) };
+  return kind ? t('editor.upload.tooLargeKind', { ...sizes, kind }) : t('editor.upload.tooLarge', sizes);
 }
 
 /** The built-in sets that train without an upload, grouped by kind in a fixed order. */
@@ -113,30 +115,37 @@ export function builtinGroups(catalog: DatasetCatalog): { kind: string; datasets
   return [...groups].map(([kind, datasets]) => ({ kind, datasets })).sort((a, b) => rank(a.kind) - rank(b.kind));
 }
 
-const KIND_TITLES: Record<string, string> = { image: 'Images', points: 'Points in the plane', tabular: 'Tables', sequence: 'Sequences', text: 'Text' };
-export const kindTitle = (kind: string) => KIND_TITLES[kind] ?? kind;
+const KINDS = ['image', 'points', 'tabular', 'sequence', 'text'] as const;
+type Kind = (typeof KINDS)[number];
+export const kindTitle = (kind: string, t: TFunction = currentT) =>
+  (KINDS as readonly string[]).includes(kind) ? t(`editor.catalog.kind.${kind as Kind}`) : kind;
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] as const;
 const two = (n: number) => String(n).padStart(2, '0');
 
 /** "today 14:05", "12 Mar", "12 Mar 2025": short, in local time. */
-export function formatDate(iso: string, now: Date): string {
+export function formatDate(iso: string, now: Date, t: TFunction = currentT): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
   const sameDay = at.getFullYear() === now.getFullYear() && at.getMonth() === now.getMonth() && at.getDate() === now.getDate();
-  if (sameDay) return `today ${two(at.getHours())}:${two(at.getMinutes())}`;
-  const day = `${at.getDate()} ${MONTHS[at.getMonth()]}`;
-  return at.getFullYear() === now.getFullYear() ? day : `${day} ${at.getFullYear()}`;
+  if (sameDay) return t('editor.catalog.today', { time: `${two(at.getHours())}:${two(at.getMinutes())}` });
+  const day = { day: at.getDate(), month: t(`editor.catalog.month.${MONTHS[at.getMonth()] ?? 'jan'}`) };
+  return at.getFullYear() === now.getFullYear() ? t('editor.catalog.day', day) : t('editor.catalog.dayYear', { ...day, year: at.getFullYear() });
 }
 
 /** An upload as a row of the list: name, kind, size and date for people. */
-export function uploadRow(record: DatasetRecord, now: Date) {
+export function uploadRow(record: DatasetRecord, now: Date, t: TFunction = currentT) {
   return {
     id: record.id,
     name: record.name,
     kind: record.kind,
     size: formatBytes(record.bytes),
-    date: formatDate(record.created_at, now),
-    title: `${record.name}: ${record.kind}, ${record.bytes.toLocaleString('en-US')} bytes, uploaded ${new Date(record.created_at).toLocaleString()}`,
+    date: formatDate(record.created_at, now, t),
+    title: t('editor.catalog.uploadTitle', {
+      name: record.name,
+      kind: record.kind,
+      bytes: record.bytes.toLocaleString('en-US'),
+      date: new Date(record.created_at).toLocaleString(),
+    }),
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UploadInfo } from '../api/types';
+import { fixedT } from '../model/translate';
 import { classBars, classList, columnNote, imbalanceNote, infoFacts, tableSummary, thumbnailSrc } from './preview';
 
 const iris: UploadInfo = {
@@ -23,6 +24,7 @@ describe('preview summaries', () => {
     ]);
     const text: UploadInfo = { ...iris, input_shape: [64], input_dtype: 'int64', target: 'sequence', num_classes: 41, classes: null, train: 12000, val: 3000 };
     expect(infoFacts(text).map((f) => f.value)).toEqual(['64 (token ids)', 'the next token (vocabulary of 41)', '12,000 train + 3,000 validation']);
+    expect(infoFacts({ ...text, num_classes: 12000 })[1]?.value).toBe('the next token (vocabulary of 12,000)');
     const table: UploadInfo = { ...iris, target: 'value', num_classes: null, classes: null };
     expect(infoFacts(table)[1]?.value).toBe('a number (regression)');
     const images: UploadInfo = { ...iris, input_shape: [3, 32, 32], classes: ['cat', 'dog'], num_classes: 2 };
@@ -60,9 +62,21 @@ describe('preview summaries', () => {
       { name: 'x2', type: 'number' as const, role: 'feature' as const },
       { name: 'label', type: 'text' as const, role: 'target' as const },
     ];
-    expect(columns.map(columnNote)).toEqual(['number · feature', 'number · feature', 'text · target']);
+    expect(columns.map((c) => columnNote(c))).toEqual(['number · feature', 'number · feature', 'text · target']);
     expect(tableSummary(columns)).toBe('2 features → label');
     expect(tableSummary(columns.slice(0, 1))).toBe('1 feature');
+  });
+
+  it('says the facts in Chinese with a Chinese `t`', () => {
+    const zh = fixedT('zh-CN');
+    expect(infoFacts(iris, zh).map((f) => `${f.label}: ${f.value}`)).toEqual([
+      '输入形状: 4',
+      '目标: 3 个类别',
+      '类别: setosa、versicolor、virginica',
+      '样本: 训练 120 + 验证 30',
+    ]);
+    expect(columnNote({ name: 'x', type: 'number', role: 'feature' }, zh)).toBe('数值 · 特征');
+    expect(tableSummary([{ name: 'x', type: 'number', role: 'feature' }, { name: 'y', type: 'text', role: 'target' }], zh)).toBe('1 个特征 → y');
   });
 
   it('makes a thumbnail an image source', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { failureText, IDLE, isActive, progressView, statusLine, uploadStep, type UploadEvent, type UploadState } from './upload';
+import { fixedT } from '../model/translate';
+import { failureText, headline, IDLE, isActive, progressView, statusLine, uploadStep, type UploadEvent, type UploadState } from './upload';
 
 const run = (events: UploadEvent[], from: UploadState = IDLE) => events.reduce(uploadStep, from);
 
@@ -63,6 +64,18 @@ describe('upload progress', () => {
       { type: 'done', recordId: 'd_1', created: false },
     ]);
     expect(statusLine(s)).toBe('iris.csv was uploaded before: the same data, shown again');
+  });
+
+  it('heads the status with what happens to which file, in the language of `t`', () => {
+    const sending = run([{ type: 'start', file: 'iris.csv', size: 10 }]);
+    expect(headline(sending as Exclude<UploadState, { phase: 'idle' }>)).toBe('Uploading iris.csv');
+    const zh = fixedT('zh-CN');
+    expect(headline(sending as Exclude<UploadState, { phase: 'idle' }>, zh)).toBe('正在上传 iris.csv');
+    expect(progressView(run([{ type: 'progress', loaded: 1_200_000, total: 4_800_000 }], { ...sending, total: 4_800_000 } as UploadState), zh)?.text).toBe(
+      '1.2 MB / 4.8 MB · 25%',
+    );
+    expect(headline(uploadStep(sending, { type: 'cancelled' }) as Exclude<UploadState, { phase: 'idle' }>, zh)).toBe('已取消上传 iris.csv');
+    expect(failureText(null, null, zh)).toBe('无法连接到服务器');
   });
 
   it('a file of 0 bytes finishes sending at once', () => {

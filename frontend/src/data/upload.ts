@@ -1,8 +1,9 @@
 // One upload's life as a pure state machine: sending (bytes so far, of the whole request),
 // reading (every byte sent; the server parses the file), then done, failed or cancelled.
 // Events that arrive late (progress after a cancel, an answer to a cancelled upload) change
-// nothing.
+// nothing. The words come from `t` (model/translate.ts).
 import { formatBytes } from '../model/format';
+import { currentT, type TFunction } from '../model/translate';
 
 export type UploadState =
   | { phase: 'idle' }
@@ -54,38 +55,46 @@ export interface ProgressView {
   text: string;
 }
 
-export function progressView(state: UploadState): ProgressView | null {
+export function progressView(state: UploadState, t: TFunction = currentT): ProgressView | null {
   if (state.phase === 'sending') {
     const fraction = state.total > 0 ? state.loaded / state.total : 0;
     // Floored: 100% only once every byte has gone.
     const percent = Math.floor(fraction * 100);
-    return { fraction, text: `${formatBytes(state.loaded)} of ${formatBytes(state.total)} · ${percent}%` };
+    return { fraction, text: t('editor.upload.progress', { loaded: formatBytes(state.loaded), total: formatBytes(state.total), percent }) };
   }
-  if (state.phase === 'reading') return { fraction: null, text: `${formatBytes(state.total)} sent · reading it on the server…` };
+  if (state.phase === 'reading') return { fraction: null, text: t('editor.upload.reading', { total: formatBytes(state.total) }) };
   return null;
 }
 
 /** The line under the bar, or the outcome: "Uploading iris.csv", "iris.csv was uploaded before: its record is shown". */
-export function statusLine(state: UploadState): string {
+export function statusLine(state: UploadState, t: TFunction = currentT): string {
   switch (state.phase) {
     case 'idle':
       return '';
     case 'sending':
     case 'reading':
-      return `Uploading ${state.file}`;
+      return t('editor.upload.uploading', { file: state.file });
     case 'done':
-      return state.created ? `Uploaded ${state.file}` : `${state.file} was uploaded before: the same data, shown again`;
+      return state.created ? t('editor.upload.uploaded', { file: state.file }) : t('editor.upload.beforeLine', { file: state.file });
     case 'failed':
-      return `${state.file} was not taken: ${state.message}`;
+      return t('editor.upload.notTakenLine', { file: state.file, message: state.message });
     case 'cancelled':
-      return `Upload of ${state.file} cancelled`;
+      return t('editor.upload.cancelled', { file: state.file });
   }
+}
+
+/** The upload's heading: what is happening to which file. */
+export function headline(state: Exclude<UploadState, { phase: 'idle' }>, t: TFunction = currentT): string {
+  if (isActive(state)) return t('editor.upload.uploading', { file: state.file });
+  if (state.phase === 'done') return state.created ? t('editor.upload.uploaded', { file: state.file }) : t('editor.upload.before', { file: state.file });
+  if (state.phase === 'failed') return t('editor.upload.notTaken', { file: state.file });
+  return t('editor.upload.cancelled', { file: state.file });
 }
 
 /** What a failed request said, for people: the server's message (it names the row, column or
  * entry at fault), the status when it sent no message. */
-export function failureText(status: number | null, message: string | null | undefined): string {
+export function failureText(status: number | null, message: string | null | undefined, t: TFunction = currentT): string {
   if (message) return message;
-  if (status === 413) return 'the file is larger than the server takes';
-  return status ? `the server answered ${status}` : 'the server could not be reached';
+  if (status === 413) return t('editor.upload.tooLargeForServer');
+  return status ? t('editor.upload.answered', { status }) : t('editor.upload.unreachable');
 }

@@ -2,9 +2,10 @@
 // offered), and the code view of the exported PyTorch source.
 import { useReactFlow } from '@xyflow/react';
 import { useTranslation } from 'react-i18next';
-import { issueText, useLanguage } from '../i18n';
+import { issueText, useLanguage, whereText } from '../i18n';
 import type { ViewIssue } from '../model/checkView';
 import { openPicker } from '../store/datasets';
+import { useMessages } from '../store/meta';
 import { editDocument, selectOnly, useEditor } from '../store/editor';
 import { download, openDrawer, useUi } from '../store/ui';
 import { notify } from '../store/editor';
@@ -35,6 +36,7 @@ function ProblemList({ issues }: { issues: ViewIssue[] }) {
   const rf = useReactFlow();
   const { t } = useTranslation();
   const lng = useLanguage();
+  const catalog = useMessages();
   const goTo = (id: string) => {
     selectOnly([id]);
     const node = rf.getNode(id);
@@ -47,13 +49,13 @@ function ProblemList({ issues }: { issues: ViewIssue[] }) {
     <ul className="problems" data-testid="errors">
       {issues.length === 0 && <li className="muted">{t('drawer.noProblems')}</li>}
       {issues.map((i, k) => (
-        <li key={k} className={i.level} data-testid={i.nodeId ? `error-${i.nodeId}` : `error-document-${k}`} data-level={i.level} data-code={i.code}>
+        <li key={k} className={i.level} data-testid={i.nodeId ? `error-${i.nodeId}` : `error-document-${k}`} data-level={i.level} data-code={i.code} data-key={i.text?.key || undefined}>
           <button className="problem" onClick={() => i.nodeId && goTo(i.nodeId)} disabled={!i.nodeId}>
             <span className={`dot ${i.level}`} aria-hidden />
             {i.nodeId && <strong>{i.nodeId}</strong>}
-            {i.where && <span className="muted"> {i.where}</span>}
+            {i.where && <span className="muted"> {whereText(i.where, lng)}</span>}
             {i.field && <span className="muted"> ({i.field})</span>}
-            <span className="message">{issueText(i.code, i.message, lng)}</span>
+            <span className="message">{issueText(i, lng, catalog)}</span>
           </button>
           {i.hint && (
             <button className="fix" data-testid={`fix-${i.nodeId}`} onClick={() => editDocument(i.hint!.fix.apply)}>

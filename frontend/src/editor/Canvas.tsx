@@ -6,12 +6,16 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  type AriaLabelConfig,
   type FinalConnectionState,
   type IsValidConnection,
   type OnConnect,
   type OnConnectEnd,
 } from '@xyflow/react';
-import { useCallback, useEffect, useRef, useState, type DragEvent, type MouseEvent } from 'react';
+import type { TFunction } from 'i18next';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import { i18n } from '../i18n';
 import type { LayerEdge, LayerNode } from '../model/canvas';
 import { toConnection } from '../model/convert';
 import { fileKind } from '../model/imports';
@@ -54,7 +58,7 @@ const onConnectEnd: OnConnectEnd = (_event, state: FinalConnectionState) => {
   const [source, target] = out ? [state.fromNode, state.toNode] : [state.toNode, state.fromNode];
   const [sourceHandle, targetHandle] = out ? [state.fromHandle.id, state.toHandle.id] : [state.toHandle.id, state.fromHandle.id];
   const verdict = connectionVerdict(toConnection({ source: source.id, sourceHandle, target: target.id, targetHandle }));
-  if (!verdict.ok) notify(`Not connected: ${verdict.reason}`, 'error');
+  if (!verdict.ok) notify(i18n.t('editor.notice.notConnected', { reason: verdict.reason }), 'error');
 };
 
 /** The least zoom a fitted graph is shown at: node text stays about 10 px or more. A graph
@@ -79,23 +83,40 @@ function fitReadable(rf: ReturnType<typeof useReactFlow<LayerNode, LayerEdge>>) 
 
 /** What an empty canvas says: how to begin, not an error. */
 function EmptyCanvas({ inBlock }: { inBlock: boolean }) {
+  const { t } = useTranslation();
   return (
     <div className="empty-canvas" data-testid="empty-canvas">
-      <h2>{inBlock ? 'This block is empty' : 'Start your network here'}</h2>
+      <h2>{inBlock ? t('editor.canvas.emptyBlockTitle') : t('editor.canvas.emptyTitle')}</h2>
       <p>
-        Drag a layer from the palette on the left (an <strong>Input</strong> first), or double-click the canvas to search for one.
+        <Trans i18nKey="editor.canvas.emptyHow" components={{ b: <strong /> }} />
       </p>
       {!inBlock && (
         <p>
-          Or begin from a working network:{' '}
-          <button className="link" data-testid="empty-open-gallery" onClick={() => showWelcome()}>
-            open a preset
-          </button>
-          .
+          <Trans
+            i18nKey="editor.canvas.emptyPreset"
+            components={{ open: <button className="link" data-testid="empty-open-gallery" onClick={() => showWelcome()} /> }}
+          />
         </p>
       )}
     </div>
   );
+}
+
+/** React Flow's own labels (its controls' tooltips, what screen readers hear). */
+function flowLabels(t: TFunction): Partial<AriaLabelConfig> {
+  return {
+    'node.a11yDescription.default': t('editor.canvas.flow.nodeHelp'),
+    'node.a11yDescription.keyboardDisabled': t('editor.canvas.flow.nodeHelpKeyboard'),
+    'node.a11yDescription.ariaLiveMessage': ({ direction, x, y }) => t('editor.canvas.flow.moved', { direction, x, y }),
+    'edge.a11yDescription.default': t('editor.canvas.flow.edgeHelp'),
+    'controls.ariaLabel': t('editor.canvas.flow.controls'),
+    'controls.zoomIn.ariaLabel': t('editor.canvas.flow.zoomIn'),
+    'controls.zoomOut.ariaLabel': t('editor.canvas.flow.zoomOut'),
+    'controls.fitView.ariaLabel': t('editor.canvas.flow.fitView'),
+    'controls.interactive.ariaLabel': t('editor.canvas.flow.interactive'),
+    'minimap.ariaLabel': t('editor.canvas.minimap'),
+    'handle.ariaLabel': t('editor.canvas.flow.handle'),
+  };
 }
 
 interface QuickAddAt {
@@ -112,6 +133,8 @@ export function Canvas() {
   const wrapper = useRef<HTMLDivElement>(null);
   const [quickAdd, setQuickAdd] = useState<QuickAddAt | null>(null);
   const { theme } = useTheme();
+  const { t } = useTranslation();
+  const ariaLabels = useMemo(() => flowLabels(t), [t]);
 
   useEffect(() => {
     const el = wrapper.current;
@@ -146,7 +169,7 @@ export function Canvas() {
         const kind = fileKind(file.name, file.type);
         if (kind === 'json') void file.text().then((text) => request.file(text, file.name));
         else if (kind === 'onnx') request.onnx(file);
-        else notify(`${file.name} is neither a document (.json) nor an ONNX model (.onnx)`, 'error');
+        else notify(t('editor.notice.notADocument', { name: file.name }), 'error');
         return;
       }
       const type = e.dataTransfer.getData(DRAG_TYPE);
@@ -155,7 +178,7 @@ export function Canvas() {
       const at = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
       addNode(type, { x: Math.round(at.x - 110), y: Math.round(at.y - 20) });
     },
-    [rf],
+    [rf, t],
   );
 
   const onDoubleClick = useCallback(
@@ -196,10 +219,11 @@ export function Canvas() {
         fitViewOptions={fitOptions}
         proOptions={{ hideAttribution: true }}
         onlyRenderVisibleElements={nodes.length > VIRTUALIZE_ABOVE}
+        ariaLabelConfig={ariaLabels}
       >
         <NetworkGroups />
         <Background gap={24} size={1} />
-        <MiniMap pannable zoomable ariaLabel="Overview of the graph" />
+        <MiniMap pannable zoomable ariaLabel={t('editor.canvas.minimap')} />
         <Controls fitViewOptions={fitOptions} />
       </ReactFlow>
       {nodes.length === 0 && !quickAdd && <EmptyCanvas inBlock={scope !== null} />}

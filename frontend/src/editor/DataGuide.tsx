@@ -67,7 +67,7 @@ export function DataGuide() {
         className="primary"
         data-testid="guide-open"
         onClick={() =>
-          unlessUnsaved(`open the preset ${title}`, async () => {
+          unlessUnsaved({ kind: 'preset', name: title }, async () => {
             await openPreset(advice.preset);
             openPicker();
           })

@@ -1,18 +1,20 @@
 // An upload seen before training on it: what training will see (input shape, target,
 // classes, samples), the head of the table with each column's type and role, labelled
 // thumbnails, the start of the text, and the class counts as bars.
+import { useTranslation } from 'react-i18next';
 import type { DatasetPreview as Preview, DatasetRecord } from '../api/types';
 import { classBars, columnNote, imbalanceNote, infoFacts, tableSummary, thumbnailSrc } from '../data/preview';
 import { loadPreview, useDatasets } from '../store/datasets';
 
 export function DataPreview({ record }: { record: DatasetRecord }) {
+  const { t } = useTranslation();
   const entry = useDatasets((s) => s.previews[record.id]);
   return (
     <div className="data-preview" data-testid="data-preview" data-id={record.id} data-state={entry?.state ?? 'loading'}>
       <section>
-        <h4>What training sees</h4>
+        <h4>{t('editor.preview.sees')}</h4>
         <dl className="data-facts" data-testid="data-info">
-          {infoFacts(record.info).map((f) => (
+          {infoFacts(record.info, t).map((f) => (
             <div key={f.key}>
               <dt>{f.label}</dt>
               <dd data-testid={`data-info-${f.key}`}>{f.value}</dd>
@@ -21,18 +23,18 @@ export function DataPreview({ record }: { record: DatasetRecord }) {
         </dl>
       </section>
       {entry?.state === 'ready' && <PreviewBody preview={entry.preview} />}
-      {(!entry || entry.state === 'loading') && <p className="muted">Loading the preview…</p>}
+      {(!entry || entry.state === 'loading') && <p className="muted">{t('editor.preview.loading')}</p>}
       {entry?.state === 'error' && (
         <p className="upload-error" role="alert">
           {entry.message}{' '}
           <button className="link" onClick={() => void loadPreview(record.id, true)}>
-            Try again
+            {t('editor.preview.tryAgain')}
           </button>
         </p>
       )}
       {record.info.notes && record.info.notes.length > 0 && (
         <section>
-          <h4>How it was read</h4>
+          <h4>{t('editor.preview.howRead')}</h4>
           <ul className="data-notes" data-testid="data-notes">
             {record.info.notes.map((n) => (
               <li key={n}>{n}</li>
@@ -45,15 +47,16 @@ export function DataPreview({ record }: { record: DatasetRecord }) {
 }
 
 function PreviewBody({ preview }: { preview: Preview }) {
+  const { t } = useTranslation();
   const counts = preview.class_counts ?? [];
   const images = preview.images ?? [];
-  const uneven = imbalanceNote(counts);
+  const uneven = imbalanceNote(counts, t);
   return (
     <>
       {preview.table && (
         <section>
           <h4>
-            First rows <span className="muted">· {tableSummary(preview.table.columns)}</span>
+            {t('editor.preview.firstRows')} <span className="muted">· {tableSummary(preview.table.columns, t)}</span>
           </h4>
           <div className="preview-table-wrap">
             <table className="preview-table" data-testid="preview-table">
@@ -62,7 +65,7 @@ function PreviewBody({ preview }: { preview: Preview }) {
                   {preview.table.columns.map((c) => (
                     <th key={c.name} scope="col" className={`role-${c.role}`} data-testid={`preview-column-${c.name}`} data-type={c.type} data-role={c.role}>
                       {c.name}
-                      <small>{columnNote(c)}</small>
+                      <small>{columnNote(c, t)}</small>
                     </th>
                   ))}
                 </tr>
@@ -85,7 +88,7 @@ function PreviewBody({ preview }: { preview: Preview }) {
       {images.length > 0 && (
         <section>
           <h4>
-            Samples <span className="muted">· {images.length} of the images, taken in turn from each class</span>
+            {t('editor.preview.samples')} <span className="muted">· {t('editor.preview.samplesNote', { count: images.length })}</span>
           </h4>
           <ul className="thumbs" data-testid="preview-images">
             {images.map((image, i) => (
@@ -100,7 +103,7 @@ function PreviewBody({ preview }: { preview: Preview }) {
       {preview.text != null && (
         <section>
           <h4>
-            The text <span className="muted">· its first {preview.text.length.toLocaleString('en-US')} characters</span>
+            {t('editor.preview.text')} <span className="muted">· {t('editor.preview.textNote', { count: preview.text.length.toLocaleString('en-US') })}</span>
           </h4>
           <pre className="preview-text" data-testid="preview-text">
             {preview.text}
@@ -110,7 +113,7 @@ function PreviewBody({ preview }: { preview: Preview }) {
       {counts.length > 0 && (
         <section>
           <h4>
-            Class counts <span className="muted">· training and validation together</span>
+            {t('editor.preview.classCounts')} <span className="muted">· {t('editor.preview.classCountsNote')}</span>
           </h4>
           <ul className="class-bars" data-testid="class-counts">
             {classBars(counts).map((bar) => (

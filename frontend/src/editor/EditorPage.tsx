@@ -1,5 +1,6 @@
 // The editor screen: palette left, canvas middle, inspector right, top bar, bottom drawer.
 import { ReactFlowProvider } from '@xyflow/react';
+import { useTranslation } from 'react-i18next';
 import { openScope, useEditor } from '../store/editor';
 import { SweepDialog } from '../sweeps/SweepDialog';
 import { BottomDrawer } from './BottomDrawer';
@@ -14,17 +15,18 @@ import { useShortcuts } from './useShortcuts';
 import { WelcomeHost } from './Welcome';
 
 function ScopeBar() {
+  const { t } = useTranslation();
   const scope = useEditor((s) => s.scope);
-  const name = useEditor((s) => s.history.present.name ?? 'Untitled');
+  const name = useEditor((s) => s.history.present.name) || t('common.untitled');
   if (scope === null) return null;
   return (
-    <nav className="scope-bar" aria-label="Where you are" data-testid="scope-bar">
+    <nav className="scope-bar" aria-label={t('editor.scope.label')} data-testid="scope-bar">
       <button className="link" onClick={() => openScope(null)} data-testid="close-block">
         {name}
       </button>
       <span aria-hidden> / </span>
-      <strong>block {scope}</strong>
-      <span className="muted"> — its Input and Output nodes are the block's ports. Esc to go back.</span>
+      <strong>{t('editor.scope.block', { name: scope })}</strong>
+      <span className="muted">{t('editor.scope.hint')}</span>
     </nav>
   );
 }

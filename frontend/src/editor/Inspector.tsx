@@ -5,7 +5,8 @@ import { useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import type { BlockDoc, NodeReport } from '../api/types';
-import { i18n, issueText, pickZh, useLanguage } from '../i18n';
+import { i18n, issueMessage, issueText, pickZh, useLanguage, type Language } from '../i18n';
+import type { MessageCatalog } from '../i18n/messages';
 import type { ViewIssue } from '../model/checkView';
 import { formatCount, formatFlops, formatSpec } from '../model/format';
 import { formFields, type FieldSpec, type JsonSchema } from '../model/schemaForm';
@@ -21,11 +22,18 @@ import {
   setParam,
   useEditor,
 } from '../store/editor';
+import { useMessages } from '../store/meta';
 import { LearnCard, type Learn } from './LearnCard';
 import { ParamField } from './ParamField';
 import { TrainingPanel } from './TrainingPanel';
 
 const NO_ISSUES: ViewIssue[] = [];
+
+/** The server's error about one parameter, in the reader's language (null: none). */
+function fieldError(issues: ViewIssue[], field: string, lng: Language, catalog: MessageCatalog | null): string | null {
+  const issue = issues.find((i) => i.field === field && i.level === 'error');
+  return issue ? issueMessage(issue, lng, catalog) : null;
+}
 /** Whether the Learn card is open: one choice for every node, remembered by the browser. */
 const LEARN_OPEN_KEY = 'layerlab.learnOpen';
 
@@ -134,6 +142,7 @@ function NodeInspector({ id }: { id: string }) {
   const fields = useMemo(() => (op ? formFields(op.params_schema) : []), [op]);
   const { t } = useTranslation();
   const lng = useLanguage();
+  const catalog = useMessages();
   if (!node) return null;
   const d = node.data;
 
@@ -149,7 +158,7 @@ function NodeInspector({ id }: { id: string }) {
           {issues.map((i, k) => (
             <li key={k} className={i.level}>
               {i.port && <strong>{i.port}: </strong>}
-              {issueText(i.code, i.message, lng)}
+              {issueText(i, lng, catalog)}
               {i.hint && (
                 <button className="fix" data-testid={`fix-${id}`} onClick={() => editDocument(i.hint!.fix.apply)}>
                   {i.hint.fix.label}
@@ -207,7 +216,7 @@ function NodeInspector({ id }: { id: string }) {
           field={f}
           value={d.params[f.name]}
           allowBlockParam={scope !== null}
-          serverError={issues.find((i) => i.field === f.name && i.level === 'error')?.message ?? null}
+          serverError={fieldError(issues, f.name, lng, catalog)}
           onChange={(v) => setParam(id, f.name, v)}
         />
       ))}

@@ -3,11 +3,13 @@
 import { Handle, Position, useStore, type NodeProps } from '@xyflow/react';
 import { memo, useContext, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { issueMessage, useLanguage, whereText } from '../i18n';
 import { bindParams, blockBindings } from '../model/blocks';
 import type { LayerNode } from '../model/canvas';
 import { formatCompact, formatCount, formatKeyParams, formatSpec } from '../model/format';
 import { portsResolver, type PortSchema } from '../model/ops';
 import { openScope, useEditor } from '../store/editor';
+import { useMessages } from '../store/meta';
 import { CanvasSourceContext } from './canvasSource';
 
 const NO_ISSUES: never[] = [];
@@ -96,6 +98,9 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerNode>) {
       ? `← ${formatSpec(Object.values(report.inputs)[0])}`
       : '';
   const first = errors[0] ?? warnings[0];
+  const lng = useLanguage();
+  const catalog = useMessages();
+  const firstText = first ? issueMessage(first, lng, catalog) : '';
 
   const status = errors.length ? 'has-error' : warnings.length ? 'has-warning' : waits ? 'is-blocked' : '';
   const waitText = waits ? t('node.waitsFor', { nodes: waits.join(', ') }) : null;
@@ -147,9 +152,9 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerNode>) {
         </div>
       )}
       {!far && first && (
-        <div className={`node-issue ${first.level}`} data-testid={`node-issue-${id}`} title={first.message}>
-          {first.where ? `${first.where}: ` : ''}
-          {first.message}
+        <div className={`node-issue ${first.level}`} data-testid={`node-issue-${id}`} title={firstText}>
+          {first.where ? `${whereText(first.where, lng)}: ` : ''}
+          {firstText}
           {issues.length > 1 ? ` (+${issues.length - 1})` : ''}
         </div>
       )}

@@ -2,6 +2,7 @@
 // labelled groups behind their nodes.
 import { ViewportPortal } from '@xyflow/react';
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { NODE_HEIGHT, NODE_WIDTH } from '../model/layout';
 import type { GraphDocument } from '../api/types';
@@ -36,6 +37,7 @@ export function NetworkGroups() {
 }
 
 function GroupBoxes() {
+  const { t } = useTranslation();
   const boxes = useEditor(
     useShallow((s) =>
       s.nodes.map((n) => `${n.data.network ?? ''}|${n.position.x}|${n.position.y}|${n.measured?.width ?? NODE_WIDTH}|${n.measured?.height ?? NODE_HEIGHT}`),
@@ -69,7 +71,7 @@ function GroupBoxes() {
           data-testid={`network-${g.name || 'main'}`}
           style={{ transform: `translate(${g.x - PAD}px, ${g.y - PAD - 22}px)`, width: g.width + 2 * PAD, height: g.height + 2 * PAD + 22 }}
         >
-          <span className="network-label">{g.name || 'main'}</span>
+          <span className="network-label">{g.name || t('editor.canvas.mainNetwork')}</span>
         </div>
       ))}
     </ViewportPortal>

@@ -1,28 +1,35 @@
 // What floats over the editor: the shortcut help, the save-conflict dialog, the question
 // before unsaved work is replaced, notices.
+import type { TFunction } from 'i18next';
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useFocusTrap } from '../ui/focusTrap';
 import { useEditor } from '../store/editor';
 import { answerDiscard, resolveConflict, useSession, type PendingDiscard } from '../store/session';
 import { toggleHelp, useUi } from '../store/ui';
+import type { editorEn } from '../i18n/sections/editor.en';
 
-export const SHORTCUTS: [string, string][] = [
-  ['Ctrl/⌘ Z', 'Undo'],
-  ['Shift Ctrl/⌘ Z, Ctrl Y', 'Redo'],
-  ['Ctrl/⌘ C / V', 'Copy / paste nodes (across documents and tabs)'],
-  ['Ctrl/⌘ D', 'Duplicate the selection'],
-  ['Ctrl/⌘ A', 'Select all'],
-  ['Ctrl/⌘ G', 'Make a block from the selection'],
-  ['Ctrl/⌘ S', 'Save'],
-  ['Delete, Backspace', 'Delete the selection'],
-  ['Shift + drag', 'Box select'],
-  ['Ctrl/⌘ + click', 'Add to the selection'],
-  ['Double-click canvas', 'Search and add a node there'],
-  ['Double-click block', 'Open the block'],
-  ['Escape', 'Close the block, the menu or this help'],
-  ['F', 'Zoom to fit'],
-  ['L', 'Auto-layout'],
-  ['?', 'This help'],
+type KeyWords = keyof typeof editorEn.help.keys;
+type What = keyof typeof editorEn.help.what;
+
+/** The shortcuts the help lists: the keys as written, or words for them (translated). */
+export const SHORTCUTS: { keys: string | { words: KeyWords }; what: What }[] = [
+  { keys: 'Ctrl/⌘ Z', what: 'undo' },
+  { keys: 'Shift Ctrl/⌘ Z, Ctrl Y', what: 'redo' },
+  { keys: 'Ctrl/⌘ C / V', what: 'copyPaste' },
+  { keys: 'Ctrl/⌘ D', what: 'duplicate' },
+  { keys: 'Ctrl/⌘ A', what: 'selectAll' },
+  { keys: 'Ctrl/⌘ G', what: 'makeBlock' },
+  { keys: 'Ctrl/⌘ S', what: 'save' },
+  { keys: { words: 'delete' }, what: 'delete' },
+  { keys: { words: 'boxSelect' }, what: 'boxSelect' },
+  { keys: { words: 'addToSelection' }, what: 'addToSelection' },
+  { keys: { words: 'canvas' }, what: 'quickAdd' },
+  { keys: { words: 'block' }, what: 'openBlock' },
+  { keys: { words: 'escape' }, what: 'escape' },
+  { keys: 'F', what: 'fit' },
+  { keys: 'L', what: 'layout' },
+  { keys: '?', what: 'help' },
 ];
 
 export function HelpOverlay() {
@@ -32,26 +39,27 @@ export function HelpOverlay() {
 }
 
 function Help() {
+  const { t } = useTranslation();
   const dialog = useRef<HTMLDivElement>(null);
   useFocusTrap(dialog);
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" data-testid="help" onClick={() => toggleHelp(false)}>
+    <div className="overlay" role="dialog" aria-modal="true" aria-label={t('editor.help.title')} data-testid="help" onClick={() => toggleHelp(false)}>
       <div ref={dialog} className="dialog" onClick={(e) => e.stopPropagation()}>
-        <h2>Keyboard shortcuts</h2>
+        <h2>{t('editor.help.title')}</h2>
         <table>
           <tbody>
-            {SHORTCUTS.map(([keys, what]) => (
-              <tr key={keys}>
+            {SHORTCUTS.map(({ keys, what }) => (
+              <tr key={what} data-testid={`shortcut-${what}`}>
                 <td>
-                  <kbd>{keys}</kbd>
+                  <kbd>{typeof keys === 'string' ? keys : t(`editor.help.keys.${keys.words}`)}</kbd>
                 </td>
-                <td>{what}</td>
+                <td>{t(`editor.help.what.${what}`)}</td>
               </tr>
             ))}
           </tbody>
         </table>
         <button autoFocus onClick={() => toggleHelp(false)}>
-          Close
+          {t('editor.help.close')}
         </button>
       </div>
     </div>
@@ -64,25 +72,23 @@ export function ConflictDialog() {
 }
 
 function Conflict({ currentVersion }: { currentVersion: number | null }) {
+  const { t } = useTranslation();
   const dialog = useRef<HTMLDivElement>(null);
   useFocusTrap(dialog);
   return (
     <div className="overlay" role="alertdialog" aria-modal="true" data-testid="conflict">
       <div ref={dialog} className="dialog">
-        <h2>Saved elsewhere meanwhile</h2>
-        <p>
-          Another tab or person saved this graph{currentVersion ? ` (now version ${currentVersion})` : ''} after you opened it. Your changes are still here, and in
-          this browser's draft.
-        </p>
+        <h2>{t('editor.conflict.title')}</h2>
+        <p>{currentVersion ? t('editor.conflict.bodyVersion', { version: currentVersion }) : t('editor.conflict.body')}</p>
         <div className="button-row">
           <button autoFocus className="primary" data-testid="conflict-copy" onClick={() => void resolveConflict('copy')}>
-            Save mine as a new graph
+            {t('editor.conflict.copy')}
           </button>
           <button data-testid="conflict-overwrite" onClick={() => void resolveConflict('overwrite')}>
-            Save mine over theirs
+            {t('editor.conflict.overwrite')}
           </button>
           <button className="danger" data-testid="conflict-theirs" onClick={() => void resolveConflict('theirs')}>
-            Discard mine, open theirs
+            {t('editor.conflict.theirs')}
           </button>
         </div>
       </div>
@@ -95,26 +101,40 @@ export function ConfirmDiscard() {
   return pending ? <Discard pending={pending} /> : null;
 }
 
+/** The question, as one sentence: what would replace the work. */
+function question(what: PendingDiscard['what'], t: TFunction): string {
+  if (typeof what === 'string') return t('editor.discard.other', { what });
+  switch (what.kind) {
+    case 'blank':
+      return t('editor.discard.blank');
+    case 'preset':
+      return t('editor.discard.preset', { name: what.name });
+    case 'graph':
+      return t('editor.discard.graph', { name: what.name });
+    case 'import':
+      return t('editor.discard.import', { name: what.name });
+  }
+}
+
 function Discard({ pending }: { pending: PendingDiscard }) {
+  const { t } = useTranslation();
   const dialog = useRef<HTMLDivElement>(null);
-  const name = useEditor((s) => s.history.present.name ?? 'Untitled');
+  const name = useEditor((s) => s.history.present.name) || t('common.untitled');
   useFocusTrap(dialog);
   return (
     <div className="overlay overlay-top" role="alertdialog" aria-modal="true" aria-labelledby="discard-title" data-testid="confirm-discard">
       <div ref={dialog} className="dialog" onKeyDown={(e) => e.key === 'Escape' && void answerDiscard('cancel')}>
-        <h2 id="discard-title">Unsaved changes to {name}</h2>
-        <p>
-          To {pending.what}, this graph's changes would be replaced. Save them first, or discard them?
-        </p>
+        <h2 id="discard-title">{t('editor.discard.title', { name })}</h2>
+        <p>{question(pending.what, t)}</p>
         <div className="button-row">
           <button autoFocus className="primary" data-testid="discard-save" onClick={() => void answerDiscard('save')}>
-            Save, then continue
+            {t('editor.discard.save')}
           </button>
           <button className="danger" data-testid="discard-discard" onClick={() => void answerDiscard('discard')}>
-            Discard changes
+            {t('editor.discard.discard')}
           </button>
           <button data-testid="discard-cancel" onClick={() => void answerDiscard('cancel')}>
-            Cancel
+            {t('editor.discard.cancel')}
           </button>
         </div>
       </div>

@@ -1,5 +1,7 @@
 // Double-click the canvas: type to find a node type, Enter to add it where you clicked.
 import { useMemo, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { pickZh, useLanguage } from '../i18n';
 import { searchOps } from '../model/ops';
 import { usePlaceable } from './catalog';
 
@@ -10,6 +12,8 @@ interface Props {
 }
 
 export function QuickAdd({ at, onPick, onClose }: Props) {
+  const { t } = useTranslation();
+  const lng = useLanguage();
   const placeable = usePlaceable();
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
@@ -32,8 +36,8 @@ export function QuickAdd({ at, onPick, onClose }: Props) {
       <input
         autoFocus
         value={query}
-        placeholder="Add a node…"
-        aria-label="Search node types"
+        placeholder={t('editor.quickAdd.placeholder')}
+        aria-label={t('editor.quickAdd.label')}
         data-testid="quick-add-search"
         onChange={(e) => {
           setQuery(e.target.value);
@@ -55,10 +59,10 @@ export function QuickAdd({ at, onPick, onClose }: Props) {
               onPick(op.type);
             }}
           >
-            <strong>{op.type}</strong> <span>{op.summary}</span>
+            <strong>{op.type}</strong> <span>{pickZh(op.summary, (op as { summary_zh?: string }).summary_zh, lng)}</span>
           </li>
         ))}
-        {!matches.length && <li className="empty">No node type matches “{query}”</li>}
+        {!matches.length && <li className="empty">{t('editor.quickAdd.none', { query })}</li>}
       </ul>
     </div>
   );

@@ -6,8 +6,10 @@ import { pickZh, useLanguage } from '../i18n';
 import { LanguagePicker } from '../i18n/LanguagePicker';
 import { formatBytes, formatCount, formatFlops } from '../model/format';
 import { canRedo, canUndo } from '../model/history';
+import { batchSizeMaximum, memoryHint, type MemoryHint } from '../model/memoryHint';
 import { trainBlocked } from '../model/readiness';
 import { autoLayout, editDocument, isEmpty, redoEdit, sealEdit, undoEdit, useEditor } from '../store/editor';
+import { useTrainingSchema } from '../store/meta';
 import { dropImportedWeights, request, save, saveState, showWelcome, useSession } from '../store/session';
 import { exportAs, exportJson, startRun, toggleHelp, useUi } from '../store/ui';
 import { openSweepDialog, useSweepDialog } from '../sweeps/SweepDialog';
@@ -170,6 +172,8 @@ function CheckStatus() {
   const fresh = useEditor((s) => s.checkedRevision === s.revision && s.checkStatus === 'done');
   const empty = useEditor((s) => isEmpty(s.history.present));
   const totals = empty ? undefined : check?.totals;
+  const allowed = batchSizeMaximum(useTrainingSchema());
+  const hint = totals ? memoryHint(totals, allowed, t) : null;
   const staleParams = useEditor((s) => s.view.staleParams);
   const staleCount = useEditor((s) => s.view.stale.size);
   const params = (totals?.params ?? 0) + staleParams;
@@ -184,6 +188,7 @@ function CheckStatus() {
     <div className="check" data-testid="check-status" data-state={cls} data-fresh={fresh} data-busy={status === 'checking' || undefined}>
       <span className={`check-dot ${cls}`} aria-hidden />
       <span className="check-text">{text}</span>
+      {hint?.action && <MemoryFit hint={hint} />}
       {totals && (
         <span
           className={`totals${errors ? ' partial' : ''}`}
@@ -211,7 +216,45 @@ function CheckStatus() {
           <span className="muted">{t('check.atBatch', { batch: totals.batch_size })}</span>
         </span>
       )}
+      {hint && !hint.action && <MemoryFit hint={hint} />}
     </div>
+  );
+}
+
+/** Beside the memory readout: the largest batch that fits the connected worker with the
+ * most memory, and, when the current batch does not fit, a button that sets that batch.
+ * Where the bar is short of room the words give way (the suggestion before the totals),
+ * the button never. */
+function MemoryFit({ hint }: { hint: MemoryHint }) {
+  const warn = hint.fit.kind === 'over' || hint.fit.kind === 'nothing';
+  const action = hint.action;
+  const setBatch = (batch: number) => {
+    sealEdit(); // one step of its own: undo takes back the suggestion alone
+    editDocument((doc) => ({ ...doc, training: { ...(doc.training ?? {}), batch_size: batch } }), 'training:batch_size');
+    sealEdit();
+  };
+  return (
+    <>
+      <span
+        className={`memory-fit${warn ? ' warning' : ' muted'}${action ? ' with-action' : ''}`}
+        data-testid="memory-hint"
+        data-kind={hint.fit.kind}
+        title={hint.title}
+      >
+        {hint.text}
+      </span>
+      {action && (
+        <button
+          className="link memory-use-batch"
+          data-testid="use-batch"
+          data-batch={action.batch}
+          title={action.title}
+          onClick={() => setBatch(action.batch)}
+        >
+          {action.label}
+        </button>
+      )}
+    </>
   );
 }
 

@@ -3,7 +3,7 @@
 // message, which names the row, column or entry at fault).
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isActive, progressView } from '../data/upload';
+import { headline, isActive, progressView } from '../data/upload';
 import { cancelUpload, dismissUpload, uploadFile, useDatasets } from '../store/datasets';
 import './data.css';
 
@@ -88,34 +88,36 @@ export function useNoFileNavigation() {
 }
 
 export function DropOverlay() {
+  const { t } = useTranslation();
   return (
     <div className="drop-overlay" data-testid="drop-overlay">
       <div>
-        Drop to upload as training data
-        <small>CSV table · zip of images in class folders · text · zipped IDX</small>
+        {t('editor.upload.drop')}
+        <small>{t('picker.formats')}</small>
       </div>
     </div>
   );
 }
 
 export function UploadStatus() {
+  const { t } = useTranslation();
   const upload = useDatasets((s) => s.upload);
   if (upload.phase === 'idle') return null;
-  const view = progressView(upload);
+  const view = progressView(upload, t);
   const active = isActive(upload);
   return (
     <div className={`upload-status upload-${upload.phase}`} data-testid="upload-status" data-phase={upload.phase} role={upload.phase === 'failed' ? 'alert' : 'status'}>
       <div className="upload-head">
         <strong title={upload.file}>
-          {active ? `Uploading ${upload.file}` : upload.phase === 'done' ? (upload.created ? `Uploaded ${upload.file}` : `${upload.file} was uploaded before`) : upload.phase === 'failed' ? `${upload.file} was not taken` : `Upload of ${upload.file} cancelled`}
+          {headline(upload, t)}
         </strong>
         {active ? (
-          <button onClick={cancelUpload} data-testid="upload-cancel" disabled={upload.phase === 'reading'} title={upload.phase === 'reading' ? 'Every byte is sent; the server is reading the file' : 'Stop sending this file'}>
-            Cancel
+          <button onClick={cancelUpload} data-testid="upload-cancel" disabled={upload.phase === 'reading'} title={upload.phase === 'reading' ? t('editor.upload.readingTitle') : t('editor.upload.stopTitle')}>
+            {t('editor.upload.cancel')}
           </button>
         ) : (
-          <button className="link" onClick={dismissUpload} data-testid="upload-dismiss" aria-label="Dismiss">
-            Dismiss
+          <button className="link" onClick={dismissUpload} data-testid="upload-dismiss" aria-label={t('editor.upload.dismiss')}>
+            {t('editor.upload.dismiss')}
           </button>
         )}
       </div>
@@ -124,7 +126,7 @@ export function UploadStatus() {
           <div
             className={`upload-bar${view.fraction === null ? ' indeterminate' : ''}`}
             role="progressbar"
-            aria-label={`Uploading ${upload.file}`}
+            aria-label={t('editor.upload.uploading', { file: upload.file })}
             aria-valuemin={0}
             aria-valuemax={100}
             aria-valuenow={view.fraction === null ? undefined : Math.floor(view.fraction * 100)}
@@ -144,7 +146,7 @@ export function UploadStatus() {
           {upload.message}
         </p>
       )}
-      {upload.phase === 'done' && !upload.created && <p className="muted small">The same bytes were uploaded earlier; their record is shown.</p>}
+      {upload.phase === 'done' && !upload.created && <p className="muted small">{t('editor.upload.sameBytes')}</p>}
     </div>
   );
 }

@@ -141,6 +141,9 @@ export const en = {
     copy: 'Copy',
     download: 'Download',
     issueTitle: '{{title}}: {{message}}',
+    inBlock: 'in block {{block}}, {{node}}: {{message}}',
+    whereInput: 'input {{port}}',
+    whereOutput: 'output {{port}}',
   },
   issue: {
     invalid_document: 'Invalid document',

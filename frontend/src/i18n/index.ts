@@ -4,6 +4,7 @@
 import i18next from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
 import { en } from './en';
+import { messageText, type MessageCatalog, type ServerText } from './messages';
 import { zhCN } from './zh-CN';
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
@@ -122,11 +123,39 @@ export function tMaybe(key: string, fallback: string, options?: Record<string, u
   return i18next.exists(key) ? t(key, options) : fallback;
 }
 
+/** A check's problem as the browser holds it: the server's text, with where it lies. */
+export interface IssueLike extends ServerText {
+  code?: string | null;
+  /** The server's text when `message` is the browser's own wording around it. */
+  text?: ServerText | null;
+  /** Set when the problem lies inside a block that the canvas shows as one node. */
+  inBlock?: { block: string; node: string | null } | null;
+}
+
+/** A problem's message alone, in `lng` (a parameter field's error, a node's badge). */
+export function issueMessage(issue: IssueLike, lng: Language, catalog: MessageCatalog | null | undefined): string {
+  const own = messageText(issue.text ?? issue, lng, catalog);
+  if (!issue.inBlock) return own;
+  const t = i18next.t.bind(i18next) as unknown as (k: string, o?: Record<string, unknown>) => string;
+  return t('drawer.inBlock', { block: issue.inBlock.block, node: issue.inBlock.node ?? '', message: own, lng });
+}
+
+/** Where on its node a problem lies ("input x", "output y", as model/checkView writes it), in `lng`. */
+export function whereText(where: string | null | undefined, lng: Language): string | null {
+  if (!where) return null;
+  const output = where.startsWith('output ');
+  const port = where.slice(output ? 'output '.length : where.startsWith('input ') ? 'input '.length : 0);
+  return i18next.t(output ? 'drawer.whereOutput' : 'drawer.whereInput', { port, lng });
+}
+
 /**
- * A check's problem: the server writes its message in English, with no parameters yet, so
- * in Chinese the problem's kind (from its stable code) comes first, then that message.
+ * A check's problem for the Problems list and the inspector: its message in `lng` from the
+ * server's catalog key and parameters (the server's English when the key is unknown); in
+ * Chinese the problem's kind (from its stable code) comes first.
  */
-export function issueText(code: string | null | undefined, message: string, lng: Language): string {
-  if (lng === 'en' || !code || !i18next.exists(`issue.${code}`)) return message;
-  return i18next.t('drawer.issueTitle', { title: tMaybe(`issue.${code}`, code), message });
+export function issueText(issue: IssueLike, lng: Language, catalog: MessageCatalog | null | undefined): string {
+  const message = issueMessage(issue, lng, catalog);
+  const code = issue.code;
+  if (lng === 'en' || !code || !i18next.exists(`issue.${code}`, { lng })) return message;
+  return i18next.t('drawer.issueTitle', { title: tMaybe(`issue.${code}`, code, { lng }), message, lng });
 }

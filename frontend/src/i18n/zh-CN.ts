@@ -137,6 +137,9 @@ export const zhCN: Resources = {
     copy: '复制',
     download: '下载',
     issueTitle: '{{title}}：{{message}}',
+    inBlock: '模块 {{block}} 内的 {{node}}：{{message}}',
+    whereInput: '输入 {{port}}',
+    whereOutput: '输出 {{port}}',
   },
   issue: {
     invalid_document: '文档无效',

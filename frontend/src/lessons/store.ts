@@ -7,6 +7,7 @@ import { create } from 'zustand';
 import { api } from '../api/client';
 import type { Lesson, LessonSummary } from '../api/types';
 import { request, useSession } from '../store/session';
+import { i18n } from '../i18n';
 import { notify } from '../store/editor';
 import type { RunFacts } from './checks';
 
@@ -80,7 +81,7 @@ export async function startLesson(id: string) {
     const preset = lesson.steps[0]?.preset;
     if (preset) request.preset(preset);
   } catch (err) {
-    notify(`Could not open the lesson: ${err instanceof Error ? err.message : String(err)}`, 'error');
+    notify(i18n.t('editor.notice.noLesson', { error: err instanceof Error ? err.message : String(err) }), 'error');
   }
 }
 

@@ -5,6 +5,7 @@ import type { BlockDoc, EdgeDoc, GraphDocument, NodeDoc } from '../api/types';
 import { bodyOf, resolvePorts, withBody } from './convert';
 import { freshId } from './ids';
 import type { PortsOf } from './ops';
+import { currentT, type TFunction } from './translate';
 
 export type MakeBlockResult =
   | { ok: true; doc: GraphDocument; instanceId: string }
@@ -18,23 +19,24 @@ export function makeBlock(
   ids: readonly string[],
   name: string,
   portsOf: PortsOf,
+  t: TFunction = currentT,
 ): MakeBlockResult {
   const body = bodyOf(doc, null);
   const chosen = new Set(ids);
   const inside = body.nodes.filter((n) => chosen.has(n.id));
-  if (!inside.length) return { ok: false, reason: 'select the nodes to put in the block first' };
+  if (!inside.length) return { ok: false, reason: t('editor.block.empty') };
   const ports = inside.filter((n) => n.type === 'Input' || n.type === 'Output');
   if (ports.length) {
-    return { ok: false, reason: `leave ${ports.map((n) => n.id).join(', ')} out: a block's Input and Output are its ports` };
+    return { ok: false, reason: t('editor.block.ports', { nodes: ports.map((n) => n.id).join(', ') }) };
   }
   const networks = new Set(inside.map((n) => n.network ?? null));
-  if (networks.size > 1) return { ok: false, reason: 'the selection spans several networks' };
+  if (networks.size > 1) return { ok: false, reason: t('editor.block.networks') };
   const wires = resolvePorts(body, portsOf);
   const incoming = wires.filter((w) => chosen.has(w.target) && !chosen.has(w.source));
   const outgoing = wires.filter((w) => chosen.has(w.source) && !chosen.has(w.target));
   const internal = wires.filter((w) => chosen.has(w.source) && chosen.has(w.target));
-  if (!incoming.length) return { ok: false, reason: 'nothing feeds the selection: a block needs an input' };
-  if (!outgoing.length) return { ok: false, reason: 'the selection feeds nothing: a block needs an output' };
+  if (!incoming.length) return { ok: false, reason: t('editor.block.noInput') };
+  if (!outgoing.length) return { ok: false, reason: t('editor.block.noOutput') };
 
   // One block input per distinct source wire, one output per distinct inner result.
   const inKeys = [...new Set(incoming.map((w) => `${w.source}.${w.source_port}`))];

@@ -2,6 +2,7 @@
 // issues, per edge the tensor it carries. Inside a block, shapes come from the block's
 // first instance (`layer1.0.conv1`), and issues from the block definition.
 import type { CheckResult, GraphDocument, GraphIssue, NodeReport, TensorSpec } from '../api/types';
+import type { ServerText } from '../i18n/messages';
 import { edgeKey, type Scope } from './canvas';
 import type { Hint } from './fixes';
 import type { PortsOf } from './ops';
@@ -22,6 +23,10 @@ export interface ViewIssue {
   where: string | null;
   /** A fix that is not a document edit: open the dataset picker. */
   action?: { kind: 'choose-dataset'; label: string };
+  /** The server's own text (catalog key, parameters, English), to say it in the reader's language. */
+  text?: ServerText;
+  /** Set when the issue lies inside a block shown as one node (`message` then names it). */
+  inBlock?: { block: string; node: string | null };
 }
 
 export interface CheckView {
@@ -128,6 +133,8 @@ export function checkView(
       field: issue.field ?? null,
       nodeId,
       block,
+      text: { key: issue.key, params: issue.params, message: issue.message },
+      inBlock: issue.block && scope === null ? { block: issue.block, node: issue.node_id ?? null } : undefined,
     };
     all.push(view);
     if (nodeId) push(issues, nodeId, view);

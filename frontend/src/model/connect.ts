@@ -1,5 +1,6 @@
 // Connection rules, checked while a person drags a wire: each refusal says why.
 import type { PortsOf } from './ops';
+import { currentT, type TFunction } from './translate';
 
 export interface Connection {
   source: string;
@@ -40,30 +41,30 @@ function pathBetween(edges: readonly Connection[], from: string, to: string): st
   return null;
 }
 
-export function checkConnection(graph: GraphView, c: Connection, portsOf: PortsOf): Verdict {
+export function checkConnection(graph: GraphView, c: Connection, portsOf: PortsOf, t: TFunction = currentT): Verdict {
   const source = graph.nodes.find((n) => n.id === c.source);
   const target = graph.nodes.find((n) => n.id === c.target);
-  if (!source || !target) return refuse('both ends must be nodes on this canvas');
-  if (c.source === c.target) return refuse(`${c.source} cannot feed itself`);
+  if (!source || !target) return refuse(t('editor.connect.notNodes'));
+  if (c.source === c.target) return refuse(t('editor.connect.self', { node: c.source }));
   const out = portsOf(source.type).outputs.find((p) => p.name === c.sourcePort);
   const inp = portsOf(target.type).inputs.find((p) => p.name === c.targetPort);
-  if (!out) return refuse(`${source.type} ${c.source} has no output ${c.sourcePort}`);
-  if (!inp) return refuse(`${target.type} ${c.target} has no input ${c.targetPort}`);
+  if (!out) return refuse(t('editor.connect.noOutput', { type: source.type, node: c.source, port: c.sourcePort }));
+  if (!inp) return refuse(t('editor.connect.noInput', { type: target.type, node: c.target, port: c.targetPort }));
   const existing = graph.edges.find((e) => e.target === c.target && e.targetPort === c.targetPort);
   if (existing) {
     return existing.source === c.source && existing.sourcePort === c.sourcePort
-      ? refuse(`${c.source} already feeds ${c.target}`)
-      : refuse(`input ${c.targetPort} of ${c.target} is already connected (from ${existing.source})`);
+      ? refuse(t('editor.connect.already', { source: c.source, target: c.target }))
+      : refuse(t('editor.connect.taken', { port: c.targetPort, node: c.target, from: existing.source }));
   }
   if ((source.network ?? null) !== (target.network ?? null)) {
     return refuse(
-      `${c.source} is in network ${source.network ?? 'main'} and ${c.target} in ${target.network ?? 'main'}; networks share no edges`,
+      t('editor.connect.networks', { source: c.source, sourceNet: source.network ?? 'main', target: c.target, targetNet: target.network ?? 'main' }),
     );
   }
   if (out.dtype !== 'any' && inp.dtype !== 'any' && out.dtype !== inp.dtype) {
-    return refuse(`${c.target}.${c.targetPort} takes ${inp.dtype}, but ${c.source} gives ${out.dtype}`);
+    return refuse(t('editor.connect.dtype', { node: c.target, port: c.targetPort, wants: inp.dtype, source: c.source, gives: out.dtype }));
   }
   const loop = pathBetween(graph.edges, c.target, c.source);
-  if (loop) return refuse(`that would make a cycle: ${[...loop, c.target].join(' → ')}`);
+  if (loop) return refuse(t('editor.connect.cycle', { path: [...loop, c.target].join(' → ') }));
   return { ok: true };
 }

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { advise, DATA_KINDS } from './dataGuide';
+import { advise, DATA_KINDS, dataKinds } from './dataGuide';
+import { fixedT } from './translate';
 
 describe('the model-selection guide (the course decision tree)', () => {
   it('follows the tree: by input type, then by accuracy vs a light network', () => {
@@ -26,5 +27,13 @@ describe('the model-selection guide (the course decision tree)', () => {
         }
       }
     }
+  });
+
+  it('gives the course its words in the language of `t`', () => {
+    const zh = fixedT('zh-CN');
+    expect(advise('images', 'light').why).toMatch(/lightweight CNN/);
+    expect(advise('images', 'light', 'class', zh).why).toMatch(/^图像任务用卷积神经网络（CNN）/);
+    expect(dataKinds(zh).map((k) => k.label)).toEqual(['表格', '图像', '时间序列', '文本', '生成新样本']);
+    expect(DATA_KINDS.map((k) => k.label)).toEqual(dataKinds().map((k) => k.label));
   });
 });

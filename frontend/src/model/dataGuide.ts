@@ -3,7 +3,9 @@
 // and whether top accuracy matters more than a light network, the preset to begin from
 // and why, in the course's words: images -> CNN (top accuracy: ResNet; otherwise a
 // lightweight CNN), text -> Transformer, time series -> LSTM (or a Transformer), tables
-// -> an MLP, generation -> a GAN or a diffusion model.
+// -> an MLP, generation -> a GAN or a diffusion model. The words come from `t` (translate.ts).
+
+import { currentT, type TFunction } from './translate';
 
 export type DataKind = 'table' | 'images' | 'time_series' | 'text' | 'generation';
 export type Priority = 'accuracy' | 'light';
@@ -16,33 +18,42 @@ export interface Advice {
   why: string;
 }
 
-export const DATA_KINDS: readonly { kind: DataKind; label: string; hint: string }[] = [
-  { kind: 'table', label: 'A table', hint: 'rows of numbers or categories (CSV)' },
-  { kind: 'images', label: 'Images', hint: 'photos, scans, drawings' },
-  { kind: 'time_series', label: 'A time series', hint: 'values over time, sensor readings' },
-  { kind: 'text', label: 'Text', hint: 'characters or words (speech: as text)' },
-  { kind: 'generation', label: 'Make new samples', hint: 'generate images like mine' },
-];
+const KINDS: readonly DataKind[] = ['table', 'images', 'time_series', 'text', 'generation'];
 
-export function advise(kind: DataKind, priority: Priority, target: Target = 'class'): Advice {
+/** The kinds of data to choose from, with a label and a hint each. */
+export function dataKinds(t: TFunction = currentT): { kind: DataKind; label: string; hint: string }[] {
+  return KINDS.map((kind) => ({ kind, label: t(`editor.guide.kind.${kind}`), hint: t(`editor.guide.kind.${kind}Hint`) }));
+}
+
+/** The same list, in the app's language when read (for callers without a `t`). */
+export const DATA_KINDS: readonly { kind: DataKind; readonly label: string; readonly hint: string }[] = KINDS.map((kind) => ({
+  kind,
+  get label() {
+    return currentT(`editor.guide.kind.${kind}`);
+  },
+  get hint() {
+    return currentT(`editor.guide.kind.${kind}Hint`);
+  },
+}));
+
+type Why = 'tableValue' | 'tableClass' | 'imagesAccuracy' | 'imagesLight' | 'seriesValue' | 'seriesClass' | 'text' | 'generationAccuracy' | 'generationLight';
+
+function choose(kind: DataKind, priority: Priority, target: Target): { preset: string; why: Why } {
   switch (kind) {
     case 'table':
-      return target === 'value'
-        ? { preset: 'mlp_regression', why: 'Numeric features and a number to predict: an MLP regresses it.' }
-        : { preset: 'mlp_playground', why: 'Numeric features and a class to predict: an MLP draws the boundary between classes.' };
+      return target === 'value' ? { preset: 'mlp_regression', why: 'tableValue' } : { preset: 'mlp_playground', why: 'tableClass' };
     case 'images':
-      return priority === 'accuracy'
-        ? { preset: 'resnet20_cifar10', why: 'Images call for a CNN; when accuracy matters most, a ResNet: residual connections let it go deep.' }
-        : { preset: 'mobilenet_cifar10', why: 'Images call for a CNN; when a light network matters more, a lightweight CNN: depthwise convolutions at a third of the FLOPs.' };
+      return priority === 'accuracy' ? { preset: 'resnet20_cifar10', why: 'imagesAccuracy' } : { preset: 'mobilenet_cifar10', why: 'imagesLight' };
     case 'time_series':
-      return target === 'value'
-        ? { preset: 'gru_sine', why: 'Values over time: a gated recurrent network (GRU/LSTM) keeps what it has seen and forecasts the next value.' }
-        : { preset: 'lstm_parity', why: 'A sequence with one answer: an LSTM reads it step by step and classifies it at the end.' };
+      return target === 'value' ? { preset: 'gru_sine', why: 'seriesValue' } : { preset: 'lstm_parity', why: 'seriesClass' };
     case 'text':
-      return { preset: 'gpt_char', why: 'Text calls for a Transformer: self-attention relates every character to the ones before it.' };
+      return { preset: 'gpt_char', why: 'text' };
     case 'generation':
-      return priority === 'accuracy'
-        ? { preset: 'ddpm_mnist', why: 'To generate the best samples, a diffusion model: it learns to remove noise, then walks back from pure noise.' }
-        : { preset: 'dcgan_mnist', why: 'To generate quickly, a GAN: a generator and a discriminator train against each other.' };
+      return priority === 'accuracy' ? { preset: 'ddpm_mnist', why: 'generationAccuracy' } : { preset: 'dcgan_mnist', why: 'generationLight' };
   }
+}
+
+export function advise(kind: DataKind, priority: Priority, target: Target = 'class', t: TFunction = currentT): Advice {
+  const { preset, why } = choose(kind, priority, target);
+  return { preset, why: t(`editor.guide.why.${why}`) };
 }

@@ -4,6 +4,7 @@
 // (Choosing a dataset applies the dataset's fixes at once: model/applyDataset.ts.)
 import type { CheckResult, GraphDocument, NodeDoc } from '../api/types';
 import { freshId } from './ids';
+import { currentT, type TFunction } from './translate';
 
 /** What the hints and `applyDataset` need to know of a dataset: a built-in set from
  * GET /api/datasets, or an upload (then `upload` is its sha256 and `options` the
@@ -94,7 +95,8 @@ export function headOf(doc: GraphDocument, output: NodeDoc): NodeDoc | null {
   return null;
 }
 
-export function hints(doc: GraphDocument, check: CheckResult | null, dataset: DatasetFacts | null): Hint[] {
+/** The hints, in the words of `t`. */
+export function hints(doc: GraphDocument, check: CheckResult | null, dataset: DatasetFacts | null, t: TFunction = currentT): Hint[] {
   const out: Hint[] = [];
   const nodes = doc.nodes ?? [];
   const byId = new Map(nodes.map((n) => [n.id, n]));
@@ -106,8 +108,8 @@ export function hints(doc: GraphDocument, check: CheckResult | null, dataset: Da
         key: `flatten:${edge.source}->${edge.target}`,
         nodeId: edge.target,
         port: edge.target_port,
-        message: `${edge.target} receives a ${shape.join('×')} image, but Linear only mixes the last axis`,
-        fix: { label: `Insert Flatten before ${edge.target}`, apply: (d) => insertBetween(d, edge.source, edge.target, 'Flatten') },
+        message: t('editor.hint.flatten', { node: edge.target, shape: shape.join('×') }),
+        fix: { label: t('editor.hint.flattenFix', { node: edge.target }), apply: (d) => insertBetween(d, edge.source, edge.target, 'Flatten') },
       });
     }
   }
@@ -121,8 +123,8 @@ export function hints(doc: GraphDocument, check: CheckResult | null, dataset: Da
       key: `input-shape:${input.id}`,
       nodeId: input.id,
       port: null,
-      message: `${input.id} takes ${(shape as number[]).join('×')}, but ${dataset.label ?? dataset.name} samples are ${want.join('×')}`,
-      fix: { label: `Set ${input.id} shape to ${want.join('×')}`, apply: (d) => setParam(d, input.id, 'shape', want) },
+      message: t('editor.hint.input', { node: input.id, shape: (shape as number[]).join('×'), dataset: dataset.label ?? dataset.name, want: want.join('×') }),
+      fix: { label: t('editor.hint.inputFix', { node: input.id, want: want.join('×') }), apply: (d) => setParam(d, input.id, 'shape', want) },
     });
   }
   const classes = dataset.num_classes;
@@ -138,8 +140,8 @@ export function hints(doc: GraphDocument, check: CheckResult | null, dataset: Da
           key: `head:${head.id}`,
           nodeId: head.id,
           port: null,
-          message: `${head.id} gives ${size} outputs, but ${dataset.label ?? dataset.name} has ${classes} classes`,
-          fix: { label: `Set ${head.id} out_features to ${classes}`, apply: (d) => setParam(d, head.id, 'out_features', classes) },
+          message: t('editor.hint.head', { node: head.id, size, dataset: dataset.label ?? dataset.name, classes }),
+          fix: { label: t('editor.hint.headFix', { node: head.id, classes }), apply: (d) => setParam(d, head.id, 'out_features', classes) },
         });
       }
     }

@@ -1,5 +1,6 @@
 // Numbers and shapes formatted for people: 61,706 params; 1.2 GFLOPs; 48 MB; 6×28×28.
 import type { TensorSpec } from '../api/types';
+import { currentT, type TFunction } from './translate';
 
 const grouped = new Intl.NumberFormat('en-US');
 
@@ -39,8 +40,8 @@ export function formatBytes(n: number): string {
 }
 
 /** [6, 28, 28] -> "6×28×28"; [] -> "scalar". */
-export function formatShape(shape: readonly number[]): string {
-  return shape.length ? shape.join('×') : 'scalar';
+export function formatShape(shape: readonly number[], t: TFunction = currentT): string {
+  return shape.length ? shape.join('×') : t('editor.format.scalar');
 }
 
 /** A tensor spec as an edge label: "6×28×28", with the dtype only when it is not float32. */
@@ -53,7 +54,7 @@ export function formatSpec(spec: TensorSpec | null | undefined): string {
 /** A parameter value in a node's summary line: [5, 5] -> "5×5", true -> "yes". */
 export function formatParamValue(value: unknown): string {
   if (Array.isArray(value)) return value.map(formatParamValue).join('×');
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'boolean') return value ? currentT('editor.format.yes') : currentT('editor.format.no');
   if (typeof value === 'number') return Number.isInteger(value) ? formatCount(value) : String(value);
   if (value === null || value === undefined) return '–';
   return String(value);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { dataProblem, trainBlocked, type TrainState } from './readiness';
+import { fixedT } from './translate';
+
+const zh = fixedT('zh-CN');
 
 const moons = { name: 'moons' };
 const shakespeare = { name: 'tiny_shakespeare', unavailable: 'not available here: upload input.txt' };
@@ -39,5 +42,14 @@ describe('why Train is disabled', () => {
     expect(trainBlocked({ ...ready, errors: 2, firstError: 'conv1: kernel too large' })).toBe('Fix 2 errors first: conv1: kernel too large');
     expect(trainBlocked({ ...ready, data: dataProblem({}, null)!.message })).toMatch(/No dataset/);
     expect(trainBlocked({ ...ready, checked: false })).toBe('Checking the graph…');
+  });
+
+  it('says it in the language of the `t` it is given', () => {
+    expect(trainBlocked({ ...ready, errors: 1, firstError: 'conv1: kernel too large' })).toBe('Fix 1 error first: conv1: kernel too large');
+    expect(trainBlocked({ ...ready, errors: 2, firstError: 'conv1: x' }, zh)).toBe('请先修复 2 个错误：conv1: x');
+    expect(trainBlocked({ ...ready, empty: true }, zh)).toMatch(/^网络是空的/);
+    const problem = dataProblem({ dataset: 'tiny_shakespeare' }, [shakespeare], zh);
+    expect(problem?.message).toBe('tiny_shakespeare 在此服务器上不可用：upload input.txt，或选择其他数据集。');
+    expect(problem?.fixLabel).toBe('上传或选择…');
   });
 });

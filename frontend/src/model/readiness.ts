@@ -1,8 +1,9 @@
 // Whether the document can train here, said before Train is pressed: the data problems
 // (no dataset chosen, one this server does not have, one that waits for a file) as
 // Problems with a fix, and the one reason Train is disabled, in words for people.
-// Pure: no React, no store.
+// Pure: no React, no store; the words come from `t` (see translate.ts).
 import type { DatasetFacts } from './fixes';
+import { currentT, type TFunction } from './translate';
 
 export type DataProblemCode = 'no_dataset' | 'dataset_unknown' | 'dataset_unavailable';
 
@@ -20,26 +21,30 @@ const uploadOf = (training: Record<string, unknown>): string | null => {
 
 /** What stops this document's data from loading here; null when it can, or while the
  * catalog is not known yet (`facts` null). */
-export function dataProblem(training: Record<string, unknown> | undefined, facts: readonly DatasetFacts[] | null): DataProblem | null {
+export function dataProblem(
+  training: Record<string, unknown> | undefined,
+  facts: readonly DatasetFacts[] | null,
+  t: TFunction = currentT,
+): DataProblem | null {
   const name = training?.dataset;
   if (typeof name !== 'string' || !name) {
-    return { code: 'no_dataset', message: 'No dataset is chosen yet: choose what this network learns from.', fixLabel: 'Choose a dataset…' };
+    return { code: 'no_dataset', message: t('editor.readiness.noDataset'), fixLabel: t('editor.readiness.choose') };
   }
   if (facts === null) return null;
   const upload = uploadOf(training ?? {});
   const found = facts.find((f) => f.name === name && (f.upload ?? null) === upload);
   if (!found) {
-    return upload
-      ? { code: 'dataset_unknown', message: `The uploaded ${name} file this graph trains on is not on this server (deleted?): upload it again or choose another dataset.`, fixLabel: 'Choose a dataset…' }
-      : { code: 'dataset_unknown', message: `This server has no dataset called "${name}": choose one it has.`, fixLabel: 'Choose a dataset…' };
+    const message = upload ? t('editor.readiness.uploadGone', { name }) : t('editor.readiness.unknown', { name });
+    return { code: 'dataset_unknown', message, fixLabel: t('editor.readiness.choose') };
   }
   if (found.unavailable) {
     const label = found.label ?? name;
+    // The server's sentence (English): "not available here: upload input.txt", or a need.
     const raw = found.unavailable;
     const message = raw.startsWith('not available here')
-      ? `${label} is not available on this server: ${raw.replace(/^not available here:\s*/, '')}, or choose another dataset.`
-      : `${label} needs a file before it can train: ${raw}.`;
-    return { code: 'dataset_unavailable', message, fixLabel: 'Upload or choose…' };
+      ? t('editor.readiness.notHere', { label, how: raw.replace(/^not available here:\s*/, '') })
+      : t('editor.readiness.needsFile', { label, reason: raw });
+    return { code: 'dataset_unavailable', message, fixLabel: t('editor.readiness.uploadOrChoose') };
   }
   return null;
 }
@@ -57,11 +62,11 @@ export interface TrainState {
 }
 
 /** Why Train is disabled, or null when it may start. */
-export function trainBlocked(s: TrainState): string | null {
-  if (s.empty) return 'The graph is empty: drag layers from the palette, or open a preset.';
-  if (s.offline) return 'The server is unreachable: reconnecting…';
-  if (!s.checked) return 'Checking the graph…';
-  if (s.errors > 0) return `Fix ${s.errors} error${s.errors > 1 ? 's' : ''} first: ${s.firstError ?? ''}`.trim();
+export function trainBlocked(s: TrainState, t: TFunction = currentT): string | null {
+  if (s.empty) return t('editor.readiness.empty');
+  if (s.offline) return t('editor.readiness.offline');
+  if (!s.checked) return t('editor.readiness.checking');
+  if (s.errors > 0) return t('editor.readiness.fixErrors', { count: s.errors, first: s.firstError ?? '' }).trim();
   if (s.data) return s.data;
   return null;
 }

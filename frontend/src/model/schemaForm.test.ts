@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { displayValue, formFields, parseValue, validate, type JsonSchema } from './schemaForm';
+import { fixedT } from './translate';
 
 // The shape pydantic gives Conv2d's params (anyOf int | [int, int] | enum).
 const conv: JsonSchema = {
@@ -61,6 +62,14 @@ describe('form fields from JSON Schema', () => {
     expect(validate({ type: 'array', minItems: 1, items: { type: 'integer', minimum: 1 } }, [])).toBe('at least 1 values');
     expect(validate({ type: 'number', exclusiveMinimum: 0 }, 0)).toBe('more than 0');
     expect(validate({ enum: ['a', 'b'] }, 'c')).toBe('one of a, b');
+  });
+
+  it('says what a field accepts and why a value is refused in the language of `t`', () => {
+    const zh = fixedT('zh-CN');
+    expect(formFields(conv, zh).find((f) => f.name === 'padding')?.accepts).toBe('整数 0–4096，或 2 个整数 0–∞，或 same / valid');
+    expect(parseValue(field('out_channels'), '0', undefined, zh)).toEqual({ ok: false, error: '至少为 1' });
+    expect(parseValue(field('out_channels'), '2.5', undefined, zh)).toEqual({ ok: false, error: '应为整数' });
+    expect(validate({ type: 'array', minItems: 1, items: { type: 'integer', minimum: 1 } }, [], undefined, zh)).toBe('至少 1 个值');
   });
 
   it('shows values as editable text', () => {

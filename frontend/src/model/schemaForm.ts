@@ -1,5 +1,7 @@
 // Inspector forms from JSON Schema (each op's params_schema, the training config's schema):
 // field descriptors, text <-> value parsing, and validation against bounds and enums.
+// The words (what a field accepts, why a value is refused) come from `t` (translate.ts).
+import { currentT, type TFunction } from './translate';
 
 export interface JsonSchema {
   type?: string | string[];
@@ -60,18 +62,21 @@ function branches(schema: JsonSchema, root: JsonSchema): JsonSchema[] {
 
 const isNull = (s: JsonSchema) => s.type === 'null';
 
-function describe(s: JsonSchema): string {
+const TYPE_WORDS = ['integer', 'number', 'string', 'boolean', 'array', 'object'] as const;
+type TypeWord = (typeof TYPE_WORDS)[number] | 'value';
+const typeWord = (type: JsonSchema['type']): TypeWord =>
+  (TYPE_WORDS as readonly string[]).includes(String(type)) ? (String(type) as TypeWord) : 'value';
+
+/** What one schema accepts, for people: "integer 0–4096", "2 integer 0–∞", "same / valid". */
+function describe(s: JsonSchema, t: TFunction): string {
   if (s.enum) return s.enum.map(String).join(' / ');
   if (s.const !== undefined) return String(s.const);
-  const bounds =
-    s.minimum !== undefined || s.maximum !== undefined
-      ? ` ${s.minimum ?? '−∞'}–${s.maximum ?? '∞'}`
-      : '';
   if (s.type === 'array') {
-    const n = s.minItems !== undefined && s.minItems === s.maxItems ? `${s.minItems}` : 'a list of';
-    return `${n} ${s.items ? describe(s.items) : 'values'}`.trim();
+    const what = s.items ? describe(s.items, t) : t('editor.form.values');
+    return s.minItems !== undefined && s.minItems === s.maxItems ? t('editor.form.countOf', { count: s.minItems, what }) : t('editor.form.listOf', { what });
   }
-  return `${String(s.type ?? 'value')}${bounds}`;
+  const type = t(`editor.form.type.${typeWord(s.type)}`);
+  return s.minimum !== undefined || s.maximum !== undefined ? t('editor.form.typeBounds', { type, bounds: `${s.minimum ?? '−∞'}–${s.maximum ?? '∞'}` }) : type;
 }
 
 export function boundsText(s: JsonSchema): string {
@@ -84,7 +89,7 @@ export function boundsText(s: JsonSchema): string {
   return parts.filter(Boolean).join(', ');
 }
 
-export function formFields(schema: JsonSchema): FieldSpec[] {
+export function formFields(schema: JsonSchema, t: TFunction = currentT): FieldSpec[] {
   const root = schema;
   return Object.entries(schema.properties ?? {}).map(([name, raw]) => {
     const prop = resolve(raw, root);
@@ -114,7 +119,7 @@ export function formFields(schema: JsonSchema): FieldSpec[] {
       minimum: only?.minimum,
       maximum: only?.maximum,
       bounds: only ? boundsText(only) : '',
-      accepts: real.map(describe).join(', or ') + (nullable ? ', or empty' : ''),
+      accepts: real.map((r) => describe(r, t)).join(t('editor.form.or')) + (nullable ? t('editor.form.orEmpty') : ''),
     };
   });
 }
@@ -128,39 +133,39 @@ export function displayValue(value: unknown): string {
 }
 
 /** Whether `value` satisfies `schema` (one branch of anyOf suffices); null when it does. */
-export function validate(schema: JsonSchema, value: unknown, root: JsonSchema = schema): string | null {
+export function validate(schema: JsonSchema, value: unknown, root: JsonSchema = schema, t: TFunction = currentT): string | null {
   const s = resolve(schema, root);
   const list = s.anyOf ?? s.oneOf;
   if (list) {
-    const errors = list.map((b) => validate(b, value, root));
-    return errors.some((e) => e === null) ? null : `expected ${list.map((b) => describe(resolve(b, root))).join(', or ')}`;
+    const errors = list.map((b) => validate(b, value, root, t));
+    return errors.some((e) => e === null) ? null : t('editor.form.expected', { what: list.map((b) => describe(resolve(b, root), t)).join(t('editor.form.or')) });
   }
-  if (s.enum && !s.enum.some((e) => e === value)) return `one of ${s.enum.map(String).join(', ')}`;
-  if (s.const !== undefined && s.const !== value) return `must be ${String(s.const)}`;
+  if (s.enum && !s.enum.some((e) => e === value)) return t('editor.form.oneOf', { values: s.enum.map(String).join(', ') });
+  if (s.const !== undefined && s.const !== value) return t('editor.form.mustBe', { value: String(s.const) });
   switch (s.type) {
     case 'null':
-      return value === null ? null : 'must be empty';
+      return value === null ? null : t('editor.form.mustBeEmpty');
     case 'boolean':
-      return typeof value === 'boolean' ? null : 'yes or no';
+      return typeof value === 'boolean' ? null : t('editor.form.yesOrNo');
     case 'string':
-      return typeof value === 'string' ? null : 'a text';
+      return typeof value === 'string' ? null : t('editor.form.aText');
     case 'integer':
     case 'number': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return 'a number';
-      if (s.type === 'integer' && !Number.isInteger(value)) return 'a whole number';
-      if (s.minimum !== undefined && value < s.minimum) return `at least ${s.minimum}`;
-      if (s.maximum !== undefined && value > s.maximum) return `at most ${s.maximum}`;
-      if (s.exclusiveMinimum !== undefined && value <= s.exclusiveMinimum) return `more than ${s.exclusiveMinimum}`;
-      if (s.exclusiveMaximum !== undefined && value >= s.exclusiveMaximum) return `less than ${s.exclusiveMaximum}`;
+      if (typeof value !== 'number' || !Number.isFinite(value)) return t('editor.form.aNumber');
+      if (s.type === 'integer' && !Number.isInteger(value)) return t('editor.form.wholeNumber');
+      if (s.minimum !== undefined && value < s.minimum) return t('editor.form.atLeast', { value: s.minimum });
+      if (s.maximum !== undefined && value > s.maximum) return t('editor.form.atMost', { value: s.maximum });
+      if (s.exclusiveMinimum !== undefined && value <= s.exclusiveMinimum) return t('editor.form.moreThan', { value: s.exclusiveMinimum });
+      if (s.exclusiveMaximum !== undefined && value >= s.exclusiveMaximum) return t('editor.form.lessThan', { value: s.exclusiveMaximum });
       return null;
     }
     case 'array': {
-      if (!Array.isArray(value)) return 'a list';
-      if (s.minItems !== undefined && value.length < s.minItems) return `at least ${s.minItems} values`;
-      if (s.maxItems !== undefined && value.length > s.maxItems) return `at most ${s.maxItems} values`;
+      if (!Array.isArray(value)) return t('editor.form.aList');
+      if (s.minItems !== undefined && value.length < s.minItems) return t('editor.form.atLeastValues', { count: s.minItems });
+      if (s.maxItems !== undefined && value.length > s.maxItems) return t('editor.form.atMostValues', { count: s.maxItems });
       for (const item of value) {
-        const e = s.items ? validate(s.items, item, root) : null;
-        if (e) return `each value ${e}`;
+        const e = s.items ? validate(s.items, item, root, t) : null;
+        if (e) return t('editor.form.eachValue', { error: e });
       }
       return null;
     }
@@ -177,30 +182,30 @@ function parseScalar(text: string): unknown {
 }
 
 /** Text from a form field -> a value that satisfies the field's schema, or why not. */
-export function parseValue(field: FieldSpec, text: string, root?: JsonSchema): Parsed {
-  const t = text.trim();
-  if (t === '') {
+export function parseValue(field: FieldSpec, text: string, root?: JsonSchema, t: TFunction = currentT): Parsed {
+  const typed = text.trim();
+  if (typed === '') {
     if (field.nullable) return { ok: true, value: null };
     if (field.hasDefault) return { ok: true, value: field.defaultValue };
-    return { ok: false, error: 'required' };
+    return { ok: false, error: t('editor.form.required') };
   }
   let candidates: unknown[];
-  if (t.startsWith('[') || t.startsWith('{')) {
+  if (typed.startsWith('[') || typed.startsWith('{')) {
     try {
-      candidates = [JSON.parse(t)];
+      candidates = [JSON.parse(typed)];
     } catch {
-      return { ok: false, error: 'not valid JSON' };
+      return { ok: false, error: t('editor.form.notJson') };
     }
-  } else if (t.includes(',') || /\s/.test(t)) {
-    candidates = [t.split(/[\s,]+/).filter(Boolean).map(parseScalar), t];
+  } else if (typed.includes(',') || /\s/.test(typed)) {
+    candidates = [typed.split(/[\s,]+/).filter(Boolean).map(parseScalar), typed];
   } else {
-    const scalar = parseScalar(t);
+    const scalar = parseScalar(typed);
     // "5" may mean 5 or [5]; a string enum value stays a string.
-    candidates = [scalar, [scalar], t];
+    candidates = [scalar, [scalar], typed];
   }
   for (const c of candidates) {
-    if (validate(field.schema, c, root ?? field.schema) === null) return { ok: true, value: c };
+    if (validate(field.schema, c, root ?? field.schema, t) === null) return { ok: true, value: c };
   }
-  const reason = validate(field.schema, candidates[0], root ?? field.schema);
-  return { ok: false, error: reason ?? `expected ${field.accepts}` };
+  const reason = validate(field.schema, candidates[0], root ?? field.schema, t);
+  return { ok: false, error: reason ?? t('editor.form.expected', { what: field.accepts }) };
 }

@@ -1,14 +1,17 @@
 // Two runs side by side (#/compare/<a>/<b>): their curves overlaid, and what differs:
 // the training settings and the graph (nodes added, removed, changed).
 import { useEffect, useMemo, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import type { RunDetail } from '../api/types';
+import { tMaybe } from '../i18n';
+import { LanguagePicker } from '../i18n/LanguagePicker';
 import { useTheme } from '../theme';
 import { seriesColor } from './charts/palette';
 import { UPlotChart, type Line } from './charts/UPlotChart';
 import { loadHistory } from './history';
 import { align } from './model/align';
-import { graphDiff, isEmptyDiff, settingsDiff, showValue } from './model/diff';
+import { graphDiff, isEmptyDiff, sayDetail, settingsDiff, showValue } from './model/diff';
 import { metricLabel } from './model/labels';
 import { stepOffsets } from './model/fork';
 import type { RunData } from './model/runData';
@@ -51,6 +54,7 @@ function smoothed(series: Series | undefined, offset: number): Series {
 }
 
 function OverlayCharts({ a, b }: { a: Loaded; b: Loaded }) {
+  const { t } = useTranslation();
   const [offsetA, offsetB] = stepOffsets(a.detail, b.detail);
   const loss = useMemo(
     () => align([smoothed(a.data.metrics.get('train/loss'), offsetA), smoothed(b.data.metrics.get('train/loss'), offsetB)]),
@@ -62,8 +66,8 @@ function OverlayCharts({ a, b }: { a: Loaded; b: Loaded }) {
   const epochChart = (keys: string[]) => {
     const series = keys.flatMap((k) => [a.data.epochMetrics.get(k) ?? new Series(), b.data.epochMetrics.get(k) ?? new Series()]);
     const lines: Line[] = keys.flatMap((k, i) => [
-      { label: `A ${metricLabel(k)}`, color: COLOR_A, width: 2, points: true, dash: i ? [6, 4] : undefined },
-      { label: `B ${metricLabel(k)}`, color: COLOR_B, width: 2, points: true, dash: i ? [6, 4] : undefined },
+      { label: `A ${metricLabel(k, t)}`, color: COLOR_A, width: 2, points: true, dash: i ? [6, 4] : undefined },
+      { label: `B ${metricLabel(k, t)}`, color: COLOR_B, width: 2, points: true, dash: i ? [6, 4] : undefined },
     ]);
     return { data: align(series), lines };
   };
@@ -73,7 +77,7 @@ function OverlayCharts({ a, b }: { a: Loaded; b: Loaded }) {
     <div className="compare-charts">
       <UPlotChart
         testId="compare-loss-chart"
-        title="Training loss per step (smoothed)"
+        title={t('runs.compare.lossTitle')}
         lines={[
           { label: `A ${a.detail.id}`, color: COLOR_A, width: 2 },
           { label: `B ${b.detail.id}`, color: COLOR_B, width: 2 },
@@ -86,28 +90,33 @@ function OverlayCharts({ a, b }: { a: Loaded; b: Loaded }) {
       />
       {(offsetA > 0 || offsetB > 0) && (
         <p className="muted small" data-testid="compare-fork-note">
-          {offsetB > 0 ? 'B' : 'A'} is a fork of {offsetB > 0 ? 'A' : 'B'} at step {Math.max(offsetA, offsetB).toLocaleString('en-US')}: its steps are drawn from there, so
-          its curve continues its source's (epochs below count from each run's own start).
+          {t('runs.compare.forkNote', { fork: offsetB > 0 ? 'B' : 'A', source: offsetB > 0 ? 'A' : 'B', step: Math.max(offsetA, offsetB).toLocaleString('en-US') })}
         </p>
       )}
-      {losses.length > 0 && <UPlotChart testId="compare-val-loss-chart" title="Losses per epoch" lines={l.lines} data={l.data} version="1" xLabel="epoch" formatY={(v) => formatMetric(v)} height={200} />}
-      {others.length > 0 && <UPlotChart testId="compare-val-metrics-chart" title="Validation metrics per epoch" lines={o.lines} data={o.data} version="1" xLabel="epoch" formatY={(v) => formatMetric(v)} height={200} />}
+      {losses.length > 0 && <UPlotChart testId="compare-val-loss-chart" title={t('chart.lossesPerEpoch')} lines={l.lines} data={l.data} version="1" xLabel="epoch" formatY={(v) => formatMetric(v)} height={200} />}
+      {others.length > 0 && <UPlotChart testId="compare-val-metrics-chart" title={t('chart.metricsPerEpoch')} lines={o.lines} data={o.data} version="1" xLabel="epoch" formatY={(v) => formatMetric(v)} height={200} />}
     </div>
   );
 }
 
+/** A node line of the graph's differences: its id, its type muted, the sentence around them. */
+function NodeLine({ i18nKey, id, type, details }: { i18nKey: 'runs.compare.nodeAdded' | 'runs.compare.nodeRemoved' | 'runs.compare.nodeChanged'; id: string; type: string; details?: string }) {
+  return <Trans i18nKey={i18nKey} values={{ id, type, details }} components={{ muted: <span className="muted" /> }} />;
+}
+
 function Differences({ a, b }: { a: Loaded; b: Loaded }) {
+  const { t } = useTranslation();
   const settings = settingsDiff(a.detail.config, b.detail.config);
   const graph = graphDiff(a.detail.document, b.detail.document);
   return (
     <div className="compare-diff">
       <section data-testid="settings-diff">
-        <h2>Training settings</h2>
+        <h2>{t('runs.compare.settings')}</h2>
         {settings.length ? (
           <table className="diff-table">
             <thead>
               <tr>
-                <th>setting</th>
+                <th>{t('runs.compare.setting')}</th>
                 <th style={{ color: COLOR_A }}>A</th>
                 <th style={{ color: COLOR_B }}>B</th>
               </tr>
@@ -116,50 +125,50 @@ function Differences({ a, b }: { a: Loaded; b: Loaded }) {
               {settings.map((c) => (
                 <tr key={c.path} data-testid={`setting-${c.path}`}>
                   <td className="mono">{c.path}</td>
-                  <td className="mono">{showValue(c.a)}</td>
-                  <td className="mono">{showValue(c.b)}</td>
+                  <td className="mono">{showValue(c.a, t)}</td>
+                  <td className="mono">{showValue(c.b, t)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         ) : (
-          <p className="muted">The same settings.</p>
+          <p className="muted">{t('runs.compare.sameSettings')}</p>
         )}
       </section>
       <section data-testid="graph-diff">
-        <h2>Graph</h2>
+        <h2>{t('runs.compare.graph')}</h2>
         {isEmptyDiff(graph) ? (
-          <p className="muted">The same graph.</p>
+          <p className="muted">{t('runs.compare.sameGraph')}</p>
         ) : (
           <ul className="diff-list">
             {graph.added.map((n) => (
               <li key={`+${n.id}`} className="added" data-testid={`node-added-${n.id}`}>
-                + {n.id} <span className="muted">{n.type}</span> added in B
+                <NodeLine i18nKey="runs.compare.nodeAdded" id={n.id} type={n.type} />
               </li>
             ))}
             {graph.removed.map((n) => (
               <li key={`-${n.id}`} className="removed" data-testid={`node-removed-${n.id}`}>
-                − {n.id} <span className="muted">{n.type}</span> only in A
+                <NodeLine i18nKey="runs.compare.nodeRemoved" id={n.id} type={n.type} />
               </li>
             ))}
             {graph.changed.map((c) => (
               <li key={`~${c.id}`} className="changed" data-testid={`node-changed-${c.id}`}>
-                ~ {c.id} <span className="muted">{c.type}</span>: {c.details.join('; ')}
+                <NodeLine i18nKey="runs.compare.nodeChanged" id={c.id} type={c.type} details={c.details.map((d) => sayDetail(d, t)).join(t('runs.compare.detailSeparator'))} />
               </li>
             ))}
             {graph.edgesAdded.map((e) => (
               <li key={`+e${e}`} className="added">
-                + edge {e}
+                {t('runs.compare.edgeAdded', { edge: e })}
               </li>
             ))}
             {graph.edgesRemoved.map((e) => (
               <li key={`-e${e}`} className="removed">
-                − edge {e}
+                {t('runs.compare.edgeRemoved', { edge: e })}
               </li>
             ))}
             {graph.blocksChanged.map((name) => (
               <li key={`b${name}`} className="changed">
-                ~ block {name} differs
+                {t('runs.compare.blockChanged', { name })}
               </li>
             ))}
           </ul>
@@ -172,15 +181,18 @@ function Differences({ a, b }: { a: Loaded; b: Loaded }) {
 function RunCard({ label, color, run }: { label: string; color: string; run: Loaded }) {
   const acc = run.data.epochMetrics.get('val/acc')?.best(true);
   const loss = run.data.epochMetrics.get('val/loss')?.best(false);
+  const { t } = useTranslation();
+  const steps = run.data.step;
+  const facts = [
+    acc && t('runs.compare.bestAccuracy', { value: formatMetric(acc.y) }),
+    loss && t('runs.compare.bestLoss', { value: formatMetric(loss.y) }),
+    t('runs.compare.steps', { count: steps, steps: steps.toLocaleString('en-US') }),
+  ].filter(Boolean);
   return (
     <div className="compare-card" style={{ borderColor: color }}>
-      <strong style={{ color }}>{label}</strong> <a href={`#/runs/${run.detail.id}`}>{run.detail.name}</a> <span className={`status-pill status-${run.detail.status}`}>{run.detail.status}</span>
+      <strong style={{ color }}>{label}</strong> <a href={`#/runs/${run.detail.id}`}>{run.detail.name}</a> <span className={`status-pill status-${run.detail.status}`}>{tMaybe(`run.status.${run.detail.status}`, run.detail.status)}</span>
       <div className="muted small mono">{run.detail.id}</div>
-      <div className="small num">
-        {acc && <>best validation accuracy {formatMetric(acc.y)} · </>}
-        {loss && <>best validation loss {formatMetric(loss.y)} · </>}
-        {run.data.step.toLocaleString('en-US')} steps
-      </div>
+      <div className="small num">{facts.join(' · ')}</div>
     </div>
   );
 }
@@ -190,6 +202,7 @@ export function Compare({ a, b }: { a: string; b: string }) {
   const runB = useRunHistory(b);
   const { theme, toggle } = useTheme();
   const error = runA.error ?? runB.error;
+  const { t } = useTranslation();
   return (
     <div className="runs-page" data-testid="compare" data-ready={Boolean(runA.loaded && runB.loaded) || undefined}>
       <header className="run-header">
@@ -198,10 +211,11 @@ export function Compare({ a, b }: { a: string; b: string }) {
             LayerLab
           </a>
           <span className="divider" />
-          <h1>Compare runs</h1>
+          <h1>{t('runs.compare.title')}</h1>
           <span className="spacer" />
-          <a href="#/runs">All runs</a>
-          <button onClick={toggle} aria-label="Switch theme">
+          <a href="#/runs">{t('run.allRuns')}</a>
+          <LanguagePicker />
+          <button onClick={toggle} aria-label={t('common.switchTheme')}>
             {theme === 'dark' ? '☀' : '☾'}
           </button>
         </div>
@@ -217,7 +231,7 @@ export function Compare({ a, b }: { a: string; b: string }) {
           <Differences a={runA.loaded} b={runB.loaded} />
         </div>
       ) : (
-        !error && <p className="muted compare-loading">Loading both runs’ histories…</p>
+        !error && <p className="muted compare-loading">{t('runs.compare.loading')}</p>
       )}
     </div>
   );

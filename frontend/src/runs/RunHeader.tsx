@@ -1,6 +1,6 @@
-// The run's header: name, status, device, epoch and step with a progress bar and ETA,
-// throughput, elapsed time, Pause/Resume/Stop, Fork, Download, and the way back to the graph
-// it ran.
+// The run's header: name, status, device, how the steps execute (precision, compiled, and
+// the compile phase), epoch and step with a progress bar and ETA, throughput, elapsed time,
+// Pause/Resume/Stop, Fork, Download, and the way back to the graph it ran.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { tMaybe, useLanguage } from '../i18n';
@@ -12,6 +12,7 @@ import { useTheme } from '../theme';
 import { DownloadMenu } from './DownloadMenu';
 import { ForkDialog } from './ForkDialog';
 import { datasetAsked, datasetShown, datasetUsed } from './model/datasetUsed';
+import { compilingNow, executionParts, type ExecutionInfo } from './model/execution';
 import { etaSeconds, fractionDone } from './model/progress';
 import { formatDuration, formatRate } from './model/units';
 import { control, runData, useRun } from './store';
@@ -60,6 +61,31 @@ function ForkOrigin() {
   );
 }
 
+function ExecutionFacts({ info, status }: { info: ExecutionInfo | null; status: string }) {
+  const { t } = useTranslation();
+  const parts = executionParts(info);
+  if (!parts.length) return null;
+  return (
+    <span className="run-execution" data-testid="run-execution" title={t('fast.execution.title')}>
+      {compilingNow(info, status) && (
+        <>
+          <strong data-testid="run-compiling" title={t('fast.execution.compilingTitle')}>
+            {t('fast.execution.compiling')}
+          </strong>{' '}
+        </>
+      )}
+      <span className="muted">
+        {parts.map((part, i) => (
+          <span key={part.id} data-part={part.id} title={t(part.title)}>
+            {i ? ' · ' : ''}
+            {t(part.key, part.params ?? {})}
+          </span>
+        ))}
+      </span>
+    </span>
+  );
+}
+
 export function RunHeader() {
   useRun((s) => s.version);
   const record = useRun((s) => s.record);
@@ -83,7 +109,7 @@ export function RunHeader() {
   // Not ended yet (queued, or held by a worker): the server's "open" group.
   const active = statusIn(meta, 'open', status);
   const uploads = useDatasets((s) => s.catalog.uploads);
-  const dataset = detail ? datasetShown(datasetAsked(detail.config, uploads), datasetUsed(record) ?? datasetUsed(detail)) : null;
+  const dataset = detail ? datasetShown(datasetAsked(detail.config, uploads), datasetUsed(record) ?? datasetUsed(detail), t) : null;
   const shownStatus = requested === 'pause' && status === 'running' ? 'pausing' : requested === 'stop' && active ? 'stopping' : status;
 
   return (
@@ -120,6 +146,7 @@ export function RunHeader() {
         <span title={record?.device ? t('run.deviceTitle') : t('run.deviceAsked')}>
           <span className="muted">{t('run.device')}</span> <strong data-testid="run-device">{record?.device ?? detail?.config.device ?? '–'}</strong>
         </span>
+        <ExecutionFacts info={data.execution} status={status} />
         {dataset && (
           <span className="run-dataset" title={dataset.title}>
             <span className="muted">{t('run.data')}</span>{' '}

@@ -2,12 +2,16 @@
 // sweep's trials: #/runs?sweep=<id>); pick two to compare. Details (dataset, best metric)
 // load lazily, a few runs at a time.
 import { useEffect, useMemo, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import type { RunRecord, RunStatus, SweepRecord } from '../api/types';
+import { tMaybe, useLanguage } from '../i18n';
+import { LanguagePicker } from '../i18n/LanguagePicker';
 import { useTheme } from '../theme';
 import { useDatasets } from '../store/datasets';
 import { statusIn, useMeta } from '../store/meta';
 import { datasetAsked, datasetShown, datasetUsed } from './model/datasetUsed';
+import { metricLabel } from './model/labels';
 import { runSummary, type RunSummary } from './summary';
 import { formatDuration, formatMetric } from './model/units';
 import './runs.css';
@@ -63,6 +67,17 @@ function useSweeps(): SweepRecord[] {
   return sweeps;
 }
 
+/** No runs to show: none yet, or none matching the filters (each said in a list). */
+function EmptyNote({ status, sweep, query }: { status: string; sweep: string; query: string }) {
+  const { t } = useTranslation();
+  const filters = [
+    status && t('runs.list.filter.status', { status: tMaybe(`run.status.${status}`, status) }),
+    sweep && t('runs.list.filter.sweep', { sweep }),
+    query && t('runs.list.filter.query', { query }),
+  ].filter(Boolean);
+  return <>{filters.length ? t('runs.list.emptyFiltered', { filters: filters.join(t('runs.list.filterSeparator')) }) : t('runs.list.empty')}</>;
+}
+
 export function RunsList({ sweep = null }: { sweep?: string | null }) {
   const [runs, setRuns] = useState<RunRecord[] | null>(null);
   const [total, setTotal] = useState(0);
@@ -74,6 +89,9 @@ export function RunsList({ sweep = null }: { sweep?: string | null }) {
   const [picked, setPicked] = useState<string[]>([]);
   const { theme, toggle } = useTheme();
   const statuses = useMeta((s) => s.meta?.statuses.all ?? NONE);
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  const statusText = (s: string) => tMaybe(`run.status.${s}`, s);
 
   useEffect(() => {
     let live = true;
@@ -116,30 +134,31 @@ export function RunsList({ sweep = null }: { sweep?: string | null }) {
             LayerLab
           </a>
           <span className="divider" />
-          <h1>Runs</h1>
-          <span className="muted">{total.toLocaleString('en-US')} in all</span>
+          <h1>{t('runs.list.title')}</h1>
+          <span className="muted">{t('runs.list.inAll', { total: total.toLocaleString('en-US') })}</span>
           <span className="spacer" />
           <a href="#/" data-testid="back-to-editor">
-            Editor
+            {t('runs.list.editor')}
           </a>
-          <button onClick={toggle} aria-label="Switch theme">
+          <LanguagePicker />
+          <button onClick={toggle} aria-label={t('common.switchTheme')}>
             {theme === 'dark' ? '☀' : '☾'}
           </button>
         </div>
         <div className="run-facts">
           <label className="inline-field">
-            status
+            {t('runs.list.status')}
             <select value={status} onChange={(e) => setStatus(e.target.value)} data-testid="runs-status-filter">
-              <option value="">any</option>
+              <option value="">{t('runs.list.any')}</option>
               {statuses.map((s) => (
                 <option key={s} value={s}>
-                  {s}
+                  {statusText(s)}
                 </option>
               ))}
             </select>
           </label>
           <label className="inline-field">
-            sweep
+            {t('runs.list.sweep')}
             <select
               value={sweepId}
               onChange={(e) => {
@@ -148,7 +167,7 @@ export function RunsList({ sweep = null }: { sweep?: string | null }) {
               }}
               data-testid="runs-sweep-filter"
             >
-              <option value="">any</option>
+              <option value="">{t('runs.list.any')}</option>
               {sweepId && !sweeps.some((s) => s.id === sweepId) && <option value={sweepId}>{sweepId}</option>}
               {sweeps.map((s) => (
                 <option key={s.id} value={s.id}>
@@ -158,18 +177,18 @@ export function RunsList({ sweep = null }: { sweep?: string | null }) {
             </select>
           </label>
           <label className="inline-field">
-            search
-            <input value={query} onChange={(e) => setQuery(e.target.value)} placeholder="name, run or graph id" data-testid="runs-search" />
+            {t('runs.list.search')}
+            <input value={query} onChange={(e) => setQuery(e.target.value)} placeholder={t('runs.list.searchPlaceholder')} data-testid="runs-search" />
           </label>
           <span className="spacer" />
-          <span className="muted small">{picked.length === 2 ? 'Two runs picked' : 'Pick two runs to compare'}</span>
+          <span className="muted small">{picked.length === 2 ? t('runs.list.twoPicked') : t('runs.list.pickTwo')}</span>
           <a
             className={`button primary${picked.length === 2 ? '' : ' disabled'}`}
             href={picked.length === 2 ? `#/compare/${picked[0]}/${picked[1]}` : undefined}
             aria-disabled={picked.length !== 2}
             data-testid="compare-button"
           >
-            Compare
+            {t('runs.list.compare')}
           </a>
         </div>
       </header>
@@ -179,26 +198,26 @@ export function RunsList({ sweep = null }: { sweep?: string | null }) {
           <thead>
             <tr>
               <th scope="col">
-                <span className="visually-hidden">compare</span>
+                <span className="visually-hidden">{t('runs.list.column.compare')}</span>
               </th>
-              <th scope="col">run</th>
-              <th scope="col">status</th>
-              <th scope="col">graph</th>
-              <th scope="col">dataset</th>
-              <th scope="col">best</th>
-              <th scope="col">steps</th>
-              <th scope="col">duration</th>
-              <th scope="col">created</th>
+              <th scope="col">{t('runs.list.column.run')}</th>
+              <th scope="col">{t('runs.list.column.status')}</th>
+              <th scope="col">{t('runs.list.column.graph')}</th>
+              <th scope="col">{t('runs.list.column.dataset')}</th>
+              <th scope="col">{t('runs.list.column.best')}</th>
+              <th scope="col">{t('runs.list.column.steps')}</th>
+              <th scope="col">{t('runs.list.column.duration')}</th>
+              <th scope="col">{t('runs.list.column.created')}</th>
             </tr>
           </thead>
           <tbody>
             {shown.map((r) => {
               const s = summaries[r.id];
-              const data = s ? datasetShown(datasetAsked(s.data, uploads), datasetUsed(r) ?? s.datasetUsed) : null;
+              const data = s ? datasetShown(datasetAsked(s.data, uploads), datasetUsed(r) ?? s.datasetUsed, t) : null;
               return (
                 <tr key={r.id} data-testid={`run-row-${r.id}`} data-status={r.status}>
                   <td>
-                    <input type="checkbox" checked={picked.includes(r.id)} onChange={() => toggleRun(r.id)} aria-label={`Pick ${r.name} ${r.id} to compare`} data-testid={`pick-${r.id}`} />
+                    <input type="checkbox" checked={picked.includes(r.id)} onChange={() => toggleRun(r.id)} aria-label={t('runs.list.pick', { name: r.name, id: r.id })} data-testid={`pick-${r.id}`} />
                   </td>
                   <td>
                     <a href={`#/runs/${r.id}`} data-testid={`open-${r.id}`}>
@@ -207,40 +226,40 @@ export function RunsList({ sweep = null }: { sweep?: string | null }) {
                     <div className="muted small mono">
                       {r.id}
                       {r.fork && (
-                        <span title={`Forked from ${r.fork.run} at step ${r.fork.step}`} data-testid={`forked-${r.id}`}>
+                        <span title={t('runs.list.forkTitle', { run: r.fork.run, step: r.fork.step.toLocaleString('en-US') })} data-testid={`forked-${r.id}`}>
                           {' '}
-                          fork of {r.fork.run}
+                          {t('runs.list.forkOf', { run: r.fork.run })}
                         </span>
                       )}
                       {r.sweep && (
                         <span data-testid={`sweep-of-${r.id}`}>
                           {' '}
-                          <a href={`#/sweeps/${r.sweep.sweep}`}>trial {r.sweep.trial}</a> of a sweep
+                          <Trans i18nKey="runs.list.trialOf" values={{ trial: r.sweep.trial }} components={{ a: <a href={`#/sweeps/${r.sweep.sweep}`} /> }} />
                         </span>
                       )}
                     </div>
                   </td>
                   <td>
-                    <span className={`status-pill status-${r.status}`}>{r.status}</span>
+                    <span className={`status-pill status-${r.status}`}>{statusText(r.status)}</span>
                   </td>
-                  <td>{r.graph_id ? <a href={`#/graphs/${r.graph_id}`}>{`${r.graph_id}${r.graph_version ? ` v${r.graph_version}` : ''}`}</a> : <span className="muted">unsaved</span>}</td>
+                  <td>{r.graph_id ? <a href={`#/graphs/${r.graph_id}`}>{`${r.graph_id}${r.graph_version ? ` v${r.graph_version}` : ''}`}</a> : <span className="muted">{t('runs.list.unsaved')}</span>}</td>
                   <td data-testid={`dataset-${r.id}`} data-stand-in={data?.standIn || undefined} title={data?.title}>
                     {data ? data.text : '…'}
-                    {data?.standIn && <span className="stand-in-tag">stand-in</span>}
+                    {data?.standIn && <span className="stand-in-tag">{t('runs.list.standIn')}</span>}
                   </td>
-                  <td className="num" data-testid={`best-${r.id}`}>
+                  <td className="num" data-testid={`best-${r.id}`} title={s?.best ? metricLabel(s.best.metric, t) : undefined}>
                     {s?.best ? `${s.best.metric} ${formatMetric(s.best.value)}` : s ? '–' : '…'}
                   </td>
                   <td className="num">{s ? s.steps.toLocaleString('en-US') : '…'}</td>
                   <td className="num">{formatDuration(duration(r))}</td>
-                  <td className="muted small">{new Date(r.created_at).toLocaleString()}</td>
+                  <td className="muted small">{new Date(r.created_at).toLocaleString(lng)}</td>
                 </tr>
               );
             })}
             {runs && !shown.length && (
               <tr>
                 <td colSpan={9} className="muted">
-                  No runs{status ? ` with status ${status}` : ''}{sweepId ? ` of sweep ${sweepId}` : ''}{query ? ` matching “${query}”` : ''}. Press Train in the editor to start one.
+                  <EmptyNote status={status} sweep={sweepId} query={query} />
                 </td>
               </tr>
             )}

@@ -12,6 +12,7 @@ import { RunData } from './model/runData';
 import { paints, type Paint } from './probe';
 import { viewerUrl } from './protocol';
 import { RunStream, type ConnectionState, type SocketLike } from './stream';
+import { i18n } from '../i18n';
 
 export type RunTab = 'overview' | 'gradients' | 'activations' | 'weights' | 'samples';
 
@@ -167,7 +168,7 @@ export async function control(action: 'pause' | 'resume' | 'stop') {
   try {
     onRun(await api.controlRun(runId, action));
   } catch (err) {
-    set({ actionError: `Could not ${action}: ${err instanceof Error ? err.message : String(err)}` });
+    set({ actionError: i18n.t(`runs.actionFailed.${action}`, { error: err instanceof Error ? err.message : String(err) }) });
   } finally {
     set({ acting: null });
   }

@@ -4,6 +4,7 @@
 // undo step).
 import { create } from 'zustand';
 import { api, ApiError, OfflineError, uploadDataset } from '../api/client';
+import { i18n } from '../i18n';
 import type { DatasetCatalog, DatasetPreview, DatasetRecord, GraphDocument } from '../api/types';
 import { catalogFacts, EMPTY_CATALOG, sizeProblem } from '../data/catalog';
 import { failureText, IDLE, isActive, uploadStep, type UploadEvent, type UploadState } from '../data/upload';
@@ -88,7 +89,7 @@ export async function loadPreview(id: string, again = false) {
   try {
     entry = { state: 'ready', preview: await api.datasetPreview(id) };
   } catch (err) {
-    entry = { state: 'error', message: `No preview: ${errorText(err)}` };
+    entry = { state: 'error', message: i18n.t('editor.preview.failed', { error: errorText(err) }) };
   }
   set({ previews: { ...get().previews, [id]: entry } });
 }

@@ -5,6 +5,7 @@ import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } 
 import { create } from 'zustand';
 import type { CheckResult, GraphDocument, NodeReport } from '../api/types';
 import { activeFacts } from '../data/catalog';
+import { i18n } from '../i18n';
 import { makeBlock } from '../model/blocks';
 import type { LayerEdge, LayerNode, Scope } from '../model/canvas';
 import { checkView, EMPTY_VIEW, type CheckView } from '../model/checkView';
@@ -58,6 +59,8 @@ export interface EditorState {
 
 const CLIPBOARD_KEY = 'layerlab.clipboard';
 let noticeId = 0;
+/** Notices, hints and data problems in the interface's language. */
+const t = i18n.t.bind(i18n);
 
 export const useEditor = create<EditorState>(() => ({
   ops: [],
@@ -105,9 +108,12 @@ export function refreshView() {
   // An empty graph has nothing wrong with it yet: the canvas says what to do instead.
   if (isEmpty(doc)) return void set({ view: EMPTY_VIEW });
   const training = doc.training as Record<string, unknown> | undefined;
-  const data = dataProblem(training, datasetsLoaded ? datasets : null);
-  set({ view: checkView(check, doc, scope, hints(doc, check, activeDataset(doc)), data, get().known, portsOf(doc)) });
+  const data = dataProblem(training, datasetsLoaded ? datasets : null, t);
+  set({ view: checkView(check, doc, scope, hints(doc, check, activeDataset(doc), t), data, get().known, portsOf(doc)) });
 }
+
+// The hints and data problems are words: say them again in a newly chosen language.
+i18n.on('languageChanged', () => refreshView());
 
 /** No node anywhere: a new document, or everything deleted. */
 export const isEmpty = (doc: GraphDocument) => !(doc.nodes ?? []).length && !(doc.blocks ?? []).length;
@@ -196,7 +202,7 @@ export function connectionVerdict(c: Connection) {
 export function connect(c: Connection): boolean {
   const verdict = connectionVerdict(c);
   if (!verdict.ok) {
-    notify(`Not connected: ${verdict.reason}`, 'error');
+    notify(t('editor.notice.notConnected', { reason: verdict.reason }), 'error');
     return false;
   }
   set({ edges: [...get().edges, toEdge(c)] });
@@ -298,7 +304,7 @@ export function copySelection(): Fragment | null {
   const fragment = copyFragment(currentDoc(), get().scope, ids);
   // localStorage reaches every tab and document of this browser.
   localStorage.setItem(CLIPBOARD_KEY, JSON.stringify(fragment));
-  notify(`Copied ${ids.length} node${ids.length > 1 ? 's' : ''}`);
+  notify(t('editor.notice.copied', { count: ids.length }));
   return fragment;
 }
 
@@ -310,7 +316,7 @@ export function pasteClipboard(offset: { x: number; y: number } = PASTE_OFFSET) 
     fragment = null;
   }
   if (!isFragment(fragment)) {
-    notify('Nothing to paste: copy some nodes first');
+    notify(t('editor.notice.nothingToPaste'));
     return;
   }
   pasteInto(fragment, offset);
@@ -332,14 +338,14 @@ export function duplicateSelection() {
 
 export function makeBlockFromSelection(): boolean {
   if (get().scope !== null) {
-    notify('Make blocks from the document level; close this block first', 'error');
+    notify(t('editor.notice.blockAtTop'), 'error');
     return false;
   }
   const doc = currentDoc();
   const taken = new Set([...get().opIndex.keys(), ...(doc.blocks ?? []).map((b) => b.name)]);
   const result = makeBlock(doc, selectedIds(), freshBlockName(taken), portsOf(doc));
   if (!result.ok) {
-    notify(`Cannot make a block: ${result.reason}`, 'error');
+    notify(t('editor.notice.noBlock', { reason: result.reason }), 'error');
     return false;
   }
   commitDocument(result.doc);

@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 import { api, OfflineError } from '../api/client';
 import type { RunStatus, ServerMeta } from '../api/types';
+import type { MessageCatalog } from '../i18n/messages';
 import type { TaskChoice } from '../model/applyDataset';
 import type { JsonSchema } from '../model/schemaForm';
 import { reconnectDelay } from '../runs/model/backoff';
@@ -44,6 +45,11 @@ export function loadMeta(): Promise<void> {
 export function statusIn(meta: ServerMeta | null, group: keyof ServerMeta['statuses'], status: RunStatus | null | undefined): boolean {
   return !!meta && !!status && (meta.statuses[group] as readonly string[]).includes(status);
 }
+
+/** The server's message catalog (GET /api/meta `messages`: every problem's and health
+ * finding's template in English and Chinese); null until the server has answered, when
+ * the server's English text is shown. */
+export const useMessages = (): MessageCatalog | null => useMeta((s) => s.meta?.messages ?? null);
 
 /** The training settings' JSON Schema (the server's TrainingConfig, the one a run is
  * validated by); null until the server has answered. */

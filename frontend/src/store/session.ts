@@ -3,6 +3,7 @@
 // asking before unsaved work is replaced, and the start screen.
 import { create } from 'zustand';
 import { api, ApiError, OfflineError } from '../api/client';
+import { i18n } from '../i18n';
 import type { CheckResult, GraphDocument, GraphSummary, PresetSummary } from '../api/types';
 import { emptyDocument } from '../model/convert';
 import { refusalMessage } from '../model/imports';
@@ -34,9 +35,14 @@ export interface SessionState {
   preset: string | null;
 }
 
+/** What would replace unsaved work: a preset, a saved graph, a new empty graph or an
+ * imported file (the question names it in a sentence of its own), or the caller's words
+ * ("open the preset LeNet-5"), which the question puts in a general sentence. */
+export type Replacement = { kind: 'preset' | 'graph' | 'import'; name: string } | { kind: 'blank' } | string;
+
 export interface PendingDiscard {
-  /** What would replace the work, for the question: "open LeNet-5", "start a new graph". */
-  what: string;
+  /** What would replace the work, for the question. */
+  what: Replacement;
   proceed: () => void | Promise<void>;
 }
 
@@ -62,6 +68,9 @@ const DRAFT_DELAY_MS = 300;
 const getS = useSession.getState;
 const setS = useSession.setState;
 const docJson = (doc: GraphDocument) => JSON.stringify(doc);
+/** A notice's words, in the interface's language when it is shown. */
+const t = i18n.t.bind(i18n);
+const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export function saveState(s: Pick<SessionState, 'graphId' | 'dirty' | 'saving' | 'conflict'>): SaveState {
   if (s.conflict) return 'conflict';
@@ -122,7 +131,7 @@ async function runCheck() {
       setCheck(emptyResult(issues), 'done', revision);
     } else {
       setCheckStatus('done');
-      notify(`Check failed: ${String(err)}`, 'error');
+      notify(t('editor.notice.checkFailed', { error: String(err) }), 'error');
     }
   }
 }
@@ -136,7 +145,7 @@ function wentOnline() {
   retryDelay = 500;
   if (!getS().online) {
     setS({ online: true });
-    notify('Reconnected to the server');
+    notify(t('editor.notice.reconnected'));
     if (!useEditor.getState().ops.length) void loadCatalog();
   }
 }
@@ -158,7 +167,7 @@ export async function loadCatalog() {
     if (err instanceof OfflineError) {
       wentOffline();
       setTimeout(() => void loadCatalog(), 1000);
-    } else notify(`Could not load node types: ${String(err)}`, 'error');
+    } else notify(t('editor.notice.noNodeTypes', { error: String(err) }), 'error');
   }
 }
 
@@ -196,7 +205,7 @@ export function newDocument() {
 // --- unsaved work is never replaced without a word ----------------------------------------------
 
 /** Run `proceed` now when nothing is unsaved, else ask first (save, discard or cancel). */
-export function unlessUnsaved(what: string, proceed: () => void | Promise<void>) {
+export function unlessUnsaved(what: Replacement, proceed: () => void | Promise<void>) {
   if (!getS().dirty) return void proceed();
   setS({ pendingDiscard: { what, proceed } });
 }
@@ -213,11 +222,11 @@ const titleOf = (name: string) => getS().presets.find((p) => p.name === name)?.t
 
 /** What the menus and the start screen call: each asks before replacing unsaved work. */
 export const request = {
-  preset: (name: string) => unlessUnsaved(`open the preset ${titleOf(name)}`, () => openPreset(name)),
-  graph: (id: string) => unlessUnsaved(`open ${getS().graphs.find((g) => g.id === id)?.name ?? id}`, () => openGraph(id)),
-  blank: () => unlessUnsaved('start a new empty graph', newDocument),
-  file: (text: string, filename: string) => unlessUnsaved(`import ${filename}`, () => importDocument(text, filename)),
-  onnx: (file: File) => unlessUnsaved(`import ${file.name}`, () => importOnnx(file)),
+  preset: (name: string) => unlessUnsaved({ kind: 'preset', name: titleOf(name) }, () => openPreset(name)),
+  graph: (id: string) => unlessUnsaved({ kind: 'graph', name: getS().graphs.find((g) => g.id === id)?.name ?? id }, () => openGraph(id)),
+  blank: () => unlessUnsaved({ kind: 'blank' }, newDocument),
+  file: (text: string, filename: string) => unlessUnsaved({ kind: 'import', name: filename }, () => importDocument(text, filename)),
+  onnx: (file: File) => unlessUnsaved({ kind: 'import', name: file.name }, () => importOnnx(file)),
 };
 
 // --- the start screen ---------------------------------------------------------------------------
@@ -242,9 +251,9 @@ export async function openPreset(name: string) {
     const preset = await api.preset(name);
     adopt(preset.document, null, null, false);
     setS({ preset: name });
-    notify(`Opened preset ${preset.title}`);
+    notify(t('editor.notice.openedPreset', { title: preset.title }));
   } catch (err) {
-    notify(`Could not open preset ${name}: ${String(err)}`, 'error');
+    notify(t('editor.notice.noPreset', { name, error: String(err) }), 'error');
   }
 }
 
@@ -253,7 +262,7 @@ export async function openGraph(id: string) {
     const record = await api.graph(id);
     adopt(record.document, record.id, record.version, true);
   } catch (err) {
-    notify(`Could not open graph ${id}: ${err instanceof Error ? err.message : String(err)}`, 'error');
+    notify(t('editor.notice.noGraph', { id, error: reason(err) }), 'error');
   }
 }
 
@@ -268,9 +277,9 @@ export async function openRunGraph(doc: GraphDocument, graphId: string, version:
     }
     adopt(doc, latest.id, latest.version, false);
     setS({ dirty: true });
-    notify(`Opened version ${version} of ${latest.name}, as the run trained it (the newest is version ${latest.version})`);
+    notify(t('editor.notice.openedVersion', { version, name: latest.name, newest: latest.version }));
   } catch (err) {
-    notify(`Could not open graph ${graphId}: ${err instanceof Error ? err.message : String(err)}`, 'error');
+    notify(t('editor.notice.noGraph', { id: graphId, error: reason(err) }), 'error');
   }
 }
 
@@ -279,15 +288,15 @@ export function importDocument(text: string, filename: string) {
   try {
     value = JSON.parse(text);
   } catch {
-    notify(`${filename} is not JSON`, 'error');
+    notify(t('editor.notice.notJson', { name: filename }), 'error');
     return;
   }
   if (!value || typeof value !== 'object' || (value as { format?: unknown }).format !== 'layerlab.graph') {
-    notify(`${filename} is not a LayerLab graph (format "layerlab.graph")`, 'error');
+    notify(t('editor.notice.notAGraph', { name: filename }), 'error');
     return;
   }
   adopt(value as GraphDocument, null, null, false);
-  notify(`Imported ${filename}`);
+  notify(t('editor.notice.imported', { name: filename }));
 }
 
 /** An ONNX model as the open document (the server parses it and keeps its weights). */
@@ -300,9 +309,9 @@ export async function importOnnx(file: File) {
     }
     adopt(result.document, null, null, false);
     setS({ importedWeights: result.weights_id });
-    notify(`Imported ${file.name}: ${result.document.nodes?.length ?? 0} nodes, ${result.tensors} weight tensors kept (${result.weights_id})`);
+    notify(t('editor.notice.importedOnnx', { name: file.name, nodes: result.document.nodes?.length ?? 0, tensors: result.tensors, weights: result.weights_id }));
   } catch (err) {
-    notify(`Could not import ${file.name}: ${err instanceof Error ? err.message : String(err)}`, 'error');
+    notify(t('editor.notice.noImport', { name: file.name, error: reason(err) }), 'error');
   }
 }
 
@@ -321,15 +330,15 @@ export async function save(): Promise<boolean> {
     setS({ dirty: docJson(currentDoc()) !== getS().savedJson });
     flushDraft();
     setRoute(record.id);
-    notify(`Saved ${record.name} (version ${record.version})`);
+    notify(t('editor.notice.saved', { name: record.name, version: record.version }));
     void refreshGraphs();
     return true;
   } catch (err) {
     if (err instanceof ApiError && err.status === 409) {
       setS({ conflict: { currentVersion: err.body?.current_version ?? null } });
-      notify('Not saved: this graph was saved elsewhere meanwhile. Your version is kept here.', 'error');
+      notify(t('editor.notice.conflict'), 'error');
     } else {
-      notify(`Not saved: ${err instanceof Error ? err.message : String(err)}`, 'error');
+      notify(t('editor.notice.notSaved', { error: reason(err) }), 'error');
     }
     return false;
   } finally {
@@ -349,7 +358,7 @@ export async function resolveConflict(choice: 'overwrite' | 'theirs' | 'copy') {
   } else {
     setS({ graphId: null, version: null, conflict: null });
     useEditor.setState({
-      history: { ...useEditor.getState().history, present: { ...currentDoc(), name: `${currentDoc().name ?? 'Untitled'} (copy)` } },
+      history: { ...useEditor.getState().history, present: { ...currentDoc(), name: t('editor.notice.copyName', { name: currentDoc().name ?? t('common.untitled') }) } },
     });
     await save();
   }

@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import { api, ApiError } from '../api/client';
 import type { ExportFormat } from '../api/types';
+import { i18n } from '../i18n';
 import { currentDoc, notify } from './editor';
 import { useSession } from './session';
 
@@ -44,7 +45,7 @@ export async function startRun() {
     window.location.hash = `#/runs/${run.id}`;
   } catch (err) {
     const issues = err instanceof ApiError ? err.body?.issues?.length ?? 0 : 0;
-    notify(`Could not start training: ${err instanceof Error ? err.message : String(err)}`, 'error');
+    notify(i18n.t('editor.notice.noTraining', { error: err instanceof Error ? err.message : String(err) }), 'error');
     if (issues) openDrawer('problems');
   }
 }
@@ -58,11 +59,12 @@ export async function exportAs(format: ExportFormat) {
       useUi.setState({ code: { filename: file.filename, text: await file.blob.text() }, drawer: 'code' });
     } else {
       download(file.filename, file.blob);
-      notify(`Exported ${file.filename}`);
+      notify(i18n.t('editor.notice.exported', { name: file.filename }));
     }
   } catch (err) {
     const issues = err instanceof ApiError ? err.body?.issues?.length ?? 0 : 0;
-    notify(`Export failed: ${err instanceof Error ? err.message : String(err)}${issues ? ` (${issues} errors, see Problems)` : ''}`, 'error');
+    const error = err instanceof Error ? err.message : String(err);
+    notify(issues ? i18n.t('editor.notice.exportFailedIssues', { error, count: issues }) : i18n.t('editor.notice.exportFailed', { error }), 'error');
     if (issues) openDrawer('problems');
   } finally {
     useUi.setState({ exporting: false });

@@ -2,6 +2,7 @@
 // parallel-coordinates plot (drag along an axis to keep the trials in that span), and
 // the parameters' importance.
 import { useRef, useState, type PointerEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { formatMetric } from '../runs/model/units';
 import { useWidth } from '../runs/useWidth';
 import {
@@ -22,6 +23,7 @@ const PAD = { left: 48, right: 16, top: 14, bottom: 28 };
 const short = (v: unknown) => (typeof v === 'number' ? formatMetric(v) : String(v));
 
 export function ObjectiveChart({ trials, direction, metric }: { trials: TrialRecord[]; direction: Direction; metric: string }) {
+  const { t } = useTranslation();
   const points = bestSoFar(trials, direction);
   const last = Math.max(1, ...trials.map((t) => t.number));
   const values = points.map((p) => p.value);
@@ -39,9 +41,9 @@ export function ObjectiveChart({ trials, direction, metric }: { trials: TrialRec
   return (
     <figure className="sweep-figure" data-testid="objective-chart" data-points={points.length}>
       <figcaption>
-        {metric} by trial <span className="legend-best">— best so far</span>
+        {t('editor.sweepCharts.byTrial', { metric })} <span className="legend-best">{t('editor.sweepCharts.bestSoFar')}</span>
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${metric} of each trial, and the best so far`}>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t('editor.sweepCharts.objectiveLabel', { metric })}>
         <line className="axis" x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} />
         <line className="axis" x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} />
         <text className="tick" x={PAD.left - 6} y={y(hi) + 4} textAnchor="end">
@@ -51,7 +53,7 @@ export function ObjectiveChart({ trials, direction, metric }: { trials: TrialRec
           {formatMetric(lo)}
         </text>
         <text className="tick" x={PAD.left} y={H - 8}>
-          trial 0
+          {t('editor.sweepCharts.firstTrial')}
         </text>
         <text className="tick" x={W - PAD.right} y={H - 8} textAnchor="end">
           {last}
@@ -59,9 +61,7 @@ export function ObjectiveChart({ trials, direction, metric }: { trials: TrialRec
         {best && <path className="best-line" d={best} data-testid="best-line" />}
         {points.map((p) => (
           <circle key={p.number} className="trial-dot" cx={x(p.number)} cy={y(p.value)} r={4}>
-            <title>
-              trial {p.number}: {formatMetric(p.value)}
-            </title>
+            <title>{t('editor.sweepCharts.trialValue', { number: p.number, value: formatMetric(p.value) })}</title>
           </circle>
         ))}
       </svg>
@@ -86,6 +86,7 @@ export function ParallelCoords({
   onBrush: (key: string, span: [number, number] | null) => void;
   highlight: Set<number>;
 }) {
+  const { t } = useTranslation();
   const svg = useRef<SVGSVGElement>(null);
   const [box, boxWidth] = useWidth<HTMLElement>();
   const [drag, setDrag] = useState<{ key: string; from: number; to: number } | null>(null);
@@ -117,10 +118,10 @@ export function ParallelCoords({
     setDrag(null);
   };
 
-  const line = (t: TrialRecord) => {
+  const line = (trial: TrialRecord) => {
     const parts: string[] = [];
     axes.forEach((a, i) => {
-      const p = position(a, trialValue(t, a));
+      const p = position(a, trialValue(trial, a));
       if (p !== null) parts.push(`${parts.length ? 'L' : 'M'}${ax(i)},${y(p)}`);
     });
     return parts.join(' ');
@@ -128,17 +129,17 @@ export function ParallelCoords({
 
   return (
     <figure ref={box} className="sweep-figure wide" data-testid="parallel-coords">
-      <figcaption>Trials across the varied values — drag along an axis to keep a span; click it to clear</figcaption>
-      <svg ref={svg} className="pixel-size" width={width} height={PC_H} viewBox={`0 0 ${width} ${PC_H}`} onPointerMove={move} onPointerUp={up} onPointerLeave={up} role="img" aria-label="Parallel coordinates of the trials">
-        {trials.map((t) => (
+      <figcaption>{t('editor.sweepCharts.parallel')}</figcaption>
+      <svg ref={svg} className="pixel-size" width={width} height={PC_H} viewBox={`0 0 ${width} ${PC_H}`} onPointerMove={move} onPointerUp={up} onPointerLeave={up} role="img" aria-label={t('editor.sweepCharts.parallelLabel')}>
+        {trials.map((trial) => (
           <path
-            key={t.number}
-            className={`pc-line state-${t.state}${highlight.has(t.number) ? ' kept' : ' dimmed'}`}
-            d={line(t)}
-            data-testid={`pc-line-${t.number}`}
-            data-kept={highlight.has(t.number)}
+            key={trial.number}
+            className={`pc-line state-${trial.state}${highlight.has(trial.number) ? ' kept' : ' dimmed'}`}
+            d={line(trial)}
+            data-testid={`pc-line-${trial.number}`}
+            data-kept={highlight.has(trial.number)}
           >
-            <title>trial {t.number}</title>
+            <title>{t('editor.sweepCharts.trialNumber', { number: trial.number })}</title>
           </path>
         ))}
         {axes.map((a, i) => {
@@ -175,7 +176,7 @@ export function ParallelCoords({
                 onPointerDown={down(a.key)}
                 data-testid={`pc-hit-${i}`}
               >
-                <title>Drag to keep the trials in a span of {a.label}</title>
+                <title>{t('editor.sweepCharts.dragTitle', { label: a.label })}</title>
               </rect>
             </g>
           );
@@ -186,12 +187,13 @@ export function ParallelCoords({
 }
 
 export function Importance({ importance }: { importance: Record<string, number> | null | undefined }) {
+  const { t } = useTranslation();
   const entries = Object.entries(importance ?? {}).sort((a, b) => b[1] - a[1]);
   return (
     <figure className="sweep-figure" data-testid="importance">
-      <figcaption>Parameter importance (Optuna)</figcaption>
+      <figcaption>{t('editor.sweepCharts.importance')}</figcaption>
       {entries.length === 0 ? (
-        <p className="muted small">Shown once two trials are complete (and a parameter has taken more than one value).</p>
+        <p className="muted small">{t('editor.sweepCharts.importanceEmpty')}</p>
       ) : (
         <ul className="importance">
           {entries.map(([path, share]) => (

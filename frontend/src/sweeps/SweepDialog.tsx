@@ -4,6 +4,7 @@
 // how many trials and how many at once, the sampler and pruner, and an estimate of the
 // runs and time. Start queues it and goes to its page.
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { create } from 'zustand';
 import { api, ApiError } from '../api/client';
 import type { CreateSweep } from '../api/types';
@@ -29,12 +30,7 @@ import './sweeps.css';
 export const useSweepDialog = create<{ open: boolean }>(() => ({ open: false }));
 export const openSweepDialog = (open = true) => useSweepDialog.setState({ open });
 
-const KINDS: { kind: DistKind; label: string }[] = [
-  { kind: 'log_uniform', label: 'log-uniform' },
-  { kind: 'uniform', label: 'uniform' },
-  { kind: 'int', label: 'integers' },
-  { kind: 'choice', label: 'choice' },
-];
+const KINDS: readonly DistKind[] = ['log_uniform', 'uniform', 'int', 'choice'];
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -69,6 +65,7 @@ export function SweepDialog() {
 }
 
 function SweepPanel() {
+  const { t } = useTranslation();
   const doc = useEditor((s) => s.history.present);
   const scope = useEditor((s) => s.scope);
   // One string, not a new list each time: a selector's answer must compare equal when unchanged.
@@ -95,9 +92,9 @@ function SweepPanel() {
   const fields = useMemo(() => trainingOptions(schema, training), [schema, training]);
   const paramsSchema = (type: string) => (opIndex.get(type)?.params_schema ?? null) as JsonSchema | null;
   const canvasOptions: VaryOption[] =
-    scope !== null ? blockOptions(doc, scope) : selected.length === 1 && selected[0] ? nodeOptions(doc, selected[0], paramsSchema) : [];
+    scope !== null ? blockOptions(doc, scope, t) : selected.length === 1 && selected[0] ? nodeOptions(doc, selected[0], paramsSchema) : [];
   const varied = new Set(rows.map((r) => r.path));
-  const { space, errors } = buildSpace(rows);
+  const { space, errors } = buildSpace(rows, t);
   const grid = gridSize(space);
   const runs = sampler === 'grid' && grid !== null ? Math.min(trials, grid) : trials;
   const guess = estimate(runs, parallel, pace.workers, pace.perEpoch, Number(epochs) || Number(training.epochs) || 0);
@@ -148,41 +145,41 @@ function SweepPanel() {
   return (
     <aside className="sweep-panel" role="dialog" aria-modal="false" aria-labelledby="sweep-title" data-testid="sweep-dialog" onKeyDown={(e) => e.key === 'Escape' && close()}>
       <header className="sweep-panel-head">
-        <h2 id="sweep-title">Sweep {doc.name || 'this graph'}</h2>
-        <button className="link" onClick={close} aria-label="Close the sweep dialog">
+        <h2 id="sweep-title">{t('editor.sweep.title', { name: doc.name || t('editor.sweep.thisGraph') })}</h2>
+        <button className="link" onClick={close} aria-label={t('editor.sweep.close')}>
           ✕
         </button>
       </header>
-      <p className="muted small">Each trial is a run of this graph with its own values, chosen by Optuna.</p>
+      <p className="muted small">{t('editor.sweep.lead')}</p>
 
-      <h3>What varies</h3>
-      {rows.length === 0 && <p className="muted small">Nothing yet: add a training field, or click a node on the canvas.</p>}
+      <h3>{t('editor.sweep.varies')}</h3>
+      {rows.length === 0 && <p className="muted small">{t('editor.sweep.nothingYet')}</p>}
       {rows.map((row) => (
         <div key={row.path} className={`sweep-row${errors[row.path] || rowErrors[row.path] ? ' invalid' : ''}`} data-testid={`sweep-row-${row.path}`}>
           <div className="sweep-row-head">
             <strong>{row.label}</strong>
-            <select aria-label={`${row.label}: distribution`} value={row.kind} onChange={(e) => change(row.path, { kind: e.target.value as DistKind })} data-testid={`sweep-kind-${row.path}`}>
-              {KINDS.map((k) => (
-                <option key={k.kind} value={k.kind}>
-                  {k.label}
+            <select aria-label={t('editor.sweep.distribution', { label: row.label })} value={row.kind} onChange={(e) => change(row.path, { kind: e.target.value as DistKind })} data-testid={`sweep-kind-${row.path}`}>
+              {KINDS.map((kind) => (
+                <option key={kind} value={kind}>
+                  {t(`editor.sweep.kind.${kind}`)}
                 </option>
               ))}
             </select>
-            <button className="link" onClick={() => setRows((r) => r.filter((x) => x.path !== row.path))} aria-label={`Stop varying ${row.label}`}>
-              remove
+            <button className="link" onClick={() => setRows((r) => r.filter((x) => x.path !== row.path))} aria-label={t('editor.sweep.stopVarying', { label: row.label })}>
+              {t('editor.sweep.remove')}
             </button>
           </div>
           {row.kind === 'choice' ? (
-            <input aria-label={`${row.label}: values`} value={row.choices} onChange={(e) => change(row.path, { choices: e.target.value })} placeholder="values, comma-separated" data-testid={`sweep-choices-${row.path}`} />
+            <input aria-label={t('editor.sweep.values', { label: row.label })} value={row.choices} onChange={(e) => change(row.path, { choices: e.target.value })} placeholder={t('editor.sweep.valuesPlaceholder')} data-testid={`sweep-choices-${row.path}`} />
           ) : (
             <div className="sweep-bounds">
-              <input aria-label={`${row.label}: from`} value={row.lo} onChange={(e) => change(row.path, { lo: e.target.value })} data-testid={`sweep-lo-${row.path}`} />
-              <span>to</span>
-              <input aria-label={`${row.label}: to`} value={row.hi} onChange={(e) => change(row.path, { hi: e.target.value })} data-testid={`sweep-hi-${row.path}`} />
+              <input aria-label={t('editor.sweep.from', { label: row.label })} value={row.lo} onChange={(e) => change(row.path, { lo: e.target.value })} data-testid={`sweep-lo-${row.path}`} />
+              <span>{t('editor.sweep.to')}</span>
+              <input aria-label={t('editor.sweep.toLabel', { label: row.label })} value={row.hi} onChange={(e) => change(row.path, { hi: e.target.value })} data-testid={`sweep-hi-${row.path}`} />
               {row.kind === 'int' && (
                 <>
-                  <span>step</span>
-                  <input aria-label={`${row.label}: step`} value={row.step} onChange={(e) => change(row.path, { step: e.target.value })} className="narrow" />
+                  <span>{t('editor.sweep.step')}</span>
+                  <input aria-label={t('editor.sweep.stepLabel', { label: row.label })} value={row.step} onChange={(e) => change(row.path, { step: e.target.value })} className="narrow" />
                 </>
               )}
             </div>
@@ -192,7 +189,7 @@ function SweepPanel() {
       ))}
 
       <div className="sweep-add">
-        <select aria-label="Training field" value={field} onChange={(e) => setField(e.target.value)} data-testid="sweep-training-field">
+        <select aria-label={t('editor.sweep.trainingField')} value={field} onChange={(e) => setField(e.target.value)} data-testid="sweep-training-field">
           {fields.map((f) => (
             <option key={f.path} value={f.path} disabled={varied.has(f.path)}>
               {f.label}
@@ -200,15 +197,15 @@ function SweepPanel() {
           ))}
         </select>
         <button onClick={() => add(fields.find((f) => f.path === field))} disabled={varied.has(field)} data-testid="sweep-add-training">
-          Vary
+          {t('editor.sweep.vary')}
         </button>
       </div>
       <div className="sweep-canvas-pick" data-testid="sweep-canvas-options">
         {canvasOptions.length === 0 ? (
-          <p className="muted small">{scope !== null ? `Block ${scope} has no parameters.` : 'Click a node on the canvas to vary its parameters.'}</p>
+          <p className="muted small">{scope !== null ? t('editor.sweep.blockEmpty', { block: scope }) : t('editor.sweep.clickNode')}</p>
         ) : (
           <>
-            <p className="muted small">{scope !== null ? `Block ${scope}, wherever it is used:` : `Node ${selected[0]}:`}</p>
+            <p className="muted small">{scope !== null ? t('editor.sweep.blockOptions', { block: scope }) : t('editor.sweep.nodeOptions', { node: selected[0] })}</p>
             <div className="sweep-chips">
               {canvasOptions.map((o) => (
                 <button key={o.path} className="chip" disabled={varied.has(o.path)} onClick={() => add(o)} data-testid={`sweep-vary-${o.path}`}>
@@ -220,66 +217,66 @@ function SweepPanel() {
         )}
       </div>
 
-      <h3>Objective</h3>
+      <h3>{t('editor.sweep.objective')}</h3>
       <div className="sweep-grid">
         <label>
-          metric
+          {t('editor.sweep.metric')}
           <input value={metric} onChange={(e) => setMetric(e.target.value)} data-testid="sweep-metric" />
         </label>
         <label>
-          direction
+          {t('editor.sweep.direction')}
           <select value={direction} onChange={(e) => setDirection(e.target.value as typeof direction)} data-testid="sweep-direction">
-            <option value="auto">from the name</option>
-            <option value="maximize">maximize</option>
-            <option value="minimize">minimize</option>
+            <option value="auto">{t('editor.sweep.fromName')}</option>
+            <option value="maximize">{t('editor.sweep.maximize')}</option>
+            <option value="minimize">{t('editor.sweep.minimize')}</option>
           </select>
         </label>
       </div>
 
-      <h3>Trials</h3>
+      <h3>{t('editor.sweep.trials')}</h3>
       <div className="sweep-grid">
         <label>
-          trials
+          {t('editor.sweep.trialCount')}
           <input type="number" min={1} max={1000} value={trials} onChange={(e) => setTrials(Math.max(1, Number(e.target.value) || 1))} data-testid="sweep-trials" />
         </label>
         <label>
-          at once
+          {t('editor.sweep.parallel')}
           <input type="number" min={1} max={64} value={parallel} onChange={(e) => setParallel(Math.max(1, Number(e.target.value) || 1))} data-testid="sweep-parallel" />
         </label>
         <label>
-          epochs each
+          {t('editor.sweep.epochs')}
           <input type="number" min={1} value={epochs} onChange={(e) => setEpochs(e.target.value)} data-testid="sweep-epochs" />
         </label>
         <label>
-          sampler
+          {t('editor.sweep.sampler')}
           <select value={sampler} onChange={(e) => setSampler(e.target.value as typeof sampler)} data-testid="sweep-sampler">
-            <option value="tpe">TPE (learns from trials)</option>
-            <option value="random">random</option>
-            <option value="grid">grid</option>
+            <option value="tpe">{t('editor.sweep.tpe')}</option>
+            <option value="random">{t('editor.sweep.random')}</option>
+            <option value="grid">{t('editor.sweep.grid')}</option>
           </select>
         </label>
         <label>
-          pruner
+          {t('editor.sweep.pruner')}
           <select value={pruner} onChange={(e) => setPruner(e.target.value as typeof pruner)} data-testid="sweep-pruner">
-            <option value="none">none</option>
-            <option value="median">median</option>
-            <option value="successive_halving">successive halving</option>
+            <option value="none">{t('editor.sweep.none')}</option>
+            <option value="median">{t('editor.sweep.median')}</option>
+            <option value="successive_halving">{t('editor.sweep.successiveHalving')}</option>
           </select>
         </label>
         <label>
-          seed
-          <input value={seed} onChange={(e) => setSeed(e.target.value.replace(/[^0-9]/g, ''))} placeholder="any" data-testid="sweep-seed" />
+          {t('editor.sweep.seed')}
+          <input value={seed} onChange={(e) => setSeed(e.target.value.replace(/[^0-9]/g, ''))} placeholder={t('editor.sweep.anySeed')} data-testid="sweep-seed" />
         </label>
       </div>
 
       <p className="sweep-estimate" data-testid="sweep-estimate">
-        {guess.runs} run{guess.runs === 1 ? '' : 's'}
-        {sampler === 'grid' && grid === null ? ' · a grid needs choices or integer ranges only' : ''}
-        {sampler === 'grid' && grid !== null && trials > grid ? ` (the grid has ${grid} points)` : ''}
+        {t('editor.sweep.runs', { count: guess.runs })}
+        {sampler === 'grid' && grid === null ? ` · ${t('editor.sweep.gridNeeds')}` : ''}
+        {sampler === 'grid' && grid !== null && trials > grid ? ` ${t('editor.sweep.gridPoints', { count: grid })}` : ''}
         {' · '}
         {guess.seconds !== null
-          ? `about ${formatDuration(guess.seconds)}, ${Math.min(parallel, Math.max(1, pace.workers))} at a time`
-          : 'time unknown until this graph has trained once'}
+          ? t('editor.sweep.about', { time: formatDuration(guess.seconds), parallel: Math.min(parallel, Math.max(1, pace.workers)) })
+          : t('editor.sweep.unknownTime')}
       </p>
       {error && (
         <p className="run-message error" role="alert" data-testid="sweep-error">
@@ -287,9 +284,9 @@ function SweepPanel() {
         </p>
       )}
       <div className="button-row dialog-actions">
-        <button onClick={close}>Cancel</button>
+        <button onClick={close}>{t('editor.sweep.cancel')}</button>
         <button className="primary" onClick={() => void submit()} disabled={busy || !rows.length || Object.keys(errors).length > 0} data-testid="sweep-start">
-          {busy ? 'Starting…' : 'Start sweep'}
+          {busy ? t('editor.sweep.starting') : t('editor.sweep.start')}
         </button>
       </div>
     </aside>

@@ -3,12 +3,15 @@
 // parameter importance, and a sortable table of the trials; Open best, Fork best and
 // Compare top 2. Live: read again every second while the sweep is open.
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
+import { tMaybe } from '../i18n';
 import type { RunDetail } from '../api/types';
 import { ForkDialog } from '../runs/ForkDialog';
 import { formatDuration, formatMetric } from '../runs/model/units';
 import '../runs/runs.css';
 import { useTheme } from '../theme';
+import { LanguagePicker } from '../i18n/LanguagePicker';
 import { Importance, ObjectiveChart, ParallelCoords } from './SweepCharts';
 import { axesOf, brushed, sortTrials, topTrials, type Brushes, type Sort, type SweepDetail, type TrialRecord } from './model/trials';
 import './sweeps.css';
@@ -48,6 +51,7 @@ function useSweep(id: string): { sweep: SweepDetail | null; error: string | null
 const shown = (v: unknown) => (typeof v === 'number' ? formatMetric(v) : v === null || v === undefined ? '—' : String(v));
 
 export function SweepPage({ sweepId }: { sweepId: string }) {
+  const { t } = useTranslation();
   const { sweep, error, reload } = useSweep(sweepId);
   const [sort, setSort] = useState<Sort>({ key: 'number', descending: false });
   const [brushes, setBrushes] = useState<Brushes>({});
@@ -59,14 +63,14 @@ export function SweepPage({ sweepId }: { sweepId: string }) {
   const space = useMemo(() => (sweep?.spec.space ?? {}) as Record<string, Record<string, unknown>>, [sweep]);
   const axes = useMemo(() => axesOf(space, trials, sweep?.metric ?? ''), [space, trials, sweep?.metric]);
   const kept = useMemo(() => brushed(trials, axes, brushes), [trials, axes, brushes]);
-  const keptNumbers = useMemo(() => new Set(kept.map((t) => t.number)), [kept]);
+  const keptNumbers = useMemo(() => new Set(kept.map((trial) => trial.number)), [kept]);
   const rows = sortTrials(kept, sort);
   const paths = Object.keys(space);
 
   if (!sweep) {
     return (
       <div className="runs-page" data-testid="sweep-page">
-        <p className={error ? 'banner error' : 'muted'}>{error ?? 'Loading the sweep…'}</p>
+        <p className={error ? 'banner error' : 'muted'}>{error ?? t('editor.sweepPage.loading')}</p>
       </div>
     );
   }
@@ -100,55 +104,56 @@ export function SweepPage({ sweepId }: { sweepId: string }) {
             LayerLab
           </a>
           <span className="divider" />
-          <h1>Sweep of {sweep.name}</h1>
-          <span className={`status-pill sweep-status-${sweep.status}`} data-testid="sweep-status">
-            {sweep.status}
+          <h1>{t('editor.sweepPage.title', { name: sweep.name })}</h1>
+          <span className={`status-pill sweep-status-${sweep.status}`} data-testid="sweep-status" data-status={sweep.status}>
+            {tMaybe(`editor.sweepPage.status.${sweep.status}`, sweep.status)}
           </span>
           <span className="spacer" />
           <a href={`#/runs?sweep=${sweep.id}`} data-testid="sweep-runs-link">
-            Its runs
+            {t('editor.sweepPage.itsRuns')}
           </a>
-          <a href="#/runs">All runs</a>
-          <a href="#/">Editor</a>
-          <button onClick={toggle} aria-label="Switch theme">
+          <a href="#/runs">{t('editor.sweepPage.allRuns')}</a>
+          <a href="#/">{t('editor.sweepPage.editor')}</a>
+          <LanguagePicker />
+          <button onClick={toggle} aria-label={t('common.switchTheme')}>
             {theme === 'dark' ? '☀' : '☾'}
           </button>
         </div>
         <div className="run-facts">
           <span className="num" data-testid="sweep-progress" data-ended={ended} data-total={sweep.trials}>
-            {ended} of {sweep.trials} trials ended
+            {t('editor.sweepPage.ended', { ended, total: sweep.trials })}
           </span>
           <span className="progress" aria-hidden>
             <span className="progress-fill" style={{ width: `${(100 * ended) / Math.max(1, sweep.trials)}%` }} />
           </span>
-          <span className="muted">
-            {sweep.counts.complete} complete · {sweep.counts.pruned} pruned · {sweep.counts.failed} failed · {sweep.counts.running} running
-          </span>
-          <span className="muted">
-            {sweep.direction} {sweep.metric}
-          </span>
+          <span className="muted">{t('editor.sweepPage.counts', sweep.counts)}</span>
+          <span className="muted">{t('editor.sweepPage.objective', { direction: t(`editor.sweep.${sweep.direction}`), metric: sweep.metric })}</span>
           <span className="spacer" />
           {OPEN.has(sweep.status) && (
             <button onClick={() => void stop()} disabled={busy || sweep.status === 'stopping'} data-testid="sweep-stop">
-              Stop sweep
+              {t('editor.sweepPage.stop')}
             </button>
           )}
           <a className={`button primary${best?.run ? '' : ' disabled'}`} href={best?.run ? `#/runs/${best.run}` : undefined} data-testid="open-best">
-            Open best
+            {t('editor.sweepPage.openBest')}
           </a>
           <button onClick={() => void forkBest()} disabled={!best?.run} data-testid="fork-best">
-            Fork best
+            {t('editor.sweepPage.forkBest')}
           </button>
           <a className={`button${compare ? '' : ' disabled'}`} href={compare ?? undefined} data-testid="compare-top">
-            Compare top 2
+            {t('editor.sweepPage.compare')}
           </a>
         </div>
         {best && (
           <p className="run-message" data-testid="sweep-best">
-            Best: trial {best.number}, {sweep.metric} {formatMetric(best.value)} with{' '}
-            {Object.entries(best.params)
-              .map(([k, v]) => `${k} = ${shown(v)}`)
-              .join(', ')}
+            {t('editor.sweepPage.best', {
+              number: best.number,
+              metric: sweep.metric,
+              value: formatMetric(best.value),
+              params: Object.entries(best.params)
+                .map(([k, v]) => `${k} = ${shown(v)}`)
+                .join(', '),
+            })}
           </p>
         )}
         {sweep.message && sweep.status !== 'running' && <p className="run-message">{sweep.message}</p>}
@@ -175,10 +180,10 @@ export function SweepPage({ sweepId }: { sweepId: string }) {
           }
         />
         <p className="muted small" data-testid="sweep-filter-note" data-shown={rows.length}>
-          {brushedCount ? `${rows.length} of ${trials.length} trials in the brushed spans. ` : `${trials.length} trials. `}
+          {brushedCount ? t('editor.sweepPage.brushed', { shown: rows.length, total: trials.length }) : t('editor.sweepPage.trialsShown', { count: trials.length })}{' '}
           {brushedCount > 0 && (
             <button className="link" onClick={() => setBrushes({})} data-testid="clear-brushes">
-              Clear the filters
+              {t('editor.sweepPage.clear')}
             </button>
           )}
         </p>
@@ -188,7 +193,8 @@ export function SweepPage({ sweepId }: { sweepId: string }) {
               <tr>
                 <th scope="col">
                   <button className="link-plain" onClick={() => sortBy('number')}>
-                    trial{arrow('number')}
+                    {t('editor.sweepPage.trial')}
+                    {arrow('number')}
                   </button>
                 </th>
                 {paths.map((p) => (
@@ -207,37 +213,39 @@ export function SweepPage({ sweepId }: { sweepId: string }) {
                 </th>
                 <th scope="col">
                   <button className="link-plain" onClick={() => sortBy('status')}>
-                    status{arrow('status')}
+                    {t('editor.sweepPage.statusColumn')}
+                    {arrow('status')}
                   </button>
                 </th>
                 <th scope="col">
                   <button className="link-plain" onClick={() => sortBy('duration')}>
-                    duration{arrow('duration')}
+                    {t('editor.sweepPage.duration')}
+                    {arrow('duration')}
                   </button>
                 </th>
-                <th scope="col">run</th>
+                <th scope="col">{t('editor.sweepPage.run')}</th>
               </tr>
             </thead>
             <tbody>
-              {rows.map((t: TrialRecord) => (
-                <tr key={t.number} data-testid={`trial-row-${t.number}`} data-status={t.status} className={best?.number === t.number ? 'best' : undefined}>
-                  <td className="num">{t.number}</td>
+              {rows.map((trial: TrialRecord) => (
+                <tr key={trial.number} data-testid={`trial-row-${trial.number}`} data-status={trial.status} className={best?.number === trial.number ? 'best' : undefined}>
+                  <td className="num">{trial.number}</td>
                   {paths.map((p) => (
                     <td key={p} className="num">
-                      {shown(t.params[p])}
+                      {shown(trial.params[p])}
                     </td>
                   ))}
-                  <td className="num" data-testid={`trial-value-${t.number}`}>
-                    {shown(t.value)}
+                  <td className="num" data-testid={`trial-value-${trial.number}`}>
+                    {shown(trial.value)}
                   </td>
                   <td>
-                    <span className={`status-pill status-${t.status}`} title={t.message ?? undefined}>
-                      {t.status}
+                    <span className={`status-pill status-${trial.status}`} title={trial.message ?? undefined}>
+                      {tMaybe(`run.status.${trial.status}`, trial.status)}
                     </span>
-                    {t.message && t.status !== 'finished' && <span className="muted small trial-message"> {t.message}</span>}
+                    {trial.message && trial.status !== 'finished' && <span className="muted small trial-message"> {trial.message}</span>}
                   </td>
-                  <td className="num">{t.duration_s !== null && t.duration_s !== undefined ? formatDuration(t.duration_s) : '—'}</td>
-                  <td>{t.run ? <a href={`#/runs/${t.run}`}>{t.run}</a> : <span className="muted">—</span>}</td>
+                  <td className="num">{trial.duration_s !== null && trial.duration_s !== undefined ? formatDuration(trial.duration_s) : '—'}</td>
+                  <td>{trial.run ? <a href={`#/runs/${trial.run}`}>{trial.run}</a> : <span className="muted">—</span>}</td>
                 </tr>
               ))}
             </tbody>

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from layerlab.graph.check import CheckResult, check
-from layerlab.server.deps import DocumentBody, SettingsDep, run_cpu
+from layerlab.server.deps import DocumentBody, SchedulerDep, SettingsDep, run_cpu
 from layerlab.server.openapi import document_request_body
 
 router = APIRouter(tags=["check"])
@@ -17,14 +17,17 @@ router = APIRouter(tags=["check"])
     openapi_extra=document_request_body(),
     summary="Shapes, parameters, FLOPs, memory and every error of a document, per node",
     description="A document that parses is answered with 200 and a CheckResult, its "
-    "errors (if any) located by node; one that does not parse gets 422.",
+    "errors (if any) located by node; one that does not parse gets 422. With a worker "
+    "connected, the totals say the largest batch that fits its device.",
 )
 async def check_document(
     request: Request,
     document: DocumentBody,
     settings: SettingsDep,
+    scheduler: SchedulerDep,
     batch_size: Annotated[
         int | None, Query(ge=1, le=65_536, description="Batch size of the memory estimate")
     ] = None,
 ) -> CheckResult:
-    return await run_cpu(request, lambda: check(document, settings.limits, batch_size))
+    device = scheduler.largest_device()
+    return await run_cpu(request, lambda: check(document, settings.limits, batch_size, device))

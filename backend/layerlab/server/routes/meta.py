@@ -2,8 +2,10 @@
 diagnoses a run's health (so the gradient colours and activation badges say what the
 warnings say), the run-status groups, the activation histograms' bin count, the tasks
 and the dataset targets each learns from (which task a newly chosen dataset keeps or
-switches to), and the training settings' JSON Schema (the editor's form). Each value is read from its one
-home in the core; nothing here is a second copy."""
+switches to), the training settings' JSON Schema (the editor's form), and the catalog of
+server messages in both languages (the browser writes each issue's and health event's
+`key` and `params` in the reader's language). Each value is read from its one home in the
+core; nothing here is a second copy."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from typing import Any, get_args
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from layerlab.messages import MESSAGES
+from layerlab.text import Text
 from layerlab.train import health
 from layerlab.train.config import TaskName, TrainingConfig
 from layerlab.train.data.base import Target
@@ -106,6 +110,10 @@ class ServerMeta(BaseModel):
     training_schema: dict[str, Any] = Field(
         description="JSON Schema of a document's `training` section (TrainingConfig)"
     )
+    messages: dict[str, Text] = Field(
+        description="Every server message by key, its template in English and Chinese "
+        "(layerlab/messages/catalog.py): `{name}` and `{name:spec}` take the message's params"
+    )
 
 
 @cache
@@ -139,6 +147,7 @@ def server_meta() -> ServerMeta:
             for task in TASKS.values()
         ],
         training_schema=TrainingConfig.model_json_schema(),
+        messages=MESSAGES,
     )
 
 

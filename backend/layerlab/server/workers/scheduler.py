@@ -21,6 +21,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from layerlab.graph.document import GraphDocument
+from layerlab.graph.limits import DeviceMemory
 from layerlab.server.database import in_session
 from layerlab.server.settings import Settings
 from layerlab.server.viewers.hub import Hub
@@ -30,6 +31,7 @@ from layerlab.store import leases
 from layerlab.store.db import Database
 from layerlab.train.config import TrainingConfig
 from layerlab.train.control import ControlAction
+from layerlab.worker.device import label_parts
 from layerlab.worker.protocol import (
     CheckpointRef,
     ControlRequest,
@@ -131,6 +133,16 @@ class Scheduler:
         """The most memory any connected worker has, when they say."""
         known = [c.memory_bytes for c in self.connections.values() if c.memory_bytes]
         return max(known) if known else None
+
+    def largest_device(self) -> DeviceMemory | None:
+        """The device of the connected worker with the most memory (what a run's memory
+        estimate is held to), when one says."""
+        known = [c for c in self.connections.values() if c.memory_bytes]
+        if not known:
+            return None
+        biggest = max(known, key=lambda c: c.memory_bytes or 0)
+        kind, name = label_parts(biggest.device)
+        return DeviceMemory(name=name, type=kind, memory_bytes=biggest.memory_bytes or 0)
 
     async def send_control(
         self, run_id: str, worker_id: str, action: ControlAction, reason: str = ""

@@ -10,11 +10,12 @@ order, for evaluation; `shown()` is what samples and views look at.
   tensors by the epoch's permutation, exactly as before lazy sets existed.
 - `LazyFeed`: a `LazyPart` fetches each batch from disk. With `loader_workers` > 0 a
   `torch.utils.data.DataLoader` runs the fetches in that many processes, `prefetch`
-  batches each ahead of the loop, into pinned memory when the device is a GPU (and one
-  batch is copied to the GPU ahead of its step). The loader's workers are forked from
-  a fork server (a fresh interpreter with torch imported, never a fork of a trainer
-  with threads), die with it when the trainer dies (PR_SET_PDEATHSIG, and torch's own
-  watchdog), and are ended by `close()`.
+  batches each ahead of the loop, into pinned memory when the device is a GPU. The
+  loader's workers are forked from a fork server (a fresh interpreter with torch
+  imported, never a fork of a trainer with threads), die with it when the trainer dies
+  (PR_SET_PDEATHSIG, and torch's own watchdog), and are ended by `close()`. On a GPU
+  each batch is copied on a side stream one batch ahead of its step, so the copy
+  overlaps the step before (transfer.py); on a CPU batches pass as fetched.
 
 A sample that cannot be read fails the run with a DataError naming its file and the
 reason; a loader process that dies does too, naming the file it was reading.
@@ -40,6 +41,7 @@ from layerlab.train.control import StopRequested
 from layerlab.train.data.base import DataError, Split
 from layerlab.train.data.lazy import PROBE_SAMPLES, Batch, LazyPart
 from layerlab.train.data.sampling import Sampler, SamplerState, Shuffled, UniformOffsets
+from layerlab.train.data.transfer import Transfer, transfer_for
 from layerlab.train.distributed import Ranks
 from layerlab.train.faults import fault_point, hang_point
 
@@ -135,9 +137,11 @@ class LazyFeed(Feed):
         ranks: Ranks,
         device: torch.device,
         interrupt: Interrupt = _never,
+        transfer: Transfer | None = None,
     ):
         super().__init__(batch_size, ranks, device)
         self.part, self.interrupt = part, interrupt
+        self.transfer = transfer or transfer_for(device, part.finish)
         if part.sampling == "uniform":
             self.sampler = UniformOffsets(len(part), part.positions(), batch_size, seed)
         else:
@@ -180,13 +184,7 @@ class LazyFeed(Feed):
             fetched = self._loaders[use].run(plan)
         else:
             fetched = (self.part.fetch(indices) for indices in plan)
-        moved = (self._to_device(x, y) for x, y in fetched)
-        return _one_ahead(moved) if self.device.type == "cuda" else moved
-
-    def _to_device(self, x: torch.Tensor, y: torch.Tensor) -> Batch:
-        x = x.to(self.device, non_blocking=True)
-        y = y.to(self.device, non_blocking=True)
-        return self.part.finish(x, y)
+        return self.transfer.batches(fetched)
 
 
 def feed_for(
@@ -201,16 +199,6 @@ def feed_for(
     if isinstance(part, Split):
         return MemoryFeed(part, batch_size, seed, ranks, device)
     return LazyFeed(part, batch_size, seed, ranks, device, interrupt)
-
-
-def _one_ahead(batches: Iterator[Batch]) -> Iterator[Batch]:
-    """Start the next batch's copy to the GPU before the current one's step runs."""
-    pending = next(batches, None)
-    for batch in batches:
-        yield pending  # type: ignore[misc]
-        pending = batch
-    if pending is not None:
-        yield pending
 
 
 # -- loader processes ---------------------------------------------------------------------

@@ -1,11 +1,14 @@
 // What a node shows on the run's canvas: a ring in the gradient health colour, a badge
 // with its gradient norm, a badge with its activation health, a mark when a health
 // warning names it, and (on hover) the numbers behind them.
+import { useTranslation } from 'react-i18next';
 import { snapshotAt } from '../atCursor';
-import { useMeta } from '../../store/meta';
-import { GRAD_LABEL, gradClass, gradColor } from '../model/colors';
+import { useLanguage } from '../../i18n';
+import { messageText } from '../../i18n/messages';
+import { useMessages, useMeta } from '../../store/meta';
+import { gradClass, gradColor, gradLabel } from '../model/colors';
 import { extremePosition } from '../model/gradScale';
-import { activationHealth, DIAGNOSIS_LABEL, warningsFor, worstActivation } from '../model/health';
+import { activationHealth, diagnosisLabel, warningsFor, worstActivation } from '../model/health';
 import { combineNorms, nodeValue } from '../model/layerTable';
 import { formatMetric, formatPercent } from '../model/units';
 import { useRun } from '../store';
@@ -16,6 +19,9 @@ export function NodeOverlay({ id }: { id: string }) {
   const version = useRun((s) => s.version);
   const cursor = useRun((s) => s.cursor);
   const rules = useMeta((s) => s.meta);
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  const catalog = useMessages();
   const snap = snapshotAt(version, cursor, rules?.gradients ?? null);
   const grad = nodeValue(snap.grads, id, (inner) => (inner.some((v) => !Number.isFinite(v)) ? Number.NaN : combineNorms(inner)));
   // A block instance shows its inner layer furthest from healthy.
@@ -26,7 +32,7 @@ export function NodeOverlay({ id }: { id: string }) {
   if (grad === null && act === null && !warnings.length) return null;
   const kind = grad === null ? 'none' : gradClass(position);
   const color = gradColor(position);
-  const health = activationHealth(act, rules?.activations ?? null);
+  const health = activationHealth(act, rules?.activations ?? null, t);
   const worst = warnings.find((w) => w.severity === 'error') ?? warnings[0];
   return (
     <div className={`run-overlay grad-${kind}`} data-testid={`overlay-${id}`} data-grad-class={kind}>
@@ -44,28 +50,28 @@ export function NodeOverlay({ id }: { id: string }) {
         )}
       </div>
       {worst && (
-        <span className={`node-warning-mark ${worst.severity}`} data-testid={`node-warning-${id}`} title={worst.message}>
-          ⚠ {DIAGNOSIS_LABEL[worst.diagnosis]}
+        <span className={`node-warning-mark ${worst.severity}`} data-testid={`node-warning-${id}`} title={messageText(worst.text ?? worst, lng, catalog)}>
+          ⚠ {diagnosisLabel(worst.diagnosis, t)}
           {warnings.length > 1 ? ` (+${warnings.length - 1})` : ''}
         </span>
       )}
       <dl className="overlay-card" role="tooltip" data-testid={`overlay-card-${id}`}>
         {grad !== null && (
           <div>
-            <dt>gradient norm{snap.gradStep !== null ? ` (step ${snap.gradStep})` : ''}</dt>
+            <dt>{snap.gradStep !== null ? t('runs.overlay.gradNormAt', { step: snap.gradStep }) : t('runs.overlay.gradNorm')}</dt>
             <dd>
-              {formatMetric(grad)} · {GRAD_LABEL[kind]}
+              {formatMetric(grad)} · {gradLabel(kind, t)}
             </dd>
           </div>
         )}
         {weight && (
           <>
             <div>
-              <dt>weight norm</dt>
+              <dt>{t('runs.overlay.weightNorm')}</dt>
               <dd>{formatMetric(weight.norm)}</dd>
             </div>
             <div>
-              <dt>update / weight</dt>
+              <dt>{t('runs.overlay.updateRatio')}</dt>
               <dd>{formatMetric(weight.update_ratio)}</dd>
             </div>
           </>
@@ -73,20 +79,20 @@ export function NodeOverlay({ id }: { id: string }) {
         {act && (
           <>
             <div>
-              <dt>activation mean ± std</dt>
+              <dt>{t('runs.overlay.activation')}</dt>
               <dd>
                 {formatMetric(act.mean)} ± {formatMetric(act.std)}
               </dd>
             </div>
             {act.dead_fraction !== null && act.dead_fraction !== undefined && (
               <div>
-                <dt>dead units</dt>
+                <dt>{t('runs.overlay.dead')}</dt>
                 <dd>{formatPercent(act.dead_fraction)}</dd>
               </div>
             )}
             {act.saturated_fraction !== null && act.saturated_fraction !== undefined && (
               <div>
-                <dt>saturated</dt>
+                <dt>{t('runs.overlay.saturated')}</dt>
                 <dd>{formatPercent(act.saturated_fraction)}</dd>
               </div>
             )}
@@ -94,8 +100,8 @@ export function NodeOverlay({ id }: { id: string }) {
         )}
         {warnings.map((w) => (
           <div key={w.key} className={`card-warning ${w.severity}`}>
-            <dt>{DIAGNOSIS_LABEL[w.diagnosis]}</dt>
-            <dd>{w.message}</dd>
+            <dt>{diagnosisLabel(w.diagnosis, t)}</dt>
+            <dd>{messageText(w.text ?? w, lng, catalog)}</dd>
           </div>
         ))}
       </dl>

@@ -3,6 +3,7 @@
 // snapshot is checked once for its shapes.
 import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, type NodeMouseHandler, type ReactFlowInstance } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { GraphDocument } from '../../api/types';
 import type { CanvasSource } from '../../editor/canvasSource';
@@ -107,7 +108,8 @@ function Flow({ doc, batchSize }: { doc: GraphDocument; batchSize: number | null
 
 export function RunCanvas() {
   const detail = useRun((s) => s.detail);
-  if (!detail) return <div className="run-canvas loading muted">Loading the graph…</div>;
+  const { t } = useTranslation();
+  if (!detail) return <div className="run-canvas loading muted">{t('runs.canvas.loading')}</div>;
   return (
     <div className="run-canvas" data-testid="run-canvas">
       <ReactFlowProvider>

@@ -66,8 +66,8 @@ export function LossChart({ metric = 'train/loss' }: { metric?: string }) {
         title={t('chart.lossTitle', { count, points: count.toLocaleString('en-US') })}
         lines={[
           // The first points are dots too: one point has no line to draw.
-          { label: t('chart.raw', { metric: metricLabel(metric) }), color: accent, width: 1, alpha: 0.35, points: count <= FEW },
-          { label: t('chart.smoothed', { metric: metricLabel(metric), smoothing: smoothing.toFixed(2) }), color: accent, width: 2 },
+          { label: t('chart.raw', { metric: metricLabel(metric, t) }), color: accent, width: 1, alpha: 0.35, points: count <= FEW },
+          { label: t('chart.smoothed', { metric: metricLabel(metric, t), smoothing: smoothing.toFixed(2) }), color: accent, width: 2 },
         ]}
         data={data}
         version={`${version}:${smoothing}:${logScale}`}
@@ -81,9 +81,7 @@ export function LossChart({ metric = 'train/loss' }: { metric?: string }) {
       />
       {nonfinite.length > 0 && (
         <p className="chart-note error-text" data-testid="loss-nonfinite">
-          {nonfinite.length === 1 ? 'One loss value was' : `${nonfinite.length} loss values were`} not finite (NaN or ∞), at step{' '}
-          {nonfinite.slice(0, 5).join(', ')}
-          {nonfinite.length > 5 ? ', …' : ''}: shown as gaps, marked red.
+          {t('runs.chart.nonfinite', { count: nonfinite.length, steps: `${nonfinite.slice(0, 5).join(', ')}${nonfinite.length > 5 ? ', …' : ''}` })}
         </p>
       )}
     </div>

@@ -10,6 +10,7 @@ import { seriesColor } from './palette';
 import { UPlotChart, type Line } from './UPlotChart';
 
 function EpochChart({ testId, title, keys, logY }: { testId: string; title: string; keys: string[]; logY?: boolean }) {
+  const { t } = useTranslation();
   const version = useRun((s) => s.version);
   const cursor = useRun((s) => s.cursor);
   const d = runData();
@@ -18,7 +19,7 @@ function EpochChart({ testId, title, keys, logY }: { testId: string; title: stri
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [keys.join(','), version, d],
   );
-  const lines: Line[] = keys.map((k, i) => ({ label: metricLabel(k), color: seriesColor(i), width: 2, points: true }));
+  const lines: Line[] = keys.map((k, i) => ({ label: metricLabel(k, t), color: seriesColor(i), width: 2, points: true }));
   // The cursor is a step; epochs completed by then is what this axis counts.
   const epochAt = cursor === null ? null : d.epochsAt(cursor);
   return (
@@ -57,6 +58,7 @@ export function StepMetricChart({ metric, title, testId, logY }: { metric: strin
   const version = useRun((s) => s.version);
   const cursor = useRun((s) => s.cursor);
   const series = runData().metrics.get(metric);
+  const { t } = useTranslation();
   const data = useMemo(
     () => (series ? ([series.x, series.y] as Aligned) : ([[], []] as Aligned)),
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -67,7 +69,7 @@ export function StepMetricChart({ metric, title, testId, logY }: { metric: strin
     <UPlotChart
       testId={testId}
       title={title}
-      lines={[{ label: metricLabel(metric), color: seriesColor(metric === 'lr' ? 4 : 2), width: 1.5 }]}
+      lines={[{ label: metricLabel(metric, t), color: seriesColor(metric === 'lr' ? 4 : 2), width: 1.5 }]}
       data={data}
       version={version}
       xLabel="step"

@@ -4,6 +4,7 @@
 // or 0 to reset. A vertical line marks the timeline's cursor; red ticks at the bottom
 // mark where values were not finite.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useTheme } from '../../theme';
@@ -29,7 +30,8 @@ export interface ChartProps {
   data: uPlot.AlignedData;
   /** Changes whenever `data` changed (the arrays may be the same objects, grown). */
   version: string | number;
-  xLabel: string;
+  /** What the x axis counts (whole numbers), said in the page's language. */
+  xLabel: 'step' | 'epoch';
   logY?: boolean;
   height?: number;
   cursorX?: number | null;
@@ -142,6 +144,8 @@ export function UPlotChart(props: ChartProps) {
   const overlay = useRef({ cursorX, marks });
   const latest = useRef({ data, onDrawn });
   const { theme } = useTheme();
+  const { t } = useTranslation();
+  const xName = t(`runs.chart.${xLabel}`);
   const [isZoomed, setIsZoomed] = useState(false);
   const shape = `${lines.map((l) => `${l.label}:${l.color}:${l.show ?? true}:${l.points ?? false}`).join('|')}|${logY}|${height}|${theme}`;
 
@@ -165,11 +169,11 @@ export function UPlotChart(props: ChartProps) {
         y: logY ? { distr: 3, log: 10 } : { auto: true },
       },
       axes: [
-        { ...axis, label: xLabel, labelSize: 20, size: 36, ...(xLabel === 'epoch' || xLabel === 'step' ? { incrs: INTEGER_STEPS } : {}) },
+        { ...axis, label: xName, labelSize: 20, size: 36, incrs: INTEGER_STEPS },
         { ...axis, size: 56, values: formatY ? (_u, ticks) => ticks.map((t) => (t == null ? '' : formatY(t))) : undefined },
       ],
       series: [
-        { label: xLabel },
+        { label: xName },
         ...lines.map((l) => ({
           label: l.label,
           stroke: l.color,
@@ -207,9 +211,9 @@ export function UPlotChart(props: ChartProps) {
       u.destroy();
       plot.current = null;
     };
-    // `shape` stands for lines, logY, height, theme, xLabel and formatY's identity.
+    // `shape` stands for lines, logY, height, theme, xName and formatY's identity.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shape, xLabel]);
+  }, [shape, xName]);
 
   useEffect(() => {
     plot.current?.setData(data, !zoomed.current);
@@ -263,7 +267,7 @@ export function UPlotChart(props: ChartProps) {
         <span>{title}</span>
         {isZoomed && (
           <button className="link chart-reset" onClick={reset} data-testid={`${testId}-reset`}>
-            reset zoom
+            {t('runs.chart.resetZoom')}
           </button>
         )}
       </figcaption>
@@ -272,7 +276,7 @@ export function UPlotChart(props: ChartProps) {
         ref={box}
         tabIndex={0}
         role="img"
-        aria-label={`${title}: drag or use the arrow keys, + and - to zoom and pan, 0 to reset`}
+        aria-label={t('runs.chart.keys', { title })}
         onKeyDown={onKey}
       />
     </figure>

@@ -4,9 +4,10 @@
 // change over time shows even in a healthy network; the health class is a separate mark,
 // a strip along the cell's foot in the health scale's colour, only where it is not healthy.
 import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useMeta } from '../../store/meta';
 import { bucketMax, bucketRanges } from '../model/buckets';
-import { GRAD_LABEL, gradClass, gradColor, magnitudeColor, magnitudeStrip } from '../model/colors';
+import { gradClass, gradColor, gradLabel, magnitudeColor, magnitudeStrip } from '../model/colors';
 import { extremePosition } from '../model/gradScale';
 import { logAxis, logShare, type LogAxis } from '../model/logAxis';
 import { formatMetric } from '../model/units';
@@ -48,6 +49,7 @@ export function GradHeatmap() {
   const [hover, setHover] = useState<Hover | null>(null);
   const [range, setRange] = useState<Range>('run');
   const rule = useMeta((s) => s.meta?.gradients ?? null);
+  const { t } = useTranslation();
   const table = runData().grads;
   const positions = gradPositions(rule);
   const plotWidth = Math.max(0, width - NAMES);
@@ -81,10 +83,10 @@ export function GradHeatmap() {
         // furthest from healthy.
         const v = bucketMax(norms.slice(a, b), 1)[0] ?? null;
         if (v === null) return;
-        const t = share(v);
+        const shade = share(v);
         const x = col * cell;
         const y = row * ROW + 1;
-        ctx.fillStyle = Number.isNaN(t) ? gradColor(Number.NaN) : magnitudeColor(t);
+        ctx.fillStyle = Number.isNaN(shade) ? gradColor(Number.NaN) : magnitudeColor(shade);
         ctx.fillRect(x, y, Math.ceil(cell), ROW - 2);
         const p = health ? extremePosition(health.slice(a, b)) : null;
         const kind = gradClass(p);
@@ -123,8 +125,9 @@ export function GradHeatmap() {
     const [a, b] = hit.range;
     const v = bucketMax(table.column(hit.layer).slice(a, b), 1)[0] ?? null;
     const p = extremePosition(positions?.column(hit.layer).slice(a, b) ?? []);
-    const steps = a === b - 1 ? `step ${table.steps[a]}` : `steps ${table.steps[a]}–${table.steps[b - 1]}`;
-    setHover({ x: hit.x, y: hit.y, text: `${hit.layer} · ${steps} · ‖∇‖ ${formatMetric(v)} (${GRAD_LABEL[v === null ? 'none' : gradClass(p)]})` });
+    const steps = a === b - 1 ? t('runs.grad.heatmap.step', { step: table.steps[a] }) : t('runs.grad.heatmap.steps', { from: table.steps[a], to: table.steps[b - 1] });
+    const health = gradLabel(v === null ? 'none' : gradClass(p), t);
+    setHover({ x: hit.x, y: hit.y, text: t('runs.grad.heatmap.tooltip', { layer: hit.layer, steps, norm: formatMetric(v), health }) });
   };
 
   const onClick = (e: MouseEvent) => {
@@ -134,14 +137,14 @@ export function GradHeatmap() {
     focusNode(hit.layer.split('.')[0] ?? hit.layer);
   };
 
-  if (!table.length) return <p className="muted chart-empty">Gradient norms appear after the first sampled step.</p>;
+  if (!table.length) return <p className="muted chart-empty">{t('runs.grad.heatmap.empty')}</p>;
   return (
     <figure className="chart heatmap" data-testid="grad-heatmap" data-layers={table.layers.length} data-steps={table.length}>
       <figcaption className="chart-title">
-        <span>Gradient norm per layer over time ({table.length.toLocaleString('en-US')} samples)</span>
-        <label className="inline-field" title="Colour each layer from its own smallest to its largest norm: change over time shows in every row">
-          <input type="checkbox" checked={range === 'layer'} onChange={(e) => setRange(e.target.checked ? 'layer' : 'run')} data-testid="grad-heatmap-per-layer" /> each layer's own
-          range
+        <span>{t('runs.grad.heatmap.title', { count: table.length, samples: table.length.toLocaleString('en-US') })}</span>
+        <label className="inline-field" title={t('runs.grad.heatmap.perLayerTitle')}>
+          <input type="checkbox" checked={range === 'layer'} onChange={(e) => setRange(e.target.checked ? 'layer' : 'run')} data-testid="grad-heatmap-per-layer" />{' '}
+          {t('runs.grad.heatmap.perLayer')}
         </label>
       </figcaption>
       <div className="heatmap-body" ref={box}>
@@ -153,7 +156,7 @@ export function GradHeatmap() {
           ))}
         </ol>
         <div className="heatmap-plot">
-          <canvas ref={canvas} onMouseMove={onMove} onMouseLeave={() => setHover(null)} onClick={onClick} aria-label="Gradient norm heatmap: layers by steps" role="img" />
+          <canvas ref={canvas} onMouseMove={onMove} onMouseLeave={() => setHover(null)} onClick={onClick} aria-label={t('runs.grad.heatmap.label')} role="img" />
           {hover && (
             <div className="tooltip" style={{ left: Math.min(hover.x + 12, plotWidth - 240), top: hover.y + 14 }} data-testid="grad-heatmap-tooltip">
               {hover.text}
@@ -162,8 +165,8 @@ export function GradHeatmap() {
         </div>
       </div>
       <div className="heatmap-axis muted">
-        <span>step {table.steps[0]}</span>
-        <span>step {table.steps[table.length - 1]}</span>
+        <span>{t('runs.grad.heatmap.step', { step: table.steps[0] })}</span>
+        <span>{t('runs.grad.heatmap.step', { step: table.steps[table.length - 1] })}</span>
       </div>
       <HeatmapLegend axis={axis} range={range} />
     </figure>
@@ -173,31 +176,32 @@ export function GradHeatmap() {
 /** The colour scale with its axis (the run's decades, or "each layer's smallest to
  * largest"), and the health marks. */
 function HeatmapLegend({ axis, range }: { axis: LogAxis; range: Range }) {
+  const { t } = useTranslation();
   return (
     <div className="heatmap-legend" data-testid="grad-heatmap-legend" data-range={range}>
       <div className="heatmap-scale">
         <span className="heatmap-scale-strip" style={{ background: magnitudeStrip() }} />
         {range === 'run' ? (
           <span className="heatmap-scale-ticks">
-            {axis.ticks.map((t) => (
-              <span key={t.exponent} style={{ left: `${t.at * 100}%` }}>
-                {t.label}
+            {axis.ticks.map((tick) => (
+              <span key={tick.exponent} style={{ left: `${tick.at * 100}%` }}>
+                {tick.label}
               </span>
             ))}
           </span>
         ) : (
           <span className="heatmap-scale-ticks">
-            <span style={{ left: '0%' }}>each layer's smallest</span>
-            <span style={{ left: '100%' }}>largest</span>
+            <span style={{ left: '0%' }}>{t('runs.grad.heatmap.smallest')}</span>
+            <span style={{ left: '100%' }}>{t('runs.grad.heatmap.largest')}</span>
           </span>
         )}
-        <span className="muted heatmap-scale-name">‖∇‖, log scale</span>
+        <span className="muted heatmap-scale-name">{t('runs.grad.heatmap.scale')}</span>
       </div>
       <div className="heatmap-marks muted">
-        health marks:
+        {t('runs.grad.heatmap.marks')}
         {(['vanishing', 'exploding', 'nonfinite'] as const).map((kind) => (
           <span key={kind}>
-            <span className="heatmap-mark" style={{ background: gradColor(kind === 'vanishing' ? -1.75 : kind === 'exploding' ? 1.75 : Number.NaN) }} /> {GRAD_LABEL[kind]}
+            <span className="heatmap-mark" style={{ background: gradColor(kind === 'vanishing' ? -1.75 : kind === 'exploding' ? 1.75 : Number.NaN) }} /> {gradLabel(kind, t)}
           </span>
         ))}
       </div>

@@ -2,6 +2,7 @@
 // canvas, the heatmap, the bars and the warnings use. The thresholds are the server's
 // (GET /api/meta), relative as its diagnoses are: a layer's share of the strongest
 // layer's gradient at that step, and a norm's growth since its first measurements.
+import { useTranslation } from 'react-i18next';
 import { useMeta } from '../../store/meta';
 import { gradColor, gradStrip, stripOffset } from '../model/colors';
 
@@ -9,28 +10,27 @@ const ratioText = (r: number) => (r < 0.01 ? r.toExponential(0).replace('e-', 'e
 
 export function GradLegend() {
   const rule = useMeta((s) => s.meta?.gradients ?? null);
+  const { t } = useTranslation();
   const title = rule
-    ? `Vanishing: under ${ratioText(rule.vanishing_ratio)} of the strongest layer's gradient norm at that step. ` +
-      `Exploding: over ${rule.exploding_factor}× its early norm (the median of the first ${rule.reference_samples} measurements). ` +
-      `The server warns when one holds for ${rule.sustain} measurements in a row.`
+    ? t('runs.grad.legend.title', { ratio: ratioText(rule.vanishing_ratio), factor: rule.exploding_factor, samples: rule.reference_samples, sustain: rule.sustain })
     : undefined;
   return (
-    <div className="grad-legend" data-testid="grad-legend" aria-label="Gradient health colour scale" title={title}>
-      <span className="muted">vanishing</span>
+    <div className="grad-legend" data-testid="grad-legend" aria-label={t('runs.grad.legend.label')} title={title}>
+      <span className="muted">{t('runs.grad.legend.vanishing')}</span>
       <span className="grad-legend-strip" style={{ background: gradStrip() }}>
         {rule && (
           <>
             <span style={{ left: `${stripOffset(-1) * 100}%` }} data-testid="grad-legend-vanishing">
-              {ratioText(rule.vanishing_ratio)} of max
+              {t('runs.grad.legend.ofMax', { ratio: ratioText(rule.vanishing_ratio) })}
             </span>
             <span style={{ left: `${stripOffset(1) * 100}%` }} data-testid="grad-legend-exploding">
-              {rule.exploding_factor}× start
+              {t('runs.grad.legend.start', { factor: rule.exploding_factor })}
             </span>
           </>
         )}
       </span>
-      <span className="muted">exploding</span>
-      <span className="grad-legend-nan" style={{ background: gradColor(Number.NaN) }} title="not finite">
+      <span className="muted">{t('runs.grad.legend.exploding')}</span>
+      <span className="grad-legend-nan" style={{ background: gradColor(Number.NaN) }} title={t('runs.grad.legend.nonfinite')}>
         NaN
       </span>
     </div>

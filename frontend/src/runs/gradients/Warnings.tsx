@@ -4,10 +4,14 @@
 // measurements under "Details". Errors red, warnings amber; gradient findings carry the
 // gradient scale's colour.
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useLanguage } from '../../i18n';
+import { messageText } from '../../i18n/messages';
+import { useMessages } from '../../store/meta';
 import { request, useSession } from '../../store/session';
 import { CLASS_POSITION, gradColor } from '../model/colors';
 import { findings, type Context, type Finding } from '../model/explain';
-import { DIAGNOSIS_LABEL, standingWarnings } from '../model/health';
+import { diagnosisLabel, standingWarnings } from '../model/health';
 import { formatMetric } from '../model/units';
 import { focusNode, runData, setCursor, useRun } from '../store';
 
@@ -31,6 +35,9 @@ function openPreset(name: string) {
 }
 
 function FindingCard({ finding }: { finding: Finding }) {
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  const catalog = useMessages();
   const gradient = finding.diagnosis === 'vanishing_gradients' || finding.diagnosis === 'exploding_gradients';
   return (
     <li className={`warning-item finding ${finding.severity}`} data-testid={`finding-${finding.diagnosis}`} data-diagnosis={finding.diagnosis}>
@@ -40,7 +47,7 @@ function FindingCard({ finding }: { finding: Finding }) {
       </p>
       <p className="finding-why">{finding.why}</p>
       <p className="finding-layers">
-        <span className="muted">{finding.layers.length ? (finding.layers.length > 1 ? 'Layers: ' : 'Layer: ') : 'The whole network.'}</span>
+        <span className="muted">{finding.layers.length ? (finding.layers.length > 1 ? t('runs.findings.layers') : t('runs.findings.layer')) : t('runs.findings.wholeNetwork')}</span>
         {finding.layers.map((layer, i) => (
           <span key={layer}>
             {i > 0 && ', '}
@@ -51,7 +58,7 @@ function FindingCard({ finding }: { finding: Finding }) {
         ))}
       </p>
       <p className="finding-try">
-        <span className="muted">Try: </span>
+        <span className="muted">{t('runs.findings.try')}</span>
         {finding.tryThis}
         {finding.cure && (
           <>
@@ -63,14 +70,14 @@ function FindingCard({ finding }: { finding: Finding }) {
         )}
       </p>
       <details className="finding-details">
-        <summary>Details: {DIAGNOSIS_LABEL[finding.diagnosis].toLowerCase()}, the measurements</summary>
+        <summary>{t('runs.findings.details', { diagnosis: lng === 'en' ? diagnosisLabel(finding.diagnosis, t).toLowerCase() : diagnosisLabel(finding.diagnosis, t) })}</summary>
         <ul>
           {finding.details.map((w) => (
             <li key={w.key}>
-              <strong>{w.node ?? 'network'}</strong>: {w.message}
+              <strong>{w.node ?? t('runs.findings.network')}</strong>: {messageText(w.text ?? w, lng, catalog)}
               {w.value !== null && <span className="muted num"> ({formatMetric(w.value)})</span>}{' '}
-              <button className="link muted" onClick={() => setCursor(w.step)} title="Move the timeline to where it was raised">
-                step {w.step}
+              <button className="link muted" onClick={() => setCursor(w.step)} title={t('runs.findings.stepTitle')}>
+                {t('runs.findings.step', { step: w.step })}
               </button>
             </li>
           ))}
@@ -81,6 +88,7 @@ function FindingCard({ finding }: { finding: Finding }) {
 }
 
 export function Warnings({ compact = false }: { compact?: boolean }) {
+  const { t } = useTranslation();
   useRun((s) => s.version);
   const cursor = useRun((s) => s.cursor);
   const context = useContext();
@@ -88,13 +96,13 @@ export function Warnings({ compact = false }: { compact?: boolean }) {
   if (!warnings.length) {
     return compact ? null : (
       <p className="muted" data-testid="health-ok">
-        No health warnings{cursor === null ? '' : ' at this step'}.
+        {cursor === null ? t('runs.findings.none') : t('runs.findings.noneHere')}
       </p>
     );
   }
   return (
-    <ul className="warnings" data-testid="health-warnings" aria-label="Health findings">
-      {findings(warnings, context).map((f) => (
+    <ul className="warnings" data-testid="health-warnings" aria-label={t('runs.findings.label')}>
+      {findings(warnings, context, t).map((f) => (
         <FindingCard key={f.diagnosis} finding={f} />
       ))}
     </ul>

@@ -9,6 +9,9 @@
 // server's rule (GET /api/meta): at or below -1 the server's vanishing side, at or above
 // +1 its exploding side, healthy strictly between. No norm is healthy or not by itself.
 
+import { runsEn } from '../../i18n/sections/runs.en';
+import type { Translate } from '../../model/translate';
+
 export type GradClass = 'none' | 'vanishing' | 'healthy' | 'exploding' | 'nonfinite';
 
 /** A gradient measurement's place on the health scale: <= -1 vanishing, >= 1 exploding,
@@ -105,13 +108,11 @@ export function gradStrip(): string {
 /** Where a position sits along the legend's strip, 0..1. */
 export const stripOffset = (position: number): number => (position - SCALE_RANGE[0]) / (SCALE_RANGE[1] - SCALE_RANGE[0]);
 
-export const GRAD_LABEL: Record<GradClass, string> = {
-  none: 'no gradient measured',
-  vanishing: 'vanishing',
-  healthy: 'healthy',
-  exploding: 'exploding',
-  nonfinite: 'not finite (NaN or ∞)',
-};
+/** A gradient class said for people, in the language of `t` (runs.grad.class). */
+export const gradLabel = (kind: GradClass, t: Translate): string => t(`runs.grad.class.${kind}`);
+
+/** The same in English, for callers that do not pass `t` yet. */
+export const GRAD_LABEL: Record<GradClass, string> = runsEn.grad.class;
 
 // Density (histograms over time): one hue, transparent for "nothing here" so it sits on
 // either theme's background.

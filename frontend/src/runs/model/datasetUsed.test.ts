@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../api/types';
 import { datasetAsked, datasetShown, datasetUsed } from './datasetUsed';
+import { fixedT } from '../../model/translate';
 
 const plain = (dataset: string | null) => ({ dataset, upload: false, uploadName: null });
 
@@ -37,5 +38,12 @@ describe('the dataset a run used', () => {
     expect(datasetAsked({ dataset: 'moons' }, [])).toEqual(plain('moons'));
     expect(datasetShown(plain('moons'), null)).toMatchObject({ text: 'moons', standIn: false });
     expect(datasetShown(plain(null), null).text).toBe('–');
+  });
+
+  it('says it in the language of the t it is given', () => {
+    const zh = fixedT('zh-CN');
+    expect(datasetShown(plain('mnist'), 'digits (stand-in for mnist)', zh).title).toBe('工作进程上没有 mnist：改用这份替代数据训练');
+    expect(datasetShown({ dataset: 'csv', upload: true, uploadName: null }, null, zh).text).toBe('上传的 csv');
+    expect(datasetShown(plain(null), null, zh).title).toBe('没有数据集');
   });
 });

@@ -3,6 +3,7 @@
 // upsampled to 28x28 (stand-in for mnist)"), else what its config asks for. An upload is
 // named by its file when this browser's catalog knows it (the worker says only "csv").
 import type { DatasetRecord, RunRecord } from '../../api/types';
+import { inEnglish, type Translate } from '../../model/translate';
 
 /** The record's `dataset_used`; null until the worker has said what it loaded. */
 export function datasetUsed(record: Pick<RunRecord, 'dataset_used'> | null | undefined): string | null {
@@ -37,20 +38,21 @@ export interface DatasetShown {
   title: string;
 }
 
-export function datasetShown(asked: DatasetAsked, used: string | null): DatasetShown {
+/** What to show for it, said by `t` (English where the caller passes none). */
+export function datasetShown(asked: DatasetAsked, used: string | null, t: Translate = inEnglish): DatasetShown {
   const name = asked.dataset;
   const same = used !== null && name !== null && used.trim().toLowerCase() === name.toLowerCase();
   if (asked.upload && (used === null || same)) {
-    const text = asked.uploadName ?? `${name ?? '?'} upload`;
-    return { text, standIn: false, title: `Your upload, read as ${name}` };
+    const text = asked.uploadName ?? t('runs.dataset.upload', { name: name ?? '?' });
+    return { text, standIn: false, title: t('runs.dataset.uploadTitle', { name }) };
   }
   if (used === null) {
-    return { text: name ?? '–', standIn: false, title: name ? `The config asks for ${name}` : 'No dataset' };
+    return { text: name ?? '–', standIn: false, title: name ? t('runs.dataset.askedTitle', { name }) : t('runs.dataset.none') };
   }
   const standIn = !asked.upload && name !== null && !same;
   return {
     text: used,
     standIn,
-    title: standIn ? `${name} is not on the worker: it trains on this stand-in instead` : `Trains on ${used}`,
+    title: standIn ? t('runs.dataset.standInTitle', { name }) : t('runs.dataset.usedTitle', { name: used }),
   };
 }

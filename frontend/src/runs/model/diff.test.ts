@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphDocument } from '../../api/types';
-import { flatten, graphDiff, isEmptyDiff, settingsDiff } from './diff';
+import { flatten, graphDiff, isEmptyDiff, sayDetail, settingsDiff, showValue } from './diff';
+import { fixedT, inEnglish } from '../../model/translate';
 
 const doc = (nodes: GraphDocument['nodes'], edges: GraphDocument['edges'] = []): GraphDocument => ({
   format: 'layerlab.graph',
@@ -24,6 +25,9 @@ describe('settings diff', () => {
       { path: 'telemetry.scalars_every', a: 10, b: 1 },
     ]);
     expect(settingsDiff(a, a)).toEqual([]);
+    expect(showValue(undefined, inEnglish)).toBe('(unset)');
+    expect(showValue(undefined, fixedT('zh-CN'))).toBe('（未设置）');
+    expect(showValue([0.5, 0.999], inEnglish)).toBe('[0.5,0.999]');
   });
 });
 
@@ -66,10 +70,11 @@ describe('graph diff', () => {
     const d = graphDiff(base, other);
     expect(d.added.map((n) => n.id)).toEqual(['drop']);
     expect(d.removed).toEqual([]);
-    expect(d.changed).toEqual([
+    expect(d.changed.map((c) => ({ ...c, details: c.details.map((x) => sayDetail(x, inEnglish)) }))).toEqual([
       { id: 'fc1', type: 'Linear', details: ['out_features 16 → 32'] },
       { id: 'act', type: 'ReLU', details: ['type Tanh → ReLU'] },
     ]);
+    expect(d.changed.flatMap((c) => c.details.map((x) => sayDetail(x, fixedT('zh-CN'))))).toEqual(['out_features 16 → 32', '类型 Tanh → ReLU']);
     expect(d.edgesAdded).toEqual(['act → drop', 'drop → out']);
     expect(d.edgesRemoved).toEqual(['act → out']);
     expect(graphDiff(other, base).removed.map((n) => n.id)).toEqual(['drop']);

@@ -1,6 +1,8 @@
 // What differs between two runs: their training settings (flattened to dotted paths)
 // and their graphs (nodes added, removed or changed, by id; edges added or removed).
+// The words of a change are said by `t` (runs.diff).
 import type { EdgeDoc, GraphDocument, NodeDoc } from '../../api/types';
+import type { Translate } from '../../model/translate';
 
 export interface SettingChange {
   path: string;
@@ -8,11 +10,21 @@ export interface SettingChange {
   b: unknown;
 }
 
+/** One thing that changed in a node: its type, a parameter (by path), its repeat count
+ * or the network it belongs to. */
+export interface NodeDetail {
+  kind: 'type' | 'param' | 'repeat' | 'network';
+  /** The parameter's dotted path (kind `param`). */
+  path?: string;
+  from: unknown;
+  to: unknown;
+}
+
 export interface NodeChange {
   id: string;
   type: string;
-  /** What changed: "type Linear → Conv2d", "out_features 16 → 32", "repeat 1 → 2". */
-  details: string[];
+  /** What changed, said by `sayDetail`: "type Linear → Conv2d", "out_features 16 → 32". */
+  details: NodeDetail[];
 }
 
 export interface GraphDiff {
@@ -48,8 +60,8 @@ export function settingsDiff(a: unknown, b: unknown): SettingChange[] {
   return paths.filter((p) => !same(fa[p], fb[p])).map((path) => ({ path, a: fa[path], b: fb[path] }));
 }
 
-export function showValue(v: unknown): string {
-  if (v === undefined) return '(unset)';
+export function showValue(v: unknown, t: Translate): string {
+  if (v === undefined) return t('runs.diff.unset');
   if (typeof v === 'string') return v;
   return JSON.stringify(v);
 }
@@ -57,13 +69,20 @@ export function showValue(v: unknown): string {
 const edgeName = (e: EdgeDoc) =>
   `${e.source}${e.source_port ? `.${e.source_port}` : ''} → ${e.target}${e.target_port ? `.${e.target_port}` : ''}`;
 
-function nodeChanges(a: NodeDoc, b: NodeDoc): string[] {
-  const details: string[] = [];
-  if (a.type !== b.type) details.push(`type ${a.type} → ${b.type}`);
-  for (const c of settingsDiff(a.params ?? {}, b.params ?? {})) details.push(`${c.path} ${showValue(c.a)} → ${showValue(c.b)}`);
-  if ((a.repeat ?? 1) !== (b.repeat ?? 1)) details.push(`repeat ${a.repeat ?? 1} → ${b.repeat ?? 1}`);
-  if ((a.network ?? null) !== (b.network ?? null)) details.push(`network ${a.network ?? '–'} → ${b.network ?? '–'}`);
+function nodeChanges(a: NodeDoc, b: NodeDoc): NodeDetail[] {
+  const details: NodeDetail[] = [];
+  if (a.type !== b.type) details.push({ kind: 'type', from: a.type, to: b.type });
+  for (const c of settingsDiff(a.params ?? {}, b.params ?? {})) details.push({ kind: 'param', path: c.path, from: c.a, to: c.b });
+  if ((a.repeat ?? 1) !== (b.repeat ?? 1)) details.push({ kind: 'repeat', from: a.repeat ?? 1, to: b.repeat ?? 1 });
+  if ((a.network ?? null) !== (b.network ?? null)) details.push({ kind: 'network', from: a.network ?? '–', to: b.network ?? '–' });
   return details;
+}
+
+/** A node's change for people: "out_features 16 → 32", "type Tanh → ReLU". */
+export function sayDetail(d: NodeDetail, t: Translate): string {
+  const from = showValue(d.from, t);
+  const to = showValue(d.to, t);
+  return d.kind === 'param' ? t('runs.diff.param', { path: d.path, from, to }) : t(`runs.diff.${d.kind}`, { from, to });
 }
 
 /** Changes from graph `a` to graph `b` (positions and labels are not changes). */

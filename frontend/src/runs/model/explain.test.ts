@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findings } from './explain';
 import type { Warning } from './health';
+import { fixedT } from '../../model/translate';
 
 const warn = (node: string | null, diagnosis: Warning['diagnosis'] = 'vanishing_gradients'): Warning => ({
   key: `${diagnosis}:${node}`,
@@ -32,5 +33,18 @@ describe('diagnoses for a learner', () => {
     expect(f!.tryThis).toMatch(/Dropout.*weight decay/);
     expect(f!.layers).toEqual([]);
     expect(f!.cure).toBeNull();
+  });
+
+  it('says it in the language of the t it is given', () => {
+    const context = { types: new Set(['Linear', 'Sigmoid', 'Tanh']), preset: { name: 'deep_sigmoid_mlp', twin: 'deep_residual_mlp', twinTitle: '深层残差 MLP' } };
+    const [en] = findings([warn('fc1')], context);
+    expect(en!.why).toMatch(/^Each sigmoid and tanh passes back/);
+    const [zh] = findings([warn('fc1')], context, fixedT('zh-CN'));
+    expect(zh!.headline).toBe('靠近输入的几层几乎学不动了：它们的梯度几乎消失了。');
+    expect(zh!.why).toMatch(/^每个 sigmoid 和 tanh 只能把梯度的一小部分传回去/);
+    expect(zh!.tryThis).toMatch(/ReLU 激活函数.*残差.*BatchNorm/);
+    expect(zh!.cure).toEqual({ preset: 'deep_residual_mlp', label: '打开没有这个问题的对照网络：深层残差 MLP' });
+    const [overfit] = findings([warn(null, 'overfitting')], context, fixedT('zh-CN'));
+    expect(overfit!.headline).toMatch(/训练数据/);
   });
 });

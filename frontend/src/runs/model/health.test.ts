@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActivationRule, HealthEvent } from '../../api/types';
-import { activationHealth, standingWarnings, warningsFor, worstActivation } from './health';
+import { activationHealth, diagnosisLabel, DIAGNOSIS_LABEL, standingWarnings, warningsFor, worstActivation } from './health';
+import { fixedT, inEnglish } from '../../model/translate';
 
 const health = (seq: number, step: number, diagnosis: HealthEvent['diagnosis'], node: string | null, active = true): HealthEvent => ({
   seq,
@@ -60,6 +61,17 @@ describe('activation health', () => {
   });
   it('warns of nothing before the rule is known, but still says the share', () => {
     expect(activationHealth({ dead_fraction: 0.9 }, null)).toEqual({ level: 'ok', text: 'dead 90%' });
+  });
+  it('says it in the language of the t it is given', () => {
+    const zh = fixedT('zh-CN');
+    expect(activationHealth({ dead_fraction: 0.31 }, rule, zh)).toEqual({ level: 'warning', text: '死亡 31%' });
+    expect(activationHealth({ saturated_fraction: 0.004 }, rule, zh)).toEqual({ level: 'ok', text: '饱和 0.4%' });
+    expect(activationHealth({ dead_fraction: 0, nonfinite: true }, rule, zh).text).toBe('NaN');
+  });
+  it('names diagnoses in either language, the English table from the same source', () => {
+    expect(diagnosisLabel('vanishing_gradients', inEnglish)).toBe(DIAGNOSIS_LABEL.vanishing_gradients);
+    expect(diagnosisLabel('overfitting', fixedT('zh-CN'))).toBe('过拟合');
+    expect(diagnosisLabel('dead_relu', fixedT('zh-CN'))).toBe('ReLU 神经元死亡');
   });
   it('picks the worst inner layer of a block', () => {
     expect(worstActivation([{ dead_fraction: 0.1 }, { saturated_fraction: 0.7 }, { dead_fraction: 0.3 }])).toEqual({ saturated_fraction: 0.7 });

@@ -1,6 +1,9 @@
 // Health warnings as they stand at a point of the run: each (diagnosis, layer) is raised
 // by a health event and cleared by a later one with `active: false`.
 import type { ActivationRule, HealthEvent } from '../../api/types';
+import type { ServerText } from '../../i18n/messages';
+import { runsEn } from '../../i18n/sections/runs.en';
+import { inEnglish, type Translate } from '../../model/translate';
 
 export type Diagnosis = HealthEvent['diagnosis'];
 
@@ -13,16 +16,15 @@ export interface Warning {
   value: number | null;
   /** Step at which it was raised. */
   step: number;
+  /** The server's text (catalog key, parameters, English), to say it in the reader's language. */
+  text?: ServerText;
 }
 
-export const DIAGNOSIS_LABEL: Record<Diagnosis, string> = {
-  vanishing_gradients: 'Vanishing gradients',
-  exploding_gradients: 'Exploding gradients',
-  dead_relu: 'Dead ReLUs',
-  saturated: 'Saturated activations',
-  overfitting: 'Overfitting',
-  divergence: 'Divergence',
-};
+/** A diagnosis said for people, in the language of `t` (runs.diagnosis). */
+export const diagnosisLabel = (diagnosis: Diagnosis, t: Translate): string => t(`runs.diagnosis.${diagnosis}`);
+
+/** The same in English, for callers that do not pass `t` yet. */
+export const DIAGNOSIS_LABEL: Record<Diagnosis, string> = runsEn.diagnosis;
 
 /** The warnings standing at `step` (the latest for null), oldest first. */
 export function standingWarnings(events: readonly HealthEvent[], step: number | null = null): Warning[] {
@@ -39,6 +41,7 @@ export function standingWarnings(events: readonly HealthEvent[], step: number | 
         node: e.node ?? null,
         severity: e.severity ?? 'warning',
         message: e.message,
+        text: { key: e.key, params: e.params, message: e.message },
         value: e.value ?? null,
         step: e.step,
       });
@@ -69,16 +72,17 @@ const pct = (v: number) => `${v !== 0 && v < 0.01 ? (v * 100).toFixed(1) : Math.
 
 /** How a layer's outputs look: dead units (ReLU), saturation (sigmoid, tanh), NaN. A
  * warning where the server's rule (GET /api/meta `activations`, train/health.py) says
- * so: a share over its threshold; none until the rule is known. */
-export function activationHealth(stats: Fractions | null | undefined, rule: ActivationRule | null): ActivationHealth {
+ * so: a share over its threshold; none until the rule is known. Said by `t` (English
+ * where the caller passes none). */
+export function activationHealth(stats: Fractions | null | undefined, rule: ActivationRule | null, t: Translate = inEnglish): ActivationHealth {
   if (!stats) return { level: 'none', text: '' };
   if (stats.nonfinite) return { level: 'error', text: 'NaN' };
   const level = (share: number, limit: number | undefined) => (limit !== undefined && share > limit ? 'warning' : 'ok');
   if (typeof stats.dead_fraction === 'number') {
-    return { level: level(stats.dead_fraction, rule?.dead_fraction), text: `dead ${pct(stats.dead_fraction)}` };
+    return { level: level(stats.dead_fraction, rule?.dead_fraction), text: t('runs.activations.badgeDead', { share: pct(stats.dead_fraction) }) };
   }
   if (typeof stats.saturated_fraction === 'number') {
-    return { level: level(stats.saturated_fraction, rule?.saturated_fraction), text: `sat ${pct(stats.saturated_fraction)}` };
+    return { level: level(stats.saturated_fraction, rule?.saturated_fraction), text: t('runs.activations.badgeSaturated', { share: pct(stats.saturated_fraction) }) };
   }
   return { level: 'none', text: '' };
 }

@@ -14,6 +14,7 @@ import type {
   StatusEvent,
   WeightStats,
 } from '../../api/types';
+import type { ExecutionInfo } from './execution';
 import { LayerTable } from './layerTable';
 import type { Mark } from './progress';
 import { Series } from './series';
@@ -55,6 +56,8 @@ export class RunData {
   readonly checkpoints: CheckpointEvent[] = [];
   readonly statuses: StatusEvent[] = [];
   status: StatusEvent | null = null;
+  /** How the steps execute, from the latest status that said (runs/model/execution.ts). */
+  execution: ExecutionInfo | null = null;
   totalSteps: number | null = null;
   step = 0;
   epoch = 0;
@@ -123,6 +126,7 @@ export class RunData {
         this.status = e;
         this.statuses.push(e);
         if (e.total_steps) this.totalSteps = e.total_steps;
+        if (e.execution) this.execution = e.execution;
         this.mark(e.time, e.step);
         break;
       case 'checkpoint':

@@ -18,6 +18,7 @@ const HEIGHT = 56;
 function LayerHistograms({ layer, column, steps, cursorRow, marked, width, rule }: { layer: string; column: readonly (ActivationStats | null)[]; steps: readonly number[]; cursorRow: number; marked: boolean; width: number; rule: ActivationRule }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const { theme } = useTheme();
+  const { t } = useTranslation();
   // Drawn with as many bins as the server measures (GET /api/meta).
   const bins = rule.histogram_bins;
   const grid = useMemo(() => histogramGrid(column.map((s) => s?.histogram ?? null), bins), [column, column.length, bins]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -46,24 +47,24 @@ function LayerHistograms({ layer, column, steps, cursorRow, marked, width, rule 
     }
   }, [grid, width, theme, cursorRow, marked, bins]);
   const stats = cursorRow >= 0 ? column[cursorRow] : null;
-  const health = activationHealth(stats, rule);
+  const health = activationHealth(stats, rule, t);
   return (
     <li className="act-row" data-testid={`activation-${layer}`} data-health={health.level}>
       <div className="act-head">
         <strong className="mono">{layer}</strong>
         {stats && (
           <span className="muted small num">
-            mean {formatMetric(stats.mean)} ± {formatMetric(stats.std)}
-            {stats.dead_fraction != null && <> · dead {formatPercent(stats.dead_fraction)}</>}
-            {stats.saturated_fraction != null && <> · saturated {formatPercent(stats.saturated_fraction)}</>}
-            {stats.nonfinite && <span className="error-text"> · not finite</span>}
+            {t('runs.activations.mean', { mean: formatMetric(stats.mean), std: formatMetric(stats.std) })}
+            {stats.dead_fraction != null && <> · {t('runs.activations.dead', { share: formatPercent(stats.dead_fraction) })}</>}
+            {stats.saturated_fraction != null && <> · {t('runs.activations.saturated', { share: formatPercent(stats.saturated_fraction) })}</>}
+            {stats.nonfinite && <span className="error-text"> · {t('runs.activations.nonfinite')}</span>}
           </span>
         )}
         {health.level === 'warning' && <span className="act-badge warning">{health.text}</span>}
       </div>
       <div className="act-plot">
         <span className="act-range muted small num">{grid.span ? formatMetric(grid.span.hi) : ''}</span>
-        <canvas ref={canvas} role="img" aria-label={`Output distribution of ${layer} over ${steps.length} sampled steps`} />
+        <canvas ref={canvas} role="img" aria-label={t('runs.activations.label', { layer, steps: steps.length })} />
         <span className="act-range muted small num bottom">{grid.span ? formatMetric(grid.span.lo) : ''}</span>
       </div>
     </li>

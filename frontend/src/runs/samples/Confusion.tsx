@@ -1,5 +1,6 @@
 // The confusion matrix on the validation set: rows are true classes, columns predicted;
 // cells shaded by their share of the row, the diagonal in green, mistakes in red.
+import { useTranslation } from 'react-i18next';
 import type { SampleView } from '../../api/types';
 import { formatCount } from '../../model/format';
 
@@ -8,16 +9,17 @@ type View = Extract<SampleView, { kind: 'confusion_matrix' }>;
 export function Confusion({ view }: { view: View }) {
   const total = view.matrix.flat().reduce((a, b) => a + b, 0);
   const right = view.matrix.reduce((s, row, i) => s + (row[i] ?? 0), 0);
+  const { t } = useTranslation();
   return (
     <figure className="sample-view" data-testid="confusion-matrix">
       <figcaption className="chart-title">
-        Confusion matrix ({total ? Math.round((100 * right) / total) : 0}% right of {formatCount(total)})
+        {t('runs.samples.confusion.title', { percent: total ? Math.round((100 * right) / total) : 0, total: formatCount(total) })}
       </figcaption>
       <table className="confusion">
         <thead>
           <tr>
             <th scope="col" className="muted small">
-              true ↓ pred →
+              {t('runs.samples.confusion.axes')}
             </th>
             {view.classes.map((c) => (
               <th key={c} scope="col">
@@ -37,7 +39,7 @@ export function Confusion({ view }: { view: View }) {
                     key={j}
                     className={i === j ? 'diagonal' : v ? 'mistake' : ''}
                     style={{ ['--share' as string]: String(v / sum) }}
-                    title={`${view.classes[i]} predicted as ${view.classes[j]}: ${v}`}
+                    title={t('runs.samples.confusion.cell', { truth: view.classes[i], predicted: view.classes[j], n: formatCount(v) })}
                   >
                     {formatCount(v)}
                   </td>

@@ -1,6 +1,7 @@
 // The decision boundary of a 2-D classifier over its data: each grid cell in the colour
 // of the class it predicts (paler where it is less sure), the validation points on top.
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { SampleView } from '../../api/types';
 import { seriesColor } from '../charts/palette';
 import { sizedContext } from '../useWidth';
@@ -16,6 +17,7 @@ function hexRgb(hex: string): [number, number, number] {
 
 export function DecisionBoundary({ view }: { view: View }) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  const { t } = useTranslation();
   useEffect(() => {
     const el = canvas.current;
     if (!el) return;
@@ -52,10 +54,10 @@ export function DecisionBoundary({ view }: { view: View }) {
   }, [view]);
   return (
     <figure className="sample-view" data-testid="decision-boundary" data-points={view.points.length} data-resolution={view.resolution}>
-      <figcaption className="chart-title">Decision boundary over the validation points</figcaption>
-      <canvas ref={canvas} className="boundary-canvas" role="img" aria-label="Decision boundary: predicted class over the plane, with the validation points" />
+      <figcaption className="chart-title">{t('runs.samples.boundary.title')}</figcaption>
+      <canvas ref={canvas} className="boundary-canvas" role="img" aria-label={t('runs.samples.boundary.label')} />
       <p className="muted small">
-        x {view.x_range[0]}…{view.x_range[1]}, y {view.y_range[0]}…{view.y_range[1]}; paler means less sure.
+        {t('runs.samples.boundary.range', { x0: view.x_range[0], x1: view.x_range[1], y0: view.y_range[0], y1: view.y_range[1] })}
       </p>
     </figure>
   );

@@ -1,6 +1,7 @@
 // Feature maps: what each Conv2d layer makes of one fixed validation image, a row per
 // layer (node id, output shape, its first channels as grey images, each scaled to its
 // own range: bright is where that filter responds most).
+import { useTranslation } from 'react-i18next';
 import type { SampleView } from '../../api/types';
 import { SampleImage } from './SampleImage';
 import './inside.css';
@@ -8,13 +9,14 @@ import './inside.css';
 type View = Extract<SampleView, { kind: 'feature_maps' }>;
 
 export function FeatureMaps({ view }: { view: View }) {
+  const { t } = useTranslation();
   return (
     <figure className="sample-view feature-maps" data-testid="feature-maps" data-layers={view.layers.length}>
-      <figcaption className="chart-title">Feature maps of one validation image</figcaption>
+      <figcaption className="chart-title">{t('runs.samples.featureMaps.title')}</figcaption>
       <div className="feature-input">
-        <SampleImage image={view.image} size={56} label={`input${view.label ? `: ${view.label}` : ''}`} />
+        <SampleImage image={view.image} size={56} label={view.label ? t('runs.samples.featureMaps.inputOf', { label: view.label }) : t('runs.samples.featureMaps.input')} />
         <span className="muted small">
-          input{view.label ? ` (class ${view.label})` : ''}; each channel below is scaled to its own range, bright = strong response
+          {view.label ? t('runs.samples.featureMaps.noteOf', { label: view.label }) : t('runs.samples.featureMaps.note')}
         </span>
       </div>
       {view.layers.map((layer) => {
@@ -28,13 +30,13 @@ export function FeatureMaps({ view }: { view: View }) {
               </span>
               {layer.channels.length < channels && (
                 <span className="muted small">
-                  first {layer.channels.length} of {channels}
+                  {t('runs.samples.featureMaps.firstOf', { shown: layer.channels.length, channels })}
                 </span>
               )}
             </div>
             <div className="feature-channels">
               {layer.channels.map((img, i) => (
-                <SampleImage key={i} image={img} size={44} label={`${layer.node} channel ${i + 1}`} />
+                <SampleImage key={i} image={img} size={44} label={t('runs.samples.featureMaps.channel', { node: layer.node, channel: i + 1 })} />
               ))}
             </div>
           </div>

@@ -1,6 +1,7 @@
 // Image views: a titled grid (GAN samples; in labelled rows of `columns` images when the
 // task sends them, as diffusion's denoising steps), and reconstructions (input, output,
 // and the clean original when the input was corrupted).
+import { useTranslation } from 'react-i18next';
 import type { SampleView } from '../../api/types';
 import { SampleImage } from './SampleImage';
 
@@ -42,14 +43,15 @@ export function ImageGrid({ view }: { view: GridView }) {
 }
 
 export function Reconstructions({ view }: { view: ReconView }) {
+  const { t } = useTranslation();
   const rows: [string, typeof view.inputs][] = [
-    ...(view.originals ? ([['original', view.originals]] as [string, typeof view.inputs][]) : []),
-    [view.originals ? 'corrupted input' : 'input', view.inputs],
-    ['reconstruction', view.outputs],
+    ...(view.originals ? ([[t('runs.samples.grids.original'), view.originals]] as [string, typeof view.inputs][]) : []),
+    [view.originals ? t('runs.samples.grids.corrupted') : t('runs.samples.grids.input'), view.inputs],
+    [t('runs.samples.grids.reconstruction'), view.outputs],
   ];
   return (
     <figure className="sample-view" data-testid="reconstructions">
-      <figcaption className="chart-title">Reconstructions</figcaption>
+      <figcaption className="chart-title">{t('runs.samples.grids.reconstructions')}</figcaption>
       {rows.map(([label, images]) => (
         <div key={label} className="image-row labelled">
           <span className="muted small row-label">{label}</span>
@@ -63,9 +65,10 @@ export function Reconstructions({ view }: { view: ReconView }) {
 }
 
 export function VectorReconstructions({ view }: { view: VectorView }) {
+  const { t } = useTranslation();
   return (
     <figure className="sample-view" data-testid="vector-reconstructions">
-      <figcaption className="chart-title">Reconstructions (input → output)</figcaption>
+      <figcaption className="chart-title">{t('runs.samples.grids.vector')}</figcaption>
       <table className="small num">
         <tbody>
           {view.inputs.map((row, i) => (

@@ -1,6 +1,7 @@
 // Latent space: the autoencoder's codes of validation samples on their first two
 // principal axes, coloured by class when the data has classes; for a VAE, a walk from
 // one validation code to another, decoded.
+import { useTranslation } from 'react-i18next';
 import type { SampleView } from '../../api/types';
 import { seriesColor } from '../charts/palette';
 import { SampleImage } from './SampleImage';
@@ -25,12 +26,13 @@ export function LatentSpace({ view }: { view: View }) {
   const sy = (y: number) => HEIGHT - PAD - ((y - y0) / (y1 - y0 || 1)) * (HEIGHT - 2 * PAD);
   const present = [...new Set(points.map((p) => p[2]).filter((c): c is number => c !== null))].sort((a, b) => a - b);
   const name = (c: number) => view.classes?.[c] ?? String(c);
+  const { t } = useTranslation();
   return (
     <figure className="sample-view latent-space" data-testid="latent-space" data-points={points.length}>
       <figcaption className="chart-title">
-        Latent space of {view.node} ({view.dims} values, first two principal axes)
+        {t('runs.samples.latent.title', { node: view.node, dims: view.dims })}
       </figcaption>
-      <svg className="latent-plot" width={WIDTH} height={HEIGHT} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`Codes of ${points.length} validation samples in 2-D`}>
+      <svg className="latent-plot" width={WIDTH} height={HEIGHT} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={t('runs.samples.latent.label', { points: points.length })}>
         <line className="axis" x1={PAD} x2={WIDTH - PAD} y1={sy(0)} y2={sy(0)} />
         <line className="axis" x1={sx(0)} x2={sx(0)} y1={PAD} y2={HEIGHT - PAD} />
         <text className="axis-label" x={WIDTH - PAD} y={HEIGHT - 5} textAnchor="end">
@@ -41,12 +43,12 @@ export function LatentSpace({ view }: { view: View }) {
         </text>
         {points.map(([x, y, c], i) => (
           <circle key={i} cx={sx(x)} cy={sy(y)} r={3.2} fill={c === null ? UNLABELLED : seriesColor(c)} fillOpacity={0.85}>
-            <title>{c === null ? `sample ${i + 1}` : name(c)}</title>
+            <title>{c === null ? t('runs.samples.latent.sample', { index: i + 1 }) : name(c)}</title>
           </circle>
         ))}
       </svg>
       {present.length > 0 && (
-        <ul className="latent-legend" aria-label="classes">
+        <ul className="latent-legend" aria-label={t('runs.samples.latent.classes')}>
           {present.map((c) => (
             <li key={c}>
               <span className="latent-swatch" style={{ background: seriesColor(c) }} />
@@ -58,11 +60,11 @@ export function LatentSpace({ view }: { view: View }) {
       {view.walk && view.walk.length > 0 && (
         <div data-testid="latent-walk">
           <p className="muted small">
-            Walk from a {view.walk_labels?.[0]} to a {view.walk_labels?.[1]}, decoded:
+            {t('runs.samples.latent.walk', { from: view.walk_labels?.[0], to: view.walk_labels?.[1] })}
           </p>
           <div className="latent-walk">
             {view.walk.map((img, i) => (
-              <SampleImage key={i} image={img} size={40} label={`walk step ${i + 1}`} />
+              <SampleImage key={i} image={img} size={40} label={t('runs.samples.latent.walkStep', { step: i + 1 })} />
             ))}
           </div>
         </div>

@@ -1,6 +1,7 @@
 // Small plots: an attention map (query x key weights), a regression curve over its
 // points, and a GAN's real versus generated points.
 import { useEffect, useRef } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { SampleView } from '../../api/types';
 import { seriesColor, themeColors } from '../charts/palette';
 import { densityColor } from '../model/colors';
@@ -16,6 +17,7 @@ const SIZE = 300;
 export function AttentionMap({ view }: { view: AttentionView }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const { theme } = useTheme();
+  const { t } = useTranslation();
   const rows = view.weights.length;
   const cols = view.weights[0]?.length ?? 0;
   useEffect(() => {
@@ -36,11 +38,11 @@ export function AttentionMap({ view }: { view: AttentionView }) {
   return (
     <figure className="sample-view" data-testid="attention-map">
       <figcaption className="chart-title">
-        Attention of {view.node} (queries ↓, keys →, averaged over heads)
+        {t('runs.samples.attention.title', { node: view.node })}
       </figcaption>
-      <canvas ref={canvas} className="boundary-canvas" role="img" aria-label={`Attention weights of ${view.node}`} />
-      {view.key_labels && <p className="muted small mono">keys: {view.key_labels.join(' ')}</p>}
-      {view.query_labels && <p className="muted small mono">queries: {view.query_labels.join(' ')}</p>}
+      <canvas ref={canvas} className="boundary-canvas" role="img" aria-label={t('runs.samples.attention.label', { node: view.node })} />
+      {view.key_labels && <p className="muted small mono">{t('runs.samples.attention.keys', { labels: view.key_labels.join(' ') })}</p>}
+      {view.query_labels && <p className="muted small mono">{t('runs.samples.attention.queries', { labels: view.query_labels.join(' ') })}</p>}
     </figure>
   );
 }
@@ -70,6 +72,7 @@ function useScatter(draw: (ctx: CanvasRenderingContext2D, sx: (x: number) => num
 const nums = (v: (number | null)[]) => v.filter((x): x is number => x !== null);
 
 export function CurvePlot({ view }: { view: CurveView }) {
+  const { t } = useTranslation();
   const xs = [...nums(view.x), ...nums(view.points.map((p) => p[0]))];
   const ys = [...nums(view.predicted), ...nums(view.points.map((p) => p[1]))];
   const canvas = useScatter(
@@ -94,13 +97,14 @@ export function CurvePlot({ view }: { view: CurveView }) {
   );
   return (
     <figure className="sample-view" data-testid="regression-curve">
-      <figcaption className="chart-title">Prediction (line) over the validation points</figcaption>
-      <canvas ref={canvas} role="img" aria-label="Regression curve over the data" />
+      <figcaption className="chart-title">{t('runs.samples.curve.title')}</figcaption>
+      <canvas ref={canvas} role="img" aria-label={t('runs.samples.curve.label')} />
     </figure>
   );
 }
 
 export function PointsPlot({ view }: { view: PointsView }) {
+  const { t } = useTranslation();
   const all = [...view.real, ...view.generated];
   const canvas = useScatter(
     (ctx, sx, sy) => {
@@ -118,9 +122,9 @@ export function PointsPlot({ view }: { view: PointsView }) {
   return (
     <figure className="sample-view" data-testid="gan-points">
       <figcaption className="chart-title">
-        <span style={{ color: seriesColor(0) }}>■</span> real and <span style={{ color: seriesColor(1) }}>■</span> generated points
+        <Trans i18nKey="runs.samples.points.title" components={{ real: <span style={{ color: seriesColor(0) }} />, fake: <span style={{ color: seriesColor(1) }} /> }} />
       </figcaption>
-      <canvas ref={canvas} role="img" aria-label="Real and generated points" />
+      <canvas ref={canvas} role="img" aria-label={t('runs.samples.points.label')} />
     </figure>
   );
 }

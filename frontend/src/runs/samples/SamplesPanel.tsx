@@ -1,5 +1,6 @@
 // The task's own views at the timeline's cursor (or the latest): whatever the task sent,
 // each kind as of its latest update (a 2-D boundary is redrawn several times an epoch).
+import { useTranslation } from 'react-i18next';
 import type { SampleView } from '../../api/types';
 import { runData, useRun } from '../store';
 import { Confusion } from './Confusion';
@@ -51,18 +52,19 @@ const ORDER: SampleView['kind'][] = ['decision_boundary', 'curve', 'points', 'im
 export function SamplesPanel({ only }: { only?: SampleView['kind'][] }) {
   useRun((s) => s.version);
   const cursor = useRun((s) => s.cursor);
+  const { t } = useTranslation();
   const shown = runData()
     .viewsAt(cursor)
     .filter(({ view }) => !only || only.includes(view.kind))
     .sort((a, b) => ORDER.indexOf(a.view.kind) - ORDER.indexOf(b.view.kind));
   if (!shown.length) {
-    return only ? null : <p className="muted chart-empty">The task's samples (predictions, boundaries, images, text) appear after the first epoch.</p>;
+    return only ? null : <p className="muted chart-empty">{t('runs.samples.empty')}</p>;
   }
   const latest = shown.reduce((a, b) => (b.set.step > a.set.step ? b : a)).set;
   return (
     <section className="samples" data-testid="samples" data-step={latest.step}>
       <p className="muted small">
-        Epoch {(latest.epoch ?? 0) + 1}, step {latest.step}
+        {t('runs.samples.at', { epoch: (latest.epoch ?? 0) + 1, step: latest.step })}
       </p>
       <div className="sample-views">
         {shown.map(({ set, view }) => (

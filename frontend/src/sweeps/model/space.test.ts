@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphDocument } from '../../api/types';
 import type { JsonSchema } from '../../model/schemaForm';
+import { fixedT } from '../../model/translate';
 import { blockOptions, buildSpace, defaultRow, estimate, gridSize, nodeOptions, rowDistribution, trainingOptions, type SpaceRow, type VaryOption } from './space';
 
 const training: JsonSchema = {
@@ -70,6 +71,9 @@ describe('rows and the space', () => {
     const built = buildSpace([row({ path: 'lr', kind: 'log_uniform', lo: '1e-4', hi: '1e-1' }), row({ path: 'x', lo: 'a', hi: '1' })]);
     expect(built.space).toEqual({ lr: { log_uniform: [1e-4, 1e-1] } });
     expect(Object.keys(built.errors)).toEqual(['x']);
+    expect(built.errors.x).toBe('give both bounds as numbers');
+    expect(rowDistribution(row({ kind: 'log_uniform', lo: '0', hi: '1' }), fixedT('zh-CN'))).toEqual({ ok: false, error: '对数尺度的下限必须大于 0' });
+    expect(blockOptions(doc, 'Res', fixedT('zh-CN'))[0]?.label).toBe('Res · channels（所有实例）');
   });
   it('counts a grid and estimates a sweep from the last run of the graph', () => {
     expect(gridSize({ a: { choice: [1, 2] }, b: { int: [8, 64], step: 8 } })).toBe(16);

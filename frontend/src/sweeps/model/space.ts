@@ -1,9 +1,11 @@
 // A sweep's space as the dialog builds it: what can vary (training fields from the
 // server's TrainingConfig schema, a node's parameters from its op's schema, a block's
 // parameters and repeat count), one row per varied path with its distribution, and the
-// space the server takes (`{path: {log_uniform: [lo, hi]} | ...}`). No React here.
+// space the server takes (`{path: {log_uniform: [lo, hi]} | ...}`). No React here; the
+// words come from `t` (model/translate.ts).
 import type { GraphDocument } from '../../api/types';
 import { formFields, type FieldKind, type JsonSchema } from '../../model/schemaForm';
+import { currentT, type TFunction } from '../../model/translate';
 
 export type DistKind = 'log_uniform' | 'uniform' | 'int' | 'choice';
 
@@ -40,7 +42,7 @@ export type Distribution =
 
 /** Training fields worth a sweep: numbers, integers, enums and switches (not the task,
  * the dataset or where it trains). */
-const NOT_SWEPT = new Set(['task', 'dataset', 'device', 'precision', 'val_split']);
+const NOT_SWEPT = new Set(['task', 'dataset', 'device', 'precision', 'execution', 'val_split']);
 
 const numeric = (kind: FieldKind) => kind === 'integer' || kind === 'number';
 const sweepable = (kind: FieldKind) => numeric(kind) || kind === 'enum' || kind === 'boolean';
@@ -94,12 +96,12 @@ export function nodeOptions(doc: GraphDocument, nodeId: string, paramsSchema: (t
 }
 
 /** A block's own parameters: a value for the block wherever it is used. */
-export function blockOptions(doc: GraphDocument, blockName: string): VaryOption[] {
+export function blockOptions(doc: GraphDocument, blockName: string, t: TFunction = currentT): VaryOption[] {
   const block = (doc.blocks ?? []).find((b) => b.name === blockName);
   if (!block) return [];
   return Object.entries((block.params ?? {}) as Record<string, unknown>).map(([name, value]) => ({
     path: `blocks.${block.name}.params.${name}`,
-    label: `${block.name} · ${name} (every instance)`,
+    label: t('editor.sweep.blockParam', { block: block.name, name }),
     kind: kindOf(value),
     options: [],
     current: value,
@@ -144,34 +146,34 @@ function parseChoice(word: string): string | number | boolean | null {
 export type Built = { ok: true; value: Distribution } | { ok: false; error: string };
 
 /** A row as the server's distribution, or what is wrong with it. */
-export function rowDistribution(row: SpaceRow): Built {
+export function rowDistribution(row: SpaceRow, t: TFunction = currentT): Built {
   if (row.kind === 'choice') {
     const values = row.choices.split(',').filter((w) => w.trim() !== '').map(parseChoice);
-    return values.length ? { ok: true, value: { choice: values } } : { ok: false, error: 'list at least one value' };
+    return values.length ? { ok: true, value: { choice: values } } : { ok: false, error: t('editor.sweep.error.noValue') };
   }
   const lo = Number(row.lo);
   const hi = Number(row.hi);
-  if (row.lo.trim() === '' || row.hi.trim() === '' || !Number.isFinite(lo) || !Number.isFinite(hi)) return { ok: false, error: 'give both bounds as numbers' };
+  if (row.lo.trim() === '' || row.hi.trim() === '' || !Number.isFinite(lo) || !Number.isFinite(hi)) return { ok: false, error: t('editor.sweep.error.bounds') };
   if (row.kind === 'int') {
     const step = Number(row.step || '1');
-    if (!Number.isInteger(lo) || !Number.isInteger(hi) || !Number.isInteger(step) || step < 1) return { ok: false, error: 'whole numbers, and a step of 1 or more' };
-    if (lo > hi) return { ok: false, error: 'the low end is above the high end' };
+    if (!Number.isInteger(lo) || !Number.isInteger(hi) || !Number.isInteger(step) || step < 1) return { ok: false, error: t('editor.sweep.error.whole') };
+    if (lo > hi) return { ok: false, error: t('editor.sweep.error.lowAbove') };
     return { ok: true, value: step === 1 ? { int: [lo, hi] } : { int: [lo, hi], step } };
   }
-  if (!(lo < hi)) return { ok: false, error: 'the low end must be below the high end' };
+  if (!(lo < hi)) return { ok: false, error: t('editor.sweep.error.lowBelow') };
   if (row.kind === 'log_uniform') {
-    if (lo <= 0) return { ok: false, error: 'a log scale starts above 0' };
+    if (lo <= 0) return { ok: false, error: t('editor.sweep.error.logAboveZero') };
     return { ok: true, value: { log_uniform: [lo, hi] } };
   }
   return { ok: true, value: { uniform: [lo, hi] } };
 }
 
 /** The space of all rows, and each row's problem by path. */
-export function buildSpace(rows: readonly SpaceRow[]): { space: Record<string, Distribution>; errors: Record<string, string> } {
+export function buildSpace(rows: readonly SpaceRow[], t: TFunction = currentT): { space: Record<string, Distribution>; errors: Record<string, string> } {
   const space: Record<string, Distribution> = {};
   const errors: Record<string, string> = {};
   for (const row of rows) {
-    const built = rowDistribution(row);
+    const built = rowDistribution(row, t);
     if (built.ok) space[row.path] = built.value;
     else errors[row.path] = built.error;
   }

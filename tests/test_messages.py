@@ -289,11 +289,15 @@ KEY_LITERAL = re.compile(
     r"\.[a-z_]+(\.[a-z_]+)?$"
 )
 MESSAGE_CALLS = {"GraphIssue", "ShapeError", "MessageError", "Message"}
-BUILDERS = ("graph/", "ops/", "train/health.py")
+BUILDERS = (
+    "graph/",
+    "ops/",
+    "train/health.py",
+    "train/loop.py",
+    "server/deps.py",
+    "server/runs/intake.py",
+)
 """The modules that build catalog messages."""
-NOT_YET = {"server/deps.py", "server/runs/intake.py"}
-"""Server modules that still write a GraphIssue's English `message` themselves (their
-catalog keys are for their owners to add); the browser shows these in English."""
 
 
 def _sources() -> Iterator[tuple[str, ast.AST]]:
@@ -310,7 +314,7 @@ def test_no_message_is_written_beside_the_catalog() -> None:
             name = getattr(call.func, "id", getattr(call.func, "attr", None))
             if name not in MESSAGE_CALLS:
                 continue
-            if any(k.arg == "message" for k in call.keywords) and where not in NOT_YET:
+            if any(k.arg == "message" for k in call.keywords):
                 problems.append(f"{where}:{call.lineno} {name}(message=...)")
             first = call.args[0] if call.args else None
             if isinstance(first, ast.Constant) and not (

@@ -10,6 +10,7 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file
 
+from layerlab.messages import render
 from layerlab.train.checkpoint import MODEL_FILE, OPTIMIZER_FILE, latest_checkpoint, read_meta
 from layerlab.train.events import EVENT_ADAPTER
 from tests.train.helpers import config, mlp, of_type, registry, train
@@ -37,7 +38,14 @@ def test_a_huge_learning_rate_diverges_and_keeps_the_last_finite_checkpoint(tmp_
     assert final.status == "diverged"
     bad_step = result.step + 1  # the step whose loss was not finite; its update was not applied
     assert f"at step {bad_step}" in final.message
-    assert of_type(events, "health")[-1].diagnosis == "divergence"
+    health = of_type(events, "health")[-1]
+    assert health.diagnosis == "divergence"
+    # Said as a catalog message, so the browser can write it in Chinese too.
+    assert health.key == "health.diverged"
+    assert health.params["step"] == bad_step and health.params["loss"] in ("nan", "inf", "-inf")
+    assert health.params["checkpoint"] == result.checkpoint.name  # type: ignore[union-attr]
+    assert render(health.key, health.params) == health.message == final.message
+    assert f"第 {bad_step} 步" in render(health.key, health.params, "zh-CN")
     # Nothing ran after the non-finite loss: it was the last step the loop took.
     assert max(e.step for e in events) == result.step
 

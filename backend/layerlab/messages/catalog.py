@@ -30,6 +30,10 @@ MESSAGES: dict[str, Text] = {
         "not valid JSON: {detail}",
         "不是有效的 JSON：文本无法解码（{detail}）",
     ),
+    "document.lone_surrogate": _m(
+        "a string holds a lone UTF-16 surrogate (\\ud800-\\udfff); that is not valid Unicode",
+        "某个字符串含有落单的 UTF-16 代理项（\\ud800-\\udfff），这不是有效的 Unicode",
+    ),
     "document.non_finite": _m(
         "not valid JSON: {name} is not valid JSON; send null for a missing number",
         "不是有效的 JSON：JSON 里不能写 {name}；缺少的数值请写 null",
@@ -171,6 +175,31 @@ MESSAGES: dict[str, Text] = {
     ),
     "graph.empty": _m(
         "the graph is empty: add an Input node", "网络图是空的：先添加一个 Input 节点"
+    ),
+    "network.not_in_document": _m(
+        "the {task} task trains a network named '{network}' (the optimizer); "
+        "the document has {networks}: set each node's network",
+        "{task} 任务要训练名为 “{network}” 的网络（由优化器训练），但文档里只有 {networks}："
+        "请设置每个节点所属的网络",
+    ),
+    "network.not_in_document_of": _m(
+        "the {task} task trains a network named '{network}' (the {optimizer} optimizer); "
+        "the document has {networks}: set each node's network",
+        "{task} 任务要训练名为 “{network}” 的网络（由 {optimizer} 优化器训练），"
+        "但文档里只有 {networks}：请设置每个节点所属的网络",
+    ),
+    "network.no_parameters": _m(
+        "the network has no trainable parameters, so the optimizer would have nothing to "
+        "train: add a layer with weights (Linear, Conv2d, ...) before Output '{output}'",
+        "网络没有可训练的参数，优化器无从训练：请在 Output “{output}” 之前加一个带权重的层"
+        "（Linear、Conv2d 等）",
+    ),
+    "network.no_parameters_named": _m(
+        "network '{network}' has no trainable parameters, so the {optimizer} optimizer would "
+        "have nothing to train: add a layer with weights (Linear, Conv2d, ...) before "
+        "Output '{output}'",
+        "网络 “{network}” 没有可训练的参数，{optimizer} 优化器无从训练："
+        "请在 Output “{output}” 之前加一个带权重的层（Linear、Conv2d 等）",
     ),
     "network.no_input": _m(
         "the network has no Input node: add one where data enters",
@@ -465,6 +494,26 @@ MESSAGES: dict[str, Text] = {
         "验证集损失从 {best:.4g}（第 {epoch} 轮）升到了 {loss:.4g}，而训练集损失降到了 "
         "{train:.4g}：网络在死记训练数据，出现了过拟合（可以增加数据、使用 Dropout、"
         "权重衰减或提前停止）",
+    ),
+    "health.diverged": _m(
+        "loss became {loss} at step {step}; its update was not applied; "
+        "the last finite checkpoint is {checkpoint}",
+        "第 {step} 步的损失变成了 {loss}（训练发散）；这一步的更新没有应用；"
+        "最后一个有限值检查点是 {checkpoint}",
+    ),
+    "health.diverged_no_checkpoint": _m(
+        "loss became {loss} at step {step}; its update was not applied; no checkpoint was written",
+        "第 {step} 步的损失变成了 {loss}（训练发散）；这一步的更新没有应用；还没有写过检查点",
+    ),
+    "health.diverged_applied": _m(
+        "loss became {loss} at step {step}; read after its update; "
+        "the last finite checkpoint is {checkpoint}",
+        "第 {step} 步的损失变成了 {loss}（训练发散），发现时这一步的更新已经应用；"
+        "最后一个有限值检查点是 {checkpoint}",
+    ),
+    "health.diverged_applied_no_checkpoint": _m(
+        "loss became {loss} at step {step}; read after its update; no checkpoint was written",
+        "第 {step} 步的损失变成了 {loss}（训练发散），发现时这一步的更新已经应用；还没有写过检查点",
     ),
     "health.overfitting_cleared": _m(
         "validation loss reached a new best", "验证集损失创了新低，过拟合的迹象消失了"

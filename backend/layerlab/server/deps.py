@@ -89,13 +89,7 @@ def _refuse_lone_surrogates(value: Any) -> None:
         json.dumps(value, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         raise GraphError(
-            [
-                GraphIssue(
-                    code=Code.INVALID_DOCUMENT,
-                    message="a string holds a lone UTF-16 surrogate (\\ud800-\\udfff); "
-                    "that is not valid Unicode",
-                )
-            ]
+            [GraphIssue(code=Code.INVALID_DOCUMENT, key="document.lone_surrogate", params={})]
         ) from None
 
 

@@ -20,6 +20,7 @@ import logging
 
 import torch
 
+from layerlab.messages import Message
 from layerlab.train.augment import augment
 from layerlab.train.config import TrainingConfig
 from layerlab.train.control import StopRequested
@@ -140,8 +141,12 @@ def fit(
 
 def diverged_result(run: Run, diverged: Diverged) -> FitResult:
     """Stop as `diverged`, naming the step and the checkpoint that stays the latest."""
-    kept = f"the last finite checkpoint is {run.checkpoint.name}" if run.checkpoint else ""
-    message = f"{diverged}; {kept or 'no checkpoint was written'}"
+    key = "health.diverged_applied" if diverged.applied else "health.diverged"
+    message = (
+        Message(key, loss=str(diverged.loss), step=diverged.step, checkpoint=run.checkpoint.name)
+        if run.checkpoint
+        else Message(f"{key}_no_checkpoint", loss=str(diverged.loss), step=diverged.step)
+    )
     run.flush_telemetry()  # the measurements of the steps before go out first
     run.report_health("divergence", None, True, message, None)
     run.status("diverged", message)

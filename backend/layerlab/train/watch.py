@@ -26,6 +26,7 @@ class Diverged(Exception):
         super().__init__(f"loss became {loss} at step {step}; {detail}")
         self.step = step
         self.loss = loss
+        self.applied = applied
 
 
 @dataclass

@@ -128,25 +128,36 @@ def check_trainable(report: CheckResult, config: TrainingConfig) -> None:
         trained = task.trained_networks(optimizer, list(params))
         if sum(params.get(name, 0) for name in trained) > 0:
             continue
-        what = "the optimizer" if optimizer == "model" else f"the {optimizer} optimizer"
+        # The optimizer's own name where a task has several (a GAN's generator, ...).
+        named = {} if optimizer == "model" else {"optimizer": optimizer}
+        of = "" if optimizer == "model" else "_of"
         for name in trained:
             if name not in outputs:
-                message = (
-                    f"the {task.name} task trains a network named {name!r} ({what}); "
-                    f"the document has {', '.join(repr(n) for n in outputs)}: set each node's network"
+                issues.append(
+                    GraphIssue(
+                        code=Code.NO_PARAMETERS,
+                        key=f"network.not_in_document{of}",
+                        params={
+                            "task": task.name,
+                            "network": name,
+                            "networks": [repr(n) for n in outputs],
+                            **named,
+                        },
+                        field="network",
+                    )
                 )
-                issues.append(GraphIssue(code=Code.NO_PARAMETERS, message=message, field="network"))
                 continue
-            label = "the network" if name == DEFAULT_NETWORK else f"network {name!r}"
             output = outputs[name][0] if outputs[name] else None
-            before = f" before Output {output!r}" if output else ""
-            message = (
-                f"{label} has no trainable parameters, so {what} would have nothing to "
-                f"train: add a layer with weights (Linear, Conv2d, ...){before}"
-            )
+            single = name == DEFAULT_NETWORK and optimizer == "model"
             issues.append(
                 GraphIssue(
-                    code=Code.NO_PARAMETERS, message=message, node_id=output, field="network"
+                    code=Code.NO_PARAMETERS,
+                    key="network.no_parameters" if single else "network.no_parameters_named",
+                    params={"output": output or "?"}
+                    if single
+                    else {"network": name, "optimizer": optimizer, "output": output or "?"},
+                    node_id=output,
+                    field="network",
                 )
             )
     if issues:

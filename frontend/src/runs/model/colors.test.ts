@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CLASS_POSITION, densityColor, GRAD_LABEL, gradClass, gradColor, gradLabel, gradRgb, gradStrip, NO_DATA, SCALE_RANGE } from './colors';
+import { runsEn } from '../../i18n/sections/runs.en';
+import { CLASS_POSITION, densityColor, gradClass, gradColor, gradLabel, gradRgb, gradStrip, NO_DATA, SCALE_RANGE } from './colors';
 import { fixedT, inEnglish } from '../../model/translate';
 
 const channels = (position: number) => gradRgb(position)!;
@@ -77,7 +78,7 @@ describe('the density scale', () => {
 
 describe('gradient classes in words', () => {
   it('says each class in either language, the English table from the same source', () => {
-    for (const kind of ['none', 'vanishing', 'healthy', 'exploding', 'nonfinite'] as const) expect(gradLabel(kind, inEnglish)).toBe(GRAD_LABEL[kind]);
+    for (const kind of ['none', 'vanishing', 'healthy', 'exploding', 'nonfinite'] as const) expect(gradLabel(kind, inEnglish)).toBe(runsEn.grad.class[kind]);
     expect(gradLabel('vanishing', fixedT('zh-CN'))).toBe('梯度消失');
     expect(gradLabel('exploding', fixedT('zh-CN'))).toBe('梯度爆炸');
   });

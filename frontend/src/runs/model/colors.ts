@@ -9,7 +9,6 @@
 // server's rule (GET /api/meta): at or below -1 the server's vanishing side, at or above
 // +1 its exploding side, healthy strictly between. No norm is healthy or not by itself.
 
-import { runsEn } from '../../i18n/sections/runs.en';
 import type { Translate } from '../../model/translate';
 
 export type GradClass = 'none' | 'vanishing' | 'healthy' | 'exploding' | 'nonfinite';
@@ -110,9 +109,6 @@ export const stripOffset = (position: number): number => (position - SCALE_RANGE
 
 /** A gradient class said for people, in the language of `t` (runs.grad.class). */
 export const gradLabel = (kind: GradClass, t: Translate): string => t(`runs.grad.class.${kind}`);
-
-/** The same in English, for callers that do not pass `t` yet. */
-export const GRAD_LABEL: Record<GradClass, string> = runsEn.grad.class;
 
 // Density (histograms over time): one hue, transparent for "nothing here" so it sits on
 // either theme's background.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActivationRule, HealthEvent } from '../../api/types';
-import { activationHealth, diagnosisLabel, DIAGNOSIS_LABEL, standingWarnings, warningsFor, worstActivation } from './health';
+import { runsEn } from '../../i18n/sections/runs.en';
+import { activationHealth, diagnosisLabel, standingWarnings, warningsFor, worstActivation } from './health';
 import { fixedT, inEnglish } from '../../model/translate';
 
 const health = (seq: number, step: number, diagnosis: HealthEvent['diagnosis'], node: string | null, active = true): HealthEvent => ({
@@ -69,7 +70,7 @@ describe('activation health', () => {
     expect(activationHealth({ dead_fraction: 0, nonfinite: true }, rule, zh).text).toBe('NaN');
   });
   it('names diagnoses in either language, the English table from the same source', () => {
-    expect(diagnosisLabel('vanishing_gradients', inEnglish)).toBe(DIAGNOSIS_LABEL.vanishing_gradients);
+    expect(diagnosisLabel('vanishing_gradients', inEnglish)).toBe(runsEn.diagnosis.vanishing_gradients);
     expect(diagnosisLabel('overfitting', fixedT('zh-CN'))).toBe('过拟合');
     expect(diagnosisLabel('dead_relu', fixedT('zh-CN'))).toBe('ReLU 神经元死亡');
   });

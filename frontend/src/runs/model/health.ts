@@ -2,7 +2,6 @@
 // by a health event and cleared by a later one with `active: false`.
 import type { ActivationRule, HealthEvent } from '../../api/types';
 import type { ServerText } from '../../i18n/messages';
-import { runsEn } from '../../i18n/sections/runs.en';
 import { inEnglish, type Translate } from '../../model/translate';
 
 export type Diagnosis = HealthEvent['diagnosis'];
@@ -22,9 +21,6 @@ export interface Warning {
 
 /** A diagnosis said for people, in the language of `t` (runs.diagnosis). */
 export const diagnosisLabel = (diagnosis: Diagnosis, t: Translate): string => t(`runs.diagnosis.${diagnosis}`);
-
-/** The same in English, for callers that do not pass `t` yet. */
-export const DIAGNOSIS_LABEL: Record<Diagnosis, string> = runsEn.diagnosis;
 
 /** The warnings standing at `step` (the latest for null), oldest first. */
 export function standingWarnings(events: readonly HealthEvent[], step: number | null = null): Warning[] {

@@ -380,6 +380,8 @@ class _StuckSocket:
 def test_a_worker_that_stopped_reading_holds_up_only_its_own_lease(tmp_path: Path) -> None:
     with serving(tmp_path) as live, live.client() as client:
         api = Api(client)
+        # Queued first: with no worker connected it waits, however long the create takes.
+        first = api.create(moons_document())
         with live.app.state.database.session() as session:
             stuck_id = new_worker(session, "stuck", "cpu", None)[0].id
         stuck = WorkerConnection(
@@ -390,8 +392,11 @@ def test_a_worker_that_stopped_reading_holds_up_only_its_own_lease(tmp_path: Pat
             None,
             idle=True,
         )
+        # It stopped reading, not writing: its heartbeats still arrive, so it is heard
+        # from for the whole test (the harness's 1 s lease would drop a silent one before
+        # a busy machine's next tick could lease it anything).
+        stuck.last_heard = time.monotonic() + 60
         live.app.state.scheduler.connections[stuck_id] = stuck  # picked up at the next tick
-        first = api.create(moons_document())
         wait_for(lambda: api.run(first)["worker"] == stuck_id, 10, "the stuck worker's lease")
         second = api.create(moons_document())
         worker = FakeWorker(live.url, "healthy")

@@ -15,9 +15,15 @@ from sqlalchemy import inspect, text
 from layerlab.store import event_codec, events, graphs, runs, workers
 from layerlab.store.db import Database
 from layerlab.store.migrate import current_revision, head_revision, upgrade
-from layerlab.store.studies import layerlab_object
+from layerlab.store.studies import close_storage, layerlab_object, open_storage
 from layerlab.store.tables import Base, Checkpoint
-from tests.server.conftest import Databases, lenet, live_server, make_settings
+from tests.server.conftest import (
+    Databases,
+    _postgres_reachable,
+    lenet,
+    live_server,
+    make_settings,
+)
 
 
 @pytest.fixture
@@ -80,6 +86,37 @@ def test_sqlite_is_in_wal_mode_with_foreign_keys(databases: Databases) -> None:
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
     finally:
+        db.close()
+
+
+def test_postgres_connections_give_up_on_a_server_that_went_silent(
+    databases: Databases,
+) -> None:
+    problem = _postgres_reachable()
+    if problem is not None:
+        pytest.skip(f"PostgreSQL at 127.0.0.1:5432 is unreachable: {problem}")
+    url = databases.new("postgresql")  # its own search_path, in the URL's options
+    db = Database(url + "&connect_timeout=7")
+    try:
+        upgrade(db.engine)  # Optuna's tables are LayerLab's migration 0005
+        storage = open_storage(url)
+    except BaseException:
+        db.close()
+        raise
+    try:
+        for engine in (db.engine, storage.engine):
+            with engine.connect() as connection:
+                raw = connection.connection.driver_connection
+                assert raw is not None
+                params = raw.info.get_parameters()
+                assert params["keepalives_idle"] == "30" and params["keepalives_count"] == "3"
+                assert params["tcp_user_timeout"] == "60000"
+                # What the URL names wins: its connect timeout, its options.
+                want = "7" if engine is db.engine else "10"
+                assert params["connect_timeout"] == want
+                assert "search_path" in params["options"]
+    finally:
+        close_storage(storage)
         db.close()
 
 

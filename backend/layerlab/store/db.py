@@ -22,6 +22,21 @@ log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
+POSTGRES_CONNECT_ARGS: dict[str, Any] = {
+    # An unreachable server fails a connect in 10 s, not when the OS gives up.
+    "connect_timeout": 10,
+    # A server or network that vanished is noticed within about a minute: an idle
+    # pooled connection is probed after 30 s (3 probes, 10 s apart), and a request the
+    # server never acknowledges fails after 60 s, where a pool ping would otherwise
+    # wait for the OS's retransmission limit (a quarter of an hour).
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 60_000,  # ms
+}
+"""libpq parameters of every PostgreSQL connection; one the URL names itself wins."""
+
 
 def normalize_url(url: str) -> str:
     """`postgres://` and `postgresql://` (the usual spellings in DATABASE_URL) mean
@@ -71,18 +86,27 @@ def sqlite_rules(engine: Engine, *, immediate: bool = False) -> None:
     event.listen(engine, "begin", _sqlite_begin_immediate if immediate else _sqlite_begin)
 
 
-def make_engine(url: str) -> Engine:
+def engine_options(url: str) -> dict[str, Any]:
+    """`create_engine`'s keyword arguments for `url`: LayerLab's engine and Optuna's
+    storage open their connections alike."""
     parsed: URL = make_url(normalize_url(url))
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            parsed,
-            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-        )
+        return {
+            "connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        }
+    connect_args = {k: v for k, v in POSTGRES_CONNECT_ARGS.items() if k not in parsed.query}
+    return {"pool_pre_ping": True, "connect_args": connect_args}
+
+
+def make_engine(url: str) -> Engine:
+    parsed: URL = make_url(normalize_url(url))
+    sqlite = parsed.get_backend_name() == "sqlite"
+    if sqlite and parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(parsed, **engine_options(url))
+    if sqlite:
         sqlite_rules(engine)
-        return engine
-    return create_engine(parsed, pool_pre_ping=True)
+    return engine
 
 
 class Database:

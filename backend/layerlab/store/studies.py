@@ -21,7 +21,7 @@ from optuna.storages import RDBStorage
 from optuna.storages._rdb import models as optuna_models
 from sqlalchemy import Connection, MetaData, make_url
 
-from layerlab.store.db import SQLITE_BUSY_TIMEOUT_MS, normalize_url, sqlite_rules
+from layerlab.store.db import engine_options, normalize_url, sqlite_rules
 
 OPTUNA_METADATA: MetaData = optuna_models.BaseModel.metadata
 OPTUNA_TABLES = frozenset(OPTUNA_METADATA.tables)
@@ -52,13 +52,11 @@ def open_storage(url: str) -> RDBStorage:
     """Optuna's storage on LayerLab's database (the server's `--db` URL)."""
     url = normalize_url(url)
     sqlite = make_url(url).get_backend_name() == "sqlite"
-    engine_kwargs: dict[str, Any] = (
-        {"connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
-        if sqlite
-        else {"pool_pre_ping": True}
-    )
     storage = RDBStorage(
-        url, engine_kwargs=engine_kwargs, skip_compatibility_check=True, skip_table_creation=True
+        url,
+        engine_kwargs=engine_options(url),
+        skip_compatibility_check=True,
+        skip_table_creation=True,
     )
     if sqlite:
         sqlite_rules(storage.engine, immediate=True)

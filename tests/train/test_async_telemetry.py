@@ -21,7 +21,7 @@ from layerlab.train.loop import fit
 from layerlab.train.model import Trainee, build_trainee
 from layerlab.train.readback import MAX_IN_FLIGHT, Readback
 from layerlab.train.run import RunOptions
-from layerlab.train.stats import SUMMARY_FIELDS, activation_summary
+from layerlab.train.stats import MAX_STAT_VALUES, SUMMARY_FIELDS, activation_summary
 from tests.train.helpers import chain, config, dataset, image_blobs, mlp, n, of_type, registry
 
 EVERY_STEP = {
@@ -72,6 +72,24 @@ def test_the_histogram_counts_what_bincount_counts() -> None:
     bins = ((flat - low) / (high - low) * HISTOGRAM_BINS).long().clamp(0, HISTOGRAM_BINS - 1)
     assert torch.equal(counts, torch.bincount(bins, minlength=HISTOGRAM_BINS).float())
     assert counts.sum() == y.numel()
+
+
+def test_the_summary_fields_are_what_plain_masks_give() -> None:
+    # (64, 8, 30, 30): over MAX_STAT_VALUES, so the moments come from the strided subsample.
+    y = torch.randn(64, 8, 30, 30, generator=torch.Generator().manual_seed(1))
+    y = torch.where(y > 0, y, 0.01 * y)  # leaky: negative outputs are not zeros
+    y[:, 3] = -0.5  # channel 3 never fires on this batch: its 900 units are dead
+    y[:, 5, :2] = 0.0  # 60 units that output exactly zero for every sample
+    y[7, 5, 0, 0] = 2.0  # ... except one of them, once: it is alive
+    head = activation_summary(y, HealthKind.RELU_LIKE)[: len(SUMMARY_FIELDS)]
+    fields = dict(zip(SUMMARY_FIELDS, head.tolist(), strict=True))
+    flat = y.flatten()[:: y.numel() // MAX_STAT_VALUES + 1]
+    dead_units = 900 + 59
+    assert fields["dead_fraction"] == pytest.approx(dead_units / (8 * 30 * 30))
+    assert fields["zero_fraction"] == pytest.approx((flat == 0).float().mean().item())
+    assert fields["mean"] == pytest.approx(flat.mean().item(), rel=1e-5)
+    assert fields["std"] == pytest.approx(flat.std().item(), rel=1e-5)
+    assert (fields["low"], fields["high"]) == (flat.min().item(), flat.max().item())
 
 
 # -- a run with lagged telemetry -------------------------------------------------------

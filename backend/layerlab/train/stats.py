@@ -69,22 +69,26 @@ def activation_summary(
     y = y.detach().float()
     flat = y.flatten()
     if flat.numel() > MAX_STAT_VALUES:
-        flat = flat[:: flat.numel() // MAX_STAT_VALUES + 1]
+        # One strided gather into a contiguous copy: every pass below then reads
+        # contiguous memory (passes over a strided view cost about twice as much).
+        flat = flat[:: flat.numel() // MAX_STAT_VALUES + 1].contiguous()
     nan = torch.full((), float("nan"), device=y.device)
     mean, std = flat.mean(), flat.std() if flat.numel() > 1 else nan
     zero = dead = saturated = nan
     if health_kind is HealthKind.RELU_LIKE:
-        zero = (flat == 0).float().mean()
-        # A unit is dead on this batch when it is zero for every sample.
-        alive = (y > 0).flatten(1).any(dim=0)
+        zero = (flat == 0).sum() / flat.numel()
+        # A unit is dead on this batch when it is zero for every sample: alive when its
+        # largest output over the batch is positive (one reduction, no (B, ...) mask).
+        alive = y.flatten(1).amax(dim=0) > 0
         dead = 1.0 - alive.float().mean()
     elif health_kind is HealthKind.SATURATING and saturated_outside is not None:
         saturated = saturation(flat, saturated_outside)
     # The histogram spans the finite values; NaN and infinities are counted in bin 0.
     finite = torch.nan_to_num(flat, nan=0.0, posinf=0.0, neginf=0.0)
-    low, high = finite.min(), finite.max()
+    low, high = torch.aminmax(finite)
     width = (high - low).clamp(min=1e-12)
-    bins = ((finite - low) / width * HISTOGRAM_BINS).long().clamp(0, HISTOGRAM_BINS - 1)
+    bins = torch.sub(finite, low).div_(width).mul_(HISTOGRAM_BINS).long()
+    bins.clamp_(0, HISTOGRAM_BINS - 1)
     # Counted by adding ones, not torch.bincount: on CUDA bincount reads the largest bin
     # on the host to size its output (a sync). The counts stay exact (under 2**24).
     counts = torch.zeros(HISTOGRAM_BINS, device=y.device).index_add_(

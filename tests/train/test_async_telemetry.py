@@ -67,11 +67,12 @@ def test_the_histogram_counts_what_bincount_counts() -> None:
     summary = activation_summary(y, HealthKind.RELU_LIKE)
     counts = summary[len(SUMMARY_FIELDS) :]
     flat = torch.nan_to_num(y.flatten(), nan=0.0)
-    flat = flat[:: flat.numel() // 65_536 + 1] if flat.numel() > 65_536 else flat
+    if flat.numel() > MAX_STAT_VALUES:
+        flat = flat[:: flat.numel() // MAX_STAT_VALUES + 1]
     low, high = flat.min(), flat.max()
     bins = ((flat - low) / (high - low) * HISTOGRAM_BINS).long().clamp(0, HISTOGRAM_BINS - 1)
     assert torch.equal(counts, torch.bincount(bins, minlength=HISTOGRAM_BINS).float())
-    assert counts.sum() == y.numel()
+    assert counts.sum() == flat.numel()
 
 
 def test_the_summary_fields_are_what_plain_masks_give() -> None:

@@ -11,6 +11,7 @@ import torch
 
 from layerlab.graph.document import load_document
 from layerlab.train.events import EVENT_ADAPTER, HISTOGRAM_BINS, Event
+from layerlab.train.hooks import Hooks, LoopState
 from layerlab.train.telemetry import MAX_EVENT_BYTES, MAX_LAYERS
 from layerlab.train.views import MAX_ITEMS, MAX_SIDE
 from tests.train.helpers import chain, config, dataset, mlp, n, of_type, registry, train
@@ -142,6 +143,34 @@ def test_a_run_reports_every_step_while_the_rate_allows_and_tens_of_activations(
     _, events = train(mlp(), registry("moons", size=400), config(epochs=30, telemetry=unlimited))
     steps = [e.step for e in of_type(events, "activations")]
     assert steps == list(range(1, 301, 7))  # 43 samples from step 1
+
+
+class StepClock(Hooks):
+    """A run clock that moves only when a step ends, by `seconds`."""
+
+    def __init__(self, seconds: float):
+        self.now, self.seconds = 0.0, seconds
+
+    def __call__(self) -> float:
+        return self.now
+
+    def on_batch_end(self, state: LoopState) -> None:
+        self.now += self.seconds
+
+
+def test_the_rate_caps_read_the_runs_clock() -> None:
+    # 10 steps an epoch, 3 epochs: 30 steps, whatever the wall clock says.
+    data, cfg = registry("moons", size=400), config(epochs=3, telemetry={"max_events_per_s": 5})
+    stopped = StepClock(0.0)  # no time passes: only the first burst of 5 goes out
+    _, events = train(mlp(), data, cfg, clock=stopped, hooks=[stopped])
+    scalars = [e for e in events if e.type == "metrics" and "train/loss" in e.values]
+    assert [e.step for e in scalars] == [1, 2, 3, 4, 5]
+    assert all(e.time == 0.0 for e in events)
+    slow = StepClock(1.0)  # a second a step: 5 a second never holds a step back
+    _, events = train(mlp(), data, cfg, clock=slow, hooks=[slow])
+    scalars = [e for e in events if e.type == "metrics" and "train/loss" in e.values]
+    assert [e.step for e in scalars] == list(range(1, 31))
+    assert scalars[-1].time == 29.0 and scalars[-1].values["samples_per_s"] == 32.0
 
 
 def test_payloads_stay_small_for_large_inputs_many_classes_and_deep_networks() -> None:

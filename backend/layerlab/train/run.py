@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -48,10 +49,11 @@ from layerlab.train.execution import prepare, resolve
 from layerlab.train.fast import TrainStep, traced_whole
 from layerlab.train.health import HealthMonitor
 from layerlab.train.hooks import Hooks, LoopState
+from layerlab.train.host_memory import keep_freed_memory
 from layerlab.train.model import Trainee
 from layerlab.train.optim import build_optimizer
 from layerlab.train.precision import MixedPrecision
-from layerlab.train.stream import EventSink, EventStream
+from layerlab.train.stream import Clock, EventSink, EventStream
 from layerlab.train.tasks import Evaluation, Task, TaskError, evaluate, make_task
 from layerlab.train.telemetry import Telemetry
 from layerlab.train.views import is_image
@@ -86,6 +88,9 @@ class RunOptions:
     """Where the start weights came from, for the run's first status message."""
     first_seq: int | None = None
     """Sequence number of the first event; by default 1, or the checkpoint's next."""
+    clock: Clock = time.monotonic
+    """What the run's rate caps, throughput and event times read. A benchmark that
+    runs other work between steps passes one that leaves that work's time out."""
 
 
 @dataclass
@@ -112,6 +117,8 @@ class Run:
         self.trainee, self.data, self.config, self.options = trainee, data, config, options
         self.ranks = current_ranks()  # one process unless a launcher (ours, Ray's) set up more
         self.device = pick_device(config.device)
+        if self.device.type == "cpu":
+            keep_freed_memory()  # a step's buffers are not mapped afresh every step
         trainee.to(self.device)
         self.task: Task = make_task(trainee, data, config)
         # Precision, eager or compiled, memory format, TF32: decided once (execution.py).
@@ -184,6 +191,7 @@ class Run:
             next_seq=options.first_seq or self.progress.next_seq,
             elapsed=self.progress.elapsed,
             max_events_per_s=config.telemetry.max_events_per_s,
+            clock=options.clock,
         )
         self.telemetry = Telemetry(
             self.stream,

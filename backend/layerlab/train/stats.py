@@ -13,8 +13,11 @@ import torch
 from layerlab.ops import HealthKind
 from layerlab.train.events import HISTOGRAM_BINS
 
-MAX_STAT_VALUES = 65_536
-"""Values of one activation tensor that enter its histogram (a strided subsample)."""
+MAX_STAT_VALUES = 16_384
+"""Values of one activation tensor that enter its moments and histogram (a strided
+subsample): about 500 a bin of the 32, and a standard deviation within about 1%. The
+subsample is most of a summary's cost on the CPU, where LeNet-5's eleven layers took
+2.3 ms a sampled step at 65,536 values and take 1.2 ms at this many."""
 
 # One layer's activation summary, as a flat vector: these fields, then the histogram.
 SUMMARY_FIELDS = (

@@ -20,19 +20,21 @@ log = logging.getLogger(__name__)
 
 EventSink = Callable[[Event], None]
 E = TypeVar("E", bound=Event)
+Clock = Callable[[], float]
+"""Seconds, monotonic: what a run's rate caps, throughput and event times read."""
 
 
 class TokenBucket:
     """At most `rate` takes per second on average, bursts of up to max(1, rate)."""
 
-    def __init__(self, rate: float):
-        self.rate = rate
+    def __init__(self, rate: float, clock: Clock = time.monotonic):
+        self.rate, self.clock = rate, clock
         self.tokens = max(1.0, rate)
-        self.refilled = time.monotonic()
+        self.refilled = clock()
 
     def ready(self) -> bool:
         """Whether a take would succeed now (takes nothing)."""
-        now = time.monotonic()
+        now = self.clock()
         self.tokens = min(max(1.0, self.rate), self.tokens + (now - self.refilled) * self.rate)
         self.refilled = now
         return self.tokens >= 1.0
@@ -53,19 +55,21 @@ class EventStream:
         next_seq: int = 1,
         elapsed: float = 0.0,
         max_events_per_s: float = 20.0,
+        clock: Clock = time.monotonic,
     ):
         self.run = run
         self.sink = sink
         self.next_seq = next_seq
-        self._clock_origin = time.monotonic() - elapsed
-        self._bucket = TokenBucket(max_events_per_s)
+        self.clock = clock
+        self._clock_origin = clock() - elapsed
+        self._bucket = TokenBucket(max_events_per_s, clock)
         self._lock = threading.Lock()
         self.dropped = 0
         """Sampled events skipped by the rate cap (their measurements were not taken)."""
 
     def elapsed(self) -> float:
         """Seconds since the run started, across resumes."""
-        return time.monotonic() - self._clock_origin
+        return self.clock() - self._clock_origin
 
     def allow(self) -> bool:
         """Whether a sampled event may go out now; call before measuring, to skip the cost."""

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import resource
 import sys
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,12 +125,14 @@ class Telemetry:
         }
         self.plan = IDLE
         self.activations_every = activation_period(config, total_steps)
-        self._scalar_rate = TokenBucket(config.max_scalars_per_s or config.max_events_per_s)
+        self._scalar_rate = TokenBucket(
+            config.max_scalars_per_s or config.max_events_per_s, stream.clock
+        )
         self._scalars_decided = (-1, False)
         self._losses: list[float] = []
         self._metrics: dict[str, list[torch.Tensor]] = {}
         self._samples = 0
-        self._window_start = time.monotonic()
+        self._window_start = self.stream.clock()
 
     # -- per step, in the loop's order ---------------------------------------------
 
@@ -243,13 +244,13 @@ class Telemetry:
     def reset_clock(self) -> None:
         """Restart the throughput window (after validation, a pause or a checkpoint)."""
         self._samples = 0
-        self._window_start = time.monotonic()
+        self._window_start = self.stream.clock()
 
     # -- emission ----------------------------------------------------------------------
 
     def _emit_scalars(self, step: int, epoch: int, lr: float) -> None:
         names = list(self._metrics)
-        elapsed = max(time.monotonic() - self._window_start, 1e-9)
+        elapsed = max(self.stream.clock() - self._window_start, 1e-9)
         values = {"train/loss": sum(self._losses) / len(self._losses)}
         host = {
             "lr": lr,

@@ -247,6 +247,8 @@ def header_lines(env: dict[str, Any], device: str) -> list[str]:
         "every measurement on every step the config allows (scalars, per-layer gradient "
         "norms, weights and activations each step, health on, the rate caps at their "
         "upper bounds). Goals (layerlab / hand): off >= 0.98, default >= 0.95, deep >= 0.85.",
+        "Rate caps read fit's own time (not the hand loop's); on the CPU both sides run "
+        "under LayerLab's malloc thresholds (bench/README.md).",
     ]
 
 

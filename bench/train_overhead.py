@@ -59,10 +59,11 @@ from layerlab.train.config import ConfigError, parse_config
 from layerlab.train.control import Control
 from layerlab.train.data.base import LoadedDataset
 from layerlab.train.events import Event
+from layerlab.train.execution import pick_device
 from layerlab.train.hooks import Hooks, LoopState
 from layerlab.train.loop import fit
 from layerlab.train.model import build_trainee
-from layerlab.train.run import RunOptions, pick_device
+from layerlab.train.run import RunOptions
 from overhead_cases import (
     DEFAULT_NETWORKS,
     MFU_NETWORKS,

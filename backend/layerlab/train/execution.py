@@ -1,5 +1,6 @@
-"""How a run's steps execute on its device, decided once per run: precision, eager or
-compiled, CUDA graphs, the convolutions' memory format and TF32 matmuls.
+"""How a run's steps execute on its device, decided once per run: the device itself
+(`pick_device`), precision, eager or compiled, CUDA graphs, the convolutions' memory
+format and TF32 matmuls.
 
 `resolve` turns the config's `auto`s into choices for this device and model; `prepare`
 applies the global ones (the memory format of the weights, the TF32 switches) and undoes
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from layerlab.train.config import ExecutionUsed, PrecisionUsed, TrainingConfig
+from layerlab.train.config import ConfigError, ExecutionUsed, PrecisionUsed, TrainingConfig
 from layerlab.train.events import ExecutionInfo
 from layerlab.train.model import Trainee
 from layerlab.train.precision import resolve_precision
@@ -29,6 +30,24 @@ CUDA_GRAPHS_MAX_PARAMS = 50_000_000
 "reduce-overhead") for networks up to this many parameters. Small networks are bound by
 kernel launches, which a graph replays in one call; a large one is bound by its kernels
 and would only pay the graphs' private memory pool."""
+
+
+def pick_device(name: str) -> torch.device:
+    """`auto`: CUDA, then Apple MPS, then the CPU. A named device must exist."""
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    device = torch.device(name)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ConfigError([f"training.device: {name} requested but CUDA is not available here"])
+    if device.type == "mps" and not torch.backends.mps.is_available():
+        raise ConfigError(
+            [f"training.device: {name} requested but Apple MPS is not available here"]
+        )
+    return device
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from layerlab.train.config import TrainingConfig
 from layerlab.train.control import StopRequested
 from layerlab.train.data.lazy import Dataset
 from layerlab.train.model import Trainee
-from layerlab.train.optim import lr_at, set_lr
-from layerlab.train.run import FitResult, Run, RunOptions, clip_gradients
+from layerlab.train.optim import clip_gradients, lr_at, set_lr
+from layerlab.train.run import FitResult, Run, RunOptions
 from layerlab.train.watch import Diverged
 
 log = logging.getLogger(__name__)

@@ -64,3 +64,10 @@ def lr_at(step: int, total_steps: int, steps_per_epoch: int, config: TrainingCon
 def set_lr(optimizer: torch.optim.Optimizer, lr: float) -> None:
     for group in optimizer.param_groups:
         group["lr"] = lr
+
+
+def clip_gradients(params: list[nn.Parameter], config: TrainingConfig) -> None:
+    if config.clip_grad_value is not None:
+        nn.utils.clip_grad_value_(params, config.clip_grad_value, foreach=True)
+    if config.clip_grad_norm is not None:
+        nn.utils.clip_grad_norm_(params, config.clip_grad_norm, foreach=True)

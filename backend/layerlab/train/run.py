@@ -1,16 +1,14 @@
 """One run's plumbing, so the fit loop (loop.py) can stay a loop: `Run` holds the setup
-and resumption, events, checkpoints, and the work at the end of each epoch
-(validation, samples, health, early stopping); `RunOptions` is how a run talks to the
-world, `FitResult` how it ended.
+and resumption, events, checkpoints and the end of each epoch (the leader's part,
+validation, samples, health and early stopping, is epoch_end.py); `RunOptions` is how a
+run talks to the world, `FitResult` how it ended.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,26 +24,25 @@ from layerlab.train.checkpoint import (
     new_meta,
     save_checkpoint,
 )
-from layerlab.train.config import ConfigError, EarlyStopping, TrainingConfig
+from layerlab.train.config import TrainingConfig
 from layerlab.train.control import Control
 from layerlab.train.data.base import Split
 from layerlab.train.data.feed import Feed, feed_for
 from layerlab.train.data.lazy import Dataset, LazyPart
 from layerlab.train.data.sampling import SamplerState
 from layerlab.train.distributed import RankSync, current_ranks, sync_batch_norms
+from layerlab.train.epoch_end import evaluating, validate
 from layerlab.train.events import (
     CheckpointEvent,
     Diagnosis,
     ExecutionInfo,
     HealthEvent,
     LogEvent,
-    MetricsEvent,
     RunStatus,
-    SampleView,
     StatusEvent,
     clean_values,
 )
-from layerlab.train.execution import prepare, resolve
+from layerlab.train.execution import pick_device, prepare, resolve
 from layerlab.train.fast import TrainStep, traced_whole
 from layerlab.train.health import HealthMonitor
 from layerlab.train.hooks import Hooks, LoopState
@@ -54,7 +51,7 @@ from layerlab.train.model import Trainee
 from layerlab.train.optim import build_optimizer
 from layerlab.train.precision import MixedPrecision
 from layerlab.train.stream import Clock, EventSink, EventStream
-from layerlab.train.tasks import Evaluation, Task, TaskError, evaluate, make_task
+from layerlab.train.tasks import Task, TaskError, make_task
 from layerlab.train.telemetry import Telemetry
 from layerlab.train.views import is_image
 from layerlab.train.watch import LossWatch
@@ -64,9 +61,6 @@ log = logging.getLogger(__name__)
 LIVE_VIEWS_PER_EPOCH = 4
 """How often a task's live views (a 2-D decision boundary) are redrawn within an epoch,
 as TensorFlow Playground redraws its boundary while it trains."""
-
-EVAL_BATCH = 256
-"""Smallest validation batch: evaluation keeps no activations, so it batches wider."""
 
 
 @dataclass
@@ -413,36 +407,10 @@ class Run:
         """Validate, report metrics, samples and health; returns an early-stopping
         message when the run should stop here. The leader does it; every rank stops
         when it says so."""
-        message = self.validate() if self.ranks.leader else ""
+        message = validate(self) if self.ranks.leader else ""
         if self.sync.agree(bool(message)):
             return message or "early stopping (the leader's validation said so)"
         return ""
-
-    def validate(self) -> str:
-        p, config = self.progress, self.config
-        val = self.val if len(self.val) else None
-        evaluation = Evaluation({})
-        if val is not None:
-            with evaluating(self.trainee, self.device, config.seed + p.epoch):
-                batches = val.in_order(max(config.batch_size, EVAL_BATCH))
-                evaluation = evaluate(self.task, batches, len(val), val.shown)
-        val_metrics = {f"val/{k}": v for k, v in evaluation.metrics.items()}
-        epoch_loss = p.epoch_loss_sum / max(p.epoch_loss_steps, 1)
-        self.last_metrics = {**val_metrics, "train/epoch_loss": epoch_loss}
-        values, flagged = clean_values(self.last_metrics)
-        self.stream.emit(MetricsEvent, p.step, p.epoch, values=values, nonfinite=flagged)
-
-        telemetry = config.telemetry
-        if telemetry.enabled and (p.epoch + 1) % telemetry.samples_every_epochs == 0:
-            with evaluating(self.trainee, self.device, config.seed):
-                views: list[SampleView] = self.task.samples(
-                    (self.train if val is None else val).shown()
-                )
-            self.telemetry.emit_samples(p.step, p.epoch, evaluation.views + views)
-        if telemetry.enabled and telemetry.health:
-            self.health.epoch(epoch_loss, val_metrics.get("val/loss"))
-        self.state.val_metrics = val_metrics
-        return early_stop(config.early_stopping, p, val_metrics)
 
     def next_epoch(self) -> None:
         p = self.progress
@@ -467,63 +435,3 @@ class Run:
             self.stream.next_seq,
             error,
         )
-
-
-def pick_device(name: str) -> torch.device:
-    """`auto`: CUDA, then Apple MPS, then the CPU. A named device must exist."""
-    if name == "auto":
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        if torch.backends.mps.is_available():
-            return torch.device("mps")
-        return torch.device("cpu")
-    device = torch.device(name)
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise ConfigError([f"training.device: {name} requested but CUDA is not available here"])
-    if device.type == "mps" and not torch.backends.mps.is_available():
-        raise ConfigError(
-            [f"training.device: {name} requested but Apple MPS is not available here"]
-        )
-    return device
-
-
-@contextmanager
-def evaluating(trainee: Trainee, device: torch.device, seed: int) -> Iterator[None]:
-    """Eval mode, no gradients, and a forked RNG: whatever evaluation and samples draw
-    (noise sources, text sampling) leaves training's random stream untouched, so a run
-    with samples ends with the same weights as one without."""
-    devices = [device] if device.type == "cuda" else []
-    with torch.random.fork_rng(devices=devices, device_type=device.type), torch.no_grad():
-        torch.manual_seed(seed)
-        trainee.train(False)
-        try:
-            yield
-        finally:
-            trainee.train(True)
-
-
-def early_stop(rule: EarlyStopping | None, progress: Progress, metrics: dict[str, float]) -> str:
-    """Update the early-stopping state; a message when the run should stop now."""
-    if rule is None:
-        return ""
-    key = rule.metric if rule.metric in metrics else f"val/{rule.metric}"
-    value = metrics.get(key)
-    if value is None or not math.isfinite(value):
-        return ""
-    best = progress.best_metric
-    if best is None or (
-        value > best + rule.min_delta if rule.maximize() else value < best - rule.min_delta
-    ):
-        progress.best_metric, progress.bad_epochs = value, 0
-        return ""
-    progress.bad_epochs += 1
-    if progress.bad_epochs >= rule.patience:
-        return f"early stopping: {key} has not improved on {best:.4g} for {rule.patience} epochs"
-    return ""
-
-
-def clip_gradients(params: list[nn.Parameter], config: TrainingConfig) -> None:
-    if config.clip_grad_value is not None:
-        nn.utils.clip_grad_value_(params, config.clip_grad_value, foreach=True)
-    if config.clip_grad_norm is not None:
-        nn.utils.clip_grad_norm_(params, config.clip_grad_norm, foreach=True)

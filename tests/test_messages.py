@@ -37,6 +37,7 @@ from layerlab.ops import HealthKind, ShapeError
 from layerlab.train.events import ActivationStats, HealthEvent, Histogram
 from layerlab.train.health import HealthMonitor
 from layerlab.train.layers import Layer
+from tests.train.helpers import linear_layers
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = Path(layerlab.__file__).parent
@@ -204,14 +205,6 @@ def test_pydantic_refusals_become_catalog_messages() -> None:
     assert str(raised.value) == "Input should be an integer, not a boolean or a string"
 
 
-def _layers(*names: str) -> list[Layer]:
-    out = []
-    for name in names:
-        module = nn.Linear(2, 2)
-        out.append(Layer(name, module, HealthKind.OTHER, list(module.parameters())))
-    return out
-
-
 def _stats(**fraction: float) -> ActivationStats:
     return ActivationStats(
         mean=0.0, std=1.0, histogram=Histogram(low=0, high=1, counts=[]), **fraction
@@ -231,7 +224,7 @@ def test_every_health_message_is_from_the_catalog() -> None:
         said.append((message.key, diagnosis))
 
     layers = [
-        *_layers("fc1", "fc2"),
+        *linear_layers("fc1", "fc2"),
         Layer("act", nn.ReLU(), HealthKind.RELU_LIKE),
         Layer("sig", nn.Sigmoid(), HealthKind.SATURATING),
     ]

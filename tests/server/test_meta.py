@@ -20,7 +20,7 @@ from layerlab.train.model import build_trainee
 from layerlab.train.stats import SUMMARY_FIELDS, activation_summary
 from layerlab.train.tasks import TASKS, TaskError, make_task
 from tests.server.conftest import LiveServer
-from tests.train.helpers import chain, config, dataset, n
+from tests.train.helpers import chain, config, dataset, linear_layers, n
 
 
 def _meta(server: LiveServer) -> dict[str, Any]:
@@ -58,18 +58,10 @@ def test_meta_serves_the_constants_the_core_uses(sqlite_server: LiveServer) -> N
     assert meta["training_schema"] == TrainingConfig.model_json_schema()
 
 
-def _layers(*names: str) -> list[Layer]:
-    out = []
-    for name in names:
-        module = nn.Linear(2, 2)
-        out.append(Layer(name, module, HealthKind.OTHER, list(module.parameters())))
-    return out
-
-
 def _reported(feed: Any, layers: list[Layer] | None = None) -> list[str]:
     found: list[str] = []
     monitor = HealthMonitor(
-        layers or _layers("fc1", "fc2"),
+        layers or linear_layers("fc1", "fc2"),
         lambda diagnosis, _node, active, _message, _value: (
             found.append(diagnosis) if active else None
         ),

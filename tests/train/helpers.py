@@ -7,18 +7,32 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from torch import nn
 
 from layerlab.graph.document import GraphDocument, load_document
+from layerlab.ops import HealthKind
 from layerlab.train.config import TrainingConfig, parse_config
 from layerlab.train.data import LoadContext, LoadedDataset, load_dataset
 from layerlab.train.data.base import DatasetInfo, Split
 from layerlab.train.events import Event
+from layerlab.train.layers import Layer
 from layerlab.train.loop import fit
 from layerlab.train.model import build_trainee
 from layerlab.train.run import FitResult, RunOptions
 
 QUIET = {"scalars_every": 5, "grad_norms_every": 10, "weights_every": 20, "activations_every": 20}
 """Telemetry rates for learning tests: some of everything, little cost."""
+
+
+EVERY_STEP = {
+    "scalars_every": 1,
+    "grad_norms_every": 1,
+    "weights_every": 1,
+    "activations_every": 1,
+    "max_events_per_s": 10_000,
+    "max_scalars_per_s": 10_000,
+}
+"""Telemetry that measures everything on every step, the rate caps out of the way."""
 
 
 def n(node_id: str, node_type: str, **params: Any) -> dict[str, Any]:
@@ -121,3 +135,12 @@ def image_blobs(count: int, seed: int = 0, side: int = 8) -> torch.Tensor:
     columns = place[:, None, :].expand(count, side, side)  # a vertical bar
     vertical = (torch.rand(count, generator=g) < 0.5)[:, None, None]
     return torch.where(vertical, columns, rows).unsqueeze(1)
+
+
+def linear_layers(*names: str) -> list[Layer]:
+    """Telemetry's view of some 2 -> 2 Linear layers, by node id (for health checks)."""
+    out = []
+    for name in names:
+        module = nn.Linear(2, 2)
+        out.append(Layer(name, module, HealthKind.OTHER, list(module.parameters())))
+    return out

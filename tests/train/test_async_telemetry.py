@@ -22,16 +22,18 @@ from layerlab.train.model import Trainee, build_trainee
 from layerlab.train.readback import MAX_IN_FLIGHT, Readback
 from layerlab.train.run import RunOptions
 from layerlab.train.stats import MAX_STAT_VALUES, SUMMARY_FIELDS, activation_summary
-from tests.train.helpers import chain, config, dataset, image_blobs, mlp, n, of_type, registry
+from tests.train.helpers import (
+    EVERY_STEP,
+    chain,
+    config,
+    dataset,
+    image_blobs,
+    mlp,
+    n,
+    of_type,
+    registry,
+)
 
-EVERY_STEP = {
-    "scalars_every": 1,
-    "grad_norms_every": 1,
-    "weights_every": 1,
-    "activations_every": 1,
-    "max_events_per_s": 10_000,
-    "max_scalars_per_s": 10_000,
-}
 CPU = torch.device("cpu")
 
 

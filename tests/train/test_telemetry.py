@@ -14,15 +14,18 @@ from layerlab.train.events import EVENT_ADAPTER, HISTOGRAM_BINS, Event
 from layerlab.train.hooks import Hooks, LoopState
 from layerlab.train.telemetry import MAX_EVENT_BYTES, MAX_LAYERS
 from layerlab.train.views import MAX_ITEMS, MAX_SIDE
-from tests.train.helpers import chain, config, dataset, mlp, n, of_type, registry, train
+from tests.train.helpers import (
+    EVERY_STEP,
+    chain,
+    config,
+    dataset,
+    mlp,
+    n,
+    of_type,
+    registry,
+    train,
+)
 
-EVERY_STEP = {
-    "scalars_every": 1,
-    "grad_norms_every": 1,
-    "weights_every": 1,
-    "activations_every": 1,
-    "max_events_per_s": 10_000,
-}
 SAMPLED = {"grad_norms", "weights", "activations", "samples", "metrics"}
 
 

@@ -34,10 +34,12 @@ from layerlab.messages import (
     validation_message,
 )
 from layerlab.ops import HealthKind, ShapeError
-from layerlab.train.events import ActivationStats, HealthEvent, Histogram
+from layerlab.train.control import Control
+from layerlab.train.events import ActivationStats, HealthEvent, Histogram, StatusEvent
 from layerlab.train.health import HealthMonitor
+from layerlab.train.hooks import Hooks, LoopState
 from layerlab.train.layers import Layer
-from tests.train.helpers import linear_layers
+from tests.train.helpers import config, linear_layers, mlp, registry, train
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = Path(layerlab.__file__).parent
@@ -211,6 +213,39 @@ def _stats(**fraction: float) -> ActivationStats:
     )
 
 
+class StopAt(Hooks):
+    """Asks the run to stop, as the stop button does, once `step` steps are done."""
+
+    def __init__(self, control: Control, step: int):
+        self.control, self.step = control, step
+
+    def on_batch_end(self, state: LoopState) -> None:
+        if state.step == self.step:
+            self.control.stop()
+
+
+def test_a_runs_status_line_is_from_the_catalog() -> None:
+    data = registry("moons", size=200)
+    # Never better by 10: early stopping after the second epoch.
+    rule = {"metric": "val/loss", "patience": 1, "min_delta": 10.0}
+    result, events = train(mlp(), data, config(epochs=5, early_stopping=rule))
+    last = [e for e in events if isinstance(e, StatusEvent)][-1]
+    assert (last.status, last.key) == ("finished", "run.early_stopping")
+    assert last.params["metric"] == "val/loss" and last.params["patience"] == 1
+    assert last.message == result.message == render(last.key, last.params)
+    assert render(last.key, last.params, "zh-CN").startswith("提前停止：val/loss 已经连续 1 轮")
+
+    control = Control()
+    _, events = train(mlp(), data, config(epochs=5), control=control, hooks=[StopAt(control, 3)])
+    last = [e for e in events if isinstance(e, StatusEvent)][-1]
+    assert (last.status, last.key, last.message) == (
+        "stopped",
+        "run.stopped_on_request",
+        "stopped on request",
+    )
+    assert render(last.key, last.params, "zh-CN") == "已按请求停止"
+
+
 def test_every_health_message_is_from_the_catalog() -> None:
     said: list[tuple[str, str]] = []
 
@@ -242,8 +277,8 @@ def test_every_health_message_is_from_the_catalog() -> None:
         monitor.activations(
             {"act": _stats(dead_fraction=dead), "sig": _stats(saturated_fraction=saturated)}
         )
-    for train, val in [(0.5, 0.52), (0.3, 0.4), (0.2, 0.42), (0.12, 0.45), (0.08, 0.47)]:
-        monitor.epoch(train, val)
+    for train_loss, val in [(0.5, 0.52), (0.3, 0.4), (0.2, 0.42), (0.12, 0.45), (0.08, 0.47)]:
+        monitor.epoch(train_loss, val)
     monitor.epoch(0.07, 0.39)
     keys = {key for key, _ in said}
     assert {

@@ -155,9 +155,12 @@ def test_the_runs_area_in_chinese(reader: Page, rest: Rest) -> None:
     for n in wider["nodes"]:
         if n["id"] == "fc1":
             n["params"]["out_features"] = 32
+    # C never improves by 10 on its validation loss: it stops early, after its second epoch.
+    never_better = {"metric": "val/loss", "patience": 1, "min_delta": 10.0}
+    c = rest.create(moons_document(epochs=4, early_stopping=never_better))
     a, b = rest.create(base), rest.create(wider)
-    rest.wait(a, END_STATUSES)
-    rest.wait(b, END_STATUSES)
+    for run in (a, b, c):
+        rest.wait(run, END_STATUSES)
 
     # The runs list.
     page.goto("/?lang=zh-CN#/runs")
@@ -245,3 +248,18 @@ def test_the_runs_area_in_chinese(reader: Page, rest: Rest) -> None:
     expect(activations).to_contain_text("饱和")
     without_english(activations, "mean", "saturated")
     keep(page, "language-zh-activations")
+
+    # Why C ended, in the run header: the server's early-stopping message, in Chinese.
+    page.goto(f"/?lang=zh-CN#/runs/{c}")
+    expect(page.get_by_test_id("run-status")).to_have_attribute(
+        "data-status", "finished", timeout=20_000
+    )
+    expect(page.get_by_test_id("run-message")).to_have_text(
+        re.compile(r"^提前停止：val/loss 已经连续 1 轮没有比 [0-9.e+-]+ 更好$")
+    )
+    keep(page, "language-zh-early-stopping")
+    page.goto(f"/?lang=en#/runs/{c}")
+    expect(page.get_by_test_id("run-message")).to_have_text(
+        re.compile(r"^early stopping: val/loss has not improved on [0-9.e+-]+ for 1 epochs$"),
+        timeout=20_000,
+    )

@@ -458,6 +458,29 @@ MESSAGES: dict[str, Text] = {
         "{op}: shape mismatch along axes other than {dim}: a is {a} but {other} is {part}",
         "{op}：除第 {dim} 维外其他维的形状不匹配：a 是 {a}，而 {other} 是 {part}",
     ),
+    # -- a run's status line: why it stopped, where it started (train/, worker/) ------------
+    "run.early_stopping": _m(
+        "early stopping: {metric} has not improved on {best:.4g} for {patience} epochs",
+        "提前停止：{metric} 已经连续 {patience} 轮没有比 {best:.4g} 更好",
+    ),
+    "run.early_stopping_leader": _m(
+        "early stopping (the leader's validation said so)",
+        "提前停止（主进程的验证结果如此判断）",
+    ),
+    "run.stopped_on_request": _m("stopped on request", "已按请求停止"),
+    "run.resumed": _m("resumed", "已继续训练"),
+    "run.resumed_from": _m(
+        "resumed from {checkpoint} at step {step}",
+        "从检查点 {checkpoint} 继续训练（第 {step} 步）",
+    ),
+    "run.starts_from_imported": _m(
+        "starts from the imported weights {name}",
+        "从导入的权重 {name} 开始训练",
+    ),
+    "run.starts_from_fork": _m(
+        "forked from run {run}: starts from the weights of its {checkpoint} (step {step})",
+        "派生自运行 {run}：从它的检查点 {checkpoint}（第 {step} 步）的权重开始训练",
+    ),
     # -- health diagnoses while training (train/health.py) -------------------------------
     "health.vanishing_gradients": _m(
         "{node}: gradient norm {low:.2e} is {ratio:.1e} of {last}'s ({high:.2e}); the early "

@@ -11,6 +11,8 @@ import threading
 from collections.abc import Callable
 from typing import Literal, get_args
 
+from layerlab.messages import Message
+
 HeldRequest = Literal["pause", "stop"]
 """A request a run holds until it is done (the server keeps it for a worker that is away)."""
 ControlAction = Literal[HeldRequest, "resume"]
@@ -21,6 +23,12 @@ HELD_REQUESTS: tuple[HeldRequest, ...] = get_args(HeldRequest)
 class StopRequested(Exception):
     """Raised inside the loop when a stop was requested; the run ends as `stopped`."""
 
+    @property
+    def reason(self) -> str:
+        """The stop's reason as given (a catalog Message keeps its key and parameters)."""
+        reason: str = self.args[0] if self.args else ""
+        return reason
+
 
 class Control:
     def __init__(self) -> None:
@@ -28,8 +36,9 @@ class Control:
         self._stop_reason: str | None = None
         self._paused = False
 
-    def stop(self, reason: str = "stopped on request") -> None:
+    def stop(self, reason: str | None = None) -> None:
         with self._changed:
+            reason = reason or Message("run.stopped_on_request")
             self._stop_reason = reason
             self._changed.notify_all()
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from layerlab.messages import Message
 from layerlab.train.checkpoint import Progress
 from layerlab.train.config import EarlyStopping
 from layerlab.train.events import MetricsEvent, SampleView, clean_values
@@ -83,5 +84,5 @@ def early_stop(rule: EarlyStopping | None, progress: Progress, metrics: dict[str
         return ""
     progress.bad_epochs += 1
     if progress.bad_epochs >= rule.patience:
-        return f"early stopping: {key} has not improved on {best:.4g} for {rule.patience} epochs"
+        return Message("run.early_stopping", metric=key, best=best, patience=rule.patience)
     return ""

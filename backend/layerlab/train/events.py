@@ -325,15 +325,10 @@ class SamplesEvent(_Envelope):
     views: list[SampleView]
 
 
-class HealthEvent(_Envelope):
-    essential = True
-    type: Literal["health"] = "health"
-    diagnosis: Diagnosis
-    node: str | None = Field(
-        description="The layer concerned (node id), or null for the whole network"
-    )
-    severity: Literal["warning", "error"] = "warning"
-    active: bool = Field(default=True, description="False when a reported problem has cleared")
+class _Said(_Envelope):
+    """An event with a sentence for people: its English, and where it comes from the
+    catalog (layerlab.messages) its key and parameters, for the reader's language."""
+
     message: str = Field(description="The message in English")
     key: str = Field(
         default="",
@@ -343,16 +338,26 @@ class HealthEvent(_Envelope):
     params: dict[str, str | int | float | list[str] | list[int] | None] = Field(
         default_factory=dict, description="The values the message's template names"
     )
-    value: Num = Field(default=None, description="The measurement behind the diagnosis")
 
     def __init__(self, **data: Any) -> None:
-        # A catalog message (layerlab.messages.Message, the health monitor's) brings its
-        # key and parameters along.
+        # A catalog message (layerlab.messages.Message) brings its key and parameters.
         message: Any = data.get("message")
         if not data.get("key") and getattr(message, "key", None):
             data = {**data, "message": str(message), "key": message.key}
             data["params"] = message.params
         super().__init__(**data)
+
+
+class HealthEvent(_Said):
+    essential = True
+    type: Literal["health"] = "health"
+    diagnosis: Diagnosis
+    node: str | None = Field(
+        description="The layer concerned (node id), or null for the whole network"
+    )
+    severity: Literal["warning", "error"] = "warning"
+    active: bool = Field(default=True, description="False when a reported problem has cleared")
+    value: Num = Field(default=None, description="The measurement behind the diagnosis")
 
 
 class ExecutionInfo(_Model):
@@ -381,11 +386,13 @@ class ExecutionInfo(_Model):
     )
 
 
-class StatusEvent(_Envelope):
+class StatusEvent(_Said):
     essential = True
     type: Literal["status"] = "status"
     status: RunStatus
-    message: str = ""
+    message: str = Field(
+        default="", description="Why, in English (early stopping, a stop's reason, ...)"
+    )
     total_steps: int | None = Field(
         default=None, description="Steps the run will take if it is not stopped early"
     )

@@ -120,8 +120,8 @@ def fit(
             run.save("stop")  # reads the last loss, which may turn out not finite
         except Diverged as diverged:
             return diverged_result(run, diverged)
-        run.status("stopped", str(stop))
-        return run.result("stopped", str(stop))
+        run.status("stopped", stop.reason)
+        return run.result("stopped", stop.reason)
     except Diverged as diverged:
         return diverged_result(run, diverged)
     except Exception as error:

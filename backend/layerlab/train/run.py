@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from layerlab.graph.weights import WeightsError, load_weights
+from layerlab.messages import Message
 from layerlab.train.checkpoint import (
     CheckpointError,
     Progress,
@@ -286,7 +287,9 @@ class Run:
     def started(self) -> None:
         where = self.options.start_note if self.options.start_weights is not None else ""
         if self.checkpoint is not None:
-            where = f"resumed from {self.checkpoint.name} at step {self.progress.step}"
+            where = Message(
+                "run.resumed_from", checkpoint=self.checkpoint.name, step=self.progress.step
+            )
         self.status(
             "running",
             where,
@@ -324,7 +327,7 @@ class Run:
         self.status("paused")
 
     def resumed(self) -> None:
-        self.status("running", "resumed")
+        self.status("running", Message("run.resumed"))
         self.telemetry.reset_clock()
 
     def report_health(
@@ -409,7 +412,7 @@ class Run:
         when it says so."""
         message = validate(self) if self.ranks.leader else ""
         if self.sync.agree(bool(message)):
-            return message or "early stopping (the leader's validation said so)"
+            return message or Message("run.early_stopping_leader")
         return ""
 
     def next_epoch(self) -> None:

@@ -317,7 +317,7 @@ class Agent:
             return
         log.info("run %s: %s requested", request.run, request.action)
         if request.action == "stop":
-            job.control.stop(request.reason or "stopped on request")
+            job.control.stop(request.reason)
         elif request.action == "pause":
             job.control.pause()
         else:

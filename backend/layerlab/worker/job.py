@@ -20,6 +20,7 @@ from pathlib import Path
 
 from layerlab.graph.document import GraphDocument
 from layerlab.ids import RUN_ID_PATTERN
+from layerlab.messages import Message
 from layerlab.train.config import TrainingConfig
 from layerlab.train.control import Control
 from layerlab.train.data import LoadContext
@@ -327,8 +328,7 @@ def _start_note(start: StartWeights | None) -> str:
     if start is None:
         return ""
     if start.imported is not None:
-        return f"starts from the imported weights {start.imported}"
-    return (
-        f"forked from run {start.run}: starts from the weights of its {start.checkpoint} "
-        f"(step {start.step})"
+        return Message("run.starts_from_imported", name=start.imported)
+    return Message(
+        "run.starts_from_fork", run=start.run, checkpoint=start.checkpoint, step=start.step
     )

@@ -2957,10 +2957,24 @@ export interface components {
             /** @description On running: how steps execute; with execution fast, again (compiling false, compile_s set) once the first compiled step is done */
             execution?: components["schemas"]["ExecutionInfo"] | null;
             /**
+             * Key
+             * @description The message's key in the catalog (GET /api/meta `messages`); empty for a message that is not from it
+             * @default
+             */
+            key?: string;
+            /**
              * Message
+             * @description Why, in English (early stopping, a stop's reason, ...)
              * @default
              */
             message?: string;
+            /**
+             * Params
+             * @description The values the message's template names
+             */
+            params?: {
+                [key: string]: string | number | string[] | number[] | null;
+            };
             /**
              * Run
              * @description Run id

@@ -4,9 +4,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { tMaybe, useLanguage } from '../i18n';
+import { messageText } from '../i18n/messages';
 import { LanguagePicker } from '../i18n/LanguagePicker';
 import { useDatasets } from '../store/datasets';
-import { statusIn, useMeta } from '../store/meta';
+import { statusIn, useMessages, useMeta } from '../store/meta';
 import { importDocument, openRunGraph } from '../store/session';
 import { useTheme } from '../theme';
 import { DownloadMenu } from './DownloadMenu';
@@ -96,7 +97,8 @@ export function RunHeader() {
   const [forking, setForking] = useState(false);
   const { toggle, theme } = useTheme();
   const { t } = useTranslation();
-  useLanguage();
+  const lng = useLanguage();
+  const catalog = useMessages();
   const data = runData();
   const status = record?.status ?? data.status?.status ?? 'queued';
   const requested = record?.requested ?? null;
@@ -218,7 +220,7 @@ export function RunHeader() {
       )}
       {(actionError || record?.failure_reason || (data.status?.message && !active)) && (
         <p className={`run-message ${statusIn(meta, 'failure', status) || actionError ? 'error' : ''}`} data-testid="run-message">
-          {actionError ?? record?.failure_reason ?? data.status?.message}
+          {actionError ?? record?.failure_reason ?? (data.status ? messageText({ ...data.status, message: data.status.message ?? '' }, lng, catalog) : '')}
         </p>
       )}
       {forking && detail && <ForkDialog detail={detail} cursor={cursor} onClose={() => setForking(false)} />}

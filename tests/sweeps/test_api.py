@@ -74,7 +74,11 @@ def test_a_deleted_trial_run_fails_its_trial_a_stopped_sweep_starts_no_more_and_
         first = api.get(sweep_id)["trial_list"][0]["run"]
         assert client.delete(f"/api/runs/{first}").status_code == 204
         wait_for(lambda: statuses() == ["failed", "running"], WAIT, "the next trial to train")
-        assert api.get(sweep_id)["trial_list"][0]["message"] == "its run was deleted"
+        trial = api.get(sweep_id)["trial_list"][0]
+        assert (trial["message"], trial["message_key"]) == (
+            "its run was deleted",
+            "sweep.run_deleted",
+        )
 
         stopping = client.post(f"/api/sweeps/{sweep_id}/stop")
         assert stopping.status_code == 200, stopping.text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from layerlab.messages import render
 from tests.sweeps.harness import LR_SPACE, SweepApi, playground, sweep_server
 
 EPOCHS = 10
@@ -39,6 +40,10 @@ def test_the_median_pruner_stops_hopeless_trials_early_as_pruned(tmp_path: Path)
         for trial in pruned:
             assert trial["status"] == "pruned"
             assert "pruned after epoch" in trial["message"]
+            # The same message from the catalog, for the sweep page in the reader's language.
+            key, params = trial["message_key"], trial["message_params"]
+            assert key == "sweep.pruned" and render(key, params) == trial["message"]
+            assert render(key, params, "zh-CN").startswith(f"第 {params['epoch']} 轮后被剪枝：")
             assert len(trial["intermediate"]) < EPOCHS
             assert steps[trial["number"]] < min(full), "a pruned trial trained fewer steps"
             run = client.get(f"/api/runs/{trial['run']}").json()

@@ -24,10 +24,12 @@ from layerlab.messages.catalog import MESSAGES
 
 __all__ = [
     "FORMAT_SPEC",
+    "KEY_DESCRIPTION",
     "LEADS",
     "MESSAGES",
     "Message",
     "MessageError",
+    "PARAMS_DESCRIPTION",
     "Param",
     "fields",
     "fill",
@@ -38,6 +40,13 @@ __all__ = [
 
 Param = str | int | float | list[str] | list[int] | None
 """A message parameter: a word of code, a number, a shape as text, a list of names."""
+
+# How an API model describes a message's key and parameters, beside its English text.
+KEY_DESCRIPTION = (
+    "The message's key in the catalog (GET /api/meta `messages`); empty for a message "
+    "that is not from it"
+)
+PARAMS_DESCRIPTION = "The values the message's template names"
 
 _FIELD = re.compile(r"\{(\w+)(?::([^{}]*))?\}")
 FORMAT_SPEC = re.compile(r"^,?(?:\.\d+[efg%])?$")

@@ -481,6 +481,19 @@ MESSAGES: dict[str, Text] = {
         "forked from run {run}: starts from the weights of its {checkpoint} (step {step})",
         "派生自运行 {run}：从它的检查点 {checkpoint}（第 {step} 步）的权重开始训练",
     ),
+    # -- why a sweep's trial ended (sweeps/driver.py) ----------------------------------------
+    "sweep.pruned": _m(
+        "pruned after epoch {epoch}: {metric} {value:.4g} is behind the sweep's earlier trials",
+        "第 {epoch} 轮后被剪枝：{metric} 为 {value:.4g}，落后于本次搜索之前的试验",
+    ),
+    "sweep.run_deleted": _m("its run was deleted", "它的训练运行已被删除"),
+    "sweep.stopped_before_start": _m(
+        "the sweep was stopped before it began", "搜索在这个试验开始之前就停止了"
+    ),
+    "sweep.no_objective": _m(
+        "the run finished without reporting {metric} (is it a metric it has?)",
+        "训练运行结束了，却没有报告 {metric}（它有这个指标吗？）",
+    ),
     # -- health diagnoses while training (train/health.py) -------------------------------
     "health.vanishing_gradients": _m(
         "{node}: gradient norm {low:.2e} is {ratio:.1e} of {last}'s ({high:.2e}); the early "

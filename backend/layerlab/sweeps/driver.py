@@ -26,6 +26,7 @@ import optuna
 from optuna.trial import FrozenTrial, Trial, TrialState
 
 from layerlab.graph.errors import GraphIssue
+from layerlab.messages import Message
 from layerlab.sweeps.space import Applied, apply_point, describe
 from layerlab.sweeps.spec import SweepSpec
 from layerlab.sweeps.study import suggest
@@ -37,7 +38,9 @@ log = logging.getLogger(__name__)
 STATUS_ATTR = "status"
 """A told trial's user attribute: how it ended, as a run status (finished, pruned, ...)."""
 MESSAGE_ATTR = "message"
-"""A told trial's user attribute: why it failed or was pruned, for people."""
+"""A told trial's user attribute: why it failed or was pruned, for people (English)."""
+MESSAGE_KEY_ATTR = "message_key"
+"""Beside it, when the message is from the catalog: [key, params], for other languages."""
 STARTED_ATTR = "started"
 """Set once `Trials.launch` has started the trial: a started trial that `Trials` no
 longer knows was deleted (its run), not merely never started."""
@@ -131,12 +134,12 @@ class SweepDriver:
         for trial in running:
             seen = progress.get(trial.number)
             if seen is None and trial.user_attrs.get(STARTED_ATTR):
-                message = "its run was deleted"
+                message = Message("sweep.run_deleted")
                 self._tell(result, trial.number, trial._trial_id, "failed", message)
                 continue
             if seen is None:
                 if stopping:
-                    message = "the sweep was stopped before it began"
+                    message = Message("sweep.stopped_before_start")
                     self._tell(result, trial.number, trial._trial_id, "stopped", message)
                 else:
                     self._launch(result, trial.number, trial._trial_id)
@@ -178,12 +181,14 @@ class SweepDriver:
         trained = seen.epochs is not None and max(reported, default=-1) >= seen.epochs - 1
         if reported and not seen.pruning and not trained and handle.should_prune():
             epoch = max(reported)
-            reason = (
-                f"pruned after epoch {epoch + 1}: {self.spec.objective.metric} "
-                f"{reported[epoch]:.4g} is behind the sweep's earlier trials"
+            reason = Message(
+                "sweep.pruned",
+                epoch=epoch + 1,
+                metric=self.spec.objective.metric,
+                value=reported[epoch],
             )
             log.info("sweep %s: trial %d %s", self.study.study_name, trial.number, reason)
-            handle.set_user_attr(MESSAGE_ATTR, reason)
+            set_message(handle, reason)
             self.trials.prune(trial.number, reason)
 
     def _settle(self, result: StepResult, trial: FrozenTrial, seen: TrialProgress) -> None:
@@ -199,7 +204,7 @@ class SweepDriver:
                 self._tell(result, number, trial_id, status, message, value=seen.values[last])
                 return
             metric = self.spec.objective.metric
-            message = f"the run finished without reporting {metric} (is it a metric it has?)"
+            message = Message("sweep.no_objective", metric=metric)
             status = "failed"
         self._tell(result, number, trial_id, status, message)
 
@@ -216,7 +221,7 @@ class SweepDriver:
         handle = Trial(self.study, trial_id)
         handle.set_user_attr(STATUS_ATTR, status)
         if message:
-            handle.set_user_attr(MESSAGE_ATTR, message[:2_000])
+            set_message(handle, message)
         if value is not None:
             state = TrialState.COMPLETE
         told = self.study.tell(number, value, state=state, skip_if_finished=True)
@@ -247,3 +252,11 @@ class SweepDriver:
         handle.set_user_attr(STARTED_ATTR, True)
         log.info("sweep %s: trial %d: %s", self.study.study_name, number, describe(point))
         result.launched.append(number)
+
+
+def set_message(handle: Trial, message: str) -> None:
+    """Why the trial ended, in English, and its catalog key and parameters when it has
+    them (none: an earlier message's key is cleared)."""
+    handle.set_user_attr(MESSAGE_ATTR, message[:2_000])
+    key = [message.key, message.params] if isinstance(message, Message) else None
+    handle.set_user_attr(MESSAGE_KEY_ATTR, key)

@@ -15,6 +15,7 @@ from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
 
+from layerlab.messages import KEY_DESCRIPTION, PARAMS_DESCRIPTION, Param
 from layerlab.train.config import ExecutionUsed, PrecisionUsed
 
 ActiveStatus = Literal["running", "paused"]
@@ -330,14 +331,8 @@ class _Said(_Envelope):
     catalog (layerlab.messages) its key and parameters, for the reader's language."""
 
     message: str = Field(description="The message in English")
-    key: str = Field(
-        default="",
-        description="The message's key in the catalog (GET /api/meta `messages`); empty "
-        "for a message that is not from it",
-    )
-    params: dict[str, str | int | float | list[str] | list[int] | None] = Field(
-        default_factory=dict, description="The values the message's template names"
-    )
+    key: str = Field(default="", description=KEY_DESCRIPTION)
+    params: dict[str, Param] = Field(default_factory=dict, description=PARAMS_DESCRIPTION)
 
     def __init__(self, **data: Any) -> None:
         # A catalog message (layerlab.messages.Message) brings its key and parameters.

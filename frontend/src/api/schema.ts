@@ -3729,9 +3729,22 @@ export interface components {
             intermediate: components["schemas"]["TrialPoint"][];
             /**
              * Message
-             * @description Why it failed or was pruned
+             * @description Why it failed or was pruned, in English
              */
             message: string | null;
+            /**
+             * Message Key
+             * @description The message's key in the catalog (GET /api/meta `messages`); empty for a message that is not from it
+             * @default
+             */
+            message_key?: string;
+            /**
+             * Message Params
+             * @description The values the message's template names
+             */
+            message_params?: {
+                [key: string]: string | number | string[] | number[] | null;
+            };
             /**
              * Number
              * @description From 0, in the order trials were asked for

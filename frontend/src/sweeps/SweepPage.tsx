@@ -5,7 +5,9 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
-import { tMaybe } from '../i18n';
+import { tMaybe, useLanguage, type Language } from '../i18n';
+import { messageText, type MessageCatalog } from '../i18n/messages';
+import { useMessages } from '../store/meta';
 import type { RunDetail } from '../api/types';
 import { ForkDialog } from '../runs/ForkDialog';
 import { formatDuration, formatMetric } from '../runs/model/units';
@@ -50,8 +52,16 @@ function useSweep(id: string): { sweep: SweepDetail | null; error: string | null
 
 const shown = (v: unknown) => (typeof v === 'number' ? formatMetric(v) : v === null || v === undefined ? '—' : String(v));
 
+/** Why a trial ended, in the reader's language where the server gave a catalog key. */
+function trialMessage(trial: TrialRecord, lng: Language, catalog: MessageCatalog | null): string | null {
+  if (!trial.message) return null;
+  return messageText({ message: trial.message, key: trial.message_key, params: trial.message_params }, lng, catalog);
+}
+
 export function SweepPage({ sweepId }: { sweepId: string }) {
   const { t } = useTranslation();
+  const lng = useLanguage();
+  const catalog = useMessages();
   const { sweep, error, reload } = useSweep(sweepId);
   const [sort, setSort] = useState<Sort>({ key: 'number', descending: false });
   const [brushes, setBrushes] = useState<Brushes>({});
@@ -239,10 +249,10 @@ export function SweepPage({ sweepId }: { sweepId: string }) {
                     {shown(trial.value)}
                   </td>
                   <td>
-                    <span className={`status-pill status-${trial.status}`} title={trial.message ?? undefined}>
+                    <span className={`status-pill status-${trial.status}`} title={trialMessage(trial, lng, catalog) ?? undefined}>
                       {tMaybe(`run.status.${trial.status}`, trial.status)}
                     </span>
-                    {trial.message && trial.status !== 'finished' && <span className="muted small trial-message"> {trial.message}</span>}
+                    {trial.message && trial.status !== 'finished' && <span className="muted small trial-message"> {trialMessage(trial, lng, catalog)}</span>}
                   </td>
                   <td className="num">{trial.duration_s !== null && trial.duration_s !== undefined ? formatDuration(trial.duration_s) : '—'}</td>
                   <td>{trial.run ? <a href={`#/runs/${trial.run}`}>{trial.run}</a> : <span className="muted">—</span>}</td>

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from layerlab.graph.document import JSON_INTEGER, GraphDocument
 from layerlab.ids import GRAPH_ID_PATTERN, RUN_ID_PATTERN, SWEEP_ID_PATTERN
+from layerlab.messages import KEY_DESCRIPTION, PARAMS_DESCRIPTION, Param
 from layerlab.server.fields import Omittable
 from layerlab.store.sweeps import SweepStatus
 from layerlab.sweeps.spec import SweepSpec
@@ -62,7 +63,9 @@ class TrialRecord(BaseModel):
     value: float | None = Field(description="The objective: its last epoch's value")
     intermediate: list[TrialPoint] = Field(description="The objective at each epoch's end")
     run: str | None = Field(pattern=RUN_ID_PATTERN, description="Its run (none: did not check)")
-    message: str | None = Field(description="Why it failed or was pruned")
+    message: str | None = Field(description="Why it failed or was pruned, in English")
+    message_key: str = Field(default="", description=KEY_DESCRIPTION)
+    message_params: dict[str, Param] = Field(default_factory=dict, description=PARAMS_DESCRIPTION)
     started_at: datetime | None
     finished_at: datetime | None
     duration_s: float | None = Field(description="Training time so far, or in all")

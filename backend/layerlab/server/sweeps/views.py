@@ -28,7 +28,7 @@ from layerlab.server.sweeps.schemas import (
 )
 from layerlab.store.sweeps import TrialRun, trial_runs
 from layerlab.store.tables import Sweep
-from layerlab.sweeps.driver import MESSAGE_ATTR, STATUS_ATTR
+from layerlab.sweeps.driver import MESSAGE_ATTR, MESSAGE_KEY_ATTR, STATUS_ATTR
 from layerlab.sweeps.spec import SweepSpec
 from layerlab.train.events import RunStatus
 
@@ -68,6 +68,9 @@ def trial_record(trial: FrozenTrial, run: TrialRun | None, now: datetime) -> Tri
     if started is not None:
         duration = max(0.0, ((finished or now) - started).total_seconds())
     message = trial.user_attrs.get(MESSAGE_ATTR)
+    key, params = "", {}  # the message's catalog key and parameters, when it has them
+    if isinstance(said := trial.user_attrs.get(MESSAGE_KEY_ATTR), list) and len(said) == 2:
+        key, params = said
     if not message and run is not None:
         message = run.failure_reason
     return TrialRecord(
@@ -81,6 +84,8 @@ def trial_record(trial: FrozenTrial, run: TrialRun | None, now: datetime) -> Tri
         ],
         run=run.run_id if run is not None else None,
         message=message if isinstance(message, str) else None,
+        message_key=key if message else "",
+        message_params=params if message else {},
         started_at=started,
         finished_at=finished,
         duration_s=duration,

@@ -181,3 +181,33 @@ def test_a_sweep_page_in_chinese(reader: Page, run_server: Server) -> None:
     expect(page.get_by_test_id("objective-chart")).to_contain_text("各次试验的 val/acc")
     expect(page.get_by_test_id("parallel-coords")).to_contain_text("沿坐标轴拖动")
     keep(page, "language-zh-sweep-page")
+
+
+def test_why_a_trial_failed_in_chinese(reader: Page, run_server: Server) -> None:
+    page = reader
+    rest = Rest(run_server.url)
+    document = rest.call("GET", "/api/presets/mlp_playground")["document"]
+    # Two moons have two classes: their runs report no top-5 accuracy to judge them by.
+    sweep = rest.call(
+        "POST",
+        "/api/sweeps",
+        {
+            "document": document,
+            "space": {"lr": {"log_uniform": [0.003, 0.03]}},
+            "objective": {"metric": "val/top5"},
+            "trials": 1,
+            "config": {"epochs": 1},
+        },
+    )
+    page.goto(f"/?lang=zh-CN#/sweeps/{sweep['id']}")
+    row = page.get_by_test_id("trial-row-0")
+    # Its run finished; the trial failed, and its row says so, and why.
+    expect(row.locator(".trial-message")).to_have_text(
+        "训练运行结束了，却没有报告 val/top5（它有这个指标吗？）", timeout=180_000
+    )
+    expect(row).to_have_attribute("data-status", "finished")
+    expect(row.locator(".status-pill")).to_have_text("失败")
+    expect(page.get_by_test_id("sweep-page").locator(".run-message")).to_have_text(
+        "所有试验都已结束"
+    )
+    keep(page, "language-zh-sweep-trial-failed")

@@ -481,11 +481,14 @@ MESSAGES: dict[str, Text] = {
         "forked from run {run}: starts from the weights of its {checkpoint} (step {step})",
         "派生自运行 {run}：从它的检查点 {checkpoint}（第 {step} 步）的权重开始训练",
     ),
-    # -- why a sweep's trial ended (sweeps/driver.py) ----------------------------------------
+    # -- why a sweep or one of its trials ended (sweeps/driver.py, server/sweeps/) -----------
     "sweep.pruned": _m(
         "pruned after epoch {epoch}: {metric} {value:.4g} is behind the sweep's earlier trials",
         "第 {epoch} 轮后被剪枝：{metric} 为 {value:.4g}，落后于本次搜索之前的试验",
     ),
+    "sweep.all_ended": _m("every trial has ended", "所有试验都已结束"),
+    "sweep.stopped": _m("stopped", "已停止"),
+    "sweep.stopped_on_request": _m("stopped on request", "已按请求停止"),
     "sweep.run_deleted": _m("its run was deleted", "它的训练运行已被删除"),
     "sweep.stopped_before_start": _m(
         "the sweep was stopped before it began", "搜索在这个试验开始之前就停止了"

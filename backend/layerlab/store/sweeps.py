@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from layerlab.ids import SWEEP_ID_PATTERN, new_sweep_id
+from layerlab.messages import Message
 from layerlab.store.tables import Run, RunEvent, Sweep
 from layerlab.store.types import clean_text, utcnow
 from layerlab.train.events import END_STATUSES, EndStatus, RunStatus
@@ -89,7 +90,7 @@ def request_stop(session: Session, sweep_id: str) -> Sweep:
     session.execute(
         update(Sweep)
         .where(Sweep.id == sweep_id, Sweep.status == "running")
-        .values(status="stopping", message="stopped on request")
+        .values(status="stopping", message=str(Message("sweep.stopped_on_request")))
     )
     session.commit()
     return get_sweep(session, sweep_id)
@@ -100,7 +101,7 @@ def end_sweep(session: Session, sweep_id: str, status: SweepStatus, message: str
     ended = session.execute(
         update(Sweep)
         .where(Sweep.id == sweep_id, Sweep.status.in_(OPEN_SWEEP_STATUSES))
-        .values(status=status, message=message, finished_at=utcnow())
+        .values(status=status, message=str(message), finished_at=utcnow())  # plain text
     )
     session.commit()
     return bool(getattr(ended, "rowcount", 0))

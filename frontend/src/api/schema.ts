@@ -3056,8 +3056,17 @@ export interface components {
             importance: {
                 [key: string]: number;
             } | null;
-            /** Message */
+            /**
+             * Message
+             * @description How it ended, in English
+             */
             message: string | null;
+            /**
+             * Message Key
+             * @description The message's key in the catalog (GET /api/meta `messages`); empty for a message that is not from it
+             * @default
+             */
+            message_key?: string;
             /** Metric */
             metric: string;
             /**
@@ -3114,8 +3123,17 @@ export interface components {
             graph_version: number | null;
             /** Id */
             id: string;
-            /** Message */
+            /**
+             * Message
+             * @description How it ended, in English
+             */
             message: string | null;
+            /**
+             * Message Key
+             * @description The message's key in the catalog (GET /api/meta `messages`); empty for a message that is not from it
+             * @default
+             */
+            message_key?: string;
             /** Metric */
             metric: string;
             /**

@@ -52,6 +52,12 @@ function useSweep(id: string): { sweep: SweepDetail | null; error: string | null
 
 const shown = (v: unknown) => (typeof v === 'number' ? formatMetric(v) : v === null || v === undefined ? '—' : String(v));
 
+/** The trial's run status, except that a trial Optuna failed although its run finished
+ * (it reported no objective to judge it by) shows as failed. */
+function trialStatus(trial: TrialRecord): string {
+  return trial.state === 'fail' && trial.status === 'finished' ? 'failed' : trial.status;
+}
+
 /** Why a trial ended, in the reader's language where the server gave a catalog key. */
 function trialMessage(trial: TrialRecord, lng: Language, catalog: MessageCatalog | null): string | null {
   if (!trial.message) return null;
@@ -166,7 +172,7 @@ export function SweepPage({ sweepId }: { sweepId: string }) {
             })}
           </p>
         )}
-        {sweep.message && sweep.status !== 'running' && <p className="run-message">{sweep.message}</p>}
+        {sweep.message && sweep.status !== 'running' && <p className="run-message">{messageText({ message: sweep.message, key: sweep.message_key }, lng, catalog)}</p>}
         {error && <div className="banner error">{error}</div>}
       </header>
 
@@ -249,10 +255,10 @@ export function SweepPage({ sweepId }: { sweepId: string }) {
                     {shown(trial.value)}
                   </td>
                   <td>
-                    <span className={`status-pill status-${trial.status}`} title={trialMessage(trial, lng, catalog) ?? undefined}>
-                      {tMaybe(`run.status.${trial.status}`, trial.status)}
+                    <span className={`status-pill status-${trialStatus(trial)}`} title={trialMessage(trial, lng, catalog) ?? undefined}>
+                      {tMaybe(`run.status.${trialStatus(trial)}`, trialStatus(trial))}
                     </span>
-                    {trial.message && trial.status !== 'finished' && <span className="muted small trial-message"> {trialMessage(trial, lng, catalog)}</span>}
+                    {trial.message && trial.state !== 'complete' && <span className="muted small trial-message"> {trialMessage(trial, lng, catalog)}</span>}
                   </td>
                   <td className="num">{trial.duration_s !== null && trial.duration_s !== undefined ? formatDuration(trial.duration_s) : '—'}</td>
                   <td>{trial.run ? <a href={`#/runs/${trial.run}`}>{trial.run}</a> : <span className="muted">—</span>}</td>

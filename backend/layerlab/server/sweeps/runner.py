@@ -24,6 +24,7 @@ import anyio.to_thread
 from optuna.storages import RDBStorage
 from sqlalchemy.orm import Session
 
+from layerlab.messages import Message
 from layerlab.server.database import in_session
 from layerlab.server.settings import Settings
 from layerlab.server.sweeps.trials import RunTrials
@@ -135,7 +136,11 @@ class SweepRunner:
             self.scheduler.wake()
         if result.done:
             status: sweep_store.SweepStatus = "stopped" if stopping else "completed"
-            message = sweep.message or "stopped" if stopping else "every trial has ended"
+            message = (
+                (sweep.message or Message("sweep.stopped"))
+                if stopping
+                else Message("sweep.all_ended")
+            )
             await in_session(
                 self.database, lambda s: sweep_store.end_sweep(s, sweep.id, status, message)
             )

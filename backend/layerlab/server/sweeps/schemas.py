@@ -89,7 +89,8 @@ class SweepRecord(BaseModel):
     id: str = Field(pattern=SWEEP_ID_PATTERN)
     name: str = Field(description="The document's name")
     status: SweepStatus
-    message: str | None
+    message: str | None = Field(description="How it ended, in English")
+    message_key: str = Field(default="", description=KEY_DESCRIPTION)
     graph_id: str | None
     graph_version: int | None
     metric: str

@@ -18,6 +18,7 @@ from optuna.trial import FrozenTrial, TrialState
 from sqlalchemy.orm import Session
 
 from layerlab.graph.document import GraphDocument
+from layerlab.messages import render
 from layerlab.server.sweeps.schemas import (
     BestTrial,
     SweepDetail,
@@ -119,6 +120,11 @@ def _counts(trials: list[FrozenTrial]) -> TrialCounts:
     )
 
 
+SWEEP_ENDINGS = ("sweep.all_ended", "sweep.stopped", "sweep.stopped_on_request")
+"""What a sweep's own message says: no parameters, so its stored English names its key."""
+_ENDING_KEYS = {render(key, {}): key for key in SWEEP_ENDINGS}
+
+
 def sweep_record(session: Session, storage: BaseStorage, sweep: Sweep) -> SweepRecord:
     return _record(sweep, study_trials(storage, sweep.id), trial_runs(session, sweep.id))
 
@@ -130,6 +136,7 @@ def _record(sweep: Sweep, trials: list[FrozenTrial], runs: dict[int, TrialRun]) 
         name=sweep.name,
         status=sweep.status,
         message=sweep.message,
+        message_key=_ENDING_KEYS.get(sweep.message or "", ""),
         graph_id=sweep.graph_id,
         graph_version=sweep.graph_version,
         metric=spec.objective.metric,

@@ -7,6 +7,7 @@ are kept in test-artifacts/ (language-zh-*.png)."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from tests.e2e.editor import discard_if_asked, node, select, wait_checked
 from tests.e2e.runs import Rest
@@ -141,24 +142,25 @@ def test_the_canvas_its_overlays_and_the_sweep_dialog_in_chinese(
     keep(page, "language-zh-sweep-dialog")
 
 
+def playground_lr_sweep(server: Server, metric: str, **fields: Any) -> dict[str, Any]:
+    """A sweep of the two-moons preset's learning rate, one epoch a trial, judged by `metric`."""
+    rest = Rest(server.url)
+    document = rest.call("GET", "/api/presets/mlp_playground")["document"]
+    body = {
+        "document": document,
+        "space": {"lr": {"log_uniform": [0.003, 0.03]}},
+        "objective": {"metric": metric},
+        "parallel": 1,
+        "config": {"epochs": 1},
+        **fields,
+    }
+    sweep: dict[str, Any] = rest.call("POST", "/api/sweeps", body)
+    return sweep
+
+
 def test_a_sweep_page_in_chinese(reader: Page, run_server: Server) -> None:
     page = reader
-    rest = Rest(run_server.url)
-    document = rest.call("GET", "/api/presets/mlp_playground")["document"]
-    sweep = rest.call(
-        "POST",
-        "/api/sweeps",
-        {
-            "document": document,
-            "space": {"lr": {"log_uniform": [0.003, 0.03]}},
-            "objective": {"metric": "val/acc"},
-            "trials": 2,
-            "parallel": 1,
-            "sampler": "random",
-            "seed": 0,
-            "config": {"epochs": 1},
-        },
-    )
+    sweep = playground_lr_sweep(run_server, "val/acc", trials=2, sampler="random", seed=0)
     page.goto(f"/?lang=zh-CN#/sweeps/{sweep['id']}")
     view = page.get_by_test_id("sweep-page")
     expect(view).to_be_visible(timeout=20_000)
@@ -185,20 +187,8 @@ def test_a_sweep_page_in_chinese(reader: Page, run_server: Server) -> None:
 
 def test_why_a_trial_failed_in_chinese(reader: Page, run_server: Server) -> None:
     page = reader
-    rest = Rest(run_server.url)
-    document = rest.call("GET", "/api/presets/mlp_playground")["document"]
     # Two moons have two classes: their runs report no top-5 accuracy to judge them by.
-    sweep = rest.call(
-        "POST",
-        "/api/sweeps",
-        {
-            "document": document,
-            "space": {"lr": {"log_uniform": [0.003, 0.03]}},
-            "objective": {"metric": "val/top5"},
-            "trials": 1,
-            "config": {"epochs": 1},
-        },
-    )
+    sweep = playground_lr_sweep(run_server, "val/top5", trials=1)
     page.goto(f"/?lang=zh-CN#/sweeps/{sweep['id']}")
     row = page.get_by_test_id("trial-row-0")
     # Its run finished; the trial failed, and its row says so, and why.

@@ -168,6 +168,7 @@ def test_the_runs_area_in_chinese(reader: Page, rest: Rest) -> None:
     expect(runs.locator("h1")).to_have_text("训练运行", timeout=20_000)
     expect(page.get_by_test_id(f"run-row-{a}")).to_have_attribute("data-status", "finished")
     expect(page.get_by_test_id(f"run-row-{a}").locator(".status-pill")).to_have_text("已完成")
+    expect(page.get_by_test_id(f"run-row-{a}")).to_contain_text(re.compile(r"\b\d+ 秒"))  # its time
     expect(runs.locator("thead")).to_contain_text("数据集")
     expect(runs.locator("thead")).to_contain_text("最佳指标")
     expect(runs).to_contain_text("勾选两次运行进行对比")

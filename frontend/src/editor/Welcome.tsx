@@ -47,8 +47,8 @@ function Sketch({ card }: { card: PresetSummary }) {
 }
 
 function Card({ card }: { card: PresetSummary }) {
-  const time = formatDuration(card.cpu_seconds);
   const { t } = useTranslation();
+  const time = formatDuration(card.cpu_seconds, t);
   const lng = useLanguage();
   const title = pickZh(card.title, (card as { title_zh?: string }).title_zh, lng);
   const teaches = card.teaches ? pickZh(card.teaches, (card as { teaches_zh?: string }).teaches_zh, lng) : null;

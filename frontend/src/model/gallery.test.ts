@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PresetSummary } from '../api/types';
 import { formatDuration, groupByFamily, sketchDrawing } from './gallery';
+import { fixedT } from './translate';
 
 const card = (name: string, family: string): PresetSummary => ({ name, title: name, family });
 
@@ -17,6 +18,10 @@ describe('the preset gallery', () => {
     expect(formatDuration(450)).toBe('about 8 min');
     expect(formatDuration(5600)).toBe('about 1.6 h');
     expect(formatDuration(null)).toBeNull();
+    const zh = fixedT('zh-CN');
+    expect(formatDuration(50, zh)).toBe('约 50 秒');
+    expect(formatDuration(450, zh)).toBe('约 8 分钟');
+    expect(formatDuration(5600, zh)).toBe('约 1.6 小时');
   });
 
   it('draws a chain left to right, every node and edge', () => {

@@ -3,6 +3,7 @@
 // Pure: no React, no store.
 import { Graph, layout } from '@dagrejs/dagre';
 import type { PresetSummary } from '../api/types';
+import { currentT, type Translate } from './translate';
 
 export interface Family {
   family: string;
@@ -20,12 +21,12 @@ export function groupByFamily(cards: readonly PresetSummary[]): Family[] {
 }
 
 /** 2 -> "about 2 s", 450 -> "about 8 min", 5600 -> "about 1.6 h". */
-export function formatDuration(seconds: number | null | undefined): string | null {
+export function formatDuration(seconds: number | null | undefined, t: Translate = currentT): string | null {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return null;
-  if (seconds < 60) return `about ${Math.max(1, Math.round(seconds))} s`;
-  if (seconds < 3600) return `about ${Math.round(seconds / 60)} min`;
+  if (seconds < 60) return t('runs.duration.aboutS', { s: Math.max(1, Math.round(seconds)) });
+  if (seconds < 3600) return t('runs.duration.aboutMin', { min: Math.round(seconds / 60) });
   const hours = seconds / 3600;
-  return `about ${hours < 10 ? hours.toFixed(1).replace(/\.0$/, '') : Math.round(hours)} h`;
+  return t('runs.duration.aboutH', { h: hours < 10 ? hours.toFixed(1).replace(/\.0$/, '') : Math.round(hours) });
 }
 
 export interface SketchBox {

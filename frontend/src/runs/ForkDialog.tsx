@@ -142,7 +142,7 @@ export function ForkDialog({ detail, cursor, onClose }: Props) {
           )}
           {picked && (
             <span className="field-help">
-              {t('fork.saved', { ago: formatDuration((Date.now() - new Date(picked.created_at).getTime()) / 1000), attempt: picked.attempt })}
+              {t('fork.saved', { ago: formatDuration((Date.now() - new Date(picked.created_at).getTime()) / 1000, t), attempt: picked.attempt })}
             </span>
           )}
         </label>

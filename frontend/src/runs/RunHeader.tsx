@@ -187,13 +187,13 @@ export function RunHeader() {
           {Math.round(fraction * 100)}%
         </span>
         <span>
-          <span className="muted">{t('run.eta')}</span> <strong className="num" data-testid="run-eta">{status === 'finished' ? t('run.done') : formatDuration(eta)}</strong>
+          <span className="muted">{t('run.eta')}</span> <strong className="num" data-testid="run-eta">{status === 'finished' ? t('run.done') : formatDuration(eta, t)}</strong>
         </span>
         <span>
           <strong className="num" data-testid="run-throughput">{formatRate(rate)}</strong> <span className="muted">{t('run.samples')}</span>
         </span>
         <span>
-          <span className="muted">{t('run.elapsed')}</span> <strong className="num" data-testid="run-elapsed">{formatDuration(data.time)}</strong>
+          <span className="muted">{t('run.elapsed')}</span> <strong className="num" data-testid="run-elapsed">{formatDuration(data.time, t)}</strong>
         </span>
         <span className="spacer" />
         {status === 'paused' ? (

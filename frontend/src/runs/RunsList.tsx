@@ -251,7 +251,7 @@ export function RunsList({ sweep = null }: { sweep?: string | null }) {
                     {s?.best ? `${s.best.metric} ${formatMetric(s.best.value)}` : s ? '–' : '…'}
                   </td>
                   <td className="num">{s ? s.steps.toLocaleString('en-US') : '…'}</td>
-                  <td className="num">{formatDuration(duration(r))}</td>
+                  <td className="num">{formatDuration(duration(r), t)}</td>
                   <td className="muted small">{new Date(r.created_at).toLocaleString(lng)}</td>
                 </tr>
               );

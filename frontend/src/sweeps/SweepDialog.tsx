@@ -275,7 +275,7 @@ function SweepPanel() {
         {sampler === 'grid' && grid !== null && trials > grid ? ` ${t('editor.sweep.gridPoints', { count: grid })}` : ''}
         {' · '}
         {guess.seconds !== null
-          ? t('editor.sweep.about', { time: formatDuration(guess.seconds), parallel: Math.min(parallel, Math.max(1, pace.workers)) })
+          ? t('editor.sweep.about', { time: formatDuration(guess.seconds, t), parallel: Math.min(parallel, Math.max(1, pace.workers)) })
           : t('editor.sweep.unknownTime')}
       </p>
       {error && (

@@ -260,7 +260,7 @@ export function SweepPage({ sweepId }: { sweepId: string }) {
                     </span>
                     {trial.message && trial.state !== 'complete' && <span className="muted small trial-message"> {trialMessage(trial, lng, catalog)}</span>}
                   </td>
-                  <td className="num">{trial.duration_s !== null && trial.duration_s !== undefined ? formatDuration(trial.duration_s) : '—'}</td>
+                  <td className="num">{trial.duration_s !== null && trial.duration_s !== undefined ? formatDuration(trial.duration_s, t) : '—'}</td>
                   <td>{trial.run ? <a href={`#/runs/${trial.run}`}>{trial.run}</a> : <span className="muted">—</span>}</td>
                 </tr>
               ))}

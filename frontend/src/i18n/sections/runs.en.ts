@@ -320,4 +320,14 @@ export const runsEn = {
     resume: 'Could not resume: {{error}}',
     stop: 'Could not stop: {{error}}',
   },
+  // Durations (runs/model/units.ts formatDuration; model/gallery.ts the estimates).
+  duration: {
+    s: '{{s}} s',
+    minS: '{{min}} min {{s}} s',
+    hMin: '{{h}} h {{min}} min',
+    dH: '{{d}} d {{h}} h',
+    aboutS: 'about {{s}} s',
+    aboutMin: 'about {{min}} min',
+    aboutH: 'about {{h}} h',
+  },
 };

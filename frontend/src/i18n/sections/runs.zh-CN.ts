@@ -316,4 +316,13 @@ export const runsZhCN: Resources['runs'] = {
     resume: '无法继续：{{error}}',
     stop: '无法停止：{{error}}',
   },
+  duration: {
+    s: '{{s}} 秒',
+    minS: '{{min}} 分 {{s}} 秒',
+    hMin: '{{h}} 小时 {{min}} 分',
+    dH: '{{d}} 天 {{h}} 小时',
+    aboutS: '约 {{s}} 秒',
+    aboutMin: '约 {{min}} 分钟',
+    aboutH: '约 {{h}} 小时',
+  },
 };

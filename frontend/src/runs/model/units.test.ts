@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fixedT } from '../../model/translate';
 import { formatDuration, formatMetric, formatPercent, formatRate } from './units';
 
 describe('run numbers for people', () => {
@@ -24,6 +25,11 @@ describe('run numbers for people', () => {
     expect(formatDuration(192)).toBe('3 min 12 s');
     expect(formatDuration(3900)).toBe('1 h 05 min');
     expect(formatDuration(null)).toBe('–');
+    const zh = fixedT('zh-CN');
+    expect(formatDuration(42.4, zh)).toBe('42 秒');
+    expect(formatDuration(192, zh)).toBe('3 分 12 秒');
+    expect(formatDuration(3900, zh)).toBe('1 小时 05 分');
+    expect(formatDuration(90000, zh)).toBe('1 天 1 小时');
     expect(formatRate(6120.4)).toBe('6.1K/s');
     expect(formatRate(246.2)).toBe('246/s');
   });

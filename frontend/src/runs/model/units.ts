@@ -1,6 +1,7 @@
 // Run numbers for people: metric values, durations, rates. Missing values are a dash;
 // non-finite ones say so (the server sends them as null and flags the key).
 import { formatCompact, formatCount } from '../../model/format';
+import { currentT, type Translate } from '../../model/translate';
 
 /** 0.41234 -> "0.412", 0.000012 -> "1.2e-5", 1234.5 -> "1,235", null -> "–". */
 export function formatMetric(value: number | null | undefined, nonfinite = false): string {
@@ -22,13 +23,14 @@ export function formatPercent(value: number | null | undefined): string {
 }
 
 /** 42 -> "42 s", 192 -> "3 min 12 s", 3900 -> "1 h 05 min". */
-export function formatDuration(seconds: number | null | undefined): string {
+export function formatDuration(seconds: number | null | undefined, t: Translate = currentT): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '–';
   const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
-  return `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
+  const two = (n: number) => String(n).padStart(2, '0');
+  if (s < 60) return t('runs.duration.s', { s });
+  if (s < 3600) return t('runs.duration.minS', { min: Math.floor(s / 60), s: two(s % 60) });
+  if (s < 86400) return t('runs.duration.hMin', { h: Math.floor(s / 3600), min: two(Math.floor((s % 3600) / 60)) });
+  return t('runs.duration.dH', { d: Math.floor(s / 86400), h: Math.floor((s % 86400) / 3600) });
 }
 
 /** 6120.4 -> "6.1K/s" (samples per second). */

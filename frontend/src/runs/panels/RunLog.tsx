@@ -29,7 +29,7 @@ export function RunLog() {
       <ol>
         {lines.slice(0, 200).map((l) => (
           <li key={`${l.seq}:${l.text}`} className={`log-${l.level}`}>
-            <span className="muted num">{formatDuration(l.time)}</span> {l.text}
+            <span className="muted num">{formatDuration(l.time, t)}</span> {l.text}
           </li>
         ))}
       </ol>

@@ -4,7 +4,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { tMaybe, useLanguage } from '../i18n';
-import { messageText } from '../i18n/messages';
 import { LanguagePicker } from '../i18n/LanguagePicker';
 import { useDatasets } from '../store/datasets';
 import { statusIn, useMessages, useMeta } from '../store/meta';
@@ -15,6 +14,7 @@ import { ForkDialog } from './ForkDialog';
 import { datasetAsked, datasetShown, datasetUsed } from './model/datasetUsed';
 import { compilingNow, executionParts, type ExecutionInfo } from './model/execution';
 import { etaSeconds, fractionDone } from './model/progress';
+import { statusLine } from './model/statusLine';
 import { formatDuration, formatRate } from './model/units';
 import { control, runData, useRun } from './store';
 
@@ -220,7 +220,7 @@ export function RunHeader() {
       )}
       {(actionError || record?.failure_reason || (data.status?.message && !active)) && (
         <p className={`run-message ${statusIn(meta, 'failure', status) || actionError ? 'error' : ''}`} data-testid="run-message">
-          {actionError ?? record?.failure_reason ?? (data.status ? messageText({ ...data.status, message: data.status.message ?? '' }, lng, catalog) : '')}
+          {actionError ?? statusLine(record?.failure_reason ?? null, data.status, lng, catalog)}
         </p>
       )}
       {forking && detail && <ForkDialog detail={detail} cursor={cursor} onClose={() => setForking(false)} />}

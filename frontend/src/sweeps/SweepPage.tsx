@@ -5,8 +5,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
-import { tMaybe, useLanguage, type Language } from '../i18n';
-import { messageText, type MessageCatalog } from '../i18n/messages';
+import { tMaybe, useLanguage } from '../i18n';
+import { messageText } from '../i18n/messages';
 import { useMessages } from '../store/meta';
 import type { RunDetail } from '../api/types';
 import { ForkDialog } from '../runs/ForkDialog';
@@ -52,16 +52,22 @@ function useSweep(id: string): { sweep: SweepDetail | null; error: string | null
 
 const shown = (v: unknown) => (typeof v === 'number' ? formatMetric(v) : v === null || v === undefined ? '—' : String(v));
 
-/** The trial's run status, except that a trial Optuna failed although its run finished
- * (it reported no objective to judge it by) shows as failed. */
-function trialStatus(trial: TrialRecord): string {
-  return trial.state === 'fail' && trial.status === 'finished' ? 'failed' : trial.status;
-}
-
-/** Why a trial ended, in the reader's language where the server gave a catalog key. */
-function trialMessage(trial: TrialRecord, lng: Language, catalog: MessageCatalog | null): string | null {
-  if (!trial.message) return null;
-  return messageText({ message: trial.message, key: trial.message_key, params: trial.message_params }, lng, catalog);
+/** A trial's status pill and why it ended. Its run's status, except that a trial Optuna
+ * failed although its run finished (it reported no objective to judge it by) shows as
+ * failed; the reason in the reader's language where the server gave a catalog key. */
+function TrialStatus({ trial }: { trial: TrialRecord }) {
+  const lng = useLanguage();
+  const catalog = useMessages();
+  const status = trial.state === 'fail' && trial.status === 'finished' ? 'failed' : trial.status;
+  const why = trial.message ? messageText({ message: trial.message, key: trial.message_key, params: trial.message_params }, lng, catalog) : null;
+  return (
+    <>
+      <span className={`status-pill status-${status}`} title={why ?? undefined}>
+        {tMaybe(`run.status.${status}`, status)}
+      </span>
+      {why && trial.state !== 'complete' && <span className="muted small trial-message"> {why}</span>}
+    </>
+  );
 }
 
 export function SweepPage({ sweepId }: { sweepId: string }) {
@@ -255,10 +261,7 @@ export function SweepPage({ sweepId }: { sweepId: string }) {
                     {shown(trial.value)}
                   </td>
                   <td>
-                    <span className={`status-pill status-${trialStatus(trial)}`} title={trialMessage(trial, lng, catalog) ?? undefined}>
-                      {tMaybe(`run.status.${trialStatus(trial)}`, trialStatus(trial))}
-                    </span>
-                    {trial.message && trial.state !== 'complete' && <span className="muted small trial-message"> {trialMessage(trial, lng, catalog)}</span>}
+                    <TrialStatus trial={trial} />
                   </td>
                   <td className="num">{trial.duration_s !== null && trial.duration_s !== undefined ? formatDuration(trial.duration_s, t) : '—'}</td>
                   <td>{trial.run ? <a href={`#/runs/${trial.run}`}>{trial.run}</a> : <span className="muted">—</span>}</td>
